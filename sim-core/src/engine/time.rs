@@ -1,0 +1,343 @@
+//! Simulated time: integer nanoseconds, never floating point.
+//!
+//! [`SimTime`] is an instant since the start of a run; [`SimDuration`] is a span.
+//! Both are `u64` nanoseconds, so ordering is total and exact, and 2⁶⁴ ns ≈ 584 years
+//! is ample for the years-scale availability runs. Conversions to `f64` seconds exist
+//! for reporting only; arithmetic on the clock stays integral.
+
+use std::fmt;
+use std::ops::{Add, AddAssign, Sub};
+use std::str::FromStr;
+
+/// Nanoseconds per unit, used by parsing and formatting.
+const NS_PER_US: u64 = 1_000;
+const NS_PER_MS: u64 = 1_000_000;
+const NS_PER_S: u64 = 1_000_000_000;
+const NS_PER_MIN: u64 = 60 * NS_PER_S;
+const NS_PER_H: u64 = 60 * NS_PER_MIN;
+const NS_PER_D: u64 = 24 * NS_PER_H;
+
+/// A span of simulated time in nanoseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimDuration(u64);
+
+/// An instant of simulated time: nanoseconds since the start of the run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SimTime(u64);
+
+impl SimDuration {
+    pub const ZERO: SimDuration = SimDuration(0);
+    pub const MAX: SimDuration = SimDuration(u64::MAX);
+
+    pub const fn from_nanos(ns: u64) -> Self {
+        SimDuration(ns)
+    }
+    pub const fn from_micros(us: u64) -> Self {
+        SimDuration(us * NS_PER_US)
+    }
+    pub const fn from_millis(ms: u64) -> Self {
+        SimDuration(ms * NS_PER_MS)
+    }
+    pub const fn from_secs(s: u64) -> Self {
+        SimDuration(s * NS_PER_S)
+    }
+    pub const fn from_mins(m: u64) -> Self {
+        SimDuration(m * NS_PER_MIN)
+    }
+    pub const fn from_hours(h: u64) -> Self {
+        SimDuration(h * NS_PER_H)
+    }
+    pub const fn from_days(d: u64) -> Self {
+        SimDuration(d * NS_PER_D)
+    }
+
+    /// Rounds a non-negative number of seconds to the nearest nanosecond.
+    /// Negative and NaN inputs give zero; values beyond the range saturate.
+    pub fn from_secs_f64(s: f64) -> Self {
+        let ns = s * NS_PER_S as f64;
+        if ns.is_nan() || ns <= 0.0 {
+            SimDuration(0)
+        } else if ns >= u64::MAX as f64 {
+            SimDuration::MAX
+        } else {
+            SimDuration(ns.round() as u64)
+        }
+    }
+
+    /// Like [`from_secs_f64`](Self::from_secs_f64) but in milliseconds.
+    pub fn from_millis_f64(ms: f64) -> Self {
+        Self::from_secs_f64(ms / 1e3)
+    }
+
+    pub const fn as_nanos(self) -> u64 {
+        self.0
+    }
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / NS_PER_S as f64
+    }
+    pub fn as_millis_f64(self) -> f64 {
+        self.0 as f64 / NS_PER_MS as f64
+    }
+    pub const fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+    pub const fn saturating_add(self, other: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_add(other.0))
+    }
+    pub const fn saturating_sub(self, other: SimDuration) -> SimDuration {
+        SimDuration(self.0.saturating_sub(other.0))
+    }
+    /// Multiplies by a non-negative factor, rounding to the nearest nanosecond.
+    pub fn mul_f64(self, k: f64) -> SimDuration {
+        SimDuration::from_secs_f64(self.as_secs_f64() * k)
+    }
+}
+
+impl SimTime {
+    pub const ZERO: SimTime = SimTime(0);
+    pub const MAX: SimTime = SimTime(u64::MAX);
+
+    pub const fn from_nanos(ns: u64) -> Self {
+        SimTime(ns)
+    }
+    pub const fn as_nanos(self) -> u64 {
+        self.0
+    }
+    pub fn as_secs_f64(self) -> f64 {
+        self.0 as f64 / NS_PER_S as f64
+    }
+    /// Time elapsed since `earlier`, or zero if `earlier` is later.
+    pub const fn since(self, earlier: SimTime) -> SimDuration {
+        SimDuration(self.0.saturating_sub(earlier.0))
+    }
+    pub const fn saturating_add(self, d: SimDuration) -> SimTime {
+        SimTime(self.0.saturating_add(d.0))
+    }
+    /// The instant as a span from time zero.
+    pub const fn elapsed(self) -> SimDuration {
+        SimDuration(self.0)
+    }
+}
+
+impl Add<SimDuration> for SimTime {
+    type Output = SimTime;
+    /// Saturates at [`SimTime::MAX`] ("never") rather than wrapping.
+    fn add(self, d: SimDuration) -> SimTime {
+        self.saturating_add(d)
+    }
+}
+
+impl AddAssign<SimDuration> for SimTime {
+    fn add_assign(&mut self, d: SimDuration) {
+        *self = *self + d;
+    }
+}
+
+impl Sub<SimTime> for SimTime {
+    type Output = SimDuration;
+    /// Saturates at zero.
+    fn sub(self, earlier: SimTime) -> SimDuration {
+        self.since(earlier)
+    }
+}
+
+impl Add for SimDuration {
+    type Output = SimDuration;
+    fn add(self, o: SimDuration) -> SimDuration {
+        self.saturating_add(o)
+    }
+}
+
+impl AddAssign for SimDuration {
+    fn add_assign(&mut self, o: SimDuration) {
+        *self = *self + o;
+    }
+}
+
+impl Sub for SimDuration {
+    type Output = SimDuration;
+    fn sub(self, o: SimDuration) -> SimDuration {
+        self.saturating_sub(o)
+    }
+}
+
+/// Why a duration string did not parse.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{input}` is not a duration: {reason} (write a number and a unit: ns, us, ms, s, m, h or d, e.g. \"250ms\", \"90s\", \"2h\", \"30d\")")]
+pub struct ParseDurationError {
+    pub input: String,
+    pub reason: &'static str,
+}
+
+impl FromStr for SimDuration {
+    type Err = ParseDurationError;
+
+    /// Parses `"<number><unit>"` with optional spaces, e.g. `"250ms"`, `"1.5 s"`, `"30d"`.
+    /// Decimal fractions are allowed; the result is rounded to the nanosecond.
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let err = |reason| ParseDurationError {
+            input: input.to_string(),
+            reason,
+        };
+        let s = input.trim();
+        if s.is_empty() {
+            return Err(err("it is empty"));
+        }
+        let split = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| err("the unit is missing"))?;
+        let (num, unit) = s.split_at(split);
+        let unit = unit.trim();
+        if num.is_empty() {
+            return Err(if num.is_empty() && unit.starts_with('-') {
+                err("durations cannot be negative")
+            } else {
+                err("the number is missing")
+            });
+        }
+        let scale = match unit {
+            "ns" => 1,
+            "us" | "µs" => NS_PER_US,
+            "ms" => NS_PER_MS,
+            "s" | "sec" => NS_PER_S,
+            "m" | "min" => NS_PER_MIN,
+            "h" => NS_PER_H,
+            "d" => NS_PER_D,
+            _ => return Err(err("unknown unit")),
+        };
+        // Integer path is exact; fractional path goes through f64 of the scaled value.
+        if let Ok(n) = num.parse::<u64>() {
+            return n
+                .checked_mul(scale)
+                .map(SimDuration)
+                .ok_or_else(|| err("it is too long (the limit is about 584 years)"));
+        }
+        let x: f64 = num.parse().map_err(|_| err("the number is malformed"))?;
+        let ns = x * scale as f64;
+        if !ns.is_finite() || ns >= u64::MAX as f64 {
+            return Err(err("it is too long (the limit is about 584 years)"));
+        }
+        Ok(SimDuration(ns.round() as u64))
+    }
+}
+
+impl fmt::Display for SimDuration {
+    /// The largest unit that represents the value exactly, e.g. `250ms`, `90s`, `2h`;
+    /// `Display` then `FromStr` round-trips.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ns = self.0;
+        if ns == 0 {
+            return write!(f, "0s");
+        }
+        for (scale, unit) in [
+            (NS_PER_D, "d"),
+            (NS_PER_H, "h"),
+            (NS_PER_MIN, "m"),
+            (NS_PER_S, "s"),
+            (NS_PER_MS, "ms"),
+            (NS_PER_US, "us"),
+        ] {
+            if ns % scale == 0 {
+                return write!(f, "{}{}", ns / scale, unit);
+            }
+        }
+        write!(f, "{ns}ns")
+    }
+}
+
+impl fmt::Display for SimTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "t={:.6}s", self.as_secs_f64())
+    }
+}
+
+impl serde::Serialize for SimDuration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SimDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = SimDuration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a duration string such as \"250ms\", \"90s\", \"2h\" or \"30d\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SimDuration, E> {
+                v.parse().map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<SimDuration, E> {
+                Err(E::custom(
+                    "a bare number has no unit: write it as a string with a unit, e.g. \"250ms\" or \"90s\"",
+                ))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<SimDuration, E> {
+                self.visit_i64(v as i64)
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<SimDuration, E> {
+                self.visit_i64(0)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_examples() {
+        assert_eq!("250ms".parse(), Ok(SimDuration::from_millis(250)));
+        assert_eq!("90s".parse(), Ok(SimDuration::from_secs(90)));
+        assert_eq!("2h".parse(), Ok(SimDuration::from_hours(2)));
+        assert_eq!("30d".parse(), Ok(SimDuration::from_days(30)));
+        assert_eq!("1.5 s".parse(), Ok(SimDuration::from_millis(1500)));
+        assert_eq!("5m".parse(), Ok(SimDuration::from_mins(5)));
+        assert_eq!("7us".parse(), Ok(SimDuration::from_micros(7)));
+        assert_eq!("0.1ms".parse(), Ok(SimDuration::from_micros(100)));
+    }
+
+    #[test]
+    fn rejects_bad_durations_with_reasons() {
+        for bad in [
+            "",
+            "10",
+            "ms",
+            "-5s",
+            "5 parsecs",
+            "1.2.3s",
+            "99999999999999d",
+        ] {
+            let e = bad.parse::<SimDuration>().unwrap_err();
+            assert!(e.to_string().contains("is not a duration"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn display_round_trips() {
+        for d in [
+            SimDuration::from_nanos(1),
+            SimDuration::from_micros(1500),
+            SimDuration::from_millis(250),
+            SimDuration::from_secs(90),
+            SimDuration::from_hours(2),
+            SimDuration::from_days(30),
+            SimDuration::ZERO,
+        ] {
+            assert_eq!(d.to_string().parse(), Ok(d));
+        }
+        assert_eq!(SimDuration::from_secs(90).to_string(), "90s");
+        assert_eq!(SimDuration::from_secs(120).to_string(), "2m");
+    }
+
+    #[test]
+    fn arithmetic_saturates_instead_of_wrapping() {
+        assert_eq!(SimTime::MAX + SimDuration::from_secs(1), SimTime::MAX);
+        assert_eq!(SimTime::ZERO - SimTime::from_nanos(5), SimDuration::ZERO);
+        assert_eq!(SimDuration::from_secs_f64(-1.0), SimDuration::ZERO);
+        assert_eq!(SimDuration::from_secs_f64(f64::NAN), SimDuration::ZERO);
+    }
+}

@@ -1,0 +1,18 @@
+//! `sim-core`: a discrete-event simulator and capacity planner for multi-region
+//! deployments.
+//!
+//! The crate is layered so that each part can be checked on its own:
+//!
+//! - [`engine`] — a generic DES kernel: integer time, a deterministic pending-event set
+//!   with cheap cancellation, named random streams. It knows nothing of regions.
+//! - [`model`] — the service model built on the engine (stations, and later users,
+//!   network, routing, layouts, failures, cost).
+//! - [`analytic`] — closed forms (Erlang C) that the simulation is tested against.
+//! - [`scenario`] — the one input type, parsed from TOML and validated with errors that
+//!   name file, line, column and field.
+//!
+//! The `regionsim` binary (feature `cli`, on by default) is a thin layer over this library.
+
+pub mod analytic;
+pub mod engine;
+pub mod model;

@@ -1,0 +1,3 @@
+//! The multi-region service model, built from small parts.
+
+pub mod station;
