@@ -16,3 +16,4 @@
 pub mod analytic;
 pub mod engine;
 pub mod model;
+pub mod scenario;

@@ -1,0 +1,114 @@
+//! Distributions of durations a scenario can choose (service times, lags, jitter).
+
+use crate::engine::SimDuration;
+use rand::Rng;
+use rand_distr::{Distribution, Exp1, StandardNormal};
+use serde::{Deserialize, Serialize};
+
+/// A distribution of non-negative durations, written inline in TOML, e.g.
+/// `{ dist = "exponential", mean = "20ms" }` or `{ dist = "constant", value = "500ms" }`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "dist", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Dist {
+    /// Always `value`.
+    Constant { value: SimDuration },
+    /// Exponential with the given mean (memoryless: the M in M/M/c).
+    Exponential { mean: SimDuration },
+    /// Log-normal with the given mean and coefficient of variation (std dev / mean):
+    /// σ² = ln(1 + cv²), μ = ln(mean) − σ²/2.
+    Lognormal { mean: SimDuration, cv: f64 },
+    /// Uniform on `[min, max]`.
+    Uniform { min: SimDuration, max: SimDuration },
+}
+
+impl Dist {
+    pub fn exponential(mean: SimDuration) -> Self {
+        Dist::Exponential { mean }
+    }
+    pub fn constant(value: SimDuration) -> Self {
+        Dist::Constant { value }
+    }
+
+    /// The mean of the distribution.
+    pub fn mean(&self) -> SimDuration {
+        match *self {
+            Dist::Constant { value } => value,
+            Dist::Exponential { mean } | Dist::Lognormal { mean, .. } => mean,
+            Dist::Uniform { min, max } => {
+                SimDuration::from_nanos(min.as_nanos() / 2 + max.as_nanos() / 2)
+            }
+        }
+    }
+
+    /// Problems with the parameters, as (field, message) pairs.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut p = Vec::new();
+        match *self {
+            Dist::Lognormal { mean, cv } => {
+                if !(cv.is_finite() && cv > 0.0) {
+                    p.push(("cv", format!("must be a positive number, got {cv}")));
+                }
+                if mean.is_zero() {
+                    p.push(("mean", "must be greater than zero".into()));
+                }
+            }
+            Dist::Uniform { min, max } if max < min => {
+                p.push(("max", format!("must be at least min ({min}), got {max}")));
+            }
+            _ => {}
+        }
+        p
+    }
+
+    /// One draw.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> SimDuration {
+        match *self {
+            Dist::Constant { value } => value,
+            Dist::Exponential { mean } => {
+                let e: f64 = Exp1.sample(rng);
+                SimDuration::from_nanos((e * mean.as_nanos() as f64).round() as u64)
+            }
+            Dist::Lognormal { mean, cv } => {
+                let s2 = (1.0 + cv * cv).ln();
+                let mu = (mean.as_nanos() as f64).ln() - s2 / 2.0;
+                let z: f64 = StandardNormal.sample(rng);
+                SimDuration::from_nanos((mu + s2.sqrt() * z).exp().round() as u64)
+            }
+            Dist::Uniform { min, max } => {
+                SimDuration::from_nanos(rng.random_range(min.as_nanos()..=max.as_nanos()))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Streams;
+
+    fn mean_of(d: &Dist, n: usize) -> f64 {
+        let mut r = Streams::new(1).stream("test", 0);
+        (0..n).map(|_| d.sample(&mut r).as_secs_f64()).sum::<f64>() / n as f64
+    }
+
+    #[test]
+    fn sample_means_match_declared_means() {
+        let ms = SimDuration::from_millis;
+        for d in [
+            Dist::constant(ms(5)),
+            Dist::exponential(ms(20)),
+            Dist::Lognormal {
+                mean: ms(20),
+                cv: 1.5,
+            },
+            Dist::Uniform {
+                min: ms(10),
+                max: ms(30),
+            },
+        ] {
+            let m = mean_of(&d, 400_000);
+            let want = d.mean().as_secs_f64();
+            assert!((m - want).abs() / want < 0.02, "{d:?}: {m} vs {want}");
+        }
+    }
+}

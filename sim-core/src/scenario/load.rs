@@ -1,0 +1,280 @@
+//! TOML text → [`Scenario`], reporting *every* problem with its line, column and field.
+//!
+//! serde stops at the first error, so loading works in rounds: parse, deserialise, and
+//! when a field is rejected, record the error, blank that entry out of the text (spaces
+//! keep every byte offset, so positions stay those of the original file) and try again.
+//! A rejected optional field then takes its default, which lets the later checks of
+//! [`validate`](super::validate) run too, and the user sees all problems at once.
+
+use super::error::{did_you_mean, line_col, FieldError, FieldPath, Located, ScenarioError, Seg};
+use super::types::Scenario;
+use std::ops::Range;
+use std::path::Path;
+use toml_edit::{ImDocument, Item, Value};
+
+/// At most this many rounds of blank-and-retry (each removes one bad entry).
+const MAX_ROUNDS: usize = 100;
+
+/// The outcome of reading a file: a scenario (possibly with defaults in place of rejected
+/// fields) and the problems found so far, each with its byte span.
+pub struct Parsed {
+    pub scenario: Option<Scenario>,
+    pub problems: Vec<(Option<Range<usize>>, FieldError)>,
+    /// The original document, to locate fields named by later checks.
+    pub doc: Option<ImDocument<String>>,
+}
+
+/// Parses and deserialises `text`; see the module docs.
+pub fn parse(text: &str) -> Parsed {
+    let original = match ImDocument::parse(text.to_string()) {
+        Ok(d) => d,
+        Err(e) => {
+            let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+            return Parsed {
+                scenario: None,
+                problems: vec![(
+                    e.span(),
+                    FieldError::new(FieldPath::root(), format!("TOML syntax: {msg}")),
+                )],
+                doc: None,
+            };
+        }
+    };
+    let mut work = text.as_bytes().to_vec();
+    let mut problems = Vec::new();
+    let mut doc = original.clone();
+    for _ in 0..MAX_ROUNDS {
+        let de = toml_edit::de::Deserializer::from(doc.clone());
+        match serde_path_to_error::deserialize::<_, Scenario>(de) {
+            Ok(s) => {
+                return Parsed {
+                    scenario: Some(s),
+                    problems,
+                    doc: Some(original),
+                }
+            }
+            Err(e) => {
+                let path = convert_path(e.path());
+                let message = explain(e.inner().message());
+                let entry = locate(&doc, &path);
+                let span = e
+                    .inner()
+                    .span()
+                    .or_else(|| entry.as_ref().map(|(k, _)| k.clone()));
+                problems.push((span, FieldError::new(path, message)));
+                let Some((_, ranges)) = entry else { break };
+                for r in ranges {
+                    blank(&mut work, r);
+                }
+                let Ok(next) = String::from_utf8(work.clone())
+                    .map_err(|_| ())
+                    .and_then(|t| ImDocument::parse(t).map_err(|_| ()))
+                else {
+                    break;
+                };
+                doc = next;
+            }
+        }
+    }
+    Parsed {
+        scenario: None,
+        problems,
+        doc: Some(original),
+    }
+}
+
+/// Parses `text` read from `source`, runs the checks of `validate`, and returns the
+/// scenario or every problem located in the file.
+pub fn load_str(
+    text: &str,
+    source: &Path,
+    validate: impl FnOnce(&Scenario) -> Vec<FieldError>,
+) -> Result<Scenario, ScenarioError> {
+    let parsed = parse(text);
+    let mut located: Vec<Located> = parsed
+        .problems
+        .into_iter()
+        .map(|(span, error)| Located {
+            line_col: span.map(|s| line_col(text, s.start)),
+            error,
+        })
+        .collect();
+    if let Some(s) = &parsed.scenario {
+        for error in validate(s) {
+            let span = parsed
+                .doc
+                .as_ref()
+                .and_then(|d| locate_nearest(d, &error.path));
+            located.push(Located {
+                line_col: span.map(|s| line_col(text, s.start)),
+                error,
+            });
+        }
+    }
+    located.sort_by_key(|l| l.line_col.unwrap_or((usize::MAX, 0)));
+    match (parsed.scenario, located.is_empty()) {
+        (Some(s), true) => Ok(s),
+        _ => Err(ScenarioError {
+            source: source.to_path_buf(),
+            problems: located,
+        }),
+    }
+}
+
+fn convert_path(p: &serde_path_to_error::Path) -> FieldPath {
+    use serde_path_to_error::Segment;
+    FieldPath(
+        p.iter()
+            .filter_map(|s| match s {
+                Segment::Seq { index } => Some(Seg::Index(*index)),
+                Segment::Map { key } => Some(Seg::Key(key.clone())),
+                Segment::Enum { variant } => Some(Seg::Key(variant.clone())),
+                Segment::Unknown => None,
+            })
+            .collect(),
+    )
+}
+
+/// Makes serde's messages read as advice: unknown names get a suggestion.
+fn explain(msg: &str) -> String {
+    let msg = msg.trim();
+    for kind in ["field", "variant"] {
+        let prefix = format!("unknown {kind} `");
+        if let Some(rest) = msg.strip_prefix(&prefix) {
+            let (word, tail) = rest.split_once('`').unwrap_or((rest, ""));
+            let allowed: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+            let what = if kind == "field" { "field" } else { "value" };
+            let mut out = format!("unknown {what} `{word}`");
+            if let Some(s) = did_you_mean(word, allowed.iter().copied()) {
+                out += &format!(": did you mean `{s}`?");
+            }
+            if allowed.is_empty() {
+                out += " (no fields are allowed here)";
+            } else {
+                out += &format!(" (allowed: {})", allowed.join(", "));
+            }
+            return out;
+        }
+    }
+    msg.replace("invalid type: ", "wrong type: ")
+}
+
+/// A place in the TOML document, whatever its syntax.
+#[derive(Clone, Copy)]
+enum Node<'a> {
+    Table(&'a toml_edit::Table),
+    Inline(&'a toml_edit::InlineTable),
+    Array(&'a toml_edit::Array),
+    Tables(&'a toml_edit::ArrayOfTables),
+    Scalar(&'a Value),
+}
+
+impl<'a> Node<'a> {
+    fn of_item(item: &'a Item) -> Option<Node<'a>> {
+        match item {
+            Item::Table(t) => Some(Node::Table(t)),
+            Item::ArrayOfTables(a) => Some(Node::Tables(a)),
+            Item::Value(v) => Some(Node::of_value(v)),
+            Item::None => None,
+        }
+    }
+    fn of_value(v: &'a Value) -> Node<'a> {
+        match v {
+            Value::InlineTable(t) => Node::Inline(t),
+            Value::Array(a) => Node::Array(a),
+            other => Node::Scalar(other),
+        }
+    }
+    fn span(self) -> Option<Range<usize>> {
+        match self {
+            Node::Table(t) => t.span(),
+            Node::Inline(t) => t.span(),
+            Node::Array(a) => a.span(),
+            Node::Tables(a) => a.span(),
+            Node::Scalar(v) => v.span(),
+        }
+    }
+    /// The child at one step of a path, with the span of its key if it has one.
+    fn child(self, seg: &Seg) -> Option<(Option<Range<usize>>, Node<'a>)> {
+        match (seg, self) {
+            (Seg::Key(k), Node::Table(t)) => {
+                let (key, item) = t.get_key_value(k)?;
+                Some((key.span(), Node::of_item(item)?))
+            }
+            (Seg::Key(k), Node::Inline(t)) => {
+                let (key, item) = t.get_key_value(k)?;
+                Some((key.span(), Node::of_item(item)?))
+            }
+            (Seg::Index(i), Node::Tables(a)) => Some((None, Node::Table(a.get(*i)?))),
+            (Seg::Index(i), Node::Array(a)) => Some((None, Node::of_value(a.get(*i)?))),
+            _ => None,
+        }
+    }
+    /// Every byte range that makes up this entry (a table's header and all its children).
+    fn ranges(self, key: Option<Range<usize>>, out: &mut Vec<Range<usize>>) {
+        match self {
+            Node::Table(t) => {
+                out.extend(t.span());
+                out.extend(key);
+                for (k, _) in t.iter() {
+                    if let Some((ks, child)) = self.child(&Seg::Key(k.to_string())) {
+                        child.ranges(ks, out);
+                    }
+                }
+            }
+            Node::Tables(a) => {
+                for t in a.iter() {
+                    Node::Table(t).ranges(None, out);
+                }
+            }
+            other => {
+                let Some(v) = other.span() else { return };
+                let start = key.map_or(v.start, |k| k.start.min(v.start));
+                out.push(start..v.end);
+            }
+        }
+    }
+}
+
+/// The entry at `path`: the span of its key (or of its value) and the ranges that make it
+/// up. `None` if the path does not exist in the document or names the whole document.
+fn locate(doc: &ImDocument<String>, path: &FieldPath) -> Option<(Range<usize>, Vec<Range<usize>>)> {
+    if path.0.is_empty() {
+        return None;
+    }
+    let mut node = Node::Table(doc.as_table());
+    let mut key = None;
+    for seg in &path.0 {
+        let (k, n) = node.child(seg)?;
+        key = k;
+        node = n;
+    }
+    let mut ranges = Vec::new();
+    node.ranges(key.clone(), &mut ranges);
+    let anchor = key
+        .or_else(|| node.span())
+        .or_else(|| ranges.first().cloned())?;
+    Some((anchor, ranges))
+}
+
+/// The span of the deepest existing entry along `path` (a missing field points at its table).
+fn locate_nearest(doc: &ImDocument<String>, path: &FieldPath) -> Option<Range<usize>> {
+    let mut node = Node::Table(doc.as_table());
+    let mut best = None;
+    for seg in &path.0 {
+        let Some((k, n)) = node.child(seg) else { break };
+        best = n.span().or(k).or(best);
+        node = n;
+    }
+    best
+}
+
+/// Overwrites a byte range with spaces, keeping line breaks (so positions do not move).
+fn blank(text: &mut [u8], r: Range<usize>) {
+    let end = r.end.min(text.len());
+    for b in &mut text[r.start.min(end)..end] {
+        if *b != b'\n' && *b != b'\r' {
+            *b = b' ';
+        }
+    }
+}

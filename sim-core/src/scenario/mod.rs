@@ -1,0 +1,17 @@
+//! Scenario files: the one input type, parsed from TOML, then validated.
+//!
+//! [`Scenario`] is the only serde type for input; the CLI, the GUI, sweeps and tests all
+//! use it. Loading ([`load`]) reports every problem of a file at once as
+//! `file:line:column: field.path: what is wrong (and what is allowed)`; checks that need
+//! no text ([`validate`]) return [`FieldError`]s with paths, which the GUI shows next to
+//! its fields.
+
+pub mod dist;
+pub mod error;
+pub mod load;
+pub mod types;
+pub mod validate;
+
+pub use dist::Dist;
+pub use error::{FieldError, FieldPath, ScenarioError};
+pub use types::*;

@@ -1,0 +1,272 @@
+//! Semantic checks of a scenario: every problem, each with its field path.
+//!
+//! Deserialisation already guarantees types and known field names; these checks cover
+//! values (ranges, positivity) and references (regions that must exist in the catalog
+//! and in the deployment, areas that must exist). They never stop at the first problem.
+
+use super::error::{FieldError, FieldPath};
+use super::types::*;
+use super::Dist;
+use std::collections::BTreeSet;
+
+/// What validation needs to know about the world outside the scenario (the catalog).
+pub trait Lookup {
+    /// `Ok` if `id` names a catalog region, else a message (with a suggestion if any).
+    fn check_region(&self, id: &str) -> Result<(), String>;
+    /// Names of the areas used when the scenario lists none.
+    fn default_area_names(&self) -> Vec<String>;
+}
+
+struct Checker {
+    errors: Vec<FieldError>,
+}
+
+impl Checker {
+    fn err(&mut self, path: FieldPath, msg: impl Into<String>) {
+        self.errors.push(FieldError::new(path, msg));
+    }
+    fn positive(&mut self, path: FieldPath, v: f64) {
+        if !(v.is_finite() && v > 0.0) {
+            self.err(path, format!("must be a number greater than 0, got {v}"));
+        }
+    }
+    fn non_negative(&mut self, path: FieldPath, v: f64) {
+        if !(v.is_finite() && v >= 0.0) {
+            self.err(path, format!("must be a number ≥ 0, got {v}"));
+        }
+    }
+    fn range(&mut self, path: FieldPath, v: f64, lo: f64, hi: f64, what: &str) {
+        if !(v.is_finite() && v >= lo && v <= hi) {
+            self.err(path, format!("must be {what} in [{lo}, {hi}], got {v}"));
+        }
+    }
+    fn probability(&mut self, path: FieldPath, v: f64) {
+        self.range(path, v, 0.0, 1.0, "a probability");
+    }
+    fn dist(&mut self, path: FieldPath, d: &Dist, must_be_positive: bool) {
+        for (field, msg) in d.problems() {
+            self.err(path.key(field), msg);
+        }
+        if must_be_positive && d.mean().is_zero() {
+            self.err(path, "must have a mean greater than zero");
+        }
+    }
+}
+
+/// Checks `s` against itself and the catalog; empty means valid.
+pub fn validate(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
+    let mut c = Checker { errors: Vec::new() };
+    let root = FieldPath::root();
+
+    if s.duration.is_zero() {
+        c.err(root.key("duration"), "must be longer than 0s, e.g. \"30m\"");
+    }
+    let h = s.start_utc_hour;
+    if !(h.is_finite() && (0.0..24.0).contains(&h)) {
+        c.err(
+            root.key("start_utc_hour"),
+            format!("must be an hour in [0, 24), got {h}"),
+        );
+    }
+
+    let w = &s.workload;
+    let wp = root.key("workload");
+    c.positive(wp.key("peak_rps"), w.peak_rps);
+    if !(w.trough_fraction.is_finite() && w.trough_fraction > 0.0 && w.trough_fraction <= 1.0) {
+        c.err(
+            wp.key("trough_fraction"),
+            format!("must be in (0, 1], got {}", w.trough_fraction),
+        );
+    }
+    if !(w.peak_local_hour.is_finite() && (0.0..24.0).contains(&w.peak_local_hour)) {
+        c.err(
+            wp.key("peak_local_hour"),
+            format!("must be an hour in [0, 24), got {}", w.peak_local_hour),
+        );
+    }
+    c.probability(wp.key("read_fraction"), w.read_fraction);
+    if w.keys == 0 {
+        c.err(wp.key("keys"), "must be at least 1");
+    }
+    c.non_negative(wp.key("zipf_exponent"), w.zipf_exponent);
+
+    // Areas.
+    let mut area_names = BTreeSet::new();
+    for (i, a) in s.areas.iter().enumerate() {
+        let p = root.key("areas").index(i);
+        if a.name.trim().is_empty() {
+            c.err(p.key("name"), "must not be empty");
+        } else if !area_names.insert(a.name.clone()) {
+            c.err(
+                p.key("name"),
+                format!("`{}` is listed twice; area names must be unique", a.name),
+            );
+        }
+        c.range(p.key("lat_deg"), a.lat_deg, -90.0, 90.0, "a latitude");
+        c.range(p.key("lon_deg"), a.lon_deg, -180.0, 180.0, "a longitude");
+        c.positive(p.key("share"), a.share);
+        c.range(
+            p.key("utc_offset_hours"),
+            a.utc_offset_hours,
+            -12.0,
+            14.0,
+            "an offset in hours",
+        );
+        if a.jurisdiction.trim().is_empty() {
+            c.err(
+                p.key("jurisdiction"),
+                "must not be empty (e.g. \"EU\", \"US\")",
+            );
+        }
+    }
+    if s.areas.is_empty() {
+        area_names.extend(world.default_area_names());
+    }
+
+    // Regions.
+    let rp = root.key("regions");
+    if s.regions.is_empty() {
+        c.err(rp.clone(), "the deployment has no regions: add at least one [[regions]] with an id such as \"aws:us-east-1\"");
+    }
+    let mut deployed = BTreeSet::new();
+    for (i, r) in s.regions.iter().enumerate() {
+        let p = rp.index(i);
+        if let Err(m) = world.check_region(&r.id) {
+            c.err(p.key("id"), m);
+        } else if !deployed.insert(r.id.clone()) {
+            c.err(
+                p.key("id"),
+                format!("`{}` is listed twice; each region appears once", r.id),
+            );
+        }
+        if r.instances == 0 {
+            c.err(p.key("instances"), "must be at least 1");
+        }
+        c.dist(p.key("service_time"), &r.service_time, true);
+    }
+    let in_deployment = |c: &mut Checker, path: FieldPath, id: &str| {
+        if !deployed.contains(id) {
+            let listed: Vec<&str> = deployed.iter().map(String::as_str).collect();
+            let hint = super::error::did_you_mean(id, listed.iter().copied())
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            c.err(
+                path,
+                format!(
+                    "`{id}` is not one of the deployment's regions: {hint}(regions: {})",
+                    listed.join(", ")
+                ),
+            );
+        }
+    };
+
+    // Network.
+    let np = root.key("network");
+    if let Some(j) = &s.network.jitter {
+        c.dist(np.key("jitter"), j, false);
+    }
+    for (i, o) in s.network.rtt_overrides.iter().enumerate() {
+        let p = np.key("rtt_overrides").index(i);
+        for (f, id) in [("a", &o.a), ("b", &o.b)] {
+            if let Err(m) = world.check_region(id) {
+                c.err(p.key(f), m);
+            }
+        }
+        if o.a == o.b {
+            c.err(
+                p.key("b"),
+                "must differ from `a` (an override is between two regions)",
+            );
+        }
+    }
+
+    // Routing.
+    let ro = root.key("routing");
+    for (id, wgt) in &s.routing.weights {
+        in_deployment(&mut c, ro.key("weights").key(id), id);
+        c.non_negative(ro.key("weights").key(id), *wgt);
+    }
+    if s.routing.policy == RoutingPolicy::Weighted && !s.routing.weights.values().any(|w| *w > 0.0)
+    {
+        c.err(ro.key("weights"), "the weighted policy needs a positive weight for at least one region, e.g. weights = { \"aws:us-east-1\" = 1.0 }");
+    }
+    for (i, id) in s.routing.priority.iter().enumerate() {
+        in_deployment(&mut c, ro.key("priority").index(i), id);
+    }
+    if s.routing.policy == RoutingPolicy::Priority && s.routing.priority.is_empty() {
+        c.err(
+            ro.key("priority"),
+            "the priority policy needs the regions in order of preference",
+        );
+    }
+
+    if s.client.timeout.is_zero() {
+        c.err(
+            root.key("client").key("timeout"),
+            "must be longer than 0s, e.g. \"2s\"",
+        );
+    }
+
+    // Layouts.
+    let ap = root.key("active_passive");
+    let primary = s.active_passive.primary.as_deref();
+    if let Some(id) = primary {
+        in_deployment(&mut c, ap.key("primary"), id);
+    }
+    if let Some(id) = s.active_passive.standby.as_deref() {
+        in_deployment(&mut c, ap.key("standby"), id);
+        if Some(id) == primary {
+            c.err(ap.key("standby"), "must differ from the primary");
+        }
+    }
+    c.dist(
+        ap.key("replication_lag"),
+        &s.active_passive.replication_lag,
+        false,
+    );
+    c.probability(ap.key("warm_fraction"), s.active_passive.warm_fraction);
+
+    let aa = root.key("active_active");
+    if let Some(q) = s.active_active.quorum {
+        let n = s.regions.len() as u32;
+        if q == 0 || q > n.max(1) {
+            c.err(
+                aa.key("quorum"),
+                format!("must be between 1 and the number of regions ({n}), got {q}"),
+            );
+        }
+    }
+    c.dist(
+        aa.key("replication_lag"),
+        &s.active_active.replication_lag,
+        false,
+    );
+
+    let sh = root.key("sharded");
+    for (area, id) in &s.sharded.homes {
+        if !area_names.contains(area) {
+            let names: Vec<&str> = area_names.iter().map(String::as_str).collect();
+            c.err(
+                sh.key("homes").key(area),
+                format!("no area is named `{area}` (areas: {})", names.join(", ")),
+            );
+        }
+        in_deployment(&mut c, sh.key("homes").key(area), id);
+    }
+    c.dist(sh.key("replication_lag"), &s.sharded.replication_lag, false);
+
+    let pr = root.key("prices");
+    for (id, v) in &s.prices.instance_usd_per_hour {
+        if let Err(m) = world.check_region(id) {
+            c.err(pr.key("instance_usd_per_hour").key(id), m);
+        }
+        c.non_negative(pr.key("instance_usd_per_hour").key(id), *v);
+    }
+    if let Some(v) = s.prices.transfer_usd_per_gb {
+        c.non_negative(pr.key("transfer_usd_per_gb"), v);
+    }
+    if let Some(v) = s.prices.egress_usd_per_gb {
+        c.non_negative(pr.key("egress_usd_per_gb"), v);
+    }
+    c.errors
+}
