@@ -15,5 +15,8 @@
 
 pub mod analytic;
 pub mod engine;
+pub mod experiment;
+pub mod export;
+pub mod metrics;
 pub mod model;
 pub mod scenario;

@@ -9,7 +9,7 @@ use super::dist::Dist;
 use crate::engine::SimDuration;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+pub use crate::catalog::CatalogFiles;
 
 /// A complete description of one service deployed across regions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -63,16 +63,6 @@ pub struct Scenario {
     /// Prices that replace the catalog's.
     #[serde(default)]
     pub prices: PriceOverrides,
-}
-
-/// Files that replace parts of the embedded catalog.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CatalogFiles {
-    pub regions: Option<PathBuf>,
-    pub rtt: Option<PathBuf>,
-    pub prices: Option<PathBuf>,
-    pub transfer_prices: Option<PathBuf>,
 }
 
 /// The three ways of running one service across regions.

@@ -270,3 +270,12 @@ pub fn validate(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     }
     c.errors
 }
+
+impl Lookup for crate::catalog::Catalog {
+    fn check_region(&self, id: &str) -> Result<(), String> {
+        self.region(id).map(|_| ()).map_err(|e| e.to_string())
+    }
+    fn default_area_names(&self) -> Vec<String> {
+        self.default_areas().iter().map(|a| a.name.clone()).collect()
+    }
+}

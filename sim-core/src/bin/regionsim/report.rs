@@ -1,0 +1,80 @@
+//! Terminal tables of run results.
+
+use sim_core::experiment::RunResult;
+use sim_core::scenario::Scenario;
+use std::fmt::Write;
+
+/// The main comparison table: one column per layout, one row per metric.
+pub fn summary(s: &Scenario, results: &[RunResult]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "scenario `{}`: {} regions, peak {:.0} req/s, {} simulated after {} warm-up, seed {}\n",
+        s.name,
+        s.regions.len(),
+        s.workload.peak_rps,
+        s.duration,
+        s.warmup,
+        results.first().map_or(s.seed, |r| r.seed)
+    );
+    type Row = (&'static str, fn(&RunResult) -> String);
+    let rows: &[Row] = &[
+        ("requests", |r| r.rec.requests.to_string()),
+        ("availability", |r| format!("{:.4}%", 100.0 * r.rec.availability())),
+        ("failed", |r| r.rec.failed.to_string()),
+        ("p50 latency", |r| format!("{:.1} ms", r.rec.all.quantile_ms(0.5))),
+        ("p99 latency", |r| format!("{:.1} ms", r.rec.all.quantile_ms(0.99))),
+        ("p99.9 latency", |r| format!("{:.1} ms", r.rec.all.quantile_ms(0.999))),
+        ("read p99", |r| format!("{:.1} ms", r.rec.read_latency.quantile_ms(0.99))),
+        ("write p99", |r| format!("{:.1} ms", r.rec.write_latency.quantile_ms(0.99))),
+        ("stale reads", |r| {
+            let f = if r.rec.reads == 0 { 0.0 } else { r.rec.stale_reads as f64 / r.rec.reads as f64 };
+            format!("{:.3}%", 100.0 * f)
+        }),
+        ("write conflicts", |r| r.writes.conflicts.to_string()),
+        ("residency violations", |r| r.rec.residency_violations.to_string()),
+        ("compute $/month", |r| format!("{:.0}", r.cost.compute)),
+        ("transfer $/month", |r| format!("{:.0}", r.cost.transfer)),
+        ("egress $/month", |r| format!("{:.0}", r.cost.egress)),
+        ("total $/month", |r| format!("{:.0}", r.cost.total())),
+        ("events simulated", |r| r.events.to_string()),
+        ("wall time", |r| format!("{:.2} s", r.wall_s)),
+    ];
+    let _ = write!(out, "{:<22}", "");
+    for r in results {
+        let _ = write!(out, "{:>18}", r.layout.to_string());
+    }
+    out.push('\n');
+    for (name, f) in rows {
+        let _ = write!(out, "{name:<22}");
+        for r in results {
+            let _ = write!(out, "{:>18}", f(r));
+        }
+        out.push('\n');
+    }
+    for r in results {
+        if !r.cost.unpriced.is_empty() {
+            let _ = writeln!(out, "note: {} has no price for {}; counted as $0", r.layout, r.cost.unpriced.join(", "));
+        }
+    }
+    out
+}
+
+/// p99 per user area and layout.
+pub fn areas(results: &[RunResult]) -> String {
+    let mut out = String::from("\np99 latency by user area (ms)\n");
+    let Some(first) = results.first() else { return out };
+    let _ = write!(out, "{:<22}", "area");
+    for r in results {
+        let _ = write!(out, "{:>18}", r.layout.to_string());
+    }
+    out.push('\n');
+    for (i, name) in first.area_names.iter().enumerate() {
+        let _ = write!(out, "{name:<22}");
+        for r in results {
+            let _ = write!(out, "{:>18.1}", r.rec.areas[i].all.quantile_ms(0.99));
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,8 @@
+//! Experiments: running scenarios (one layout, a comparison), and later sweeps.
+//! This is the one place that measures wall time.
+
+pub mod load;
+pub mod run;
+
+pub use load::{load_scenario, load_text, DEFAULT_SCENARIO};
+pub use run::{Prepared, RunResult};

@@ -1,0 +1,6 @@
+//! Output files: CSV rows and atomic writes.
+
+pub mod atomic;
+pub mod csv_out;
+
+pub use atomic::write_atomic;

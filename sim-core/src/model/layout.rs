@@ -1,0 +1,200 @@
+//! Layouts: where each area's reads and writes go, and where its data is stored.
+//!
+//! A [`Plan`] is the static part of a layout, computed once per run from the world and
+//! the scenario's layout options:
+//!
+//! - **active-passive**: writes go to the primary; reads to the primary, or to the nearer
+//!   of primary and standby (`reads = "nearest"`); the primary replicates asynchronously
+//!   to the standby. Data is stored at both.
+//! - **active-active**: every region serves; a request goes to the region chosen by the
+//!   routing policy. Writes replicate to every other region, synchronously (all, or a
+//!   quorum counting the local region) or asynchronously (multi-master, last writer wins).
+//!   Data is stored everywhere.
+//! - **sharded**: each area has a home region (the lowest-RTT region in its jurisdiction,
+//!   else the lowest-RTT region; `sharded.homes` overrides); all its requests go there.
+//!   With `standby = true`, a home replicates asynchronously to the nearest other region
+//!   of the same jurisdiction, if there is one.
+
+use super::world::World;
+use crate::scenario::{HomeRule, LayoutKind, ReadPolicy, RoutingPolicy, Scenario, WriteMode};
+
+/// How writes are acknowledged.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ack {
+    /// After the origin and `quorum − 1` replicas applied the write.
+    Sync { quorum: usize },
+    /// After the origin applied it; replicas follow with a lag.
+    Async,
+}
+
+/// Where requests go in one layout.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub layout: LayoutKind,
+    /// Per area: the region its reads go to, or `None` when the routing policy decides
+    /// per request (active-active).
+    pub read_region: Vec<Option<usize>>,
+    /// Per area: the region its writes go to, or `None` (routing decides).
+    pub write_region: Vec<Option<usize>>,
+    /// Per origin region: the regions it replicates writes to.
+    pub replicas: Vec<Vec<usize>>,
+    pub ack: Ack,
+    /// Per area: whether its data is stored outside its jurisdiction (residency).
+    pub stored_outside: Vec<bool>,
+    /// Per region: whether it runs (is billed for) instances, and as what fraction.
+    pub billed_fraction: Vec<f64>,
+    /// Per area: the static routing order used by the policy (best first).
+    pub routing_order: Vec<Vec<usize>>,
+    /// Routing weights per region (weighted policy).
+    pub weights: Vec<f64>,
+    pub policy: RoutingPolicy,
+}
+
+fn argmin_by(n: usize, mut key: impl FnMut(usize) -> f64, mut allowed: impl FnMut(usize) -> bool) -> Option<usize> {
+    (0..n).filter(|&r| allowed(r)).min_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)))
+}
+
+impl Plan {
+    pub fn new(w: &World, s: &Scenario, layout: LayoutKind) -> Plan {
+        let n = w.n_regions();
+        let areas = w.areas.len();
+        let nearest = |a: usize, allowed: &dyn Fn(usize) -> bool| {
+            argmin_by(n, |r| w.user_rtt(a, r).as_nanos() as f64, allowed).unwrap_or(0)
+        };
+        let mut routing_order: Vec<Vec<usize>> = Vec::with_capacity(areas);
+        for a in 0..areas {
+            let mut order: Vec<usize> = match s.routing.policy {
+                RoutingPolicy::Priority => s
+                    .routing
+                    .priority
+                    .iter()
+                    .filter_map(|id| w.region_index(id))
+                    .collect(),
+                _ => (0..n).collect(),
+            };
+            match s.routing.policy {
+                RoutingPolicy::Latency | RoutingPolicy::Weighted => {
+                    order.sort_by_key(|&r| (w.user_rtt(a, r), r))
+                }
+                RoutingPolicy::Geo => order.sort_by(|&x, &y| w.user_km(a, x).total_cmp(&w.user_km(a, y)).then(x.cmp(&y))),
+                RoutingPolicy::Priority => {
+                    // Regions missing from the list follow, nearest first.
+                    let mut rest: Vec<usize> = (0..n).filter(|r| !order.contains(r)).collect();
+                    rest.sort_by_key(|&r| (w.user_rtt(a, r), r));
+                    order.extend(rest);
+                }
+            }
+            routing_order.push(order);
+        }
+        let weights = w
+            .regions
+            .iter()
+            .map(|r| s.routing.weights.get(&r.id).copied().unwrap_or(0.0))
+            .collect();
+
+        let mut plan = Plan {
+            layout,
+            read_region: vec![None; areas],
+            write_region: vec![None; areas],
+            replicas: vec![Vec::new(); n],
+            ack: Ack::Async,
+            stored_outside: vec![false; areas],
+            billed_fraction: vec![1.0; n],
+            routing_order,
+            weights,
+            policy: s.routing.policy,
+        };
+        let outside = |a: usize, stored: &[usize]| stored.iter().any(|&r| w.regions[r].jurisdiction != w.areas[a].jurisdiction);
+
+        match layout {
+            LayoutKind::ActivePassive => {
+                let ap = &s.active_passive;
+                let primary = ap.primary.as_deref().and_then(|id| w.region_index(id)).unwrap_or(0);
+                let standby = ap
+                    .standby
+                    .as_deref()
+                    .and_then(|id| w.region_index(id))
+                    .or_else(|| (0..n).find(|&r| r != primary));
+                for a in 0..areas {
+                    plan.write_region[a] = Some(primary);
+                    plan.read_region[a] = Some(match (ap.reads, standby) {
+                        (ReadPolicy::Nearest, Some(sb)) => nearest(a, &|r| r == primary || r == sb),
+                        _ => primary,
+                    });
+                    let stored: Vec<usize> = std::iter::once(primary).chain(standby).collect();
+                    plan.stored_outside[a] = outside(a, &stored);
+                }
+                plan.billed_fraction = vec![0.0; n];
+                plan.billed_fraction[primary] = 1.0;
+                if let Some(sb) = standby {
+                    plan.replicas[primary] = vec![sb];
+                    plan.billed_fraction[sb] = match ap.standby_mode {
+                        crate::scenario::StandbyMode::Hot => 1.0,
+                        crate::scenario::StandbyMode::Warm => ap.warm_fraction,
+                        crate::scenario::StandbyMode::Cold => 0.0,
+                    };
+                }
+                plan.ack = Ack::Async;
+            }
+            LayoutKind::ActiveActive => {
+                for (o, reps) in plan.replicas.iter_mut().enumerate() {
+                    *reps = (0..n).filter(|&r| r != o).collect();
+                }
+                let all: Vec<usize> = (0..n).collect();
+                for a in 0..areas {
+                    plan.stored_outside[a] = outside(a, &all);
+                }
+                plan.ack = match s.active_active.writes {
+                    WriteMode::Async => Ack::Async,
+                    WriteMode::SyncAll => Ack::Sync { quorum: n },
+                    WriteMode::SyncQuorum => Ack::Sync {
+                        quorum: s.active_active.quorum.map_or(n / 2 + 1, |q| q as usize).clamp(1, n.max(1)),
+                    },
+                };
+            }
+            LayoutKind::Sharded => {
+                let sh = &s.sharded;
+                let mut used = vec![false; n];
+                for a in 0..areas {
+                    let jur = &w.areas[a].jurisdiction;
+                    let home = sh
+                        .homes
+                        .get(&w.areas[a].name)
+                        .and_then(|id| w.region_index(id))
+                        .unwrap_or_else(|| match sh.home {
+                            HomeRule::Proximity => nearest(a, &|_| true),
+                            HomeRule::Jurisdiction => {
+                                argmin_by(n, |r| w.user_rtt(a, r).as_nanos() as f64, |r| w.regions[r].jurisdiction == *jur)
+                                    .unwrap_or_else(|| nearest(a, &|_| true))
+                            }
+                        });
+                    plan.read_region[a] = Some(home);
+                    plan.write_region[a] = Some(home);
+                    used[home] = true;
+                }
+                for h in 0..n {
+                    if !used[h] || !sh.standby {
+                        continue;
+                    }
+                    let jur = &w.regions[h].jurisdiction;
+                    let sb = argmin_by(n, |r| w.rtt(h, r).as_nanos() as f64, |r| r != h && w.regions[r].jurisdiction == *jur);
+                    if let Some(sb) = sb {
+                        plan.replicas[h] = vec![sb];
+                    }
+                }
+                for a in 0..areas {
+                    let home = plan.write_region[a].unwrap_or(0);
+                    let stored: Vec<usize> = std::iter::once(home).chain(plan.replicas[home].iter().copied()).collect();
+                    plan.stored_outside[a] = outside(a, &stored);
+                }
+                // Homes and standby targets run their instances; other regions are unused.
+                let standby_target: Vec<bool> = (0..n).map(|r| plan.replicas.iter().any(|reps| reps.contains(&r))).collect();
+                for (r, b) in plan.billed_fraction.iter_mut().enumerate() {
+                    *b = if used[r] || standby_target[r] { 1.0 } else { 0.0 };
+                }
+                plan.ack = Ack::Async;
+            }
+        }
+        plan
+    }
+}

@@ -1,0 +1,218 @@
+//! The resolved world of one scenario: regions, areas and the network between them.
+//!
+//! Built once per scenario from the validated [`Scenario`] and the [`Catalog`]; the
+//! request model only reads it. Assumptions (units in names):
+//! - region↔region RTT: the catalog's measured median where one exists, else its fitted
+//!   distance model; `network.rtt_overrides` replace either;
+//! - user↔region RTT: the catalog's fitted distance model from the area's position plus
+//!   the area's access (last-mile) latency;
+//! - area shares are normalised to sum to 1.
+
+use crate::catalog::{great_circle_km, Catalog, RegionIdx};
+use crate::engine::SimDuration;
+use crate::scenario::{Dist, FieldError, FieldPath, Scenario};
+
+/// One deployed region.
+#[derive(Clone, Debug)]
+pub struct RegionRt {
+    pub id: String,
+    pub catalog: RegionIdx,
+    pub jurisdiction: String,
+    pub instances: u32,
+    pub service: Dist,
+    pub queue_limit: u32,
+    /// `None` when neither the catalog nor the scenario has a price.
+    pub usd_per_hour: Option<f64>,
+    pub egress_usd_per_gb: f64,
+}
+
+/// One user area.
+#[derive(Clone, Debug)]
+pub struct AreaRt {
+    pub name: String,
+    pub jurisdiction: String,
+    pub lat: f64,
+    pub lon: f64,
+    /// Fraction of the total peak rate, summing to 1 over areas.
+    pub share: f64,
+    pub utc_offset_hours: f64,
+    /// The area's data must stay in its jurisdiction.
+    pub residency_required: bool,
+}
+
+/// Regions, areas and the latencies and prices between them.
+#[derive(Clone, Debug)]
+pub struct World {
+    pub regions: Vec<RegionRt>,
+    pub areas: Vec<AreaRt>,
+    /// `region_rtt[a * n + b]`.
+    region_rtt: Vec<SimDuration>,
+    /// `user_rtt[area * n + region]`, access latency included.
+    user_rtt: Vec<SimDuration>,
+    /// `user_km[area * n + region]`, great-circle distance.
+    user_km: Vec<f64>,
+    /// `transfer[a * n + b]`, USD per GB sent from a to b.
+    transfer: Vec<f64>,
+}
+
+impl World {
+    /// Resolves `s` against `catalog`. The scenario must already be validated; remaining
+    /// inconsistencies are returned as field errors, never panics.
+    pub fn build(s: &Scenario, catalog: &Catalog) -> Result<World, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let root = FieldPath::root();
+        let mut regions = Vec::new();
+        for (i, r) in s.regions.iter().enumerate() {
+            match catalog.region(&r.id) {
+                Ok(idx) => {
+                    let c = &catalog.regions()[idx];
+                    let price = s
+                        .prices
+                        .instance_usd_per_hour
+                        .get(&r.id)
+                        .copied()
+                        .or(c.usd_per_hour);
+                    regions.push(RegionRt {
+                        id: c.id.clone(),
+                        catalog: idx,
+                        jurisdiction: c.jurisdiction.clone(),
+                        instances: r.instances,
+                        service: r.service_time.clone(),
+                        queue_limit: r.queue_limit,
+                        usd_per_hour: price,
+                        egress_usd_per_gb: s
+                            .prices
+                            .egress_usd_per_gb
+                            .unwrap_or_else(|| catalog.egress_usd_per_gb(idx)),
+                    });
+                }
+                Err(e) => errors.push(FieldError::new(root.key("regions").index(i).key("id"), e.to_string())),
+            }
+        }
+        let n = regions.len();
+        let default_access = s.network.access_latency;
+        let areas: Vec<(AreaRt, SimDuration)> = if s.areas.is_empty() {
+            catalog
+                .default_areas()
+                .iter()
+                .map(|a| {
+                    (
+                        AreaRt {
+                            name: a.name.clone(),
+                            jurisdiction: a.jurisdiction.clone(),
+                            lat: a.lat,
+                            lon: a.lon,
+                            share: a.share,
+                            utc_offset_hours: a.utc_offset_hours,
+                            residency_required: false,
+                        },
+                        default_access,
+                    )
+                })
+                .collect()
+        } else {
+            s.areas
+                .iter()
+                .map(|a| {
+                    (
+                        AreaRt {
+                            name: a.name.clone(),
+                            jurisdiction: a.jurisdiction.clone(),
+                            lat: a.lat_deg,
+                            lon: a.lon_deg,
+                            share: a.share,
+                            utc_offset_hours: a.utc_offset_hours,
+                            residency_required: false,
+                        },
+                        a.access_latency.unwrap_or(default_access),
+                    )
+                })
+                .collect()
+        };
+        let total_share: f64 = areas.iter().map(|(a, _)| a.share).sum();
+        if !(total_share > 0.0) {
+            errors.push(FieldError::new(root.key("areas"), "the areas' shares must add up to more than 0"));
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        let mut region_rtt = vec![SimDuration::ZERO; n * n];
+        let mut transfer = vec![0.0; n * n];
+        for (a, ra) in regions.iter().enumerate() {
+            for (b, rb) in regions.iter().enumerate() {
+                region_rtt[a * n + b] = SimDuration::from_millis_f64(catalog.rtt_ms(ra.catalog, rb.catalog));
+                transfer[a * n + b] = if a == b {
+                    0.0
+                } else {
+                    s.prices
+                        .transfer_usd_per_gb
+                        .unwrap_or_else(|| catalog.transfer_usd_per_gb(ra.catalog, rb.catalog))
+                };
+            }
+        }
+        for o in &s.network.rtt_overrides {
+            let a = regions.iter().position(|r| r.id == o.a);
+            let b = regions.iter().position(|r| r.id == o.b);
+            if let (Some(a), Some(b)) = (a, b) {
+                region_rtt[a * n + b] = o.rtt;
+                region_rtt[b * n + a] = o.rtt;
+            }
+        }
+        let mut user_rtt = Vec::with_capacity(areas.len() * n);
+        let mut user_km = Vec::with_capacity(areas.len() * n);
+        for (a, access) in &areas {
+            for r in &regions {
+                let c = &catalog.regions()[r.catalog];
+                user_km.push(great_circle_km(a.lat, a.lon, c.lat, c.lon));
+                let ms = catalog.rtt_to_point_ms(r.catalog, a.lat, a.lon);
+                user_rtt.push(SimDuration::from_millis_f64(ms) + *access);
+            }
+        }
+        let areas = areas
+            .into_iter()
+            .map(|(mut a, _)| {
+                a.share /= total_share;
+                a.residency_required = s.residency.jurisdictions.iter().any(|j| *j == a.jurisdiction);
+                a
+            })
+            .collect();
+        Ok(World {
+            regions,
+            areas,
+            region_rtt,
+            user_rtt,
+            user_km,
+            transfer,
+        })
+    }
+
+    pub fn n_regions(&self) -> usize {
+        self.regions.len()
+    }
+
+    /// Round trip between two deployed regions.
+    #[inline]
+    pub fn rtt(&self, a: usize, b: usize) -> SimDuration {
+        self.region_rtt[a * self.regions.len() + b]
+    }
+
+    /// Round trip between a user area and a region, access latency included.
+    #[inline]
+    pub fn user_rtt(&self, area: usize, region: usize) -> SimDuration {
+        self.user_rtt[area * self.regions.len() + region]
+    }
+
+    pub fn user_km(&self, area: usize, region: usize) -> f64 {
+        self.user_km[area * self.regions.len() + region]
+    }
+
+    /// USD per GB sent from region `a` to region `b`.
+    pub fn transfer_usd_per_gb(&self, a: usize, b: usize) -> f64 {
+        self.transfer[a * self.regions.len() + b]
+    }
+
+    pub fn region_index(&self, id: &str) -> Option<usize> {
+        self.regions.iter().position(|r| r.id == id)
+    }
+}
