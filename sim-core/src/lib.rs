@@ -8,12 +8,15 @@
 //! - [`model`] — the service model built on the engine (stations, and later users,
 //!   network, routing, layouts, failures, cost).
 //! - [`analytic`] — closed forms (Erlang C) that the simulation is tested against.
+//! - [`catalog`] — real regions, measured inter-region RTTs, prices, default user areas
+//!   and failure rates, embedded from `datasets/` and overlaid by a scenario's files.
 //! - [`scenario`] — the one input type, parsed from TOML and validated with errors that
 //!   name file, line, column and field.
 //!
 //! The `regionsim` binary (feature `cli`, on by default) is a thin layer over this library.
 
 pub mod analytic;
+pub mod catalog;
 pub mod engine;
 pub mod experiment;
 pub mod export;

@@ -1,0 +1,262 @@
+//! Region-to-region round-trip times: the measured matrix, and a distance model fitted on
+//! it for every pair that was not measured and for users.
+//!
+//! Why a fitted line: light in fibre covers about 200 km per ms, so a round trip costs at
+//! least 1 ms per 100 km of great-circle distance; real routes are longer than the great
+//! circle and add switching, so measured RTTs lie above that bound. `RTT = a + b × km`,
+//! fitted by least squares over every measured pair of distinct regions of all providers,
+//! captures the route inflation (`b` × 100 km/ms) and a fixed overhead (`a`) in two numbers
+//! that are easy to check and to explain. Its errors are reported (median and p90 of
+//! |model − measured| / measured) so that users know how far to trust it.
+//!
+//! Rules for [`Catalog::rtt_ms`](super::Catalog::rtt_ms):
+//! - a pair measured in both directions uses the mean of the two (an RTT has no direction;
+//!   the difference is measurement noise, under 1 % in the median);
+//! - a pair measured in one direction uses that value for both;
+//! - a region to itself uses its measured diagonal, else [`INTRA_REGION_RTT_MS`];
+//! - any other pair uses the fit on great-circle distance, never below the fibre bound.
+
+use super::csvin::{records, Input};
+use super::error::CatalogError;
+use super::geo::great_circle_km;
+use super::load::Ids;
+use super::{LatencyFit, RegionIdx};
+use nalgebra::{DMatrix, DVector};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// RTT of a region to itself when the data has no diagonal (Azure): a typical round trip
+/// between availability zones of one region. The measured diagonals are 0.1–0.6 ms (GCP,
+/// same zone) and 1.2–8.2 ms (AWS, including the probe's own overhead).
+pub const INTRA_REGION_RTT_MS: f64 = 1.0;
+
+/// Kilometres of great-circle distance per ms of round trip at the speed of light in fibre
+/// (about 200 km/ms one way).
+pub const FIBRE_KM_PER_MS_RTT: f64 = 100.0;
+
+/// The columns of an RTT file.
+pub(crate) const COLUMNS: &[&str] = &["src", "dst", "rtt_ms"];
+
+/// Directed measurements of one file: `(src, dst) → (ms, line)`.
+pub(crate) type Directed = BTreeMap<(RegionIdx, RegionIdx), (f64, u64)>;
+
+/// Reads an RTT file (long format `src,dst,rtt_ms`, ids as in the regions file).
+pub(crate) fn parse(input: &Input, ids: &Ids) -> Result<Directed, CatalogError> {
+    let mut out = Directed::new();
+    for r in records(input, COLUMNS)? {
+        let src = ids.resolve(&r, "src")?;
+        let dst = ids.resolve(&r, "dst")?;
+        let ms = r.non_negative("rtt_ms", false, "a round-trip time of")?;
+        if let Some((_, first)) = out.insert((src, dst), (ms, r.line())) {
+            return Err(r.error(
+                "dst",
+                format!(
+                    "the pair {} → {} is already given on line {first}; give each direction once",
+                    r.raw("src"),
+                    r.raw("dst")
+                ),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+impl LatencyFit {
+    /// The model's RTT in ms at `km` of great-circle distance: `a + b × km`, but never
+    /// below the fibre bound `km / 100`.
+    pub fn predict_ms(&self, km: f64) -> f64 {
+        (self.intercept_ms + self.ms_per_km * km).max(km / FIBRE_KM_PER_MS_RTT)
+    }
+
+    /// Route inflation over the straight fibre path: `b × 100 km/ms`.
+    pub fn route_inflation(&self) -> f64 {
+        self.ms_per_km * FIBRE_KM_PER_MS_RTT
+    }
+}
+
+/// The resolved, symmetric RTT matrix and the fit behind its unmeasured cells.
+#[derive(Clone, Debug)]
+pub(crate) struct Rtt {
+    n: usize,
+    ms: Vec<f64>,
+    measured: Vec<bool>,
+    fit: LatencyFit,
+}
+
+impl Rtt {
+    /// Overlays the layers (later layers replace, per unordered pair, what earlier ones
+    /// said), resolves directions, fits the model and fills the matrix.
+    /// `positions` are `(lat, lon)` per region; `name` names the RTT file(s) in errors.
+    pub fn build(
+        positions: &[(f64, f64)],
+        layers: &[Directed],
+        name: &str,
+    ) -> Result<Rtt, CatalogError> {
+        let n = positions.len();
+        let mut merged: BTreeMap<(RegionIdx, RegionIdx), f64> = BTreeMap::new();
+        for layer in layers {
+            let pairs: BTreeSet<_> = layer.keys().map(|&(a, b)| (a.min(b), a.max(b))).collect();
+            merged.retain(|&(a, b), _| !pairs.contains(&(a.min(b), a.max(b))));
+            merged.extend(layer.iter().map(|(&k, &(ms, _))| (k, ms)));
+        }
+        let km = |a: usize, b: usize| {
+            let (p, q) = (positions[a], positions[b]);
+            great_circle_km(p.0, p.1, q.0, q.1)
+        };
+        let mut resolved = vec![None; n * n];
+        let mut pairs = Vec::new(); // (km, ms) of measured distinct pairs, each pair once
+        for a in 0..n {
+            for b in a..n {
+                let v = match (merged.get(&(a, b)), merged.get(&(b, a))) {
+                    (Some(x), Some(y)) => Some((x + y) / 2.0),
+                    (Some(x), None) | (None, Some(x)) => Some(*x),
+                    (None, None) => None,
+                };
+                if let Some(v) = v {
+                    resolved[a * n + b] = Some(v);
+                    resolved[b * n + a] = Some(v);
+                    if a != b {
+                        pairs.push((km(a, b), v));
+                    }
+                }
+            }
+        }
+        let fit = fit(&pairs).map_err(|problem| CatalogError::File {
+            file: name.to_string(),
+            problem,
+        })?;
+        let mut ms = vec![0.0; n * n];
+        for a in 0..n {
+            for b in 0..n {
+                ms[a * n + b] = match resolved[a * n + b] {
+                    Some(v) => v,
+                    None if a == b => INTRA_REGION_RTT_MS,
+                    None => fit.predict_ms(km(a, b)),
+                };
+            }
+        }
+        let measured = resolved.iter().map(Option::is_some).collect();
+        Ok(Rtt {
+            n,
+            ms,
+            measured,
+            fit,
+        })
+    }
+
+    pub fn ms(&self, a: RegionIdx, b: RegionIdx) -> f64 {
+        self.ms[a * self.n + b]
+    }
+
+    pub fn is_measured(&self, a: RegionIdx, b: RegionIdx) -> bool {
+        self.measured[a * self.n + b]
+    }
+
+    pub fn fit(&self) -> &LatencyFit {
+        &self.fit
+    }
+}
+
+/// Least-squares fit of `ms = a + b × km` (nalgebra SVD), with its relative errors.
+fn fit(pairs: &[(f64, f64)]) -> Result<LatencyFit, String> {
+    let distinct = pairs.iter().any(|p| (p.0 - pairs[0].0).abs() > 1e-9);
+    if pairs.len() < 2 || !distinct {
+        return Err(format!(
+            "the latency model needs measured RTTs of at least two pairs of distinct regions at \
+             different distances; found {} pair(s)",
+            pairs.len()
+        ));
+    }
+    let x = DMatrix::from_fn(pairs.len(), 2, |r, c| if c == 0 { 1.0 } else { pairs[r].0 });
+    let y = DVector::from_iterator(pairs.len(), pairs.iter().map(|p| p.1));
+    let beta = x
+        .svd(true, true)
+        .solve(&y, 1e-12)
+        .map_err(|e| format!("the latency model cannot be fitted: {e}"))?;
+    let (intercept_ms, ms_per_km) = (beta[0], beta[1]);
+    let mut rel: Vec<f64> = pairs
+        .iter()
+        .filter(|p| p.1 > 0.0)
+        .map(|&(km, ms)| ((intercept_ms + ms_per_km * km) - ms).abs() / ms)
+        .collect();
+    rel.sort_by(f64::total_cmp);
+    Ok(LatencyFit {
+        intercept_ms,
+        ms_per_km,
+        median_rel_err: quantile(&rel, 0.5),
+        p90_rel_err: quantile(&rel, 0.9),
+        pairs: pairs.len(),
+    })
+}
+
+/// Nearest-rank quantile of sorted values (0 for none).
+pub(crate) fn quantile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let k = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
+    sorted[k - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_recovers_an_exact_line_and_rejects_degenerate_data() {
+        let pairs: Vec<_> = (1..=10)
+            .map(|i| (i as f64 * 1000.0, 5.0 + 0.015 * i as f64 * 1000.0))
+            .collect();
+        let f = fit(&pairs).expect("fit");
+        assert!((f.intercept_ms - 5.0).abs() < 1e-9 && (f.ms_per_km - 0.015).abs() < 1e-12);
+        assert!(f.median_rel_err < 1e-9 && f.p90_rel_err < 1e-9 && f.pairs == 10);
+        assert!(fit(&[(100.0, 3.0)]).is_err());
+        assert!(fit(&[(100.0, 3.0), (100.0, 4.0)]).is_err());
+    }
+
+    #[test]
+    fn quantiles_are_nearest_rank() {
+        let v = [1.0, 2.0, 3.0, 4.0];
+        assert_eq!(
+            (quantile(&v, 0.5), quantile(&v, 0.9), quantile(&v, 0.0)),
+            (2.0, 4.0, 1.0)
+        );
+        assert_eq!(quantile(&[], 0.5), 0.0);
+    }
+
+    #[test]
+    fn directions_resolve_and_later_layers_replace_pairs() {
+        // Three points on the equator, 0°, 1°, 2° of longitude apart.
+        let pos = [(0.0, 0.0), (0.0, 1.0), (0.0, 2.0)];
+        let base: Directed = [
+            ((0, 1), (10.0, 2)),
+            ((1, 0), (12.0, 3)),
+            ((1, 2), (20.0, 4)),
+            ((0, 2), (31.0, 5)),
+        ]
+        .into();
+        let rtt = Rtt::build(&pos, std::slice::from_ref(&base), "t").expect("build");
+        assert_eq!(rtt.ms(0, 1), 11.0);
+        assert_eq!(rtt.ms(2, 1), 20.0);
+        assert!(rtt.is_measured(2, 1) && !rtt.is_measured(0, 0));
+        assert_eq!(rtt.ms(2, 2), INTRA_REGION_RTT_MS);
+        let over: Directed = [((1, 0), (50.0, 2)), ((0, 0), (0.5, 3))].into();
+        let rtt = Rtt::build(&pos, &[base, over], "t").expect("build");
+        assert_eq!(
+            (rtt.ms(0, 1), rtt.ms(1, 0), rtt.ms(0, 0)),
+            (50.0, 50.0, 0.5)
+        );
+        assert_eq!(rtt.ms(0, 2), 31.0);
+    }
+
+    #[test]
+    fn prediction_never_beats_light_in_fibre() {
+        let f = LatencyFit {
+            intercept_ms: -50.0,
+            ms_per_km: 0.001,
+            median_rel_err: 0.0,
+            p90_rel_err: 0.0,
+            pairs: 2,
+        };
+        assert_eq!(f.predict_ms(1000.0), 10.0);
+    }
+}
