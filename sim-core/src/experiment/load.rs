@@ -18,7 +18,8 @@ pub const DEFAULT_SCENARIO: &str = include_str!("../../../datasets/scenarios/def
 /// The embedded catalog, shared.
 pub fn embedded_catalog() -> Arc<Catalog> {
     static CAT: OnceLock<Arc<Catalog>> = OnceLock::new();
-    CAT.get_or_init(|| Arc::new(Catalog::embedded().clone())).clone()
+    CAT.get_or_init(|| Arc::new(Catalog::embedded().clone()))
+        .clone()
 }
 
 /// The catalog a scenario asks for: the embedded one unless it names its own files.
@@ -55,7 +56,8 @@ pub fn load_text(text: &str, source: &Path) -> Result<(Scenario, Arc<Catalog>), 
             source: source.to_path_buf(),
             problems: vec![Located {
                 line_col: None,
-                error: catalog_error.unwrap_or_else(|| FieldError::new(FieldPath::root(), "no catalog")),
+                error: catalog_error
+                    .unwrap_or_else(|| FieldError::new(FieldPath::root(), "no catalog")),
             }],
         }),
     }

@@ -59,7 +59,13 @@ impl Prepared {
         model.start(&mut sched);
         // Arrivals stop at the end of the window; every request then ends by its timeout.
         run(&mut model, &mut sched, Stop::at(SimTime::MAX));
-        let cost = cost(&self.world, &plan, &self.scenario, &model.rec, &model.writes);
+        let cost = cost(
+            &self.world,
+            &plan,
+            &self.scenario,
+            &model.rec,
+            &model.writes,
+        );
         RunResult {
             layout,
             seed,

@@ -138,7 +138,8 @@ impl Recorder {
         let minute = (at.as_nanos() / SimDuration::from_mins(1).as_nanos()) as usize;
         let idx = minute * self.regions + region;
         if self.series.len() <= idx {
-            self.series.resize_with((minute + 1) * self.regions, MinuteCell::default);
+            self.series
+                .resize_with((minute + 1) * self.regions, MinuteCell::default);
         }
         &mut self.series[idx]
     }

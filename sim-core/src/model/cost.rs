@@ -1,7 +1,7 @@
 //! Cost per month of one layout, by part.
 //!
 //! - **compute** = Σ over regions of billed instances × USD per instance-hour × 730.5 h,
-//!   where billed instances are the region's `instances` × its billed fraction in the
+//!   where billed instances are the region's instances in the layout × its billed fraction in the
 //!   layout (1 for serving regions and hot standbys, `warm_fraction` for a warm standby,
 //!   0 for a cold standby or an unused region). Regions without a price add 0 and are
 //!   listed in `unpriced`.
@@ -54,7 +54,7 @@ pub fn monthly_requests(w: &World, s: &Scenario) -> f64 {
 pub fn cost(w: &World, plan: &Plan, s: &Scenario, rec: &Recorder, writes: &WriteStats) -> Cost {
     let mut c = Cost::default();
     for (r, region) in w.regions.iter().enumerate() {
-        let billed = region.instances as f64 * plan.billed_fraction[r];
+        let billed = plan.instances[r] as f64 * plan.billed_fraction[r];
         if billed == 0.0 {
             continue;
         }

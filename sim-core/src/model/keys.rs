@@ -58,7 +58,13 @@ impl KeyStore {
 
     /// Records a write acknowledged at `acked` from `origin`, applied at each region at
     /// `applied_at(region)`.
-    pub fn write(&mut self, key: u64, origin: usize, acked: SimTime, mut applied_at: impl FnMut(usize) -> SimTime) {
+    pub fn write(
+        &mut self,
+        key: u64,
+        origin: usize,
+        acked: SimTime,
+        mut applied_at: impl FnMut(usize) -> SimTime,
+    ) {
         let n = self.regions;
         let next = self.last.len() as u32;
         let s = *self.slot.entry(key).or_insert(next) as usize;
@@ -90,9 +96,18 @@ mod tests {
         assert!(!k.is_stale(7, 0, t(120)));
         assert!(k.is_stale(7, 1, t(120)));
         assert!(!k.is_stale(7, 1, t(180)));
-        assert!(!k.is_stale(8, 1, t(120)), "never-written keys are never stale");
-        assert!(k.conflicts(7, 1, t(150)), "region 1 writes before the first write reached it");
+        assert!(
+            !k.is_stale(8, 1, t(120)),
+            "never-written keys are never stale"
+        );
+        assert!(
+            k.conflicts(7, 1, t(150)),
+            "region 1 writes before the first write reached it"
+        );
         assert!(!k.conflicts(7, 1, t(200)));
-        assert!(!k.conflicts(7, 0, t(150)), "same origin is ordered, not a conflict");
+        assert!(
+            !k.conflicts(7, 0, t(150)),
+            "same origin is ordered, not a conflict"
+        );
     }
 }

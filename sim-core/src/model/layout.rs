@@ -13,7 +13,12 @@
 //! - **sharded**: each area has a home region (the lowest-RTT region in its jurisdiction,
 //!   else the lowest-RTT region; `sharded.homes` overrides); all its requests go there.
 //!   With `standby = true`, a home replicates asynchronously to the nearest other region
-//!   of the same jurisdiction, if there is one.
+//!   of the same jurisdiction, if there is one. Each area's data is its own (keys of two
+//!   areas never collide).
+//!
+//! Active-passive serves everyone from one site, so its primary (and a hot standby) run
+//! `active_passive.instances`, by default the deployment's whole fleet consolidated;
+//! the other layouts run each region's own `instances`.
 
 use super::world::World;
 use crate::scenario::{HomeRule, LayoutKind, ReadPolicy, RoutingPolicy, Scenario, WriteMode};
@@ -41,8 +46,14 @@ pub struct Plan {
     pub ack: Ack,
     /// Per area: whether its data is stored outside its jurisdiction (residency).
     pub stored_outside: Vec<bool>,
-    /// Per region: whether it runs (is billed for) instances, and as what fraction.
+    /// Per region: instances serving in this layout.
+    pub instances: Vec<u32>,
+    /// Per region: the fraction of `instances` that runs (and is billed) before any
+    /// failure: 1 for serving regions and hot standbys, `warm_fraction` for warm, 0 for
+    /// cold standbys and unused regions.
     pub billed_fraction: Vec<f64>,
+    /// Per area: key-space partition (sharded layouts keep each area's data apart).
+    pub key_partition: Vec<u64>,
     /// Per area: the static routing order used by the policy (best first).
     pub routing_order: Vec<Vec<usize>>,
     /// Routing weights per region (weighted policy).
@@ -50,8 +61,14 @@ pub struct Plan {
     pub policy: RoutingPolicy,
 }
 
-fn argmin_by(n: usize, mut key: impl FnMut(usize) -> f64, mut allowed: impl FnMut(usize) -> bool) -> Option<usize> {
-    (0..n).filter(|&r| allowed(r)).min_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)))
+fn argmin_by(
+    n: usize,
+    mut key: impl FnMut(usize) -> f64,
+    mut allowed: impl FnMut(usize) -> bool,
+) -> Option<usize> {
+    (0..n)
+        .filter(|&r| allowed(r))
+        .min_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)))
 }
 
 impl Plan {
@@ -76,7 +93,8 @@ impl Plan {
                 RoutingPolicy::Latency | RoutingPolicy::Weighted => {
                     order.sort_by_key(|&r| (w.user_rtt(a, r), r))
                 }
-                RoutingPolicy::Geo => order.sort_by(|&x, &y| w.user_km(a, x).total_cmp(&w.user_km(a, y)).then(x.cmp(&y))),
+                RoutingPolicy::Geo => order
+                    .sort_by(|&x, &y| w.user_km(a, x).total_cmp(&w.user_km(a, y)).then(x.cmp(&y))),
                 RoutingPolicy::Priority => {
                     // Regions missing from the list follow, nearest first.
                     let mut rest: Vec<usize> = (0..n).filter(|r| !order.contains(r)).collect();
@@ -99,17 +117,27 @@ impl Plan {
             replicas: vec![Vec::new(); n],
             ack: Ack::Async,
             stored_outside: vec![false; areas],
+            instances: w.regions.iter().map(|r| r.instances).collect(),
             billed_fraction: vec![1.0; n],
+            key_partition: vec![0; areas],
             routing_order,
             weights,
             policy: s.routing.policy,
         };
-        let outside = |a: usize, stored: &[usize]| stored.iter().any(|&r| w.regions[r].jurisdiction != w.areas[a].jurisdiction);
+        let outside = |a: usize, stored: &[usize]| {
+            stored
+                .iter()
+                .any(|&r| w.regions[r].jurisdiction != w.areas[a].jurisdiction)
+        };
 
         match layout {
             LayoutKind::ActivePassive => {
                 let ap = &s.active_passive;
-                let primary = ap.primary.as_deref().and_then(|id| w.region_index(id)).unwrap_or(0);
+                let primary = ap
+                    .primary
+                    .as_deref()
+                    .and_then(|id| w.region_index(id))
+                    .unwrap_or(0);
                 let standby = ap
                     .standby
                     .as_deref()
@@ -126,7 +154,13 @@ impl Plan {
                 }
                 plan.billed_fraction = vec![0.0; n];
                 plan.billed_fraction[primary] = 1.0;
+                // One site serves everyone: by default the whole fleet, consolidated.
+                let fleet = ap
+                    .instances
+                    .unwrap_or_else(|| w.regions.iter().map(|r| r.instances).sum());
+                plan.instances[primary] = fleet;
                 if let Some(sb) = standby {
+                    plan.instances[sb] = fleet;
                     plan.replicas[primary] = vec![sb];
                     plan.billed_fraction[sb] = match ap.standby_mode {
                         crate::scenario::StandbyMode::Hot => 1.0,
@@ -148,7 +182,11 @@ impl Plan {
                     WriteMode::Async => Ack::Async,
                     WriteMode::SyncAll => Ack::Sync { quorum: n },
                     WriteMode::SyncQuorum => Ack::Sync {
-                        quorum: s.active_active.quorum.map_or(n / 2 + 1, |q| q as usize).clamp(1, n.max(1)),
+                        quorum: s
+                            .active_active
+                            .quorum
+                            .map_or(n / 2 + 1, |q| q as usize)
+                            .clamp(1, n.max(1)),
                     },
                 };
             }
@@ -163,34 +201,49 @@ impl Plan {
                         .and_then(|id| w.region_index(id))
                         .unwrap_or_else(|| match sh.home {
                             HomeRule::Proximity => nearest(a, &|_| true),
-                            HomeRule::Jurisdiction => {
-                                argmin_by(n, |r| w.user_rtt(a, r).as_nanos() as f64, |r| w.regions[r].jurisdiction == *jur)
-                                    .unwrap_or_else(|| nearest(a, &|_| true))
-                            }
+                            HomeRule::Jurisdiction => argmin_by(
+                                n,
+                                |r| w.user_rtt(a, r).as_nanos() as f64,
+                                |r| w.regions[r].jurisdiction == *jur,
+                            )
+                            .unwrap_or_else(|| nearest(a, &|_| true)),
                         });
                     plan.read_region[a] = Some(home);
                     plan.write_region[a] = Some(home);
+                    plan.key_partition[a] = a as u64;
                     used[home] = true;
                 }
-                for h in 0..n {
-                    if !used[h] || !sh.standby {
+                for (h, &home_used) in used.iter().enumerate() {
+                    if !home_used || !sh.standby {
                         continue;
                     }
                     let jur = &w.regions[h].jurisdiction;
-                    let sb = argmin_by(n, |r| w.rtt(h, r).as_nanos() as f64, |r| r != h && w.regions[r].jurisdiction == *jur);
+                    let sb = argmin_by(
+                        n,
+                        |r| w.rtt(h, r).as_nanos() as f64,
+                        |r| r != h && w.regions[r].jurisdiction == *jur,
+                    );
                     if let Some(sb) = sb {
                         plan.replicas[h] = vec![sb];
                     }
                 }
                 for a in 0..areas {
                     let home = plan.write_region[a].unwrap_or(0);
-                    let stored: Vec<usize> = std::iter::once(home).chain(plan.replicas[home].iter().copied()).collect();
+                    let stored: Vec<usize> = std::iter::once(home)
+                        .chain(plan.replicas[home].iter().copied())
+                        .collect();
                     plan.stored_outside[a] = outside(a, &stored);
                 }
                 // Homes and standby targets run their instances; other regions are unused.
-                let standby_target: Vec<bool> = (0..n).map(|r| plan.replicas.iter().any(|reps| reps.contains(&r))).collect();
+                let standby_target: Vec<bool> = (0..n)
+                    .map(|r| plan.replicas.iter().any(|reps| reps.contains(&r)))
+                    .collect();
                 for (r, b) in plan.billed_fraction.iter_mut().enumerate() {
-                    *b = if used[r] || standby_target[r] { 1.0 } else { 0.0 };
+                    *b = if used[r] || standby_target[r] {
+                        1.0
+                    } else {
+                        0.0
+                    };
                 }
                 plan.ack = Ack::Async;
             }

@@ -23,11 +23,12 @@ use super::layout::{Ack, Plan};
 use super::station::{Admission, Station};
 use super::workload::{exp_gap, Diurnal};
 use super::world::World;
-use crate::engine::{Model, Scheduler, SimDuration, SimTime, StreamRng, Streams, Timer};
+use crate::engine::{Model, Scheduler, SimDuration, SimTime, StreamRng, Streams};
 use crate::metrics::{Failure, Kind, Outcome, Recorder};
 use crate::scenario::{Dist, LayoutKind, RoutingPolicy, Scenario};
 use rand::Rng;
 use rand_distr::{Distribution, Zipf};
+use std::collections::VecDeque;
 
 /// A request slot and its generation (slots are reused; stale events are ignored).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,8 +48,8 @@ pub enum Ev {
     Done(u16, ReqRef),
     /// The answer reaches the client: success or a fast failure.
     Respond(ReqRef, Option<Failure>),
-    /// The client's timeout fires.
-    Timeout(ReqRef),
+    /// Client timeouts are due: expire every request whose deadline has passed.
+    TimeoutSweep,
 }
 
 struct Req {
@@ -61,7 +62,6 @@ struct Req {
     arrived: SimTime,
     measured: bool,
     service: SimDuration,
-    timer: Option<Timer>,
     stale: bool,
 }
 
@@ -97,6 +97,7 @@ pub struct RequestModel<'w> {
     replication: Vec<StreamRng>,
     zipf: Zipf<f64>,
     keys: KeyStore,
+    key_space: u64,
     timeout: SimDuration,
     read_fraction: f64,
     jitter: Option<Dist>,
@@ -104,6 +105,14 @@ pub struct RequestModel<'w> {
     arrivals_end: SimTime,
     pub rec: Recorder,
     pub writes: WriteStats,
+    /// Client deadlines in the order they were set. Every request has the same timeout,
+    /// so this FIFO is sorted by deadline: one pending sweep event replaces a timer per
+    /// request in the event set (which would hold `rate × timeout` entries). Entries of
+    /// requests that already ended are skipped (lazy cancellation).
+    deadlines: VecDeque<(SimTime, ReqRef)>,
+    sweep_armed: bool,
+    /// Reads may land on a region that lags the latest write (not in sharded layouts).
+    check_stale: bool,
     /// Scratch space for acknowledgement times (no allocation per write).
     acks: Vec<SimTime>,
     applied: Vec<SimTime>,
@@ -142,14 +151,19 @@ impl<'w> RequestModel<'w> {
             stations: world
                 .regions
                 .iter()
-                .map(|r| Station::new(r.instances, r.queue_limit as usize))
+                .zip(&plan.instances)
+                .map(|(r, &c)| Station::new(c, r.queue_limit as usize))
                 .collect(),
             reqs: Vec::new(),
             free: Vec::new(),
             areas,
-            replication: (0..n).map(|r| streams.stream("replication", r as u64)).collect(),
-            zipf: Zipf::new(s.workload.keys as f64, s.workload.zipf_exponent).expect("validated: keys ≥ 1, exponent ≥ 0"),
+            replication: (0..n)
+                .map(|r| streams.stream("replication", r as u64))
+                .collect(),
+            zipf: Zipf::new(s.workload.keys as f64, s.workload.zipf_exponent)
+                .expect("validated: keys ≥ 1, exponent ≥ 0"),
             keys: KeyStore::new(n),
+            key_space: s.workload.keys + 1,
             timeout: s.client.timeout,
             read_fraction: s.workload.read_fraction,
             jitter: s.network.jitter.clone(),
@@ -157,6 +171,9 @@ impl<'w> RequestModel<'w> {
             arrivals_end: warm + s.duration,
             rec: Recorder::new(world.areas.len(), n, warm, s.duration),
             writes: WriteStats::default(),
+            deadlines: VecDeque::new(),
+            sweep_armed: false,
+            check_stale: plan.layout != LayoutKind::Sharded,
             acks: Vec::with_capacity(n),
             applied: vec![SimTime::ZERO; n],
         }
@@ -174,7 +191,9 @@ impl<'w> RequestModel<'w> {
     }
 
     fn get(&self, r: ReqRef) -> Option<&Req> {
-        self.reqs.get(r.idx as usize).filter(|q| q.live && q.gen == r.gen)
+        self.reqs
+            .get(r.idx as usize)
+            .filter(|q| q.live && q.gen == r.gen)
     }
 
     fn alloc(&mut self, req: Req) -> ReqRef {
@@ -241,7 +260,8 @@ impl<'w> RequestModel<'w> {
         let area = q.area as usize;
         let region = q.region as usize;
         let violation = self.world.areas[area].residency_required
-            && (self.plan.stored_outside[area] || self.world.regions[region].jurisdiction != self.world.areas[area].jurisdiction);
+            && (self.plan.stored_outside[area]
+                || self.world.regions[region].jurisdiction != self.world.areas[area].jurisdiction);
         let outcome = Outcome {
             area,
             region,
@@ -252,13 +272,8 @@ impl<'w> RequestModel<'w> {
             stale: q.stale,
             residency_violation: violation,
         };
-        let measured = q.measured;
-        let timer = q.timer;
-        if measured {
+        if q.measured {
             self.rec.outcome(&outcome);
-        }
-        if let Some(t) = timer {
-            sched.cancel(t);
         }
         self.reqs[r.idx as usize].live = false;
         self.free.push(r.idx);
@@ -281,9 +296,13 @@ impl<'w> RequestModel<'w> {
         } else {
             Kind::Write
         };
-        let key = self.zipf.sample(&mut g.attrs) as u64;
+        // Keys of different partitions (sharded areas) never collide.
+        let key =
+            self.zipf.sample(&mut g.attrs) as u64 + self.key_space * self.plan.key_partition[a];
         let region = self.route(a, kind);
-        let service = self.world.regions[region].service.sample(&mut self.areas[a].service);
+        let service = self.world.regions[region]
+            .service
+            .sample(&mut self.areas[a].service);
         let measured = self.rec.in_window(now);
         if measured {
             self.rec.arrived(a);
@@ -298,18 +317,25 @@ impl<'w> RequestModel<'w> {
             arrived: now,
             measured,
             service,
-            timer: None,
             stale: false,
         });
-        let timer = sched.timer_in(self.timeout, Ev::Timeout(r));
-        self.reqs[r.idx as usize].timer = Some(timer);
+        self.deadlines.push_back((now + self.timeout, r));
+        if !self.sweep_armed {
+            self.sweep_armed = true;
+            sched.schedule_in(self.timeout, Ev::TimeoutSweep);
+        }
         let d = self.user_one_way(a, region);
         sched.schedule_in(d, Ev::AtRegion(r));
     }
 
     fn on_at_region(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef) {
         let Some(q) = self.get(r) else { return };
-        let (region, deadline, service, area) = (q.region as usize, q.arrived + self.timeout, q.service, q.area as usize);
+        let (region, deadline, service, area) = (
+            q.region as usize,
+            q.arrived + self.timeout,
+            q.service,
+            q.area as usize,
+        );
         match self.stations[region].arrive(sched.now(), r, deadline) {
             Admission::Started(_) => sched.schedule_in(service, Ev::Done(region as u16, r)),
             Admission::Queued => {}
@@ -337,8 +363,10 @@ impl<'w> RequestModel<'w> {
         let mut delay = SimDuration::ZERO;
         match kind {
             Kind::Read => {
-                let stale = self.keys.is_stale(key, region, now);
-                self.reqs[r.idx as usize].stale = stale;
+                if self.check_stale {
+                    let stale = self.keys.is_stale(key, region, now);
+                    self.reqs[r.idx as usize].stale = stale;
+                }
             }
             Kind::Write => match self.commit(now, region, key, measured) {
                 Some(d) => delay = d,
@@ -355,7 +383,13 @@ impl<'w> RequestModel<'w> {
 
     /// Commits a write at `origin`; returns the delay until it is acknowledged, or `None`
     /// if its quorum cannot be reached.
-    fn commit(&mut self, now: SimTime, origin: usize, key: u64, measured: bool) -> Option<SimDuration> {
+    fn commit(
+        &mut self,
+        now: SimTime,
+        origin: usize,
+        key: u64,
+        measured: bool,
+    ) -> Option<SimDuration> {
         let n = self.world.n_regions();
         let replicas = &self.plan.replicas[origin];
         self.acks.clear();
@@ -418,12 +452,17 @@ impl Model for RequestModel<'_> {
             Ev::AtRegion(r) => self.on_at_region(sched, r),
             Ev::Done(region, r) => self.on_done(sched, region as usize, r),
             Ev::Respond(r, failure) => self.finish(sched, r, failure.map_or(Ok(()), Err)),
-            Ev::Timeout(r) => {
-                if self.get(r).is_some() {
-                    // The timer has fired: nothing to cancel.
-                    self.reqs[r.idx as usize].timer = None;
+            Ev::TimeoutSweep => {
+                let now = sched.now();
+                while let Some(&(deadline, r)) = self.deadlines.front() {
+                    if deadline > now {
+                        sched.schedule_at(deadline, Ev::TimeoutSweep);
+                        return;
+                    }
+                    self.deadlines.pop_front();
                     self.finish(sched, r, Err(Failure::Timeout));
                 }
+                self.sweep_armed = false;
             }
         }
     }

@@ -86,7 +86,10 @@ impl World {
                             .unwrap_or_else(|| catalog.egress_usd_per_gb(idx)),
                     });
                 }
-                Err(e) => errors.push(FieldError::new(root.key("regions").index(i).key("id"), e.to_string())),
+                Err(e) => errors.push(FieldError::new(
+                    root.key("regions").index(i).key("id"),
+                    e.to_string(),
+                )),
             }
         }
         let n = regions.len();
@@ -130,8 +133,11 @@ impl World {
                 .collect()
         };
         let total_share: f64 = areas.iter().map(|(a, _)| a.share).sum();
-        if !(total_share > 0.0) {
-            errors.push(FieldError::new(root.key("areas"), "the areas' shares must add up to more than 0"));
+        if total_share.is_nan() || total_share <= 0.0 {
+            errors.push(FieldError::new(
+                root.key("areas"),
+                "the areas' shares must add up to more than 0",
+            ));
         }
         if !errors.is_empty() {
             return Err(errors);
@@ -141,7 +147,8 @@ impl World {
         let mut transfer = vec![0.0; n * n];
         for (a, ra) in regions.iter().enumerate() {
             for (b, rb) in regions.iter().enumerate() {
-                region_rtt[a * n + b] = SimDuration::from_millis_f64(catalog.rtt_ms(ra.catalog, rb.catalog));
+                region_rtt[a * n + b] =
+                    SimDuration::from_millis_f64(catalog.rtt_ms(ra.catalog, rb.catalog));
                 transfer[a * n + b] = if a == b {
                     0.0
                 } else {
@@ -173,7 +180,7 @@ impl World {
             .into_iter()
             .map(|(mut a, _)| {
                 a.share /= total_share;
-                a.residency_required = s.residency.jurisdictions.iter().any(|j| *j == a.jurisdiction);
+                a.residency_required = s.residency.jurisdictions.contains(&a.jurisdiction);
                 a
             })
             .collect();

@@ -6,10 +6,10 @@
 //! a misspelt option is an error, not a silently ignored line.
 
 use super::dist::Dist;
+pub use crate::catalog::CatalogFiles;
 use crate::engine::SimDuration;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-pub use crate::catalog::CatalogFiles;
 
 /// A complete description of one service deployed across regions.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -289,6 +289,9 @@ pub struct ActivePassive {
     /// Delay between a write's commit at the primary and its apply at the standby.
     #[serde(default = "defaults::replication_lag")]
     pub replication_lag: Dist,
+    /// Instances of the primary (and of a hot standby); default the sum of all regions'
+    /// instances, i.e. the same fleet consolidated in one region.
+    pub instances: Option<u32>,
     /// Fraction of the primary's instances a warm standby runs before promotion, in [0, 1].
     #[serde(default = "defaults::warm_fraction")]
     pub warm_fraction: f64,

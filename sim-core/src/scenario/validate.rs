@@ -276,6 +276,9 @@ impl Lookup for crate::catalog::Catalog {
         self.region(id).map(|_| ()).map_err(|e| e.to_string())
     }
     fn default_area_names(&self) -> Vec<String> {
-        self.default_areas().iter().map(|a| a.name.clone()).collect()
+        self.default_areas()
+            .iter()
+            .map(|a| a.name.clone())
+            .collect()
     }
 }

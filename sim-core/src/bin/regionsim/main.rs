@@ -39,14 +39,18 @@ enum Command {
     #[command(after_help = "Example:\n  regionsim init > my-service.toml")]
     Init,
     /// Check scenario files; print every problem with file:line:column and field.
-    #[command(after_help = "Exit status is 0 when every file is valid, 1 otherwise.\n\nExample:\n  regionsim validate a.toml b.toml")]
+    #[command(
+        after_help = "Exit status is 0 when every file is valid, 1 otherwise.\n\nExample:\n  regionsim validate a.toml b.toml"
+    )]
     Validate {
         /// Scenario files (TOML).
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
     /// Simulate one layout and print a summary; write CSV under --out.
-    #[command(after_help = "Examples:\n  regionsim run                       # embedded default, its layout\n  regionsim run my.toml --layout active-passive --seed 7 --out out/")]
+    #[command(
+        after_help = "Examples:\n  regionsim run                       # embedded default, its layout\n  regionsim run my.toml --layout active-passive --seed 7 --out out/"
+    )]
     Run {
         /// Scenario file; the embedded default when omitted.
         file: Option<PathBuf>,
@@ -57,8 +61,10 @@ enum Command {
         common: RunArgs,
     },
     /// Simulate the three layouts on the same users and arrivals, side by side.
-    #[command(after_help = "The three layouts share common random numbers: the same users, arrivals and\n\
-service demands, so differences come from the layouts alone.\n\nExample:\n  regionsim compare my.toml --out out/")]
+    #[command(
+        after_help = "The three layouts share common random numbers: the same users, arrivals and\n\
+service demands, so differences come from the layouts alone.\n\nExample:\n  regionsim compare my.toml --out out/"
+    )]
     Compare {
         /// Scenario file; the embedded default when omitted.
         file: Option<PathBuf>,
@@ -106,7 +112,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { files } => validate(&files),
-        Command::Run { file, layout, common } => {
+        Command::Run {
+            file,
+            layout,
+            common,
+        } => {
             let (scenario, catalog) = load(file.as_deref())?;
             let prepared = prepare(&scenario, &catalog, file.as_deref())?;
             let layout = layout.unwrap_or(scenario.layout);
@@ -140,7 +150,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn load(file: Option<&Path>) -> Result<(sim_core::scenario::Scenario, std::sync::Arc<sim_core::catalog::Catalog>)> {
+fn load(
+    file: Option<&Path>,
+) -> Result<(
+    sim_core::scenario::Scenario,
+    std::sync::Arc<sim_core::catalog::Catalog>,
+)> {
     load_scenario(file).map_err(|e| anyhow::anyhow!("the scenario is not valid:\n{e}"))
 }
 
@@ -150,7 +165,9 @@ fn prepare(
     file: Option<&Path>,
 ) -> Result<Prepared> {
     Prepared::new(s, catalog).map_err(|errs| {
-        let src = file.map_or("<embedded default scenario>".to_string(), |p| p.display().to_string());
+        let src = file.map_or("<embedded default scenario>".to_string(), |p| {
+            p.display().to_string()
+        });
         let lines: Vec<String> = errs.iter().map(|e| format!("{src}: {e}")).collect();
         anyhow::anyhow!("the scenario is not valid:\n{}", lines.join("\n"))
     })
@@ -176,7 +193,8 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
 }
 
 fn write_csv(dir: &Path, results: &[sim_core::experiment::RunResult]) -> Result<()> {
-    let written = csv_out::write_all(dir, results).with_context(|| format!("writing CSV under {}", dir.display()))?;
+    let written = csv_out::write_all(dir, results)
+        .with_context(|| format!("writing CSV under {}", dir.display()))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     println!("\nwrote {}", names.join(", "));
     Ok(())

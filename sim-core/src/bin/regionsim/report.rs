@@ -20,19 +20,37 @@ pub fn summary(s: &Scenario, results: &[RunResult]) -> String {
     type Row = (&'static str, fn(&RunResult) -> String);
     let rows: &[Row] = &[
         ("requests", |r| r.rec.requests.to_string()),
-        ("availability", |r| format!("{:.4}%", 100.0 * r.rec.availability())),
+        ("availability", |r| {
+            format!("{:.4}%", 100.0 * r.rec.availability())
+        }),
         ("failed", |r| r.rec.failed.to_string()),
-        ("p50 latency", |r| format!("{:.1} ms", r.rec.all.quantile_ms(0.5))),
-        ("p99 latency", |r| format!("{:.1} ms", r.rec.all.quantile_ms(0.99))),
-        ("p99.9 latency", |r| format!("{:.1} ms", r.rec.all.quantile_ms(0.999))),
-        ("read p99", |r| format!("{:.1} ms", r.rec.read_latency.quantile_ms(0.99))),
-        ("write p99", |r| format!("{:.1} ms", r.rec.write_latency.quantile_ms(0.99))),
+        ("p50 latency", |r| {
+            format!("{:.1} ms", r.rec.all.quantile_ms(0.5))
+        }),
+        ("p99 latency", |r| {
+            format!("{:.1} ms", r.rec.all.quantile_ms(0.99))
+        }),
+        ("p99.9 latency", |r| {
+            format!("{:.1} ms", r.rec.all.quantile_ms(0.999))
+        }),
+        ("read p99", |r| {
+            format!("{:.1} ms", r.rec.read_latency.quantile_ms(0.99))
+        }),
+        ("write p99", |r| {
+            format!("{:.1} ms", r.rec.write_latency.quantile_ms(0.99))
+        }),
         ("stale reads", |r| {
-            let f = if r.rec.reads == 0 { 0.0 } else { r.rec.stale_reads as f64 / r.rec.reads as f64 };
+            let f = if r.rec.reads == 0 {
+                0.0
+            } else {
+                r.rec.stale_reads as f64 / r.rec.reads as f64
+            };
             format!("{:.3}%", 100.0 * f)
         }),
         ("write conflicts", |r| r.writes.conflicts.to_string()),
-        ("residency violations", |r| r.rec.residency_violations.to_string()),
+        ("residency violations", |r| {
+            r.rec.residency_violations.to_string()
+        }),
         ("compute $/month", |r| format!("{:.0}", r.cost.compute)),
         ("transfer $/month", |r| format!("{:.0}", r.cost.transfer)),
         ("egress $/month", |r| format!("{:.0}", r.cost.egress)),
@@ -54,7 +72,12 @@ pub fn summary(s: &Scenario, results: &[RunResult]) -> String {
     }
     for r in results {
         if !r.cost.unpriced.is_empty() {
-            let _ = writeln!(out, "note: {} has no price for {}; counted as $0", r.layout, r.cost.unpriced.join(", "));
+            let _ = writeln!(
+                out,
+                "note: {} has no price for {}; counted as $0",
+                r.layout,
+                r.cost.unpriced.join(", ")
+            );
         }
     }
     out
@@ -63,7 +86,9 @@ pub fn summary(s: &Scenario, results: &[RunResult]) -> String {
 /// p99 per user area and layout.
 pub fn areas(results: &[RunResult]) -> String {
     let mut out = String::from("\np99 latency by user area (ms)\n");
-    let Some(first) = results.first() else { return out };
+    let Some(first) = results.first() else {
+        return out;
+    };
     let _ = write!(out, "{:<22}", "area");
     for r in results {
         let _ = write!(out, "{:>18}", r.layout.to_string());
