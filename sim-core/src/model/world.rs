@@ -4,8 +4,8 @@
 //! request model only reads it. Assumptions (units in names):
 //! - region↔region RTT: the catalog's measured median where one exists, else its fitted
 //!   distance model; `network.rtt_overrides` replace either;
-//! - user↔region RTT: the catalog's fitted distance model from the area's position plus
-//!   the area's access (last-mile) latency;
+//! - user↔region RTT: the catalog's fitted distance model from the area's position (or the
+//!   area's `rtt_overrides`) plus the area's access (last-mile) latency;
 //! - area shares are normalised to sum to 1.
 
 use crate::catalog::{great_circle_km, Catalog, RegionIdx};
@@ -94,6 +94,14 @@ impl World {
         }
         let n = regions.len();
         let default_access = s.network.access_latency;
+        // Per area: region id → measured RTT replacing the distance model.
+        let no_overrides = std::collections::BTreeMap::new();
+        let overrides: Vec<&std::collections::BTreeMap<String, SimDuration>> = if s.areas.is_empty()
+        {
+            vec![&no_overrides; catalog.default_areas().len()]
+        } else {
+            s.areas.iter().map(|a| &a.rtt_overrides).collect()
+        };
         let areas: Vec<(AreaRt, SimDuration)> = if s.areas.is_empty() {
             catalog
                 .default_areas()
@@ -168,12 +176,14 @@ impl World {
         }
         let mut user_rtt = Vec::with_capacity(areas.len() * n);
         let mut user_km = Vec::with_capacity(areas.len() * n);
-        for (a, access) in &areas {
+        for ((a, access), over) in areas.iter().zip(&overrides) {
             for r in &regions {
                 let c = &catalog.regions()[r.catalog];
                 user_km.push(great_circle_km(a.lat, a.lon, c.lat, c.lon));
-                let ms = catalog.rtt_to_point_ms(r.catalog, a.lat, a.lon);
-                user_rtt.push(SimDuration::from_millis_f64(ms) + *access);
+                let rtt = over.get(&r.id).copied().unwrap_or_else(|| {
+                    SimDuration::from_millis_f64(catalog.rtt_to_point_ms(r.catalog, a.lat, a.lon))
+                });
+                user_rtt.push(rtt + *access);
             }
         }
         let areas = areas

@@ -161,6 +161,10 @@ pub struct Area {
     /// Last-mile latency added to every round trip of these users; default `network.access_latency`.
     #[serde(default)]
     pub access_latency: Option<SimDuration>,
+    /// Region id → measured round trip from these users, replacing the distance model
+    /// (the access latency is still added).
+    #[serde(default)]
+    pub rtt_overrides: BTreeMap<String, SimDuration>,
 }
 
 /// One region of the deployment.

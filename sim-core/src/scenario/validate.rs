@@ -112,6 +112,11 @@ pub fn validate(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
             14.0,
             "an offset in hours",
         );
+        for id in a.rtt_overrides.keys() {
+            if let Err(m) = world.check_region(id) {
+                c.err(p.key("rtt_overrides").key(id), m);
+            }
+        }
         if a.jurisdiction.trim().is_empty() {
             c.err(
                 p.key("jurisdiction"),
