@@ -212,8 +212,8 @@ mod tests {
     fn equal_rates_case_by_hand() {
         // c = 2, λ = μ = 1: θ = cμ − λ = 1 = μ, C = 1/3, so
         // P(T > t) = (2/3)e^{−t} + (1/3)(1 + t)e^{−t} = (1 + t/3)e^{−t}.
-        for t in [0.1, 1.0, 2.5, 7.0] {
-            let exact = (1.0 + t / 3.0) * (-t as f64).exp();
+        for t in [0.1f64, 1.0, 2.5, 7.0] {
+            let exact = (1.0 + t / 3.0) * (-t).exp();
             assert!(
                 rel(mmc_response_tail(2, 1.0, 1.0, t), exact) < 1e-12,
                 "t={t}"
