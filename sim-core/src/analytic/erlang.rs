@@ -111,8 +111,12 @@ pub fn mmc_wait_quantile(c: u32, lambda: f64, mu: f64, p: f64) -> f64 {
 }
 
 /// The `p`-quantile of the response time `T = Wq + S`: the `t` with `P(T ≤ t) = p`,
-/// to a relative accuracy of about 1e-13. 0 for `p ≤ 0`; infinite when unstable or `p ≥ 1`.
+/// to a relative accuracy of about 1e-13. 0 for `p ≤ 0`; infinite when unstable or `p ≥ 1`;
+/// NaN for rates that are not finite and positive.
 pub fn mmc_response_quantile(c: u32, lambda: f64, mu: f64, p: f64) -> f64 {
+    if !(lambda.is_finite() && lambda >= 0.0 && mu.is_finite() && mu > 0.0) {
+        return f64::NAN;
+    }
     let theta = c as f64 * mu - lambda;
     if theta <= 0.0 || p >= 1.0 || p.is_nan() {
         return f64::INFINITY;
@@ -264,6 +268,8 @@ mod tests {
         assert_eq!(mmc_response_quantile(2, 3.0, 1.0, 0.5), f64::INFINITY);
         assert_eq!(mmc_response_quantile(2, 1.0, 1.0, 1.0), f64::INFINITY);
         assert_eq!(mmc_response_quantile(2, 1.0, 1.0, 0.0), 0.0);
+        assert!(mmc_response_quantile(2, f64::NAN, 1.0, 0.5).is_nan());
+        assert!(mmc_response_quantile(2, 1.0, f64::INFINITY, 0.5).is_nan());
         // With little load most arrivals do not wait: the median wait is zero.
         assert_eq!(mmc_wait_quantile(4, 1.0, 1.0, 0.5), 0.0);
     }
