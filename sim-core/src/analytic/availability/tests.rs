@@ -1,0 +1,187 @@
+//! The chains against closed forms (1e-9) and against each other.
+
+use super::*;
+
+const TOL: f64 = 1e-9;
+
+fn params(regions: u32) -> AvailabilityParams {
+    AvailabilityParams {
+        regions,
+        mtbf_h: 500.0,
+        mttr_h: 10.0,
+        failover: FailoverTime::default(),
+        write_rate_per_s: 100.0,
+        replication_lag_s: 2.0,
+        delay_phases: DEFAULT_DELAY_PHASES,
+    }
+}
+
+fn with_delays(regions: u32) -> AvailabilityParams {
+    AvailabilityParams {
+        failover: FailoverTime {
+            detection_s: 60.0,
+            promotion_s: 240.0,
+            dns_ttl_s: 300.0,
+            scale_up_s: 1200.0,
+        },
+        ..params(regions)
+    }
+}
+
+fn a() -> f64 {
+    single_region_availability(500.0, 10.0)
+}
+
+#[test]
+fn single_region_is_mtbf_over_mtbf_plus_mttr() {
+    assert!((a() - 500.0 / 510.0).abs() < 1e-15);
+    for n in [1, 2, 5] {
+        let r = solve(Layout::Sharded { standby: false }, &with_delays(n)).unwrap();
+        assert!((r.availability - a()).abs() < TOL, "n={n}");
+        let downtime = (1.0 - a()) * HOURS_PER_YEAR * 60.0;
+        assert!((r.downtime_min_per_year - downtime).abs() < 1e-6);
+        assert_eq!(r.failovers_per_year, 0.0);
+        assert_eq!(r.lost_writes_per_year, 0.0);
+    }
+}
+
+#[test]
+fn two_regions_in_parallel() {
+    // Instant failover: active-passive is up while any region is up, A = 1 − (1 − a)².
+    for n in [2, 3, 4] {
+        let want = parallel_availability(a(), n);
+        let ap = solve(Layout::ActivePassive, &params(n)).unwrap();
+        assert!((ap.availability - want).abs() < TOL, "AP n={n}");
+        let aa = solve(Layout::ActiveActiveAsync, &params(n)).unwrap();
+        assert!((aa.availability - want).abs() < TOL, "AA async n={n}");
+    }
+    assert!((parallel_availability(a(), 2) - (1.0 - (1.0 - a()).powi(2))).abs() < 1e-15);
+}
+
+#[test]
+fn k_of_n_quorum() {
+    for (k, n) in [(1, 1), (2, 3), (3, 5), (1, 4), (4, 4), (5, 9)] {
+        let want = k_of_n_availability(k, n, a());
+        let r = solve(Layout::ActiveActiveSync { quorum: k }, &params(n)).unwrap();
+        assert!((r.availability - want).abs() < TOL, "{k}-of-{n}");
+        assert_eq!(r.lost_writes_per_year, 0.0);
+    }
+    // The sum itself: 2-of-3 = 3a²(1 − a) + a³.
+    let x = a();
+    let two_of_three = 3.0 * x * x * (1.0 - x) + x.powi(3);
+    assert!((k_of_n_availability(2, 3, x) - two_of_three).abs() < 1e-15);
+    assert!((k_of_n_availability(1, 3, x) - parallel_availability(x, 3)).abs() < 1e-15);
+}
+
+#[test]
+fn reroute_delay_and_async_losses_in_closed_form() {
+    // Σ_{u>k} π_u · uλ · (s/u) = λ·s·P(U ≥ k + 1), with s = E[min(R, repair)].
+    let p = with_delays(3);
+    let (lambda, mu) = (1.0 / p.mtbf_h, 1.0 / p.mttr_h);
+    let r_h = p.failover.reroute_s() / 3600.0;
+    let s = (1.0 - (-mu * r_h).exp()) / mu;
+    for k in [1, 2] {
+        let r = solve(Layout::ActiveActiveSync { quorum: k }, &p).unwrap();
+        let survivable = k_of_n_availability(k + 1, 3, a());
+        let want = k_of_n_availability(k, 3, a()) - lambda * s * survivable;
+        assert!((r.availability - want).abs() < TOL, "k={k}");
+        // One reroute per survivable failure: λ·E[U; U > k] per hour.
+        let x = a();
+        let expected_up: f64 = (k + 1..=3)
+            .map(|u| {
+                u as f64 * k_of_n_availability(u, 3, x)
+                    - u as f64 * k_of_n_availability(u + 1, 3, x)
+            })
+            .sum();
+        let failovers = lambda * expected_up * HOURS_PER_YEAR;
+        assert!((r.failovers_per_year - failovers).abs() < 1e-9 * failovers);
+    }
+    // Async: each failure loses w·lag/u, so the loss rate is λ·w·lag·P(U ≥ 1).
+    let r = solve(Layout::ActiveActiveAsync, &p).unwrap();
+    let window = p.write_rate_per_s * p.replication_lag_s;
+    let lost = lambda * window * parallel_availability(a(), 3) * HOURS_PER_YEAR;
+    assert!((r.lost_writes_per_year - lost).abs() < 1e-9 * lost);
+}
+
+#[test]
+fn active_passive_failovers_with_instant_promotion() {
+    // Failovers happen when the primary fails while the other region is up: both up has
+    // probability a², so the rate is λ·a² per hour, each losing w·lag writes.
+    let p = params(2);
+    let r = solve(Layout::ActivePassive, &p).unwrap();
+    let per_year = a() * a() / p.mtbf_h * HOURS_PER_YEAR;
+    assert!((r.failovers_per_year - per_year).abs() < 1e-9 * per_year);
+    let lost = per_year * p.write_rate_per_s * p.replication_lag_s;
+    assert!((r.lost_writes_per_year - lost).abs() < 1e-9 * lost);
+}
+
+#[test]
+fn failover_delay_costs_about_its_length_per_failover() {
+    // To first order, each failover adds D of downtime: U ≈ (1 − a)² + f·D.
+    let p = with_delays(2);
+    let r = solve(Layout::ActivePassive, &p).unwrap();
+    let d_h = p.failover.failover_s() / 3600.0;
+    let first_order = (1.0 - a()).powi(2) + r.failovers_per_year / HOURS_PER_YEAR * d_h;
+    let u = 1.0 - r.availability;
+    assert!((u - first_order).abs() < 0.01 * u, "{u} vs {first_order}");
+    let instant = solve(Layout::ActivePassive, &params(2)).unwrap();
+    assert!(r.availability < instant.availability);
+}
+
+#[test]
+fn erlang_phases_converge_to_the_deterministic_delay() {
+    // The phase count only changes what happens during a failover: differences are
+    // tiny and shrink with k.
+    let at = |k| {
+        let p = AvailabilityParams {
+            delay_phases: k,
+            ..with_delays(2)
+        };
+        solve(Layout::ActivePassive, &p).unwrap().availability
+    };
+    let (a1, a16, a64, a256) = (at(1), at(16), at(64), at(256));
+    assert!((a16 - a256).abs() < (a1 - a256).abs());
+    assert!((a64 - a256).abs() < (a16 - a256).abs());
+    assert!((a16 - a256).abs() < 1e-7, "{}", (a16 - a256).abs());
+}
+
+#[test]
+fn sharded_with_standby_is_an_active_passive_pair_per_shard() {
+    let p = with_delays(3);
+    let pair = solve(Layout::ActivePassive, &with_delays(2)).unwrap();
+    let sh = solve(Layout::Sharded { standby: true }, &p).unwrap();
+    assert!((sh.availability - pair.availability).abs() < 1e-15);
+    assert!((sh.failovers_per_year - 3.0 * pair.failovers_per_year).abs() < 1e-9);
+    // Three shards, each with a third of the writes: the same writes lost as one pair.
+    assert!((sh.lost_writes_per_year - pair.lost_writes_per_year).abs() < 1e-6);
+    let bare = solve(Layout::Sharded { standby: false }, &p).unwrap();
+    assert!(sh.availability > bare.availability);
+}
+
+#[test]
+fn invalid_parameters_name_the_field() {
+    let field = |layout, p: AvailabilityParams| match solve(layout, &p) {
+        Err(AvailabilityError::Invalid { field, .. }) => field,
+        other => panic!("expected an error, got {other:?}"),
+    };
+    let ap = Layout::ActivePassive;
+    assert_eq!(field(ap, params(1)), "regions");
+    assert_eq!(field(ap, params(0)), "regions");
+    let q = Layout::ActiveActiveSync { quorum: 4 };
+    assert_eq!(field(q, params(3)), "quorum");
+    let neg = AvailabilityParams {
+        mttr_h: -1.0,
+        ..params(2)
+    };
+    assert_eq!(field(ap, neg), "mttr_h");
+    let mut nan = params(2);
+    nan.failover.dns_ttl_s = f64::NAN;
+    assert_eq!(field(ap, nan), "failover.dns_ttl_s");
+    let phases = AvailabilityParams {
+        delay_phases: 0,
+        ..params(2)
+    };
+    assert_eq!(field(ap, phases), "delay_phases");
+    let e = solve(ap, &params(1)).unwrap_err().to_string();
+    assert!(e.contains("regions") && e.contains("standby"), "{e}");
+}
