@@ -1,6 +1,6 @@
 //! The request model against theory, hand computations and invariants.
 
-use sim_core::analytic::erlang::{erlang_c, mmc_mean_response};
+use sim_core::analytic::erlang::{mmc_mean_response, mmc_response_quantile};
 use sim_core::experiment::{load_text, Prepared, RunResult};
 use sim_core::scenario::LayoutKind;
 use std::path::Path;
@@ -27,27 +27,6 @@ fn assert_conserved(r: &RunResult) {
 
 fn rel(got: f64, want: f64) -> f64 {
     (got - want).abs() / want
-}
-
-/// P(T > t) of the M/M/c response time T = W_q + S.
-fn mmc_response_tail(c: u32, lambda: f64, mu: f64, t: f64) -> f64 {
-    let pw = erlang_c(c, lambda / mu);
-    let theta = c as f64 * mu - lambda;
-    let sum_tail = (theta * (-mu * t).exp() - mu * (-theta * t).exp()) / (theta - mu);
-    (1.0 - pw) * (-mu * t).exp() + pw * sum_tail
-}
-
-fn mmc_response_quantile(c: u32, lambda: f64, mu: f64, q: f64) -> f64 {
-    let (mut lo, mut hi) = (0.0, 100.0 / mu);
-    for _ in 0..200 {
-        let mid = (lo + hi) / 2.0;
-        if mmc_response_tail(c, lambda, mu, mid) > 1.0 - q {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    lo
 }
 
 const TEXTBOOK: &str = r#"
