@@ -270,7 +270,7 @@ fn overload_fails_requests_but_conserves_them() {
     let toml = TEXTBOOK
         .replace("peak_rps = 160.0", "peak_rps = 600.0")
         .replace("queue_limit = 1000000", "queue_limit = 50")
-        .replace("timeout = \"1h\"", "timeout = \"300ms\"")
+        .replace("timeout = \"1h\"", "timeout = \"300ms\"\nretries = 0")
         .replace("duration = \"1h\"", "duration = \"2m\"");
     let r = prepare(&toml).run_layout(LayoutKind::ActiveActive, 2);
     assert_conserved(&r);

@@ -6,7 +6,7 @@
 //! and come back in the fixed order of [`LayoutKind::ALL`].
 
 use crate::catalog::Catalog;
-use crate::engine::{run, Scheduler, SimTime, Stop};
+use crate::engine::{run, Scheduler, SimDuration, SimTime, Stop};
 use crate::metrics::Recorder;
 use crate::model::cost::{cost, Cost};
 use crate::model::layout::Plan;
@@ -25,6 +25,14 @@ pub struct RunResult {
     pub writes: WriteStats,
     pub cost: Cost,
     pub events: u64,
+    /// Seconds in which the users as a whole were down (fewer than 90 % of the requests
+    /// ending in that second succeeded).
+    pub downtime: SimDuration,
+    /// Observed recovery time: the longest, over region outages that affected users, from
+    /// the outage's start to the end of the last second its users were down.
+    pub rto: SimDuration,
+    /// Region outages that happened during the run (scheduled and random).
+    pub outages: usize,
     /// Wall-clock seconds the run took (not part of any deterministic output).
     pub wall_s: f64,
     /// Names of areas and regions, in the order of the per-area and per-region results.
@@ -66,7 +74,19 @@ impl Prepared {
             &model.rec,
             &model.writes,
         );
+        let rec = &model.rec;
+        let downtime = rec.downtime(|_| true);
+        let rto = model
+            .outages
+            .iter()
+            .filter(|o| o.affected.iter().any(|&a| a))
+            .map(|o| rec.recovery_time(o.start, |a| o.affected[a]))
+            .max()
+            .unwrap_or(SimDuration::ZERO);
         RunResult {
+            downtime,
+            rto,
+            outages: model.outages.len(),
             layout,
             seed,
             events: sched.events_processed(),

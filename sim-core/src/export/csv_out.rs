@@ -40,6 +40,9 @@ pub const RUN_COLUMNS: &[&str] = &[
     "timeouts",
     "rejected",
     "unavailable",
+    "retries",
+    "failovers",
+    "outages",
     "events",
 ];
 
@@ -72,10 +75,10 @@ pub fn run_row(r: &RunResult) -> Vec<String> {
         ms(rec.write_latency.quantile_ms(0.50)),
         ms(rec.write_latency.quantile_ms(0.99)),
         format!("{:.6}", rec.availability()),
-        "0.000".into(),
-        "0.000".into(),
-        "0".into(),
-        "0.000".into(),
+        format!("{:.3}", r.downtime.as_secs_f64()),
+        format!("{:.3}", r.rto.as_secs_f64()),
+        r.writes.lost_writes.to_string(),
+        format!("{:.3}", r.writes.rpo.as_secs_f64()),
         format!("{stale:.6}"),
         r.writes.conflicts.to_string(),
         rec.residency_violations.to_string(),
@@ -86,6 +89,9 @@ pub fn run_row(r: &RunResult) -> Vec<String> {
         rec.timeouts.to_string(),
         rec.rejected.to_string(),
         rec.unavailable.to_string(),
+        rec.retries.to_string(),
+        r.writes.failovers.to_string(),
+        r.outages.to_string(),
         r.events.to_string(),
     ]
 }
@@ -118,28 +124,35 @@ pub fn areas_csv(results: &[RunResult]) -> io::Result<Vec<u8>> {
         "read_p99_ms",
         "write_p50_ms",
         "write_p99_ms",
+        "downtime_s",
     ];
     let rows = results.iter().flat_map(|r| {
-        r.rec.areas.iter().zip(&r.area_names).map(move |(a, name)| {
-            let avail = if a.requests == 0 {
-                1.0
-            } else {
-                a.served as f64 / a.requests as f64
-            };
-            vec![
-                r.layout.to_string(),
-                name.clone(),
-                a.requests.to_string(),
-                a.served.to_string(),
-                format!("{avail:.6}"),
-                ms(a.all.quantile_ms(0.5)),
-                ms(a.all.quantile_ms(0.99)),
-                ms(a.reads.quantile_ms(0.5)),
-                ms(a.reads.quantile_ms(0.99)),
-                ms(a.writes.quantile_ms(0.5)),
-                ms(a.writes.quantile_ms(0.99)),
-            ]
-        })
+        r.rec
+            .areas
+            .iter()
+            .zip(&r.area_names)
+            .enumerate()
+            .map(move |(i, (a, name))| {
+                let avail = if a.requests == 0 {
+                    1.0
+                } else {
+                    a.served as f64 / a.requests as f64
+                };
+                vec![
+                    r.layout.to_string(),
+                    name.clone(),
+                    a.requests.to_string(),
+                    a.served.to_string(),
+                    format!("{avail:.6}"),
+                    ms(a.all.quantile_ms(0.5)),
+                    ms(a.all.quantile_ms(0.99)),
+                    ms(a.reads.quantile_ms(0.5)),
+                    ms(a.reads.quantile_ms(0.99)),
+                    ms(a.writes.quantile_ms(0.5)),
+                    ms(a.writes.quantile_ms(0.99)),
+                    format!("{:.3}", r.rec.downtime(|x| x == i).as_secs_f64()),
+                ]
+            })
     });
     to_bytes(&header, rows)
 }

@@ -95,7 +95,16 @@ pub struct Recorder {
     pub series: Vec<MinuteCell>,
     /// Requests served per region (for cost attribution).
     pub served_by_region: Vec<u64>,
+    /// Retried attempts of measured requests (extra load from clients).
+    pub retries: u64,
+    /// `seconds[second * areas + area]` = (served, ended): outcomes by the second they
+    /// reached the client, for downtime and recovery times.
+    pub seconds: Vec<[u32; 2]>,
 }
+
+/// A second counts as *down* for a set of users when fewer than this fraction of their
+/// requests ending in it succeeded.
+pub const DOWN_BELOW: f64 = 0.9;
 
 impl Recorder {
     pub fn new(areas: usize, regions: usize, window_start: SimTime, duration: SimDuration) -> Self {
@@ -118,6 +127,8 @@ impl Recorder {
             areas: vec![AreaStats::default(); areas],
             series: Vec::new(),
             served_by_region: vec![0; regions],
+            retries: 0,
+            seconds: Vec::new(),
         }
     }
 
@@ -156,6 +167,16 @@ impl Recorder {
                 self.stale_reads += 1;
             }
         }
+        let areas = self.areas.len();
+        let sec = (o.at.as_nanos() / SimDuration::from_secs(1).as_nanos()) as usize;
+        if self.seconds.len() <= (sec + 1) * areas {
+            self.seconds.resize((sec + 1) * areas, [0, 0]);
+        }
+        let slot = &mut self.seconds[sec * areas + o.area];
+        slot[1] += 1;
+        if o.result.is_ok() {
+            slot[0] += 1;
+        }
         let cell = self.cell(o.at, o.region);
         cell.requests += 1;
         match o.result {
@@ -193,6 +214,53 @@ impl Recorder {
     /// Measured requests without an outcome yet.
     pub fn in_flight(&self) -> u64 {
         self.requests - self.served - self.failed
+    }
+
+    /// (served, ended) in second `sec` for the areas selected by `which`.
+    fn second(&self, sec: usize, which: impl Fn(usize) -> bool) -> (u64, u64) {
+        let areas = self.areas.len();
+        let mut acc = (0u64, 0u64);
+        if let Some(row) = self.seconds.get(sec * areas..(sec + 1) * areas) {
+            for (a, [ok, all]) in row.iter().enumerate() {
+                if which(a) {
+                    acc.0 += *ok as u64;
+                    acc.1 += *all as u64;
+                }
+            }
+        }
+        acc
+    }
+
+    fn is_down(served: u64, ended: u64) -> bool {
+        ended > 0 && (served as f64) < DOWN_BELOW * ended as f64
+    }
+
+    /// Seconds in which the users selected by `which` were down (see [`DOWN_BELOW`]).
+    pub fn downtime(&self, which: impl Fn(usize) -> bool) -> SimDuration {
+        let areas = self.areas.len().max(1);
+        let secs = self.seconds.len() / areas;
+        let down = (0..secs).filter(|&s| {
+            let (ok, all) = self.second(s, &which);
+            Self::is_down(ok, all)
+        });
+        SimDuration::from_secs(down.count() as u64)
+    }
+
+    /// Observed recovery time of a failure that started at `start` and affected the areas
+    /// selected by `which`: from `start` to the end of the last second in which those users
+    /// were down; zero if they never were.
+    pub fn recovery_time(&self, start: SimTime, which: impl Fn(usize) -> bool) -> SimDuration {
+        let areas = self.areas.len().max(1);
+        let secs = self.seconds.len() / areas;
+        let first = (start.as_nanos() / SimDuration::from_secs(1).as_nanos()) as usize;
+        let last_down = (first..secs).rev().find(|&s| {
+            let (ok, all) = self.second(s, &which);
+            Self::is_down(ok, all)
+        });
+        match last_down {
+            Some(s) => (SimTime::ZERO + SimDuration::from_secs(s as u64 + 1)).since(start),
+            None => SimDuration::ZERO,
+        }
     }
 
     /// Fraction of measured requests served within the timeout.

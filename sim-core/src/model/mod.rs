@@ -6,13 +6,20 @@
 //! - [`station`] is the validated multi-server queue of one region;
 //! - [`requests`] is the event-driven request model tying them together;
 //! - [`keys`] tracks replication per key (stale reads, conflicts);
+//! - [`failures`] expands scheduled and random incidents; [`control`] is the balancer's
+//!   health view, DNS answers and failover groups; [`reactions`] and [`replication`]
+//!   handle incidents, promotions, retries and lost writes;
 //! - [`cost`] turns instances and traffic into USD per month.
 //!
 //! Models know nothing of the CLI or the GUI; they feed a [`Recorder`](crate::metrics::Recorder).
 
+pub mod control;
 pub mod cost;
+pub mod failures;
 pub mod keys;
 pub mod layout;
+pub mod reactions;
+pub mod replication;
 pub mod requests;
 pub mod station;
 pub mod workload;

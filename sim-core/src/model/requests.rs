@@ -1,25 +1,30 @@
 //! The request-level model: users send requests, the network carries them, regions serve
-//! them, layouts route and replicate writes.
+//! them, layouts route and replicate writes, failures break things and the control plane
+//! reacts.
 //!
 //! Life of a request (all delays in integer nanoseconds):
 //! 1. **arrival** in area `a` (non-homogeneous Poisson, see [`workload`](super::workload));
 //!    its kind (read/write), key (Zipf) and service demand are drawn from the area's own
 //!    streams, so every layout sees the same requests (common random numbers);
-//! 2. the client starts its **timeout** timer and sends the request to the region chosen by
-//!    the [`Plan`]: one-way delay = user RTT / 2 + jitter;
+//! 2. the client **resolves** a region through its cached DNS answer
+//!    ([`control`](super::control)), starts its timeout and sends the attempt: one-way
+//!    delay = user RTT / 2 + jitter. An attempt to a down region, or across a partition,
+//!    gets no answer;
 //! 3. the region's [`Station`] serves it (FIFO, `instances` servers, bounded queue; a full
-//!    queue rejects, a request still waiting at its deadline is dropped);
-//! 4. a **write** commits at the region and replicates: asynchronously (acknowledged at
-//!    once; replicas apply after one-way delay + lag) or synchronously (acknowledged when
-//!    `quorum − 1` replicas have applied it and answered: a full round trip each);
-//! 5. the **response** travels back (one-way + jitter); if the timeout fired first the
-//!    request has failed and the late response is ignored.
+//!    queue rejects at once, a request still waiting at its deadline is dropped); a
+//!    degraded region serves `factor` × slower;
+//! 4. a **write** commits and replicates ([`replication`](super::replication));
+//! 5. the **response** travels back. A timed-out or rejected attempt is retried with
+//!    exponential backoff and full jitter while retries and the retry budget last —
+//!    retries are real load on the regions.
 //!
 //! Assumptions: applying a replicated write costs a region no instance time; a server
-//! keeps serving a request whose client has given up (wasted work, as in real servers).
+//! keeps serving a request whose client has given up (wasted work, as in real servers);
+//! an outage loses the region's queued and in-service work.
 
-use super::keys::KeyStore;
-use super::layout::{Ack, Plan};
+use super::control::Control;
+use super::failures::{incidents, Conditions, Incident};
+use super::layout::Plan;
 use super::station::{Admission, Station};
 use super::workload::{exp_gap, Diurnal};
 use super::world::World;
@@ -30,11 +35,12 @@ use rand::Rng;
 use rand_distr::{Distribution, Zipf};
 use std::collections::VecDeque;
 
-/// A request slot and its generation (slots are reused; stale events are ignored).
+/// A request slot and its generation. Slots are reused and every retry bumps the
+/// generation, so events of finished requests or superseded attempts are ignored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ReqRef {
-    idx: u32,
-    gen: u32,
+    pub(super) idx: u32,
+    pub(super) gen: u32,
 }
 
 /// Events of the request model.
@@ -42,40 +48,58 @@ pub struct ReqRef {
 pub enum Ev {
     /// A candidate arrival in an area (thinning decides whether it is real).
     Arrive(u16),
-    /// A request reaches its region.
+    /// An attempt reaches its region.
     AtRegion(ReqRef),
-    /// A server of a region finishes a request.
-    Done(u16, ReqRef),
+    /// A server of a region finishes a request (`epoch` tells work lost in an outage).
+    Done(u16, u16, ReqRef),
     /// The answer reaches the client: success or a fast failure.
     Respond(ReqRef, Option<Failure>),
-    /// Client timeouts are due: expire every request whose deadline has passed.
+    /// Client timeouts are due: expire every attempt whose deadline has passed.
     TimeoutSweep,
+    /// A client retries after its backoff.
+    Retry(ReqRef),
+    /// The balancer probes a region.
+    Probe(u16),
+    /// Incident `i` starts (`true`) or ends.
+    Incident(u16, bool),
+    /// A failover group's standby finishes promotion.
+    Promote(u16),
+    /// A promoted warm or cold standby adds capacity.
+    ScaleStep(u16),
 }
 
-struct Req {
-    gen: u32,
-    live: bool,
-    area: u16,
-    region: u16,
-    kind: Kind,
-    key: u64,
-    arrived: SimTime,
-    measured: bool,
-    service: SimDuration,
-    stale: bool,
+pub(super) struct Req {
+    pub(super) gen: u32,
+    pub(super) live: bool,
+    pub(super) area: u16,
+    pub(super) region: u16,
+    pub(super) attempt: u8,
+    pub(super) kind: Kind,
+    pub(super) key: u64,
+    pub(super) arrived: SimTime,
+    pub(super) sent: SimTime,
+    pub(super) measured: bool,
+    pub(super) service: SimDuration,
+    pub(super) stale: bool,
+    /// For writes: when the commit is acknowledged, and the origin's epoch at commit.
+    pub(super) ack_at: SimTime,
+    pub(super) commit_epoch: u16,
 }
 
-struct AreaGen {
-    diurnal: Diurnal,
-    peak_rate: f64,
-    arrivals: StreamRng,
-    attrs: StreamRng,
-    service: StreamRng,
-    network: StreamRng,
-    routing: StreamRng,
+pub(super) struct AreaGen {
+    pub(super) diurnal: Diurnal,
+    pub(super) peak_rate: f64,
+    pub(super) arrivals: StreamRng,
+    pub(super) attrs: StreamRng,
+    pub(super) service: StreamRng,
+    pub(super) network: StreamRng,
+    pub(super) routing: StreamRng,
+    pub(super) retry: StreamRng,
+    /// Retry-budget tokens.
+    pub(super) tokens: f64,
 }
 
-/// Totals the cost model needs beyond the recorder.
+/// Totals about writes and failures beyond the recorder.
 #[derive(Clone, Debug, Default)]
 pub struct WriteStats {
     /// Measured writes committed at their origin.
@@ -84,42 +108,70 @@ pub struct WriteStats {
     pub replica_usd_per_gb: f64,
     /// Concurrent writes to one key from different regions (asynchronous multi-master).
     pub conflicts: u64,
+    /// Acknowledged writes that were lost in a failover (never reached a surviving copy).
+    pub lost_writes: u64,
+    /// Age of the oldest lost acknowledged write at its failure.
+    pub rpo: SimDuration,
+    /// Failovers completed (promotions).
+    pub failovers: u64,
+}
+
+/// A region outage as seen by users, for recovery times.
+#[derive(Clone, Debug)]
+pub struct OutageRecord {
+    pub region: usize,
+    pub start: SimTime,
+    /// Areas whose answers pointed at the region when it failed.
+    pub affected: Vec<bool>,
 }
 
 /// The request-level model of one layout; see the module docs.
 pub struct RequestModel<'w> {
-    world: &'w World,
-    plan: &'w Plan,
-    stations: Vec<Station<ReqRef>>,
-    reqs: Vec<Req>,
+    pub(super) world: &'w World,
+    pub(super) plan: &'w Plan,
+    pub(super) stations: Vec<Station<ReqRef>>,
+    pub(super) reqs: Vec<Req>,
     free: Vec<u32>,
-    areas: Vec<AreaGen>,
-    replication: Vec<StreamRng>,
+    pub(super) areas: Vec<AreaGen>,
+    pub(super) replication: Vec<StreamRng>,
     zipf: Zipf<f64>,
-    keys: KeyStore,
+    pub(super) keys: super::keys::KeyStore,
     key_space: u64,
-    timeout: SimDuration,
+    pub(super) timeout: SimDuration,
     read_fraction: f64,
-    jitter: Option<Dist>,
-    lag: Dist,
-    arrivals_end: SimTime,
+    pub(super) jitter: Option<Dist>,
+    pub(super) lag: Dist,
+    pub(super) arrivals_end: SimTime,
     pub rec: Recorder,
     pub writes: WriteStats,
-    /// Client deadlines in the order they were set. Every request has the same timeout,
+    pub outages: Vec<OutageRecord>,
+    /// Client deadlines in the order they were set. Every attempt has the same timeout,
     /// so this FIFO is sorted by deadline: one pending sweep event replaces a timer per
     /// request in the event set (which would hold `rate × timeout` entries). Entries of
-    /// requests that already ended are skipped (lazy cancellation).
+    /// attempts that already ended are skipped (lazy cancellation).
     deadlines: VecDeque<(SimTime, ReqRef)>,
     sweep_armed: bool,
-    /// Reads may land on a region that lags the latest write (not in sharded layouts).
     check_stale: bool,
-    /// Scratch space for acknowledgement times (no allocation per write).
-    acks: Vec<SimTime>,
-    applied: Vec<SimTime>,
+    pub(super) incidents: Vec<Incident>,
+    pub(super) cond: Conditions,
+    pub(super) control: Control,
+    /// Per origin region: where its writes replicate now (changes on failover).
+    pub(super) replicas: Vec<Vec<usize>>,
+    /// Per region: instances before capacity losses.
+    pub(super) base_servers: Vec<u32>,
+    /// Per region: outage counter and the start of the latest outage.
+    pub(super) epoch: Vec<u16>,
+    pub(super) down_since: Vec<SimTime>,
+    pub(super) s: &'w Scenario,
+    /// Scratch space (no allocation per write).
+    pub(super) acks: Vec<SimTime>,
+    pub(super) applied: Vec<SimTime>,
+    pub(super) pending: Vec<VecDeque<super::replication::Pending>>,
+    pub(super) at_risk: Vec<(u64, Option<SimTime>)>,
 }
 
 impl<'w> RequestModel<'w> {
-    pub fn new(world: &'w World, plan: &'w Plan, s: &Scenario, seed: u64) -> Self {
+    pub fn new(world: &'w World, plan: &'w Plan, s: &'w Scenario, seed: u64) -> Self {
         let streams = Streams::new(seed);
         let areas = world
             .areas
@@ -135,6 +187,8 @@ impl<'w> RequestModel<'w> {
                     service: streams.stream("service", i),
                     network: streams.stream("network", i),
                     routing: streams.stream("routing", i),
+                    retry: streams.stream("retry", i),
+                    tokens: 10.0,
                 }
             })
             .collect();
@@ -145,13 +199,27 @@ impl<'w> RequestModel<'w> {
             LayoutKind::Sharded => s.sharded.replication_lag.clone(),
         };
         let warm = SimTime::ZERO + s.warmup;
+        let end = warm + s.duration;
+        let incidents = incidents(s, world, seed, end);
+        let base_servers: Vec<u32> = plan
+            .instances
+            .iter()
+            .zip(&plan.billed_fraction)
+            .map(|(&i, &f)| {
+                if plan.layout == LayoutKind::ActivePassive {
+                    (i as f64 * f).ceil() as u32
+                } else {
+                    i
+                }
+            })
+            .collect();
         RequestModel {
             world,
             plan,
             stations: world
                 .regions
                 .iter()
-                .zip(&plan.instances)
+                .zip(&base_servers)
                 .map(|(r, &c)| Station::new(c, r.queue_limit as usize))
                 .collect(),
             reqs: Vec::new(),
@@ -162,24 +230,35 @@ impl<'w> RequestModel<'w> {
                 .collect(),
             zipf: Zipf::new(s.workload.keys as f64, s.workload.zipf_exponent)
                 .expect("validated: keys ≥ 1, exponent ≥ 0"),
-            keys: KeyStore::new(n),
+            keys: super::keys::KeyStore::new(n),
             key_space: s.workload.keys + 1,
             timeout: s.client.timeout,
             read_fraction: s.workload.read_fraction,
             jitter: s.network.jitter.clone(),
             lag,
-            arrivals_end: warm + s.duration,
+            arrivals_end: end,
             rec: Recorder::new(world.areas.len(), n, warm, s.duration),
             writes: WriteStats::default(),
+            outages: Vec::new(),
             deadlines: VecDeque::new(),
             sweep_armed: false,
             check_stale: plan.layout != LayoutKind::Sharded,
+            cond: Conditions::new(n, world.areas.len(), incidents.len()),
+            incidents,
+            control: Control::new(world, plan, s),
+            replicas: plan.replicas.clone(),
+            base_servers,
+            epoch: vec![0; n],
+            down_since: vec![SimTime::MAX; n],
+            s,
             acks: Vec::with_capacity(n),
             applied: vec![SimTime::ZERO; n],
+            pending: (0..n).map(|_| VecDeque::new()).collect(),
+            at_risk: vec![(0, None); n],
         }
     }
 
-    /// Schedules the first candidate arrival of every area.
+    /// Schedules the first arrivals, the health probes and the incidents.
     pub fn start(&mut self, sched: &mut Scheduler<Ev>) {
         for a in 0..self.areas.len() {
             let g = &mut self.areas[a];
@@ -188,9 +267,21 @@ impl<'w> RequestModel<'w> {
                 sched.schedule_in(gap, Ev::Arrive(a as u16));
             }
         }
+        let streams = Streams::new(self.s.seed ^ 0x4845_414C_5448);
+        let interval = self.s.routing.health_check.interval;
+        for r in 0..self.world.n_regions() {
+            let phase: f64 = streams.stream("health", r as u64).random();
+            sched.schedule_in(interval.mul_f64(phase), Ev::Probe(r as u16));
+        }
+        for (i, inc) in self.incidents.iter().enumerate() {
+            if inc.start < self.arrivals_end {
+                sched.schedule_at(inc.start, Ev::Incident(i as u16, true));
+                sched.schedule_at(inc.end, Ev::Incident(i as u16, false));
+            }
+        }
     }
 
-    fn get(&self, r: ReqRef) -> Option<&Req> {
+    pub(super) fn get(&self, r: ReqRef) -> Option<&Req> {
         self.reqs
             .get(r.idx as usize)
             .filter(|q| q.live && q.gen == r.gen)
@@ -213,8 +304,18 @@ impl<'w> RequestModel<'w> {
         }
     }
 
+    /// A new generation for the slot: every event of the previous attempt goes stale.
+    pub(super) fn reissue(&mut self, r: ReqRef) -> ReqRef {
+        let q = &mut self.reqs[r.idx as usize];
+        q.gen = q.gen.wrapping_add(1);
+        ReqRef {
+            idx: r.idx,
+            gen: q.gen,
+        }
+    }
+
     /// One-way user↔region delay for `area`, jitter drawn from the area's network stream.
-    fn user_one_way(&mut self, area: usize, region: usize) -> SimDuration {
+    pub(super) fn user_one_way(&mut self, area: usize, region: usize) -> SimDuration {
         let base = SimDuration::from_nanos(self.world.user_rtt(area, region).as_nanos() / 2);
         match &self.jitter {
             Some(j) => base + j.sample(&mut self.areas[area].network),
@@ -222,40 +323,49 @@ impl<'w> RequestModel<'w> {
         }
     }
 
-    fn region_one_way(&mut self, from: usize, to: usize) -> SimDuration {
-        let base = SimDuration::from_nanos(self.world.rtt(from, to).as_nanos() / 2);
+    /// One-way region→region delay, slowed by link degradations.
+    pub(super) fn region_one_way(&mut self, from: usize, to: usize) -> SimDuration {
+        let base = SimDuration::from_nanos(self.world.rtt(from, to).as_nanos() / 2)
+            .mul_f64(self.cond.link_slow(from, to));
         match &self.jitter {
             Some(j) => base + j.sample(&mut self.replication[from]),
             None => base,
         }
     }
 
-    fn route(&mut self, area: usize, kind: Kind) -> usize {
-        let fixed = match kind {
-            Kind::Read => self.plan.read_region[area],
-            Kind::Write => self.plan.write_region[area],
-        };
-        if let Some(r) = fixed {
-            return r;
-        }
-        let order = &self.plan.routing_order[area];
-        match self.plan.policy {
-            RoutingPolicy::Weighted => {
-                let total: f64 = self.plan.weights.iter().sum();
+    fn route(&mut self, area: usize, kind: Kind, now: SimTime) -> usize {
+        if self.plan.policy == RoutingPolicy::Weighted
+            && self.plan.layout == LayoutKind::ActiveActive
+        {
+            let healthy = &self.control.healthy;
+            let w = |r: usize| {
+                if healthy[r] {
+                    self.plan.weights[r]
+                } else {
+                    0.0
+                }
+            };
+            let total: f64 = (0..self.world.n_regions()).map(w).sum();
+            if total > 0.0 {
                 let mut x = self.areas[area].routing.random::<f64>() * total;
-                for (r, w) in self.plan.weights.iter().enumerate() {
-                    if x < *w {
+                for r in 0..self.world.n_regions() {
+                    if x < w(r) {
                         return r;
                     }
-                    x -= w;
+                    x -= w(r);
                 }
-                order[0]
             }
-            _ => order[0],
         }
+        let u: f64 = self.areas[area].routing.random();
+        self.control.resolve(area, kind, now, u)
     }
 
-    fn finish(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef, result: Result<(), Failure>) {
+    pub(super) fn finish(
+        &mut self,
+        sched: &mut Scheduler<Ev>,
+        r: ReqRef,
+        result: Result<(), Failure>,
+    ) {
         let Some(q) = self.get(r) else { return };
         let area = q.area as usize;
         let region = q.region as usize;
@@ -279,6 +389,29 @@ impl<'w> RequestModel<'w> {
         self.free.push(r.idx);
     }
 
+    /// Sends (or re-sends) the attempt `r` to the region its client resolves now.
+    pub(super) fn send(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef) {
+        let now = sched.now();
+        let Some(q) = self.get(r) else { return };
+        let (area, kind) = (q.area as usize, q.kind);
+        let region = self.route(area, kind, now);
+        let q = &mut self.reqs[r.idx as usize];
+        q.region = region as u16;
+        q.sent = now;
+        q.service = self.world.regions[region]
+            .service
+            .sample(&mut self.areas[area].service);
+        self.deadlines.push_back((now + self.timeout, r));
+        if !self.sweep_armed {
+            self.sweep_armed = true;
+            sched.schedule_in(self.timeout, Ev::TimeoutSweep);
+        }
+        if !self.cond.user_blocked(area, region) {
+            let d = self.user_one_way(area, region);
+            sched.schedule_in(d, Ev::AtRegion(r));
+        }
+    }
+
     fn on_arrive(&mut self, sched: &mut Scheduler<Ev>, a: usize) {
         let now = sched.now();
         if now >= self.arrivals_end {
@@ -299,10 +432,8 @@ impl<'w> RequestModel<'w> {
         // Keys of different partitions (sharded areas) never collide.
         let key =
             self.zipf.sample(&mut g.attrs) as u64 + self.key_space * self.plan.key_partition[a];
-        let region = self.route(a, kind);
-        let service = self.world.regions[region]
-            .service
-            .sample(&mut self.areas[a].service);
+        g.tokens =
+            (g.tokens + self.s.client.retry_budget).min(10.0 + self.s.client.retry_budget * 100.0);
         let measured = self.rec.in_window(now);
         if measured {
             self.rec.arrived(a);
@@ -311,33 +442,37 @@ impl<'w> RequestModel<'w> {
             gen: 0,
             live: true,
             area: a as u16,
-            region: region as u16,
+            region: 0,
+            attempt: 0,
             kind,
             key,
             arrived: now,
+            sent: now,
             measured,
-            service,
+            service: SimDuration::ZERO,
             stale: false,
+            ack_at: now,
+            commit_epoch: 0,
         });
-        self.deadlines.push_back((now + self.timeout, r));
-        if !self.sweep_armed {
-            self.sweep_armed = true;
-            sched.schedule_in(self.timeout, Ev::TimeoutSweep);
-        }
-        let d = self.user_one_way(a, region);
-        sched.schedule_in(d, Ev::AtRegion(r));
+        self.send(sched, r);
     }
 
     fn on_at_region(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef) {
         let Some(q) = self.get(r) else { return };
         let (region, deadline, service, area) = (
             q.region as usize,
-            q.arrived + self.timeout,
+            q.sent + self.timeout,
             q.service,
             q.area as usize,
         );
+        if self.cond.is_down(region) {
+            return; // no answer: the client times out
+        }
         match self.stations[region].arrive(sched.now(), r, deadline) {
-            Admission::Started(_) => sched.schedule_in(service, Ev::Done(region as u16, r)),
+            Admission::Started(_) => {
+                let d = service.mul_f64(self.cond.slow[region]);
+                sched.schedule_in(d, Ev::Done(region as u16, self.epoch[region], r));
+            }
             Admission::Queued => {}
             Admission::Rejected(_) => {
                 let d = self.user_one_way(area, region);
@@ -346,18 +481,32 @@ impl<'w> RequestModel<'w> {
         }
     }
 
-    fn on_done(&mut self, sched: &mut Scheduler<Ev>, region: usize, r: ReqRef) {
+    /// Starts the next waiting request whose client is still waiting.
+    pub(super) fn start_next(
+        &mut self,
+        sched: &mut Scheduler<Ev>,
+        region: usize,
+        mut next: Option<super::station::Waiting<ReqRef>>,
+    ) {
         let now = sched.now();
-        // Start the next waiting request whose client is still waiting.
-        let mut next = self.stations[region].complete(now, |_| {});
         while let Some(w) = next {
             if let Some(q) = self.get(w.job) {
-                sched.schedule_in(q.service, Ev::Done(region as u16, w.job));
-                break;
+                let d = q.service.mul_f64(self.cond.slow[region]);
+                sched.schedule_in(d, Ev::Done(region as u16, self.epoch[region], w.job));
+                return;
             }
-            // The client gave up at this very instant: the server moves on.
+            // The client gave up: the server moves on at once.
             next = self.stations[region].complete(now, |_| {});
         }
+    }
+
+    fn on_done(&mut self, sched: &mut Scheduler<Ev>, region: usize, epoch: u16, r: ReqRef) {
+        if epoch != self.epoch[region] {
+            return; // the work was lost in an outage
+        }
+        let now = sched.now();
+        let next = self.stations[region].complete(now, |_| {});
+        self.start_next(sched, region, next);
         let Some(q) = self.get(r) else { return };
         let (area, kind, key, measured) = (q.area as usize, q.kind, q.key, q.measured);
         let mut delay = SimDuration::ZERO;
@@ -369,78 +518,51 @@ impl<'w> RequestModel<'w> {
                 }
             }
             Kind::Write => match self.commit(now, region, key, measured) {
-                Some(d) => delay = d,
-                None => {
-                    let back = self.user_one_way(area, region);
-                    sched.schedule_in(back, Ev::Respond(r, Some(Failure::Unavailable)));
-                    return;
+                Some(acked) => {
+                    delay = acked.since(now);
+                    let q = &mut self.reqs[r.idx as usize];
+                    q.ack_at = acked;
+                    q.commit_epoch = self.epoch[region];
                 }
+                None => return, // quorum unreachable: no acknowledgement, the client times out
             },
+        }
+        if self.cond.user_blocked(area, region) {
+            return;
         }
         let back = self.user_one_way(area, region);
         sched.schedule_in(delay + back, Ev::Respond(r, None));
     }
 
-    /// Commits a write at `origin`; returns the delay until it is acknowledged, or `None`
-    /// if its quorum cannot be reached.
-    fn commit(
-        &mut self,
-        now: SimTime,
-        origin: usize,
-        key: u64,
-        measured: bool,
-    ) -> Option<SimDuration> {
-        let n = self.world.n_regions();
-        let replicas = &self.plan.replicas[origin];
-        self.acks.clear();
-        for r in 0..n {
-            self.applied[r] = SimTime::MAX;
+    fn on_respond(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef, failure: Option<Failure>) {
+        let Some(q) = self.get(r) else { return };
+        let region = q.region as usize;
+        if failure.is_none()
+            && q.kind == Kind::Write
+            && self.epoch[region] != q.commit_epoch
+            && self.down_since[region] <= q.ack_at
+        {
+            return; // the origin failed before it could acknowledge
         }
-        self.applied[origin] = now;
-        let mut price = 0.0;
-        for i in 0..replicas.len() {
-            let rep = self.plan.replicas[origin][i];
-            let there = self.region_one_way(origin, rep);
-            price += self.world.transfer_usd_per_gb(origin, rep);
-            match self.plan.ack {
-                Ack::Async => {
-                    let lag = self.lag.sample(&mut self.replication[origin]);
-                    self.applied[rep] = now + there + lag;
-                }
-                Ack::Sync { .. } => {
-                    self.applied[rep] = now + there;
-                    let back = self.region_one_way(rep, origin);
-                    self.acks.push(now + there + back);
-                }
+        match failure {
+            None => self.finish(sched, r, Ok(())),
+            Some(f) => self.retry_or_fail(sched, r, f),
+        }
+    }
+
+    fn on_sweep(&mut self, sched: &mut Scheduler<Ev>) {
+        let now = sched.now();
+        while let Some(&(deadline, r)) = self.deadlines.front() {
+            if deadline > now {
+                sched.schedule_at(deadline, Ev::TimeoutSweep);
+                return;
+            }
+            self.deadlines.pop_front();
+            if self.get(r).is_some() {
+                self.retry_or_fail(sched, r, Failure::Timeout);
             }
         }
-        let acked = match self.plan.ack {
-            Ack::Async => now,
-            Ack::Sync { quorum } => {
-                let need = quorum.saturating_sub(1);
-                if need == 0 {
-                    now
-                } else if need > self.acks.len() {
-                    return None;
-                } else {
-                    self.acks.sort_unstable();
-                    self.acks[need - 1]
-                }
-            }
-        };
-        if measured {
-            self.writes.committed += 1;
-            self.writes.replica_usd_per_gb += price;
-            if self.plan.layout == LayoutKind::ActiveActive
-                && self.plan.ack == Ack::Async
-                && self.keys.conflicts(key, origin, now)
-            {
-                self.writes.conflicts += 1;
-            }
-        }
-        let applied = &self.applied;
-        self.keys.write(key, origin, acked, |r| applied[r]);
-        Some(acked.since(now))
+        self.sweep_armed = false;
     }
 }
 
@@ -450,20 +572,14 @@ impl Model for RequestModel<'_> {
         match ev {
             Ev::Arrive(a) => self.on_arrive(sched, a as usize),
             Ev::AtRegion(r) => self.on_at_region(sched, r),
-            Ev::Done(region, r) => self.on_done(sched, region as usize, r),
-            Ev::Respond(r, failure) => self.finish(sched, r, failure.map_or(Ok(()), Err)),
-            Ev::TimeoutSweep => {
-                let now = sched.now();
-                while let Some(&(deadline, r)) = self.deadlines.front() {
-                    if deadline > now {
-                        sched.schedule_at(deadline, Ev::TimeoutSweep);
-                        return;
-                    }
-                    self.deadlines.pop_front();
-                    self.finish(sched, r, Err(Failure::Timeout));
-                }
-                self.sweep_armed = false;
-            }
+            Ev::Done(region, epoch, r) => self.on_done(sched, region as usize, epoch, r),
+            Ev::Respond(r, failure) => self.on_respond(sched, r, failure),
+            Ev::TimeoutSweep => self.on_sweep(sched),
+            Ev::Retry(r) => self.send(sched, r),
+            Ev::Probe(region) => self.on_probe(sched, region as usize),
+            Ev::Incident(i, on) => self.on_incident(sched, i as usize, on),
+            Ev::Promote(g) => self.on_promote(sched, g as usize),
+            Ev::ScaleStep(g) => self.on_scale_step(sched, g as usize),
         }
     }
 }

@@ -24,7 +24,14 @@ pub struct RegionRt {
     /// `None` when neither the catalog nor the scenario has a price.
     pub usd_per_hour: Option<f64>,
     pub egress_usd_per_gb: f64,
+    /// Mean time between random outages and mean time to repair (random failures).
+    pub mtbf: SimDuration,
+    pub mttr: SimDuration,
 }
+
+/// Fallbacks when neither the scenario nor the catalog has failure statistics.
+pub const FALLBACK_MTBF: SimDuration = SimDuration::from_hours(26_000);
+pub const FALLBACK_MTTR: SimDuration = SimDuration::from_hours(3);
 
 /// One user area.
 #[derive(Clone, Debug)]
@@ -72,7 +79,21 @@ impl World {
                         .get(&r.id)
                         .copied()
                         .or(c.usd_per_hour);
+                    let defaults = catalog.failure_defaults(&c.provider);
+                    let rf = &s.random_failures;
+                    let mtbf = rf.mtbf.unwrap_or_else(|| {
+                        defaults.map_or(FALLBACK_MTBF, |d| {
+                            SimDuration::from_secs_f64(d.mtbf_hours * 3600.0)
+                        })
+                    });
+                    let mttr = rf.mttr.unwrap_or_else(|| {
+                        defaults.map_or(FALLBACK_MTTR, |d| {
+                            SimDuration::from_secs_f64(d.mttr_hours * 3600.0)
+                        })
+                    });
                     regions.push(RegionRt {
+                        mtbf,
+                        mttr,
                         id: c.id.clone(),
                         catalog: idx,
                         jurisdiction: c.jurisdiction.clone(),

@@ -8,6 +8,7 @@
 
 pub mod dist;
 pub mod error;
+pub mod failures;
 pub mod load;
 pub mod types;
 pub mod validate;

@@ -6,6 +6,7 @@
 //! a misspelt option is an error, not a silently ignored line.
 
 use super::dist::Dist;
+pub use super::failures::*;
 pub use crate::catalog::CatalogFiles;
 use crate::engine::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -63,6 +64,11 @@ pub struct Scenario {
     /// Prices that replace the catalog's.
     #[serde(default)]
     pub prices: PriceOverrides,
+    /// Scheduled failures (`[[failures]]`), times from simulated time zero.
+    #[serde(default)]
+    pub failures: Vec<FailureSpec>,
+    #[serde(default)]
+    pub random_failures: RandomFailures,
 }
 
 /// The three ways of running one service across regions.
@@ -237,15 +243,31 @@ pub struct Routing {
     /// How long clients keep a resolved answer.
     #[serde(default = "defaults::dns_ttl")]
     pub dns_ttl: SimDuration,
+    #[serde(default)]
+    pub health_check: HealthCheck,
 }
 
 /// Client behaviour.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Client {
-    /// A request not answered within this time fails.
+    /// An attempt not answered within this time fails (and may be retried).
     #[serde(default = "defaults::client_timeout")]
     pub timeout: SimDuration,
+    /// Retries after a timeout or an error, per request.
+    #[serde(default = "defaults::retries")]
+    pub retries: u32,
+    /// Backoff before retry k is uniform in [0, min(backoff_max, backoff_base · 2^k)]
+    /// ("full jitter").
+    #[serde(default = "defaults::backoff_base")]
+    pub backoff_base: SimDuration,
+    #[serde(default = "defaults::backoff_max")]
+    pub backoff_max: SimDuration,
+    /// Retry budget: retries may be at most this fraction of requests (a token bucket per
+    /// area that each request fills by this much and each retry drains by one); 0 = no
+    /// budget, retry whenever allowed.
+    #[serde(default = "defaults::retry_budget")]
+    pub retry_budget: f64,
 }
 
 /// Data-residency rules.
@@ -299,6 +321,8 @@ pub struct ActivePassive {
     /// Fraction of the primary's instances a warm standby runs before promotion, in [0, 1].
     #[serde(default = "defaults::warm_fraction")]
     pub warm_fraction: f64,
+    #[serde(default)]
+    pub failover: Failover,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,6 +347,9 @@ pub struct ActiveActive {
     /// Replication delay of asynchronous writes (beyond the network round trip).
     #[serde(default = "defaults::replication_lag")]
     pub replication_lag: Dist,
+    /// Asynchronous writes not yet replicated when their region fails.
+    #[serde(default)]
+    pub async_recovery: AsyncRecovery,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -348,6 +375,8 @@ pub struct Sharded {
     pub homes: BTreeMap<String, String>,
     #[serde(default = "defaults::replication_lag")]
     pub replication_lag: Dist,
+    #[serde(default)]
+    pub failover: Failover,
 }
 
 /// Prices that replace the catalog's, in USD.
@@ -446,6 +475,18 @@ pub mod defaults {
     }
     pub fn client_timeout() -> SimDuration {
         SimDuration::from_secs(2)
+    }
+    pub fn retries() -> u32 {
+        2
+    }
+    pub fn backoff_base() -> SimDuration {
+        SimDuration::from_millis(100)
+    }
+    pub fn backoff_max() -> SimDuration {
+        SimDuration::from_secs(2)
+    }
+    pub fn retry_budget() -> f64 {
+        0.0
     }
     pub fn residency_jurisdictions() -> Vec<String> {
         vec!["EU".into()]

@@ -260,6 +260,81 @@ pub fn validate(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     }
     c.dist(sh.key("replication_lag"), &s.sharded.replication_lag, false);
 
+    // Failures and reactions.
+    let hc = &s.routing.health_check;
+    if hc.interval.is_zero() {
+        c.err(
+            ro.key("health_check").key("interval"),
+            "must be longer than 0s, e.g. \"10s\"",
+        );
+    }
+    if hc.failure_threshold == 0 {
+        c.err(
+            ro.key("health_check").key("failure_threshold"),
+            "must be at least 1",
+        );
+    }
+    let cl = root.key("client");
+    if !(s.client.retry_budget.is_finite() && s.client.retry_budget >= 0.0) {
+        c.err(
+            cl.key("retry_budget"),
+            format!(
+                "must be a fraction ≥ 0 (0 = no budget), got {}",
+                s.client.retry_budget
+            ),
+        );
+    }
+    if s.client.backoff_max < s.client.backoff_base {
+        c.err(
+            cl.key("backoff_max"),
+            format!("must be at least backoff_base ({})", s.client.backoff_base),
+        );
+    }
+    for (i, f) in s.failures.iter().enumerate() {
+        let p = root.key("failures").index(i);
+        if f.duration().is_zero() {
+            c.err(p.key("duration"), "must be longer than 0s");
+        }
+        let two_regions = |c: &mut Checker, regions: &[String]| {
+            if regions.len() != 2 {
+                c.err(
+                    p.key("regions"),
+                    format!("must name exactly two regions, got {}", regions.len()),
+                );
+            }
+            for (j, id) in regions.iter().enumerate() {
+                in_deployment(c, p.key("regions").index(j), id);
+            }
+        };
+        match f {
+            FailureSpec::RegionOutage { region, .. } => in_deployment(&mut c, p.key("region"), region),
+            FailureSpec::CapacityLoss { region, fraction, .. } => {
+                in_deployment(&mut c, p.key("region"), region);
+                c.probability(p.key("fraction"), *fraction);
+            }
+            FailureSpec::Degradation { region, regions, factor, .. } => {
+                if !(factor.is_finite() && *factor >= 1.0) {
+                    c.err(p.key("factor"), format!("must be a slowdown ≥ 1 (e.g. 10 for ten times slower), got {factor}"));
+                }
+                match (region, regions.is_empty()) {
+                    (Some(r), true) => in_deployment(&mut c, p.key("region"), r),
+                    (None, false) => two_regions(&mut c, regions),
+                    _ => c.err(p.clone(), "give either `region` (a slow region) or `regions = [a, b]` (a slow link)"),
+                }
+            }
+            FailureSpec::Partition { regions, area, region, .. } => match (area, region, regions.is_empty()) {
+                (None, None, false) => two_regions(&mut c, regions),
+                (Some(a), Some(r), true) => {
+                    in_deployment(&mut c, p.key("region"), r);
+                    if !area_names.contains(a) {
+                        c.err(p.key("area"), format!("no area is named `{a}`"));
+                    }
+                }
+                _ => c.err(p.clone(), "give either `regions = [a, b]` (two regions cut apart) or `area` and `region` (users cut off from a region)"),
+            },
+        }
+    }
+
     let pr = root.key("prices");
     for (id, v) in &s.prices.instance_usd_per_hour {
         if let Err(m) = world.check_region(id) {

@@ -1,0 +1,167 @@
+//! How the system reacts over time: incidents start and end, the balancer probes,
+//! standbys are promoted and scale up, clients retry.
+
+use super::requests::{Ev, OutageRecord, ReqRef, RequestModel};
+use crate::engine::{Scheduler, SimDuration};
+use crate::metrics::Failure;
+use crate::scenario::{LayoutKind, StandbyMode};
+use rand::Rng;
+
+/// Steps in which a promoted warm or cold standby reaches full capacity.
+const SCALE_STEPS: u32 = 10;
+
+impl RequestModel<'_> {
+    /// Sets a region's servers to its base capacity times its surviving fraction.
+    fn apply_capacity(&mut self, sched: &mut Scheduler<Ev>, region: usize) {
+        let now = sched.now();
+        let servers =
+            (self.base_servers[region] as f64 * self.cond.capacity_factor[region]).floor() as u32;
+        let mut started = Vec::new();
+        self.stations[region].set_servers(now, servers, |w| started.push(w), |_| {});
+        for w in started {
+            // Each started job gets its completion; jobs of finished requests end at once.
+            match self.get(w.job) {
+                Some(q) => {
+                    let d = q.service.mul_f64(self.cond.slow[region]);
+                    sched.schedule_in(d, Ev::Done(region as u16, self.epoch[region], w.job));
+                }
+                None => {
+                    let next = self.stations[region].complete(now, |_| {});
+                    self.start_next(sched, region, next);
+                }
+            }
+        }
+    }
+
+    pub(super) fn on_incident(&mut self, sched: &mut Scheduler<Ev>, i: usize, on: bool) {
+        let now = sched.now();
+        self.cond.set(&self.incidents, i, on);
+        match self.incidents[i].effect.clone() {
+            super::failures::Effect::Outage { region } => {
+                if on && self.cond.is_down(region) && self.down_since[region] != now {
+                    self.epoch[region] = self.epoch[region].wrapping_add(1);
+                    self.down_since[region] = now;
+                    let _ = self.stations[region].drain_queue(now).count();
+                    self.stations[region].abort_in_service(now);
+                    let affected = (0..self.world.areas.len())
+                        .map(|a| {
+                            let (r, w) = self.control.current(a);
+                            r == region || w == region
+                        })
+                        .collect();
+                    self.outages.push(OutageRecord {
+                        region,
+                        start: now,
+                        affected,
+                    });
+                    let risk = self.take_at_risk(region, now);
+                    if self.lost_at_failure() {
+                        self.lose(risk, now);
+                    } else {
+                        let acc = &mut self.at_risk[region];
+                        acc.0 += risk.0;
+                        acc.1 = match (acc.1, risk.1) {
+                            (Some(a), Some(b)) => Some(a.min(b)),
+                            (a, b) => a.or(b),
+                        };
+                    }
+                } else if !on && !self.cond.is_down(region) {
+                    self.apply_capacity(sched, region);
+                }
+            }
+            super::failures::Effect::CapacityLoss { region, .. } => {
+                self.apply_capacity(sched, region)
+            }
+            _ => {}
+        }
+    }
+
+    pub(super) fn on_probe(&mut self, sched: &mut Scheduler<Ev>, region: usize) {
+        let ok = !self.cond.is_down(region);
+        if self.control.probe(region, ok) {
+            if !ok {
+                let promotion = match self.plan.layout {
+                    LayoutKind::Sharded => self.s.sharded.failover.promotion,
+                    _ => self.s.active_passive.failover.promotion,
+                };
+                for g in self.control.groups_to_promote(region) {
+                    sched.schedule_in(promotion, Ev::Promote(g as u16));
+                }
+            }
+            self.control.refresh(self.world, self.plan, sched.now());
+        }
+        if sched.now() < self.arrivals_end {
+            sched.schedule_in(
+                self.s.routing.health_check.interval,
+                Ev::Probe(region as u16),
+            );
+        }
+    }
+
+    pub(super) fn on_promote(&mut self, sched: &mut Scheduler<Ev>, g: usize) {
+        let Some((old, new)) = self.control.promote(g) else {
+            return;
+        };
+        self.writes.failovers += 1;
+        // Writes the old primary acknowledged but never replicated are gone.
+        let risk = std::mem::take(&mut self.at_risk[old]);
+        let failed_at = self.down_since[old];
+        self.lose(risk, failed_at);
+        self.replicas[new] = vec![old];
+        self.replicas[old].clear();
+        if self.plan.layout == LayoutKind::ActivePassive {
+            let full = self.plan.instances[new];
+            if self.base_servers[new] < full {
+                if self.s.active_passive.standby_mode == StandbyMode::Cold {
+                    self.base_servers[new] = 0;
+                }
+                sched.schedule_in(self.scale_step(), Ev::ScaleStep(g as u16));
+            }
+            self.apply_capacity(sched, new);
+        }
+        self.control.refresh(self.world, self.plan, sched.now());
+    }
+
+    fn scale_step(&self) -> SimDuration {
+        SimDuration::from_nanos(
+            self.s.active_passive.failover.scale_up.as_nanos() / SCALE_STEPS as u64,
+        )
+    }
+
+    pub(super) fn on_scale_step(&mut self, sched: &mut Scheduler<Ev>, g: usize) {
+        let region = self.control.groups[g].primary;
+        let full = self.plan.instances[region];
+        let step = full.div_ceil(SCALE_STEPS).max(1);
+        self.base_servers[region] = (self.base_servers[region] + step).min(full);
+        self.apply_capacity(sched, region);
+        if self.base_servers[region] < full {
+            sched.schedule_in(self.scale_step(), Ev::ScaleStep(g as u16));
+        }
+    }
+
+    /// A failed attempt: retry after a backoff if retries and the budget allow, else fail.
+    pub(super) fn retry_or_fail(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef, f: Failure) {
+        let Some(q) = self.get(r) else { return };
+        let (area, attempt, measured) = (q.area as usize, q.attempt, q.measured);
+        let c = &self.s.client;
+        let budget_ok = c.retry_budget == 0.0 || self.areas[area].tokens >= 1.0;
+        if (attempt as u32) < c.retries && budget_ok {
+            if c.retry_budget > 0.0 {
+                self.areas[area].tokens -= 1.0;
+            }
+            let cap = c
+                .backoff_base
+                .mul_f64(2f64.powi(attempt as i32))
+                .min(c.backoff_max);
+            let u: f64 = self.areas[area].retry.random();
+            let r2 = self.reissue(r);
+            self.reqs[r2.idx as usize].attempt += 1;
+            if measured {
+                self.rec.retries += 1;
+            }
+            sched.schedule_in(cap.mul_f64(u), Ev::Retry(r2));
+        } else {
+            self.finish(sched, r, Err(f));
+        }
+    }
+}

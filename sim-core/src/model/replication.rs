@@ -1,0 +1,155 @@
+//! Committing a write and replicating it; what a failure leaves unreplicated.
+//!
+//! A write commits at its origin region when served. Each replica applies it after the
+//! one-way delay (× any link slowdown), plus the replication lag when asynchronous:
+//!
+//! - **asynchronous** (active-passive, sharded standby, async multi-master): acknowledged
+//!   at commit; a replica that is down or cut off applies it when the link is back;
+//! - **synchronous** (active-active sync-all / sync-quorum): acknowledged when `quorum − 1`
+//!   replicas have applied it and their answers have come back (a round trip each);
+//!   replicas that are down or cut off do not answer, and if too few can, the write is
+//!   never acknowledged (the client times out). An acknowledged synchronous write with a
+//!   quorum of at least 2 therefore always exists on a second region.
+//!
+//! An acknowledged write is *at risk* while no replica holds it. When its origin fails,
+//! the writes at risk at that instant are **lost** if the system fails over without them
+//! (active-passive and sharded promotion; async multi-master with
+//! `async_recovery = "lost"`). RPO is the age of the oldest such write at the failure.
+
+use super::layout::Ack;
+use super::requests::RequestModel;
+use crate::engine::SimTime;
+use crate::scenario::{AsyncRecovery, LayoutKind};
+
+/// An acknowledged write that no replica held yet when it was committed.
+#[derive(Clone, Copy, Debug)]
+pub struct Pending {
+    pub commit: SimTime,
+    pub acked: SimTime,
+    /// When the first replica applies it.
+    pub durable_at: SimTime,
+    pub measured: bool,
+}
+
+impl RequestModel<'_> {
+    /// Commits a write at `origin`; returns when it is acknowledged, or `None` if its
+    /// quorum cannot be reached.
+    pub(super) fn commit(
+        &mut self,
+        now: SimTime,
+        origin: usize,
+        key: u64,
+        measured: bool,
+    ) -> Option<SimTime> {
+        let n = self.world.n_regions();
+        self.acks.clear();
+        for r in 0..n {
+            self.applied[r] = SimTime::MAX;
+        }
+        self.applied[origin] = now;
+        let mut price = 0.0;
+        let ack_mode = self.plan.ack;
+        for i in 0..self.replicas[origin].len() {
+            let rep = self.replicas[origin][i];
+            price += self.world.transfer_usd_per_gb(origin, rep);
+            let reachable = !self.cond.is_down(rep) && !self.cond.link_blocked(origin, rep);
+            let there = self.region_one_way(origin, rep);
+            match ack_mode {
+                Ack::Async => {
+                    let lag = self.lag.sample(&mut self.replication[origin]);
+                    let from = if reachable {
+                        now
+                    } else {
+                        self.cond
+                            .link_unblocked_at(&self.incidents, origin, rep)
+                            .max(now)
+                    };
+                    self.applied[rep] = from + there + lag;
+                }
+                Ack::Sync { .. } => {
+                    if reachable {
+                        self.applied[rep] = now + there;
+                        let back = self.region_one_way(rep, origin);
+                        self.acks.push(now + there + back);
+                    }
+                }
+            }
+        }
+        let acked = match ack_mode {
+            Ack::Async => now,
+            Ack::Sync { quorum } => {
+                let need = quorum.saturating_sub(1);
+                if need == 0 {
+                    now
+                } else if need > self.acks.len() {
+                    return None;
+                } else {
+                    self.acks.sort_unstable();
+                    self.acks[need - 1]
+                }
+            }
+        };
+        if measured {
+            self.writes.committed += 1;
+            self.writes.replica_usd_per_gb += price;
+            if self.plan.layout == LayoutKind::ActiveActive
+                && ack_mode == Ack::Async
+                && self.keys.conflicts(key, origin, now)
+            {
+                self.writes.conflicts += 1;
+            }
+        }
+        if !self.replicas[origin].is_empty() {
+            let durable_at = self.replicas[origin]
+                .iter()
+                .map(|&r| self.applied[r])
+                .min()
+                .unwrap_or(SimTime::MAX);
+            let q = &mut self.pending[origin];
+            while q.front().is_some_and(|p| p.durable_at <= now) {
+                q.pop_front();
+            }
+            if durable_at > acked {
+                q.push_back(Pending {
+                    commit: now,
+                    acked,
+                    durable_at,
+                    measured,
+                });
+            }
+        }
+        let applied = &self.applied;
+        self.keys.write(key, origin, acked, |r| applied[r]);
+        Some(acked)
+    }
+
+    /// At the failure of `origin` at `now`: the acknowledged writes no replica holds yet.
+    /// Returns (measured count, commit time of the oldest) and forgets them.
+    pub(super) fn take_at_risk(&mut self, origin: usize, now: SimTime) -> (u64, Option<SimTime>) {
+        let mut count = 0;
+        let mut oldest: Option<SimTime> = None;
+        for p in self.pending[origin].drain(..) {
+            if p.acked <= now && p.durable_at > now && p.measured {
+                count += 1;
+                oldest = Some(oldest.map_or(p.commit, |o| o.min(p.commit)));
+            }
+        }
+        (count, oldest)
+    }
+
+    /// Books writes as lost at failure time `failed_at`.
+    pub(super) fn lose(&mut self, (count, oldest): (u64, Option<SimTime>), failed_at: SimTime) {
+        self.writes.lost_writes += count;
+        if let Some(o) = oldest {
+            self.writes.rpo = self.writes.rpo.max(failed_at.since(o));
+        }
+    }
+
+    /// Whether writes at risk at a failure of a region are lost at once (no failover
+    /// decides their fate): asynchronous multi-master with `async_recovery = "lost"`.
+    pub(super) fn lost_at_failure(&self) -> bool {
+        self.plan.layout == LayoutKind::ActiveActive
+            && self.plan.ack == Ack::Async
+            && self.s.active_active.async_recovery == AsyncRecovery::Lost
+    }
+}

@@ -1,0 +1,164 @@
+//! Failures a scenario injects, and how the system detects and reacts to them.
+
+use crate::engine::SimDuration;
+use serde::{Deserialize, Serialize};
+
+/// One scheduled failure. Several may overlap.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum FailureSpec {
+    /// The region stops: requests there get no answer, queued work is lost.
+    RegionOutage {
+        region: String,
+        start: SimDuration,
+        duration: SimDuration,
+    },
+    /// Two regions cannot reach each other (`regions`), or the users of `area` cannot
+    /// reach `region`.
+    Partition {
+        #[serde(default)]
+        regions: Vec<String>,
+        #[serde(default)]
+        area: Option<String>,
+        #[serde(default)]
+        region: Option<String>,
+        start: SimDuration,
+        duration: SimDuration,
+    },
+    /// Gray failure: the region serves `factor` × slower (service times), or, with
+    /// `regions = [a, b]`, the link between two regions is `factor` × slower.
+    Degradation {
+        #[serde(default)]
+        region: Option<String>,
+        #[serde(default)]
+        regions: Vec<String>,
+        factor: f64,
+        start: SimDuration,
+        duration: SimDuration,
+    },
+    /// A fraction of the region's instances is lost.
+    CapacityLoss {
+        region: String,
+        fraction: f64,
+        start: SimDuration,
+        duration: SimDuration,
+    },
+}
+
+impl FailureSpec {
+    pub fn start(&self) -> SimDuration {
+        match self {
+            FailureSpec::RegionOutage { start, .. }
+            | FailureSpec::Partition { start, .. }
+            | FailureSpec::Degradation { start, .. }
+            | FailureSpec::CapacityLoss { start, .. } => *start,
+        }
+    }
+    pub fn duration(&self) -> SimDuration {
+        match self {
+            FailureSpec::RegionOutage { duration, .. }
+            | FailureSpec::Partition { duration, .. }
+            | FailureSpec::Degradation { duration, .. }
+            | FailureSpec::CapacityLoss { duration, .. } => *duration,
+        }
+    }
+}
+
+/// Random region outages: exponential times between failures and to repair, per region.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RandomFailures {
+    #[serde(default)]
+    pub enabled: bool,
+    /// Mean time between failures of one region; default from the catalog's provider
+    /// statistics (`datasets/failure_defaults.csv`), else 26,000 h.
+    pub mtbf: Option<SimDuration>,
+    /// Mean time to repair; default from the catalog, else 3 h.
+    pub mttr: Option<SimDuration>,
+}
+
+impl Default for RandomFailures {
+    fn default() -> Self {
+        RandomFailures {
+            enabled: false,
+            mtbf: None,
+            mttr: None,
+        }
+    }
+}
+
+/// How the global load balancer probes regions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HealthCheck {
+    /// Time between probes of one region.
+    #[serde(default = "hc_interval")]
+    pub interval: SimDuration,
+    /// Consecutive failed probes before a region is marked unhealthy (and consecutive
+    /// good probes before it is healthy again).
+    #[serde(default = "hc_threshold")]
+    pub failure_threshold: u32,
+    /// A probe not answered within this time fails. Probes hit a cheap health endpoint,
+    /// so a slow (degraded) region still passes them.
+    #[serde(default = "hc_timeout")]
+    pub timeout: SimDuration,
+}
+
+impl Default for HealthCheck {
+    fn default() -> Self {
+        HealthCheck {
+            interval: hc_interval(),
+            failure_threshold: hc_threshold(),
+            timeout: hc_timeout(),
+        }
+    }
+}
+
+fn hc_interval() -> SimDuration {
+    SimDuration::from_secs(10)
+}
+fn hc_threshold() -> u32 {
+    3
+}
+fn hc_timeout() -> SimDuration {
+    SimDuration::from_secs(2)
+}
+
+/// Active-passive failover timing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Failover {
+    /// Time to promote the standby once the primary is detected down.
+    #[serde(default = "promotion")]
+    pub promotion: SimDuration,
+    /// Time for a warm or cold standby to reach full capacity after promotion.
+    #[serde(default = "scale_up")]
+    pub scale_up: SimDuration,
+}
+
+impl Default for Failover {
+    fn default() -> Self {
+        Failover {
+            promotion: promotion(),
+            scale_up: scale_up(),
+        }
+    }
+}
+
+fn promotion() -> SimDuration {
+    SimDuration::from_secs(30)
+}
+fn scale_up() -> SimDuration {
+    SimDuration::from_mins(5)
+}
+
+/// What happens to asynchronous writes a failed region had not yet replicated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AsyncRecovery {
+    /// They are gone (the region's storage is lost or abandoned).
+    #[default]
+    Lost,
+    /// They replicate when the region comes back (delayed, not lost).
+    Delayed,
+}
