@@ -108,7 +108,7 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Init => {
-            print!("{DEFAULT_SCENARIO}");
+            emit(DEFAULT_SCENARIO);
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { files } => validate(&files),
@@ -123,7 +123,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let seed = common.seed.unwrap_or(scenario.seed);
             let result = prepared.run_layout(layout, seed);
             let results = [result];
-            print!("{}", report::summary(&scenario, &results));
+            emit(&report::summary(&scenario, &results));
             write_csv(&common.out, &results)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -132,8 +132,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let prepared = prepare(&scenario, &catalog, file.as_deref())?;
             let seed = common.seed.unwrap_or(scenario.seed);
             let results = prepared.compare(seed);
-            print!("{}", report::summary(&scenario, &results));
-            print!("{}", report::areas(&results));
+            emit(&report::summary(&scenario, &results));
+            emit(&report::areas(&results));
             write_csv(&common.out, &results)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -141,7 +141,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let catalog = sim_core::experiment::load::embedded_catalog();
             match sim_core::catalog::regions_table(&catalog, provider.as_deref()) {
                 Ok(t) => {
-                    print!("{t}");
+                    emit(&t);
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => bail!("{e}"),
@@ -177,7 +177,7 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
     let mut bad = 0;
     for f in files {
         match load_scenario(Some(f)) {
-            Ok(_) => println!("{}: ok", f.display()),
+            Ok(_) => emit(&format!("{}: ok\n", f.display())),
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");
@@ -192,10 +192,23 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
     }
 }
 
+/// Writes to standard output; a closed pipe (`regionsim compare | head`) ends quietly.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
 fn write_csv(dir: &Path, results: &[sim_core::experiment::RunResult]) -> Result<()> {
     let written = csv_out::write_all(dir, results)
         .with_context(|| format!("writing CSV under {}", dir.display()))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    println!("\nwrote {}", names.join(", "));
+    emit(&format!("\nwrote {}\n", names.join(", ")));
     Ok(())
 }

@@ -24,6 +24,14 @@ pub fn summary(s: &Scenario, results: &[RunResult]) -> String {
             format!("{:.4}%", 100.0 * r.rec.availability())
         }),
         ("failed", |r| r.rec.failed.to_string()),
+        ("downtime", |r| format!("{:.0} s", r.downtime.as_secs_f64())),
+        ("observed RTO", |r| format!("{:.0} s", r.rto.as_secs_f64())),
+        ("lost writes", |r| r.writes.lost_writes.to_string()),
+        ("observed RPO", |r| {
+            format!("{:.2} s", r.writes.rpo.as_secs_f64())
+        }),
+        ("failovers", |r| r.writes.failovers.to_string()),
+        ("retries", |r| r.rec.retries.to_string()),
         ("p50 latency", |r| {
             format!("{:.1} ms", r.rec.all.quantile_ms(0.5))
         }),
