@@ -94,7 +94,7 @@ pub fn incidents(s: &Scenario, w: &World, seed: u64, horizon: SimTime) -> Vec<In
             let mut t = SimTime::ZERO;
             loop {
                 let e1: f64 = Exp1.sample(&mut up);
-                t = t + reg.mtbf.mul_f64(e1);
+                t += reg.mtbf.mul_f64(e1);
                 if t >= horizon {
                     break;
                 }

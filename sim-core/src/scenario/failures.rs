@@ -65,7 +65,7 @@ impl FailureSpec {
 }
 
 /// Random region outages: exponential times between failures and to repair, per region.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RandomFailures {
     #[serde(default)]
@@ -75,16 +75,6 @@ pub struct RandomFailures {
     pub mtbf: Option<SimDuration>,
     /// Mean time to repair; default from the catalog, else 3 h.
     pub mttr: Option<SimDuration>,
-}
-
-impl Default for RandomFailures {
-    fn default() -> Self {
-        RandomFailures {
-            enabled: false,
-            mtbf: None,
-            mttr: None,
-        }
-    }
 }
 
 /// How the global load balancer probes regions.
