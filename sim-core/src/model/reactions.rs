@@ -55,6 +55,7 @@ impl RequestModel<'_> {
                         affected,
                     });
                     let risk = self.take_at_risk(region, now);
+                    self.writes.exposed += risk.0;
                     if self.lost_at_failure() {
                         self.lose(risk, now);
                     } else {

@@ -114,6 +114,9 @@ pub struct WriteStats {
     pub rpo: SimDuration,
     /// Failovers completed (promotions).
     pub failovers: u64,
+    /// Acknowledged writes that no other region held when their origin failed — lost or
+    /// not depending on what happens next. Always 0 with synchronous quorums ≥ 2.
+    pub exposed: u64,
 }
 
 /// A region outage as seen by users, for recovery times.
