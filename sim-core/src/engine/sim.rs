@@ -125,16 +125,15 @@ pub fn run<M: Model>(model: &mut M, sched: &mut Scheduler<M::Event>, stop: Stop)
         if budget == 0 {
             return StopReason::EventBudget;
         }
-        match sched.queue.peek_time() {
-            Some(t) if t <= stop.until => {
-                let (t, ev) = sched.queue.pop().expect("peeked");
+        match sched.queue.pop_due(stop.until) {
+            Some((t, ev)) => {
                 sched.now = t;
                 sched.processed += 1;
                 budget -= 1;
                 model.handle(sched, ev);
             }
-            _ if stop.until == SimTime::MAX => return StopReason::Exhausted,
-            _ => {
+            None if stop.until == SimTime::MAX => return StopReason::Exhausted,
+            None => {
                 sched.now = sched.now.max(stop.until);
                 return StopReason::Horizon;
             }
