@@ -150,3 +150,23 @@ fn run_rejects_a_bad_layout_and_regions_lists_the_catalog() {
     let out = regionsim(&["regions", "--provider", "ibm"]);
     assert!(!out.status.success());
 }
+
+#[test]
+fn availability_prints_analytic_and_simulated_side_by_side() {
+    let dir = temp_dir("availability");
+    let out = regionsim(&[
+        "availability",
+        "--years",
+        "2000",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let t = text(&out.stdout);
+    for l in ["active-passive", "active-active", "sharded", "95% CI"] {
+        assert!(t.contains(l), "{t}");
+    }
+    let csv = std::fs::read_to_string(dir.join("availability.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4);
+    assert!(csv.starts_with("layout,regions,mtbf_h,mttr_h,analytic_availability"));
+}

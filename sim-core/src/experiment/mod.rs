@@ -1,6 +1,7 @@
 //! Experiments: running scenarios (one layout, a comparison), and later sweeps.
 //! This is the one place that measures wall time.
 
+pub mod availability;
 pub mod load;
 pub mod run;
 

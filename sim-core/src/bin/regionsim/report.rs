@@ -111,3 +111,43 @@ pub fn areas(results: &[RunResult]) -> String {
     }
     out
 }
+
+/// Analytic and simulated availability side by side.
+pub fn availability(rows: &[sim_core::experiment::availability::AvailabilityRow]) -> String {
+    let mut out = String::new();
+    if let Some(r) = rows.first() {
+        let _ = writeln!(
+            out,
+            "regions fail every {:.0} h on average and take {:.1} h to repair; {} simulated years per layout\n",
+            r.params.mtbf_h,
+            r.params.mttr_h,
+            r.simulated.replications as u64 * r.simulated.years_per_replication as u64
+        );
+    }
+    let _ = writeln!(
+        out,
+        "{:<16}{:>8}{:>16}{:>14}  {:<30}{:>12}{:>16}",
+        "layout",
+        "regions",
+        "availability",
+        "downtime/yr",
+        "simulated downtime/yr [95% CI]",
+        "p99 year",
+        "lost writes/yr"
+    );
+    for r in rows {
+        let d = &r.simulated.downtime_min_per_year;
+        let _ = writeln!(
+            out,
+            "{:<16}{:>8}{:>15.6}%{:>10.1} min  {:<30}{:>8.1} min{:>16.0}",
+            r.layout.to_string(),
+            r.params.regions,
+            100.0 * r.analytic.availability,
+            r.analytic.downtime_min_per_year,
+            format!("{:.1} [{:.1}, {:.1}] min", d.mean, d.ci95_low, d.ci95_high),
+            d.p99,
+            r.analytic.lost_writes_per_year,
+        );
+    }
+    out
+}

@@ -1,0 +1,189 @@
+//! Years-scale availability of a scenario's three layouts: the Markov-chain answer and
+//! the region-state simulation side by side.
+//!
+//! The scenario is reduced to the plain numbers the models take
+//! ([`AvailabilityParams`]): regions of each layout, their mean MTBF and MTTR (scenario
+//! `random_failures`, else the catalog's provider statistics), the failover time
+//! (mean detection `(threshold − ½) × interval` + promotion + DNS TTL, + scale-up for a
+//! warm or cold standby), the daily-mean write rate and the mean replication lag.
+
+use super::run::Prepared;
+use crate::analytic::availability::{
+    solve, AvailabilityParams, AvailabilityReport, FailoverTime, Layout, DEFAULT_DELAY_PHASES,
+};
+use crate::analytic::years::{simulate_years, YearsConfig, YearsReport};
+use crate::model::cost::monthly_requests;
+use crate::model::layout::Plan;
+use crate::model::workload::SECONDS_PER_MONTH;
+use crate::scenario::{LayoutKind, StandbyMode, WriteMode};
+
+/// One layout's analytic and simulated availability.
+#[derive(Clone, Debug)]
+pub struct AvailabilityRow {
+    pub layout: LayoutKind,
+    pub model: Layout,
+    pub params: AvailabilityParams,
+    pub analytic: AvailabilityReport,
+    pub simulated: YearsReport,
+}
+
+/// The model inputs for `layout` of the prepared scenario.
+pub fn params_for(p: &Prepared, layout: LayoutKind) -> (Layout, AvailabilityParams) {
+    let s = &p.scenario;
+    let w = &p.world;
+    let plan = Plan::new(w, s, layout);
+    // Regions that serve or hold a replica in this layout.
+    let used: Vec<usize> = (0..w.n_regions())
+        .filter(|&r| {
+            plan.billed_fraction[r] > 0.0 || plan.replicas.iter().any(|reps| reps.contains(&r))
+        })
+        .collect();
+    let used = if used.is_empty() { vec![0] } else { used };
+    let mean =
+        |f: &dyn Fn(usize) -> f64| used.iter().map(|&r| f(r)).sum::<f64>() / used.len() as f64;
+    let mtbf_h = mean(&|r| w.regions[r].mtbf.as_secs_f64() / 3600.0);
+    let mttr_h = mean(&|r| w.regions[r].mttr.as_secs_f64() / 3600.0);
+    let hc = &s.routing.health_check;
+    let detection_s = (hc.failure_threshold as f64 - 0.5).max(0.5) * hc.interval.as_secs_f64();
+    let write_rate = monthly_requests(w, s) / SECONDS_PER_MONTH * (1.0 - s.workload.read_fraction);
+    let (model, regions, promotion, scale_up, lag) = match layout {
+        LayoutKind::ActivePassive => {
+            let ap = &s.active_passive;
+            let scale = match ap.standby_mode {
+                StandbyMode::Hot => 0.0,
+                _ => ap.failover.scale_up.as_secs_f64(),
+            };
+            let n = if plan.replicas.iter().any(|r| !r.is_empty()) {
+                2
+            } else {
+                1
+            };
+            (
+                Layout::ActivePassive,
+                n,
+                ap.failover.promotion,
+                scale,
+                ap.replication_lag.mean(),
+            )
+        }
+        LayoutKind::ActiveActive => {
+            let aa = &s.active_active;
+            let n = w.n_regions() as u32;
+            let m = match aa.writes {
+                WriteMode::Async => Layout::ActiveActiveAsync,
+                WriteMode::SyncAll => Layout::ActiveActiveSync { quorum: n },
+                WriteMode::SyncQuorum => Layout::ActiveActiveSync {
+                    quorum: aa.quorum.unwrap_or(n / 2 + 1).clamp(1, n.max(1)),
+                },
+            };
+            (m, n, Default::default(), 0.0, aa.replication_lag.mean())
+        }
+        LayoutKind::Sharded => {
+            let sh = &s.sharded;
+            let homes = plan
+                .write_region
+                .iter()
+                .flatten()
+                .collect::<std::collections::BTreeSet<_>>()
+                .len() as u32;
+            (
+                Layout::Sharded {
+                    standby: sh.standby,
+                },
+                homes.max(1),
+                sh.failover.promotion,
+                0.0,
+                sh.replication_lag.mean(),
+            )
+        }
+    };
+    let params = AvailabilityParams {
+        regions: if matches!(model, Layout::Sharded { standby: true }) {
+            regions.max(2)
+        } else {
+            regions
+        },
+        mtbf_h,
+        mttr_h,
+        failover: FailoverTime {
+            detection_s,
+            promotion_s: promotion.as_secs_f64(),
+            dns_ttl_s: s.routing.dns_ttl.as_secs_f64(),
+            scale_up_s: scale_up,
+        },
+        write_rate_per_s: write_rate,
+        replication_lag_s: lag.as_secs_f64(),
+        delay_phases: DEFAULT_DELAY_PHASES,
+    };
+    (model, params)
+}
+
+/// Analytic and simulated availability of the three layouts, in `LayoutKind::ALL` order.
+pub fn availability(p: &Prepared, cfg: &YearsConfig) -> Result<Vec<AvailabilityRow>, String> {
+    LayoutKind::ALL
+        .iter()
+        .map(|&layout| {
+            let (model, params) = params_for(p, layout);
+            let analytic = solve(model, &params).map_err(|e| format!("{layout}: {e}"))?;
+            let simulated =
+                simulate_years(model, &params, cfg).map_err(|e| format!("{layout}: {e}"))?;
+            Ok(AvailabilityRow {
+                layout,
+                model,
+                params,
+                analytic,
+                simulated,
+            })
+        })
+        .collect()
+}
+
+/// `availability.csv` bytes.
+pub fn availability_csv(rows: &[AvailabilityRow]) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "layout",
+        "regions",
+        "mtbf_h",
+        "mttr_h",
+        "analytic_availability",
+        "analytic_downtime_min_per_year",
+        "analytic_failovers_per_year",
+        "analytic_lost_writes_per_year",
+        "sim_availability",
+        "sim_availability_ci95_low",
+        "sim_availability_ci95_high",
+        "sim_downtime_min_per_year",
+        "sim_downtime_p50",
+        "sim_downtime_p90",
+        "sim_downtime_p99",
+        "sim_lost_writes_per_year",
+        "sim_years",
+    ];
+    w.write_record(header).map_err(std::io::Error::other)?;
+    for r in rows {
+        let s = &r.simulated;
+        let rec = [
+            r.layout.to_string(),
+            r.params.regions.to_string(),
+            format!("{:.1}", r.params.mtbf_h),
+            format!("{:.3}", r.params.mttr_h),
+            format!("{:.9}", r.analytic.availability),
+            format!("{:.3}", r.analytic.downtime_min_per_year),
+            format!("{:.4}", r.analytic.failovers_per_year),
+            format!("{:.2}", r.analytic.lost_writes_per_year),
+            format!("{:.9}", s.availability.mean),
+            format!("{:.9}", s.availability.ci95_low),
+            format!("{:.9}", s.availability.ci95_high),
+            format!("{:.3}", s.downtime_min_per_year.mean),
+            format!("{:.3}", s.downtime_min_per_year.p50),
+            format!("{:.3}", s.downtime_min_per_year.p90),
+            format!("{:.3}", s.downtime_min_per_year.p99),
+            format!("{:.2}", s.lost_writes_per_year.mean),
+            (s.replications as u64 * s.years_per_replication as u64).to_string(),
+        ];
+        w.write_record(&rec).map_err(std::io::Error::other)?;
+    }
+    w.into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
