@@ -118,8 +118,11 @@ impl RequestModel<'_> {
                 });
             }
         }
-        let applied = &self.applied;
-        self.keys.write(key, origin, acked, |r| applied[r]);
+        // Sharded layouts never read a key away from its home: nothing to track.
+        if self.plan.layout != LayoutKind::Sharded {
+            let applied = &self.applied;
+            self.keys.write(key, origin, acked, |r| applied[r]);
+        }
         Some(acked)
     }
 

@@ -233,7 +233,8 @@ impl<'w> RequestModel<'w> {
                 .collect(),
             zipf: Zipf::new(s.workload.keys as f64, s.workload.zipf_exponent)
                 .expect("validated: keys ≥ 1, exponent ≥ 0"),
-            keys: super::keys::KeyStore::new(n),
+            // Only non-sharded layouts track keys, and they use one key space (partition 0).
+            keys: super::keys::KeyStore::new(n, s.workload.keys + 1),
             key_space: s.workload.keys + 1,
             timeout: s.client.timeout,
             read_fraction: s.workload.read_fraction,
