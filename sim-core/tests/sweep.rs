@@ -482,3 +482,19 @@ fn plan_errors_are_typed() {
     }
     let _ = fs::remove_dir_all(dir);
 }
+
+#[test]
+fn example_sweeps_are_valid() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../datasets/sweeps");
+    let mut n = 0;
+    for e in fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let plan = SweepPlan::load(&p).unwrap_or_else(|e| panic!("{e}"));
+            plan.check_points().unwrap_or_else(|e| panic!("{e}"));
+            assert!(plan.runs > 1);
+            n += 1;
+        }
+    }
+    assert!(n >= 1, "no example sweep in {}", dir.display());
+}

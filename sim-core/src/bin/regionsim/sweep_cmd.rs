@@ -2,7 +2,7 @@
 //! `sim_core::experiment::sweep`, plus progress display (the only wall-clock reads).
 
 use anyhow::{Context, Result};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use sim_core::experiment::sweep::{self, Observer, Options, Shard, SweepPlan};
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -171,9 +171,12 @@ impl Progress {
             bar: (!quiet && tty).then(|| {
                 let b = ProgressBar::new(0);
                 let style = ProgressStyle::with_template(
-                    "{elapsed_precise} [{wide_bar}] {pos}/{len} runs  {per_sec}  ETA {eta}",
+                    "{elapsed_precise} [{wide_bar}] {pos}/{len} runs  {rate}  ETA {eta}",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = write!(w, "{:.2} runs/s", s.per_sec());
+                })
                 .progress_chars("=> ");
                 b.set_style(style);
                 b

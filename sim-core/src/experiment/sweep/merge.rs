@@ -28,6 +28,19 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(Manifest, Vec<PathBuf>), S
     let Some(first_dir) = dirs.first() else {
         return Err(SweepError::Merge("no folders to merge".into()));
     };
+    for (i, d) in dirs.iter().enumerate() {
+        let same = |e: &PathBuf| match (d.canonicalize(), e.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => d == e,
+        };
+        if let Some(e) = dirs[..i].iter().find(|e| same(e)) {
+            return Err(SweepError::Merge(format!(
+                "{} and {} are the same folder: give each folder once",
+                e.display(),
+                d.display()
+            )));
+        }
+    }
     let mut manifests = Vec::new();
     for d in dirs {
         match Manifest::read(d)? {

@@ -73,6 +73,8 @@ pub enum SweepError {
     Part { path: PathBuf, message: String },
     #[error("cannot merge: {0}")]
     Merge(String),
+    #[error("cannot start the worker threads: {0}")]
+    Threads(String),
     #[error("run {run} ({point}): {message}")]
     Run {
         run: u64,

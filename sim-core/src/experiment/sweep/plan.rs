@@ -138,10 +138,6 @@ fn label(v: &Value) -> String {
     }
 }
 
-fn table_like(item: &Item) -> Option<&dyn TableLike> {
-    item.as_table_like()
-}
-
 impl SweepPlan {
     /// Reads and checks the sweep file at `path` (and its base scenario).
     pub fn load(path: &Path) -> Result<SweepPlan, SweepError> {
@@ -255,101 +251,15 @@ impl SweepPlan {
         let replications = whole("replications", 1, "a whole number ≥ 1").unwrap_or(1);
 
         // `[set]`, `[axes]` and `[[zip]]`: (position in the file, axes) per dimension.
-        let mut constants = Vec::new();
-        let mut dims: Vec<(usize, Vec<Axis>)> = Vec::new();
-        if let Some(item) = root.get("set") {
-            match table_like(item) {
-                Some(t) => {
-                    for (k, v) in t.iter() {
-                        let kspan = t.get_key_value(k).and_then(|(k, _)| k.span());
-                        let place = key("set").key(&quoted(k));
-                        if let Some(a) = entry(&mut p, k, kspan, place, v, false) {
-                            constants.push(a);
-                        }
-                    }
-                }
-                None => p.at(
-                    item.span().or(span_of("set")),
-                    key("set"),
-                    "must be a table of path = value",
-                ),
-            }
-        }
-        if let Some(item) = root.get("axes") {
-            match table_like(item) {
-                Some(t) => {
-                    for (k, v) in t.iter() {
-                        let kspan = t.get_key_value(k).and_then(|(k, _)| k.span());
-                        let place = key("axes").key(&quoted(k));
-                        let pos = kspan.clone().map_or(usize::MAX, |s| s.start);
-                        if let Some(a) = entry(&mut p, k, kspan, place, v, true) {
-                            dims.push((pos, vec![a]));
-                        }
-                    }
-                }
-                None => p.at(
-                    item.span().or(span_of("axes")),
-                    key("axes"),
-                    "must be a table of path = [values]",
-                ),
-            }
-        }
-        if let Some(item) = root.get("zip") {
-            let groups: Option<Vec<(Option<Range<usize>>, &dyn TableLike)>> = match item {
-                Item::ArrayOfTables(a) => {
-                    Some(a.iter().map(|t| (t.span(), t as &dyn TableLike)).collect())
-                }
-                Item::Value(Value::Array(a)) => a
-                    .iter()
-                    .map(|v| v.as_inline_table().map(|t| (t.span(), t as &dyn TableLike)))
-                    .collect(),
-                _ => None,
-            };
-            match groups {
-                None => p.at(
-                    item.span().or(span_of("zip")),
-                    key("zip"),
-                    "must be groups of lists that advance together: `[[zip]]` tables of path = [values]",
-                ),
-                Some(groups) => {
-                    for (g, (gspan, t)) in groups.into_iter().enumerate() {
-                        let gpath = key("zip").index(g);
-                        let mut axes = Vec::new();
-                        let mut first = None;
-                        for (k, v) in t.iter() {
-                            let kspan = t.get_key_value(k).and_then(|(k, _)| k.span());
-                            first = first.or(kspan.clone());
-                            let place = gpath.key(&quoted(k));
-                            if let Some(a) = entry(&mut p, k, kspan, place, v, true) {
-                                axes.push(a);
-                            }
-                        }
-                        let at = first.clone().or(gspan.clone());
-                        if t.is_empty() {
-                            p.at(gspan, gpath, "an empty group: give it lists of values");
-                            continue;
-                        }
-                        let Some(head) = axes.first() else { continue };
-                        let n = head.values.len();
-                        if let Some(odd) = axes.iter().find(|a| a.values.len() != n) {
-                            p.list.push(Located {
-                                line_col: odd.key_at.or(at.map(|s| line_col(text, s.start))),
-                                error: FieldError::new(
-                                    odd.place.clone(),
-                                    format!(
-                                        "the lists of a zip group advance together and must have the same length: `{}` has {} value(s), `{}` has {}",
-                                        head.name, n, odd.name, odd.values.len()
-                                    ),
-                                ),
-                            });
-                            continue;
-                        }
-                        let pos = first.map_or(usize::MAX, |s| s.start);
-                        dims.push((pos, axes));
-                    }
-                }
-            }
-        }
+        let constants: Vec<Axis> = entries(&mut p, root, "set", false)
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        let mut dims: Vec<(usize, Vec<Axis>)> = entries(&mut p, root, "axes", true)
+            .into_iter()
+            .map(|(pos, a)| (pos, vec![a]))
+            .collect();
+        dims.extend(zip_groups(&mut p, root));
         dims.sort_by_key(|(pos, _)| *pos);
 
         let mut axes = constants;
@@ -633,6 +543,100 @@ impl SweepPlan {
             error: FieldError::new(place, msg),
         }
     }
+}
+
+/// The entries of table `name` (`set` or `axes`), each with its position in the file.
+fn entries(
+    p: &mut Problems<'_>,
+    root: &toml_edit::Table,
+    name: &str,
+    list: bool,
+) -> Vec<(usize, Axis)> {
+    let Some((k, item)) = root.get_key_value(name) else {
+        return Vec::new();
+    };
+    let Some(t) = item.as_table_like() else {
+        let what = if list {
+            "path = [values]"
+        } else {
+            "path = value"
+        };
+        p.at(
+            item.span().or(k.span()),
+            key(name),
+            format!("must be a table of {what}"),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in t.iter() {
+        let kspan = t.get_key_value(k).and_then(|(k, _)| k.span());
+        let pos = kspan.clone().map_or(usize::MAX, |s| s.start);
+        let place = key(name).key(&quoted(k));
+        if let Some(a) = entry(p, k, kspan, place, v, list) {
+            out.push((pos, a));
+        }
+    }
+    out
+}
+
+/// The `[[zip]]` groups (or an inline `zip = [{ … }]`), each with its position in the file.
+fn zip_groups(p: &mut Problems<'_>, root: &toml_edit::Table) -> Vec<(usize, Vec<Axis>)> {
+    let Some((k, item)) = root.get_key_value("zip") else {
+        return Vec::new();
+    };
+    type Group<'a> = (Option<Range<usize>>, &'a dyn TableLike);
+    let groups: Option<Vec<Group<'_>>> = match item {
+        Item::ArrayOfTables(a) => Some(a.iter().map(|t| (t.span(), t as &dyn TableLike)).collect()),
+        Item::Value(Value::Array(a)) => a
+            .iter()
+            .map(|v| v.as_inline_table().map(|t| (t.span(), t as &dyn TableLike)))
+            .collect(),
+        _ => None,
+    };
+    let Some(groups) = groups else {
+        p.at(
+            item.span().or(k.span()),
+            key("zip"),
+            "must be groups of lists that advance together: `[[zip]]` tables of path = [values]",
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (g, (gspan, t)) in groups.into_iter().enumerate() {
+        let gpath = key("zip").index(g);
+        if t.is_empty() {
+            p.at(gspan, gpath, "an empty group: give it lists of values");
+            continue;
+        }
+        let mut axes = Vec::new();
+        let mut first = None;
+        for (k, v) in t.iter() {
+            let kspan = t.get_key_value(k).and_then(|(k, _)| k.span());
+            first = first.or(kspan.clone());
+            if let Some(a) = entry(p, k, kspan, gpath.key(&quoted(k)), v, true) {
+                axes.push(a);
+            }
+        }
+        let Some(head) = axes.first() else { continue };
+        let n = head.values.len();
+        if let Some(odd) = axes.iter().find(|a| a.values.len() != n) {
+            let message = format!(
+                "the lists of a zip group advance together and must have the same length: `{}` has {} value(s), `{}` has {}",
+                head.name,
+                n,
+                odd.name,
+                odd.values.len()
+            );
+            p.list.push(Located {
+                line_col: odd.key_at,
+                error: FieldError::new(odd.place.clone(), message),
+            });
+            continue;
+        }
+        out.push((first.or(gspan).map_or(usize::MAX, |s| s.start), axes));
+    }
+    out
 }
 
 fn too_many(source: &Path) -> SweepError {

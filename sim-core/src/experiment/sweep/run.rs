@@ -67,11 +67,7 @@ pub fn run_sweep(
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
-        .map_err(|e| SweepError::Run {
-            run: 0,
-            point: String::new(),
-            message: format!("cannot start worker threads: {e}"),
-        })?;
+        .map_err(|e| SweepError::Threads(e.to_string()))?;
     pool.install(|| plan.check_points())?;
 
     let dir = &opts.out;
