@@ -437,9 +437,9 @@ impl SweepPlan {
     /// Loads every point's scenario (in parallel, on the current rayon pool) and reports
     /// the distinct problems, in order of the sweep file.
     pub fn check_points(&self) -> Result<(), SweepError> {
-        let found: Vec<Vec<Located>> = (0..self.points)
+        let found: Vec<(u64, Vec<Located>)> = (0..self.points)
             .into_par_iter()
-            .filter_map(|p| self.try_point(p).err())
+            .filter_map(|p| self.try_point(p).err().map(|e| (p, e)))
             .collect();
         if found.is_empty() {
             return Ok(());
@@ -447,14 +447,20 @@ impl SweepPlan {
         let mut seen = BTreeSet::new();
         let mut problems = Vec::new();
         let mut more = 0usize;
-        for l in found.into_iter().flatten() {
-            let k = (l.line_col, l.error.to_string());
-            if seen.insert(k) {
-                if problems.len() < MAX_PROBLEMS {
-                    problems.push(l);
-                } else {
-                    more += 1;
+        for (point, list) in found {
+            for mut l in list {
+                if !seen.insert((l.line_col, l.error.to_string())) {
+                    continue;
                 }
+                if problems.len() == MAX_PROBLEMS {
+                    more += 1;
+                    continue;
+                }
+                // A value may be wrong only together with others: say where it first failed.
+                if l.line_col.is_some() && self.dims.len() > 1 {
+                    l.error.message += &format!(" (first at {})", self.describe(point));
+                }
+                problems.push(l);
             }
         }
         problems.sort_by_key(|l| l.line_col.unwrap_or((usize::MAX, 0)));
