@@ -19,7 +19,8 @@
 //! "regions[0].instances" = [12, 24]
 //! ```
 //!
-//! - [`plan`]: parses the file, checks every point's scenario, numbers points and runs.
+//! - `file`: reads the sweep file, every problem located at its line.
+//! - [`plan`]: checks every point's scenario, numbers points and runs.
 //! - [`path`]: field paths and setting a value at one in the base scenario's TOML.
 //! - [`run`](mod@run): executes the runs of a shard on a rayon pool, persisting each as it
 //!   finishes; resumes after any interruption.
@@ -34,6 +35,7 @@
 //! are byte-identical for any number of threads, after any number of resumes, and after
 //! merging shards.
 
+mod file;
 pub mod merge;
 pub mod path;
 pub mod plan;
