@@ -147,6 +147,7 @@ layout = ["active-passive", "sharded"]
     assert_ne!(id(0).seed, id(1).seed);
     assert_ne!(id(1).seed, id(2).seed);
     plan.check_points().unwrap();
+    let _ = fs::remove_dir_all(dir);
 }
 
 #[test]
