@@ -13,7 +13,8 @@ use std::path::Path;
 const SCENARIO: &str = include_str!("../scenarios/model.toml");
 
 fn model(c: &mut Criterion) {
-    let (s, cat) = load_text(SCENARIO, Path::new("benches/scenarios/model.toml")).expect("valid bench scenario");
+    let (s, cat) = load_text(SCENARIO, Path::new("benches/scenarios/model.toml"))
+        .expect("valid bench scenario");
     let p = Prepared::new(&s, &cat).expect("valid bench scenario");
     let mut g = c.benchmark_group("model");
     g.sample_size(10);
@@ -26,7 +27,9 @@ fn model(c: &mut Criterion) {
             probe.events as f64 / probe.rec.requests as f64
         );
         g.throughput(Throughput::Elements(probe.rec.requests));
-        g.bench_function(layout.name(), |b| b.iter(|| p.run_layout(layout, 42).rec.requests));
+        g.bench_function(layout.name(), |b| {
+            b.iter(|| p.run_layout(layout, 42).rec.requests)
+        });
     }
     g.finish();
 }

@@ -141,12 +141,13 @@ fn sync_quorum_writes_pay_the_quorum_round_trip() {
         assert_conserved(&r);
         // Virginia's writes: 1 ms service + the (quorum − 1)-th fastest replica round trip.
         let want = 1.0 + remote[pick];
+        // Per-area histograms keep two significant digits: values are exact to 1 %.
         let got = r.rec.areas[0].writes.quantile_ms(0.5);
         assert!(
-            got >= want - 0.01 && rel(got, want) < 0.01,
+            rel(got, want) < 0.01,
             "quorum {quorum}: {got} ms vs {want} ms"
         );
-        assert!(r.rec.areas[0].writes.quantile_ms(0.0) >= want * 0.999);
+        assert!(r.rec.areas[0].writes.quantile_ms(0.0) >= want * 0.99);
     }
 }
 
