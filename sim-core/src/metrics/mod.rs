@@ -3,6 +3,7 @@
 
 pub mod latency;
 pub mod recorder;
+pub mod stats;
 
 pub use latency::LatencyHist;
 pub use recorder::{AreaStats, Failure, Kind, MinuteCell, Outcome, Recorder};
