@@ -10,7 +10,7 @@ use std::ops::RangeInclusive;
 /// How many user areas the p99 chart shows (the ones with most requests).
 pub const TOP_AREAS: usize = 10;
 
-const COMPUTE: Color32 = Color32::from_rgb(90, 110, 160);
+const COMPUTE: Color32 = Color32::from_rgb(110, 140, 230);
 const TRANSFER: Color32 = Color32::from_rgb(230, 150, 60);
 const EGRESS: Color32 = Color32::from_rgb(60, 170, 170);
 
@@ -43,9 +43,8 @@ pub fn latency_cdf(ui: &mut Ui, runs: &[RunResult], height: f32) {
         .legend(Legend::default())
         .x_axis_label("latency (ms, log scale)")
         .y_axis_label("fraction ≤ x")
-        .x_axis_formatter(|m: GridMark, _r: &RangeInclusive<f64>| {
-            format!("{:.0}", 10f64.powf(m.value))
-        })
+        .x_grid_spacer(log_marks)
+        .x_axis_formatter(|m: GridMark, _r: &RangeInclusive<f64>| log_label(m.value))
         .label_formatter(|name, p| {
             if name.is_empty() {
                 String::new()
@@ -59,14 +58,7 @@ pub fn latency_cdf(ui: &mut Ui, runs: &[RunResult], height: f32) {
         .show(ui, |pu| {
             pu.hline(HLine::new("p99", 0.99).color(Color32::GRAY).width(0.5));
             for r in runs {
-                let pts: Vec<[f64; 2]> = r
-                    .rec
-                    .all
-                    .cdf_points()
-                    .into_iter()
-                    .filter(|(ms, _)| *ms > 0.0)
-                    .map(|(ms, f)| [ms.log10(), f])
-                    .collect();
+                let pts = cdf_log_points(&r.rec.all.cdf_points());
                 pu.line(
                     Line::new(r.layout.name(), PlotPoints::new(pts))
                         .color(layout_color(r.layout))
@@ -74,6 +66,48 @@ pub fn latency_cdf(ui: &mut Ui, runs: &[RunResult], height: f32) {
                 );
             }
         });
+}
+
+/// `(log10 ms, fraction)` points of a CDF, without the run of zeros before the first
+/// latency (all but the last zero point are dropped).
+pub fn cdf_log_points(cdf: &[(f64, f64)]) -> Vec<[f64; 2]> {
+    let first = cdf.iter().position(|(_, f)| *f > 0.0).unwrap_or(cdf.len());
+    cdf[first.saturating_sub(1)..]
+        .iter()
+        .filter(|(ms, _)| *ms > 0.0)
+        .map(|(ms, f)| [ms.log10(), *f])
+        .collect()
+}
+
+/// Grid marks of a log10 axis at 1, 2 and 5 times each power of ten.
+fn log_marks(input: egui_plot::GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi - lo > 30.0 {
+        return Vec::new();
+    }
+    let mut marks = Vec::new();
+    for k in (lo.floor() as i32)..=(hi.ceil() as i32) {
+        for (m, step) in [(1.0f64, 1.0), (2.0, 0.3), (5.0, 0.3)] {
+            let value = f64::from(k) + m.log10();
+            if value >= lo && value <= hi {
+                marks.push(GridMark {
+                    value,
+                    step_size: step,
+                });
+            }
+        }
+    }
+    marks
+}
+
+/// The label of a log10 axis mark, in the axis' own unit.
+fn log_label(v: f64) -> String {
+    let x = 10f64.powf(v);
+    if x >= 1.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
 }
 
 /// Indices of the `n` areas with the most requests (in the first run), most first.
@@ -252,4 +286,32 @@ pub fn timeline(ui: &mut Ui, r: &RunResult, height: f32) {
                 }
             });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cdf_points_start_at_the_last_zero_and_use_log_ms() {
+        let cdf = [
+            (0.001, 0.0),
+            (0.01, 0.0),
+            (10.0, 0.0),
+            (100.0, 0.5),
+            (1000.0, 1.0),
+        ];
+        assert_eq!(
+            cdf_log_points(&cdf),
+            vec![[1.0, 0.0], [2.0, 0.5], [3.0, 1.0]]
+        );
+        assert!(cdf_log_points(&[]).is_empty());
+    }
+
+    #[test]
+    fn log_labels_read_in_ms() {
+        assert_eq!(log_label(2.0), "100");
+        assert_eq!(log_label(2f64.log10()), "2");
+        assert_eq!(log_label(-1.0), "0.10");
+    }
 }

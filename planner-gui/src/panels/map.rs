@@ -80,6 +80,8 @@ pub fn show(ui: &mut Ui, view: &MapView<'_>) -> MapOutput {
         .include_y(78.0)
         .show_grid(false)
         .show_axes(false)
+        .show_x(false)
+        .show_y(false)
         .label_formatter(|_, _| String::new())
         .show(ui, |pu| {
             for (i, l) in super::land::land().iter().enumerate() {
