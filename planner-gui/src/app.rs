@@ -1,0 +1,337 @@
+//! The app: polls the worker and dialogs, draws the panels, and carries out commands.
+//!
+//! One frame is `logic` (poll the job and the dialogs, read shortcuts), then `ui` (draw
+//! the panels, collect their commands), then `handle` for each command. Only `handle`
+//! changes the state.
+
+use crate::dialogs::{DialogKind, Dialogs, NativeDialogs};
+use crate::jobs::{CompareJob, JobEnd};
+use crate::panels::{compare, editor, files, map, run, status};
+use crate::state::{AppState, Message, Results, Tab};
+use crate::{edit, Command};
+use egui::{Context, Key, KeyboardShortcut, Modifiers};
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+/// The storage key of the recent-files list.
+const RECENT_KEY: &str = "planner-gui.recent";
+
+/// The desktop app.
+pub struct PlannerApp {
+    pub state: AppState,
+    dialogs: Box<dyn Dialogs>,
+    /// A file dialog waiting for the user.
+    pending: Option<(DialogKind, Receiver<Option<PathBuf>>)>,
+}
+
+impl PlannerApp {
+    /// The app on `state`, asking for paths through `dialogs`.
+    pub fn new(state: AppState, dialogs: Box<dyn Dialogs>) -> Self {
+        PlannerApp {
+            state,
+            dialogs,
+            pending: None,
+        }
+    }
+
+    /// The app as the binary starts it: the default scenario, native dialogs, and the
+    /// recent files remembered by eframe's storage.
+    pub fn from_creation_context(cc: &eframe::CreationContext<'_>) -> Self {
+        let mut state = AppState::from_default();
+        if let Some(storage) = cc.storage {
+            if let Some(recent) = eframe::get_value::<Vec<PathBuf>>(storage, RECENT_KEY) {
+                state.recent = recent;
+            }
+        }
+        PlannerApp::new(state, Box::new(NativeDialogs))
+    }
+
+    /// One frame: logic, panels, commands.
+    pub fn frame(&mut self, ctx: &Context) {
+        let mut cmds = self.logic(ctx);
+        cmds.extend(self.ui(ctx));
+        for c in cmds {
+            self.handle(c, ctx);
+        }
+    }
+
+    /// Polls the worker and the dialogs; turns shortcuts into commands.
+    fn logic(&mut self, ctx: &Context) -> Vec<Command> {
+        let mut cmds = Vec::new();
+        if let Some(job) = self.state.job.as_mut() {
+            match job.poll() {
+                None => ctx.request_repaint_after(std::time::Duration::from_millis(250)),
+                Some(end) => {
+                    let job = self.state.job.take();
+                    self.finish(end, job.map(|j| j.scenario));
+                }
+            }
+        }
+        if let Some((kind, rx)) = &self.pending {
+            let answer = match rx.try_recv() {
+                Ok(a) => Some(a),
+                Err(TryRecvError::Disconnected) => Some(None),
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(200));
+                    None
+                }
+            };
+            if let Some(answer) = answer {
+                let kind = *kind;
+                self.pending = None;
+                match (kind, answer) {
+                    (DialogKind::OpenScenario, Some(p)) => cmds.push(Command::Open(p)),
+                    (DialogKind::SaveScenario, Some(p)) => cmds.push(Command::SaveAs(p)),
+                    (DialogKind::ExportFolder, Some(p)) => cmds.push(Command::Export(p)),
+                    (_, None) => self.state.message = Some(Message::info(
+                        "no file chosen (if no dialog appeared, type the path in the File menu)",
+                    )),
+                }
+            }
+        }
+        let shortcut = |k| KeyboardShortcut::new(Modifiers::COMMAND, k);
+        ctx.input_mut(|i| {
+            if i.consume_shortcut(&shortcut(Key::R)) {
+                cmds.push(Command::Compare);
+            }
+            if i.consume_shortcut(&shortcut(Key::S)) {
+                cmds.push(Command::Save);
+            }
+            if i.consume_shortcut(&shortcut(Key::O)) {
+                cmds.push(Command::OpenDialog);
+            }
+        });
+        cmds
+    }
+
+    fn finish(&mut self, end: JobEnd, scenario: Option<sim_core::scenario::Scenario>) {
+        match end {
+            JobEnd::Finished(runs) => {
+                let wall: f64 = runs.iter().map(|r| r.wall_s).fold(0.0, f64::max);
+                self.state.message = Some(Message::info(format!(
+                    "compared {} layouts ({:.1} s)",
+                    runs.len(),
+                    wall
+                )));
+                self.state.results = Some(Results {
+                    runs,
+                    scenario: scenario.unwrap_or_else(|| self.state.scenario.clone()),
+                });
+                self.state.tab = Tab::Compare;
+            }
+            JobEnd::Failed(e) => self.state.message = Some(Message::error(e)),
+        }
+    }
+
+    /// Draws every panel; returns what they asked for.
+    fn ui(&mut self, ctx: &Context) -> Vec<Command> {
+        let st = &self.state;
+        let mut cmds = Vec::new();
+        egui::TopBottomPanel::top("top").show(ctx, |ui| {
+            egui::MenuBar::new().ui(ui, |ui| {
+                cmds.extend(files::show(
+                    ui,
+                    &files::FilesView {
+                        path: st.path.as_deref(),
+                        recent: &st.recent,
+                        has_results: st.results.is_some(),
+                    },
+                ));
+                ui.separator();
+                cmds.extend(run::show(
+                    ui,
+                    &run::RunView {
+                        job: st.job.as_ref(),
+                        problems: st.errors.len(),
+                        tab: st.tab,
+                    },
+                ));
+            });
+        });
+        egui::TopBottomPanel::bottom("status").show(ctx, |ui| {
+            cmds.extend(status::show(
+                ui,
+                &status::StatusView {
+                    message: st.message.as_ref(),
+                    path: st.path.as_deref(),
+                    dirty: st.dirty,
+                    scenario_name: &st.scenario.name,
+                },
+            ));
+        });
+        egui::SidePanel::left("editor")
+            .default_width(430.0)
+            .resizable(true)
+            .show(ctx, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    cmds.extend(editor::show(
+                        ui,
+                        &editor::EditorView {
+                            scenario: &st.scenario,
+                            catalog: &st.catalog,
+                            errors: &st.errors,
+                        },
+                    ));
+                });
+            });
+        let mut transform = None;
+        egui::CentralPanel::default().show(ctx, |ui| match st.tab {
+            Tab::Map => {
+                let out = map::show(
+                    ui,
+                    &map::MapView {
+                        scenario: &st.scenario,
+                        catalog: &st.catalog,
+                        links: st.links.as_ref(),
+                        layout: st.map_layout,
+                        results: st.results.as_ref(),
+                    },
+                );
+                cmds.extend(out.commands);
+                transform = out.transform;
+            }
+            Tab::Compare => cmds.extend(compare::show(
+                ui,
+                &compare::CompareView {
+                    results: st.results.as_ref(),
+                    stale: st.results_are_stale(),
+                    timeline_layout: st.timeline_layout,
+                },
+            )),
+        });
+        self.state.map_transform = transform;
+        cmds
+    }
+
+    /// Carries out one command: the only place the state changes.
+    pub fn handle(&mut self, cmd: Command, ctx: &Context) {
+        let st = &mut self.state;
+        match cmd {
+            Command::SetScenario(s) => st.set_scenario(*s),
+            Command::ToggleRegion(id) => {
+                let mut s = st.scenario.clone();
+                let note = edit::toggle_region(&mut s, &st.catalog, &id);
+                st.set_scenario(s);
+                st.message = Some(Message::info(note));
+            }
+            Command::SetMapLayout(l) => {
+                st.map_layout = l;
+                st.refresh_links();
+            }
+            Command::SetTimelineLayout(l) => st.timeline_layout = l,
+            Command::Compare => self.compare(ctx),
+            Command::Cancel => {
+                if let Some(job) = st.job.take() {
+                    job.cancel();
+                    st.message = Some(Message::info("comparison cancelled"));
+                }
+            }
+            Command::NewDefault => {
+                let recent = std::mem::take(&mut st.recent);
+                self.replace_state(AppState::from_default(), recent);
+            }
+            Command::Open(p) => match crate::files::open(&p) {
+                Ok((s, cat)) => {
+                    let recent = std::mem::take(&mut st.recent);
+                    self.replace_state(AppState::new(s, cat, Some(p.clone())), recent);
+                    self.state.remember(&p);
+                    self.state.message = Some(Message::info(format!("opened {}", p.display())));
+                }
+                Err(e) => st.message = Some(Message::error(e)),
+            },
+            Command::OpenDialog => self.ask(DialogKind::OpenScenario),
+            Command::Save => match st.path.clone() {
+                Some(p) => self.handle(Command::SaveAs(p), ctx),
+                None => self.ask(DialogKind::SaveScenario),
+            },
+            Command::SaveAs(p) => match crate::files::save(&st.scenario, &p) {
+                Ok(()) => {
+                    st.path = Some(p.clone());
+                    st.dirty = false;
+                    st.remember(&p);
+                    st.message = Some(Message::info(format!("saved {}", p.display())));
+                }
+                Err(e) => st.message = Some(Message::error(e)),
+            },
+            Command::SaveAsDialog => self.ask(DialogKind::SaveScenario),
+            Command::Export(dir) => {
+                let runs = st
+                    .results
+                    .as_ref()
+                    .map(|r| r.runs.as_slice())
+                    .unwrap_or(&[]);
+                st.message = Some(match crate::files::export(&dir, runs) {
+                    Ok(written) => Message::info(format!(
+                        "wrote {} files into {}",
+                        written.len(),
+                        dir.display()
+                    )),
+                    Err(e) => Message::error(e),
+                });
+            }
+            Command::ExportDialog => self.ask(DialogKind::ExportFolder),
+            Command::ShowTab(t) => st.tab = t,
+            Command::DismissMessage => st.message = None,
+        }
+    }
+
+    fn replace_state(&mut self, mut next: AppState, recent: Vec<PathBuf>) {
+        if let Some(job) = self.state.job.take() {
+            job.cancel();
+        }
+        next.recent = recent;
+        next.tab = self.state.tab;
+        self.state = next;
+    }
+
+    fn compare(&mut self, ctx: &Context) {
+        let st = &mut self.state;
+        if st.job.is_some() {
+            return;
+        }
+        if !st.is_valid() {
+            st.message = Some(Message::error(format!(
+                "the scenario has {} problem(s); fix them in the editor before running",
+                st.errors.len()
+            )));
+            return;
+        }
+        let wake = ctx.clone();
+        match CompareJob::start(st.scenario.clone(), st.catalog.clone(), move || {
+            wake.request_repaint()
+        }) {
+            Ok(job) => {
+                st.job = Some(job);
+                st.message = Some(Message::info("comparing the three layouts…"));
+            }
+            Err(e) => {
+                st.message = Some(Message::error(format!(
+                    "cannot start the worker thread: {e}"
+                )))
+            }
+        }
+    }
+
+    fn ask(&mut self, kind: DialogKind) {
+        if self.pending.is_some() {
+            return;
+        }
+        let start = self
+            .state
+            .path
+            .as_ref()
+            .and_then(|p| p.parent())
+            .map(|p| p.to_path_buf());
+        self.pending = Some((kind, self.dialogs.ask(kind, start)));
+    }
+}
+
+impl eframe::App for PlannerApp {
+    fn update(&mut self, ctx: &Context, _frame: &mut eframe::Frame) {
+        self.frame(ctx);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, RECENT_KEY, &self.state.recent);
+    }
+}

@@ -1,0 +1,35 @@
+//! `planner-gui`: explore and compare multi-region layouts in a desktop app.
+//!
+//! A thin layer over `sim-core`; every number it shows comes from
+//! [`sim_core::experiment::Prepared`] runs or from the scenario and catalog themselves.
+//!
+//! How the parts fit (egui's `logic` / `ui` split, as in the style guide's habit 12):
+//!
+//! - [`state`] holds everything the app knows: the scenario being edited, its validation
+//!   problems, the last results, the running job, messages and recent files;
+//! - [`panels`] are functions that draw a part of the window from a read-only view of the
+//!   state and *return* [`Command`]s; they never change the state themselves;
+//! - [`app`] polls the worker and the file dialogs, turns shortcuts into commands, draws
+//!   the panels and carries out the commands in one place ([`app::PlannerApp::handle`]);
+//! - [`jobs`] runs the three layouts on a named worker thread and reports progress over a
+//!   channel, so the window never blocks; editing the scenario cancels a stale job;
+//! - [`edit`] holds the scenario edits that need more than setting a field (adding or
+//!   removing a region and everything that refers to it), [`links`] what the map draws
+//!   between places (taken from the model's own layout plan), and [`files`] opening,
+//!   saving and exporting.
+//!
+//! Nothing here panics on bad input: a file that fails to load, a scenario that fails to
+//! validate or an export that cannot be written becomes a message in the window.
+
+pub mod app;
+pub mod command;
+pub mod dialogs;
+pub mod edit;
+pub mod files;
+pub mod jobs;
+pub mod links;
+pub mod panels;
+pub mod state;
+
+pub use app::PlannerApp;
+pub use command::Command;

@@ -1,0 +1,317 @@
+//! The comparison's charts: latency CDF, p99 per user area, cost by part, and the
+//! per-minute timeline of errors and p99 per region. Pure drawing of `RunResult`s.
+
+use super::layout_color;
+use egui::{Color32, Ui};
+use egui_plot::{Bar, BarChart, GridMark, HLine, Legend, Line, Plot, PlotPoints};
+use sim_core::experiment::RunResult;
+use std::ops::RangeInclusive;
+
+/// How many user areas the p99 chart shows (the ones with most requests).
+pub const TOP_AREAS: usize = 10;
+
+const COMPUTE: Color32 = Color32::from_rgb(110, 140, 230);
+const TRANSFER: Color32 = Color32::from_rgb(230, 150, 60);
+const EGRESS: Color32 = Color32::from_rgb(60, 170, 170);
+
+/// Marks at every whole number of a range (for category axes).
+fn integer_marks(input: egui_plot::GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    let (lo, hi) = (lo.ceil() as i64, hi.floor() as i64);
+    (lo.max(-1)..=hi.min(lo.max(-1) + 200))
+        .map(|i| GridMark {
+            value: i as f64,
+            step_size: 1.0,
+        })
+        .collect()
+}
+
+/// The label of category `i` if the mark sits on it.
+fn category(names: &[String], v: f64) -> String {
+    let i = v.round();
+    if (v - i).abs() > 1e-6 || i < 0.0 {
+        return String::new();
+    }
+    names.get(i as usize).cloned().unwrap_or_default()
+}
+
+/// Cumulative distribution of all latencies, one line per layout, on a log-latency axis.
+pub fn latency_cdf(ui: &mut Ui, runs: &[RunResult], height: f32) {
+    ui.strong("Latency CDF (all served requests)");
+    Plot::new("cdf")
+        .height(height)
+        .legend(Legend::default())
+        .x_axis_label("latency (ms, log scale)")
+        .y_axis_label("fraction ≤ x")
+        .x_grid_spacer(log_marks)
+        .x_axis_formatter(|m: GridMark, _r: &RangeInclusive<f64>| log_label(m.value))
+        .label_formatter(|name, p| {
+            if name.is_empty() {
+                String::new()
+            } else {
+                format!("{name}\n{:.1} ms: {:.3}", 10f64.powf(p.x), p.y)
+            }
+        })
+        .include_y(0.0)
+        .include_y(1.0)
+        .allow_scroll(false)
+        .show(ui, |pu| {
+            pu.hline(HLine::new("p99", 0.99).color(Color32::GRAY).width(0.5));
+            for r in runs {
+                let pts = cdf_log_points(&r.rec.all.cdf_points());
+                pu.line(
+                    Line::new(r.layout.name(), PlotPoints::new(pts))
+                        .color(layout_color(r.layout))
+                        .width(2.0),
+                );
+            }
+        });
+}
+
+/// `(log10 ms, fraction)` points of a CDF, without the run of zeros before the first
+/// latency (all but the last zero point are dropped).
+pub fn cdf_log_points(cdf: &[(f64, f64)]) -> Vec<[f64; 2]> {
+    let first = cdf.iter().position(|(_, f)| *f > 0.0).unwrap_or(cdf.len());
+    cdf[first.saturating_sub(1)..]
+        .iter()
+        .filter(|(ms, _)| *ms > 0.0)
+        .map(|(ms, f)| [ms.log10(), *f])
+        .collect()
+}
+
+/// Grid marks of a log10 axis at 1, 2 and 5 times each power of ten.
+fn log_marks(input: egui_plot::GridInput) -> Vec<GridMark> {
+    let (lo, hi) = input.bounds;
+    if !(lo.is_finite() && hi.is_finite()) || hi - lo > 30.0 {
+        return Vec::new();
+    }
+    let mut marks = Vec::new();
+    for k in (lo.floor() as i32)..=(hi.ceil() as i32) {
+        for (m, step) in [(1.0f64, 1.0), (2.0, 0.3), (5.0, 0.3)] {
+            let value = f64::from(k) + m.log10();
+            if value >= lo && value <= hi {
+                marks.push(GridMark {
+                    value,
+                    step_size: step,
+                });
+            }
+        }
+    }
+    marks
+}
+
+/// The label of a log10 axis mark, in the axis' own unit.
+fn log_label(v: f64) -> String {
+    let x = 10f64.powf(v);
+    if x >= 1.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+/// Indices of the `n` areas with the most requests (in the first run), most first.
+pub fn top_areas(runs: &[RunResult], n: usize) -> Vec<usize> {
+    let Some(first) = runs.first() else {
+        return Vec::new();
+    };
+    let mut idx: Vec<usize> = (0..first.rec.areas.len()).collect();
+    idx.sort_by(|&a, &b| {
+        first.rec.areas[b]
+            .requests
+            .cmp(&first.rec.areas[a].requests)
+            .then(a.cmp(&b))
+    });
+    idx.truncate(n);
+    idx
+}
+
+/// p99 latency per user area, grouped horizontal bars (one per layout).
+pub fn area_p99(ui: &mut Ui, runs: &[RunResult], height: f32) {
+    let top = top_areas(runs, TOP_AREAS);
+    ui.strong(format!(
+        "p99 latency per user area (top {} by traffic)",
+        top.len()
+    ));
+    let Some(first) = runs.first() else {
+        return;
+    };
+    // Most traffic at the top: the first area gets the highest row.
+    let names: Vec<String> = top
+        .iter()
+        .rev()
+        .map(|&a| first.area_names[a].clone())
+        .collect();
+    let rows = names.len();
+    let w = 0.8 / runs.len().max(1) as f64;
+    Plot::new("area-p99")
+        .height(height)
+        .legend(Legend::default())
+        .x_axis_label("p99 (ms)")
+        .y_grid_spacer(integer_marks)
+        .y_axis_formatter(move |m, _| category(&names, m.value))
+        .y_axis_min_width(130.0)
+        .include_x(0.0)
+        .allow_scroll(false)
+        .show(ui, |pu| {
+            for (j, r) in runs.iter().enumerate() {
+                let offset = (j as f64 - (runs.len() as f64 - 1.0) / 2.0) * w;
+                let bars = top
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &a)| {
+                        let row = (rows - 1 - k) as f64;
+                        Bar::new(row - offset, r.rec.areas[a].all.quantile_ms(0.99))
+                            .width(w * 0.95)
+                            .name(&r.area_names[a])
+                    })
+                    .collect();
+                pu.bar_chart(
+                    BarChart::new(r.layout.name(), bars)
+                        .horizontal()
+                        .color(layout_color(r.layout)),
+                );
+            }
+        });
+}
+
+/// Cost per month by part, stacked, one bar per layout.
+pub fn cost(ui: &mut Ui, runs: &[RunResult], height: f32) {
+    ui.strong("Cost per month (USD) by part");
+    let names: Vec<String> = runs.iter().map(|r| r.layout.name().to_string()).collect();
+    let part = |name: &str, color: Color32, f: &dyn Fn(&RunResult) -> f64| {
+        let bars = runs
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Bar::new(i as f64, f(r)).width(0.6).name(r.layout.name()))
+            .collect();
+        BarChart::new(name, bars).color(color)
+    };
+    let compute = part("compute", COMPUTE, &|r| r.cost.compute);
+    let transfer = part("transfer", TRANSFER, &|r| r.cost.transfer).stack_on(&[&compute]);
+    let egress = part("egress", EGRESS, &|r| r.cost.egress).stack_on(&[&compute, &transfer]);
+    Plot::new("cost")
+        .height(height)
+        .legend(Legend::default())
+        .x_grid_spacer(integer_marks)
+        .x_axis_formatter(move |m, _| category(&names, m.value))
+        .y_axis_label("USD / month")
+        .y_axis_min_width(60.0)
+        .include_y(0.0)
+        .allow_scroll(false)
+        .show(ui, |pu| {
+            pu.bar_chart(compute);
+            pu.bar_chart(transfer);
+            pu.bar_chart(egress);
+        });
+}
+
+/// A colour per region index, distinct for the first dozen.
+pub fn region_color(i: usize) -> Color32 {
+    const P: [Color32; 10] = [
+        Color32::from_rgb(31, 119, 180),
+        Color32::from_rgb(255, 127, 14),
+        Color32::from_rgb(44, 160, 44),
+        Color32::from_rgb(214, 39, 40),
+        Color32::from_rgb(148, 103, 189),
+        Color32::from_rgb(140, 86, 75),
+        Color32::from_rgb(227, 119, 194),
+        Color32::from_rgb(127, 127, 127),
+        Color32::from_rgb(188, 189, 34),
+        Color32::from_rgb(23, 190, 207),
+    ];
+    P[i % P.len()]
+}
+
+/// Per-minute series of one run: `(region id, [(minute, failed)], [(minute, p99 ms)])`.
+pub fn minute_series(r: &RunResult) -> Vec<(String, Vec<[f64; 2]>, Vec<[f64; 2]>)> {
+    let n = r.rec.regions.max(1);
+    let mut out: Vec<(String, Vec<[f64; 2]>, Vec<[f64; 2]>)> = r
+        .region_ids
+        .iter()
+        .map(|id| (id.clone(), Vec::new(), Vec::new()))
+        .collect();
+    for (i, cell) in r.rec.series.iter().enumerate() {
+        let (minute, region) = ((i / n) as f64, i % n);
+        let Some(s) = out.get_mut(region) else {
+            continue;
+        };
+        if cell.requests == 0 {
+            continue;
+        }
+        s.1.push([minute, cell.failed as f64]);
+        if cell.latency.count() > 0 {
+            s.2.push([minute, cell.latency.quantile_ms(0.99)]);
+        }
+    }
+    out
+}
+
+/// Errors and p99 per minute per region of one run, on two plots sharing the time axis.
+pub fn timeline(ui: &mut Ui, r: &RunResult, height: f32) {
+    let series = minute_series(r);
+    let link = egui::Id::new("timeline-x");
+    ui.columns(2, |cols| {
+        cols[0].label("failed requests per minute");
+        Plot::new("timeline-errors")
+            .height(height)
+            .legend(Legend::default())
+            .link_axis(link, [true, false])
+            .link_cursor(link, [true, false])
+            .x_axis_label("simulated minute")
+            .include_y(0.0)
+            .allow_scroll(false)
+            .show(&mut cols[0], |pu| {
+                for (i, (id, failed, _)) in series.iter().enumerate() {
+                    pu.line(
+                        Line::new(id.clone(), PlotPoints::new(failed.clone()))
+                            .color(region_color(i)),
+                    );
+                }
+            });
+        cols[1].label("p99 latency per minute (ms)");
+        Plot::new("timeline-p99")
+            .height(height)
+            .legend(Legend::default())
+            .link_axis(link, [true, false])
+            .link_cursor(link, [true, false])
+            .x_axis_label("simulated minute")
+            .include_y(0.0)
+            .allow_scroll(false)
+            .show(&mut cols[1], |pu| {
+                for (i, (id, _, p99)) in series.iter().enumerate() {
+                    pu.line(
+                        Line::new(id.clone(), PlotPoints::new(p99.clone())).color(region_color(i)),
+                    );
+                }
+            });
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cdf_points_start_at_the_last_zero_and_use_log_ms() {
+        let cdf = [
+            (0.001, 0.0),
+            (0.01, 0.0),
+            (10.0, 0.0),
+            (100.0, 0.5),
+            (1000.0, 1.0),
+        ];
+        assert_eq!(
+            cdf_log_points(&cdf),
+            vec![[1.0, 0.0], [2.0, 0.5], [3.0, 1.0]]
+        );
+        assert!(cdf_log_points(&[]).is_empty());
+    }
+
+    #[test]
+    fn log_labels_read_in_ms() {
+        assert_eq!(log_label(2.0), "100");
+        assert_eq!(log_label(2f64.log10()), "2");
+        assert_eq!(log_label(-1.0), "0.10");
+    }
+}

@@ -1,0 +1,221 @@
+//! The comparison view: a table of the headline numbers with the best per row
+//! highlighted, and the charts of [`super::charts`].
+
+use super::{charts, layout_color, Commands, BEST_COLOR, ERROR_COLOR};
+use crate::state::Results;
+use crate::Command;
+use egui::{Grid, RichText, Ui};
+use sim_core::experiment::RunResult;
+use sim_core::scenario::LayoutKind;
+
+/// What the view shows.
+pub struct CompareView<'a> {
+    pub results: Option<&'a Results>,
+    /// The scenario was edited after these results were computed.
+    pub stale: bool,
+    pub timeline_layout: LayoutKind,
+}
+
+/// Which value of a row is best.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    Lower,
+    Higher,
+    /// Not a figure of merit (e.g. request counts).
+    Neither,
+}
+
+/// One row of the summary table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub name: &'static str,
+    pub values: Vec<f64>,
+    pub better: Better,
+    /// Decimal places; `unit` is appended.
+    pub decimals: usize,
+    pub unit: &'static str,
+}
+
+impl Row {
+    /// Indices of the best values as shown (ties share it); none when every value ties or
+    /// the row is not a figure of merit.
+    pub fn best(&self) -> Vec<usize> {
+        let scale = 10f64.powi(self.decimals as i32);
+        let key: Vec<f64> = self
+            .values
+            .iter()
+            .map(|&v| match self.better {
+                Better::Lower => -(v * scale).round(),
+                Better::Higher => (v * scale).round(),
+                Better::Neither => 0.0,
+            })
+            .collect();
+        if self.better == Better::Neither || key.iter().all(|k| *k == key[0]) {
+            return Vec::new();
+        }
+        let top = key.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (0..key.len()).filter(|&i| key[i] == top).collect()
+    }
+
+    pub fn format(&self, i: usize) -> String {
+        format!("{:.*}{}", self.decimals, self.values[i], self.unit)
+    }
+}
+
+/// The summary rows for `runs`, in table order.
+pub fn summary_rows(runs: &[RunResult]) -> Vec<Row> {
+    let row = |name, better, decimals, unit, f: &dyn Fn(&RunResult) -> f64| Row {
+        name,
+        values: runs.iter().map(f).collect(),
+        better,
+        decimals,
+        unit,
+    };
+    use Better::*;
+    vec![
+        row("requests", Neither, 0, "", &|r| r.rec.requests as f64),
+        row("availability", Higher, 4, " %", &|r| {
+            100.0 * r.rec.availability()
+        }),
+        row("failed requests", Lower, 0, "", &|r| r.rec.failed as f64),
+        row("p50 latency", Lower, 1, " ms", &|r| {
+            r.rec.all.quantile_ms(0.5)
+        }),
+        row("p99 latency", Lower, 1, " ms", &|r| {
+            r.rec.all.quantile_ms(0.99)
+        }),
+        row("p99.9 latency", Lower, 1, " ms", &|r| {
+            r.rec.all.quantile_ms(0.999)
+        }),
+        row("read p99", Lower, 1, " ms", &|r| {
+            r.rec.read_latency.quantile_ms(0.99)
+        }),
+        row("write p99", Lower, 1, " ms", &|r| {
+            r.rec.write_latency.quantile_ms(0.99)
+        }),
+        row("stale reads", Lower, 3, " %", &|r| {
+            if r.rec.reads == 0 {
+                0.0
+            } else {
+                100.0 * r.rec.stale_reads as f64 / r.rec.reads as f64
+            }
+        }),
+        row("write conflicts", Lower, 0, "", &|r| {
+            r.writes.conflicts as f64
+        }),
+        row("residency violations", Lower, 0, "", &|r| {
+            r.rec.residency_violations as f64
+        }),
+        row("cost per month", Lower, 0, " USD", &|r| r.cost.total()),
+    ]
+}
+
+pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
+    let mut cmds = Commands::new();
+    let Some(res) = view.results else {
+        ui.add_space(40.0);
+        ui.vertical_centered(|ui| {
+            ui.heading("No results yet");
+            ui.label("Press ▶ Compare (Ctrl+R) to run the three layouts on this scenario.");
+        });
+        return cmds;
+    };
+    let runs = &res.runs;
+    ui.horizontal(|ui| {
+        ui.heading(format!(
+            "{} — seed {}",
+            res.scenario.name, res.scenario.seed
+        ));
+        ui.label(format!(
+            "{} simulated after {} warm-up · {:.0} req/s peak",
+            res.scenario.duration, res.scenario.warmup, res.scenario.workload.peak_rps
+        ));
+        if view.stale {
+            ui.colored_label(ERROR_COLOR, "⚠ the scenario changed since: run again");
+        }
+    });
+    egui::ScrollArea::vertical().show(ui, |ui| {
+        ui.columns(2, |cols| {
+            table(&mut cols[0], runs);
+            charts::cost(&mut cols[1], runs, 240.0);
+        });
+        ui.separator();
+        ui.columns(2, |cols| {
+            charts::latency_cdf(&mut cols[0], runs, 260.0);
+            charts::area_p99(&mut cols[1], runs, 260.0);
+        });
+        ui.separator();
+        ui.horizontal(|ui| {
+            ui.strong("Timeline per region of");
+            for l in LayoutKind::ALL {
+                let text = RichText::new(l.name()).color(layout_color(l));
+                if ui
+                    .selectable_label(view.timeline_layout == l, text)
+                    .clicked()
+                {
+                    cmds.push(Command::SetTimelineLayout(l));
+                }
+            }
+        });
+        if let Some(r) = runs.iter().find(|r| r.layout == view.timeline_layout) {
+            charts::timeline(ui, r, 200.0);
+        }
+    });
+    cmds
+}
+
+fn table(ui: &mut Ui, runs: &[RunResult]) {
+    ui.strong("Summary (best per row in green)");
+    Grid::new("summary")
+        .striped(true)
+        .num_columns(runs.len() + 1)
+        .spacing([18.0, 4.0])
+        .show(ui, |ui| {
+            ui.label("");
+            for r in runs {
+                ui.label(
+                    RichText::new(r.layout.name())
+                        .strong()
+                        .color(layout_color(r.layout)),
+                );
+            }
+            ui.end_row();
+            for row in summary_rows(runs) {
+                ui.label(row.name);
+                let best = row.best();
+                for i in 0..runs.len() {
+                    let text = RichText::new(row.format(i)).monospace();
+                    if best.contains(&i) {
+                        ui.label(text.color(BEST_COLOR).strong());
+                    } else {
+                        ui.label(text);
+                    }
+                }
+                ui.end_row();
+            }
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(values: Vec<f64>, better: Better) -> Row {
+        Row {
+            name: "x",
+            values,
+            better,
+            decimals: 1,
+            unit: "",
+        }
+    }
+
+    #[test]
+    fn best_follows_the_direction_and_shares_ties() {
+        assert_eq!(row(vec![3.0, 1.0, 2.0], Better::Lower).best(), vec![1]);
+        assert_eq!(row(vec![3.0, 1.0, 2.0], Better::Higher).best(), vec![0]);
+        assert_eq!(row(vec![1.0, 1.04, 2.0], Better::Lower).best(), vec![0, 1]);
+        assert!(row(vec![2.0, 2.0, 2.0], Better::Lower).best().is_empty());
+        assert!(row(vec![3.0, 1.0, 2.0], Better::Neither).best().is_empty());
+    }
+}

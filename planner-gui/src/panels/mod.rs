@@ -1,0 +1,43 @@
+//! Panels: functions that draw one part of the window and return [`Command`]s.
+//!
+//! Each takes a read-only view of what it shows; none changes the app state.
+//!
+//! - [`files`]: the File menu (open, save, export, recent files);
+//! - [`run`]: the Compare / Cancel controls, progress and the view tabs;
+//! - [`editor`] (with [`editor_layouts`]): every scenario field the app edits, with the
+//!   validation problems of each field under it;
+//! - [`map`] (with [`land`]): the world, the regions, the user areas and the links of one
+//!   layout; click a region to deploy or remove it;
+//! - [`compare`] (with [`charts`]): the three layouts side by side;
+//! - [`status`]: the message line at the bottom.
+
+pub mod charts;
+pub mod compare;
+pub mod editor;
+pub mod editor_layouts;
+pub mod files;
+pub mod land;
+pub mod map;
+pub mod run;
+pub mod status;
+
+use crate::Command;
+use egui::Color32;
+use sim_core::scenario::LayoutKind;
+
+/// What a panel asks for, in order.
+pub type Commands = Vec<Command>;
+
+/// One colour per layout, used by every chart and the map.
+pub fn layout_color(l: LayoutKind) -> Color32 {
+    match l {
+        LayoutKind::ActivePassive => Color32::from_rgb(230, 140, 40),
+        LayoutKind::ActiveActive => Color32::from_rgb(70, 130, 220),
+        LayoutKind::Sharded => Color32::from_rgb(60, 170, 90),
+    }
+}
+
+/// The colour of validation problems and failures.
+pub const ERROR_COLOR: Color32 = Color32::from_rgb(220, 60, 60);
+/// The colour of the best value in a comparison row.
+pub const BEST_COLOR: Color32 = Color32::from_rgb(40, 170, 80);

@@ -1,0 +1,61 @@
+//! The run controls (Compare, progress, Cancel) and the view tabs.
+
+use super::{Commands, ERROR_COLOR};
+use crate::jobs::CompareJob;
+use crate::state::Tab;
+use crate::Command;
+use egui::Ui;
+
+/// What the controls show.
+pub struct RunView<'a> {
+    pub job: Option<&'a CompareJob>,
+    /// Validation problems of the scenario (Compare is disabled while there are any).
+    pub problems: usize,
+    pub tab: Tab,
+}
+
+pub fn show(ui: &mut Ui, view: &RunView<'_>) -> Commands {
+    let mut cmds = Commands::new();
+    for (tab, name) in [(Tab::Map, "🗺 Map"), (Tab::Compare, "📊 Compare view")] {
+        if ui.selectable_label(view.tab == tab, name).clicked() {
+            cmds.push(Command::ShowTab(tab));
+        }
+    }
+    ui.separator();
+    match view.job {
+        Some(job) => {
+            ui.spinner();
+            let done = job.done.len();
+            let secs = job.started.elapsed().as_secs();
+            ui.add(
+                egui::ProgressBar::new(job.fraction())
+                    .desired_width(220.0)
+                    .text(format!("{done}/{} layouts · {secs} s", job.total)),
+            );
+            if ui.button("⏹ Cancel").clicked() {
+                cmds.push(Command::Cancel);
+            }
+        }
+        None => {
+            let ok = view.problems == 0;
+            let b = ui
+                .add_enabled(ok, egui::Button::new("▶ Compare"))
+                .on_hover_text("run active-passive, active-active and sharded (Ctrl+R)")
+                .on_disabled_hover_text("fix the scenario's problems first (see the editor)");
+            if b.clicked() {
+                cmds.push(Command::Compare);
+            }
+            if !ok {
+                ui.colored_label(
+                    ERROR_COLOR,
+                    format!(
+                        "⚠ {} problem{} in the scenario",
+                        view.problems,
+                        if view.problems == 1 { "" } else { "s" }
+                    ),
+                );
+            }
+        }
+    }
+    cmds
+}

@@ -1,0 +1,194 @@
+//! Everything the app knows, in one place; changed only by [`crate::app::PlannerApp::handle`].
+
+use crate::jobs::CompareJob;
+use crate::links::{map_links, MapLinks};
+use sim_core::catalog::Catalog;
+use sim_core::experiment::{load_text, RunResult, DEFAULT_SCENARIO};
+use sim_core::scenario::validate::validate;
+use sim_core::scenario::{FieldError, LayoutKind, Scenario};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How many recent files the File menu keeps.
+pub const MAX_RECENT: usize = 8;
+
+/// The view in the middle of the window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Map,
+    Compare,
+}
+
+/// A line for the status bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub is_error: bool,
+}
+
+impl Message {
+    pub fn info(text: impl Into<String>) -> Self {
+        Message {
+            text: text.into(),
+            is_error: false,
+        }
+    }
+    pub fn error(text: impl Into<String>) -> Self {
+        Message {
+            text: text.into(),
+            is_error: true,
+        }
+    }
+}
+
+/// The results of one comparison and the scenario that produced them.
+#[derive(Clone, Debug)]
+pub struct Results {
+    /// One run per layout, in `LayoutKind::ALL` order.
+    pub runs: Vec<RunResult>,
+    pub scenario: Scenario,
+}
+
+/// The whole state of the app.
+pub struct AppState {
+    pub scenario: Scenario,
+    pub catalog: Arc<Catalog>,
+    /// The file the scenario came from or was last saved to.
+    pub path: Option<PathBuf>,
+    /// Edited since opened or saved.
+    pub dirty: bool,
+    /// Every validation problem of `scenario` (empty when it can run).
+    pub errors: Vec<FieldError>,
+    /// What the map draws for `map_layout` (`None` while the scenario is invalid).
+    pub links: Option<MapLinks>,
+    pub map_layout: LayoutKind,
+    pub timeline_layout: LayoutKind,
+    pub results: Option<Results>,
+    pub job: Option<CompareJob>,
+    pub message: Option<Message>,
+    pub recent: Vec<PathBuf>,
+    pub tab: Tab,
+    /// Where the map was last drawn on screen (plot ↔ screen), for hit tests and tests.
+    pub map_transform: Option<egui_plot::PlotTransform>,
+}
+
+impl AppState {
+    /// The state for `scenario` checked against `catalog`.
+    pub fn new(scenario: Scenario, catalog: Arc<Catalog>, path: Option<PathBuf>) -> Self {
+        let map_layout = scenario.layout;
+        let mut s = AppState {
+            scenario,
+            catalog,
+            path,
+            dirty: false,
+            errors: Vec::new(),
+            links: None,
+            map_layout,
+            timeline_layout: map_layout,
+            results: None,
+            job: None,
+            message: None,
+            recent: Vec::new(),
+            tab: Tab::Map,
+            map_transform: None,
+        };
+        s.revalidate();
+        s
+    }
+
+    /// The state for the embedded default scenario.
+    pub fn from_default() -> Self {
+        match load_text(DEFAULT_SCENARIO, Path::new("<embedded default scenario>")) {
+            Ok((scenario, catalog)) => AppState::new(scenario, catalog, None),
+            // The default is tested to load; should it ever fail, show why and go on.
+            Err(e) => {
+                let catalog = sim_core::experiment::load::embedded_catalog();
+                let mut s = AppState::new(defaults_only_scenario(), catalog, None);
+                s.message = Some(Message::error(format!(
+                    "the embedded default scenario does not load: {e}"
+                )));
+                s
+            }
+        }
+    }
+
+    /// Whether the scenario passes validation (and so may run).
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Replaces the scenario with an edited one: re-validates, redraws the links and
+    /// cancels a comparison of the old scenario.
+    pub fn set_scenario(&mut self, scenario: Scenario) {
+        if scenario == self.scenario {
+            return;
+        }
+        self.scenario = scenario;
+        self.dirty = true;
+        if let Some(job) = self.job.take() {
+            job.cancel();
+            self.message = Some(Message::info(
+                "the scenario changed: the running comparison was cancelled",
+            ));
+        }
+        self.revalidate();
+    }
+
+    /// Checks the scenario again (the same checks and messages as the command line).
+    pub fn revalidate(&mut self) {
+        self.errors = validate(&self.scenario, self.catalog.as_ref());
+        self.refresh_links();
+    }
+
+    pub fn refresh_links(&mut self) {
+        self.links = if self.errors.is_empty() {
+            map_links(&self.scenario, &self.catalog, self.map_layout)
+        } else {
+            None
+        };
+    }
+
+    /// Whether the shown results came from an older version of the scenario.
+    pub fn results_are_stale(&self) -> bool {
+        self.results
+            .as_ref()
+            .is_some_and(|r| r.scenario != self.scenario)
+    }
+
+    /// Puts `path` first in the recent files, without duplicates.
+    pub fn remember(&mut self, path: &Path) {
+        self.recent.retain(|p| p != path);
+        self.recent.insert(0, path.to_path_buf());
+        self.recent.truncate(MAX_RECENT);
+    }
+}
+
+/// A scenario of field defaults only (it has no regions, so it shows what to add).
+fn defaults_only_scenario() -> Scenario {
+    Scenario {
+        name: "unnamed".into(),
+        description: String::new(),
+        seed: 1,
+        duration: sim_core::scenario::defaults::duration(),
+        warmup: sim_core::scenario::defaults::warmup(),
+        start_utc_hour: sim_core::scenario::defaults::start_utc_hour(),
+        layout: LayoutKind::default(),
+        catalog: Default::default(),
+        workload: Default::default(),
+        areas: Vec::new(),
+        regions: Vec::new(),
+        network: Default::default(),
+        routing: Default::default(),
+        client: Default::default(),
+        residency: Default::default(),
+        active_passive: Default::default(),
+        active_active: Default::default(),
+        sharded: Default::default(),
+        prices: Default::default(),
+    }
+}

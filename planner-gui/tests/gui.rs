@@ -1,0 +1,315 @@
+//! Headless GUI tests (egui_kittest, no GPU): the app is driven through its widgets and
+//! shortcuts as a user would, and checked through its state and what it shows.
+//!
+//! Runs wait for the worker by stepping frames up to a generous cap; nothing here compares
+//! wall-clock times.
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::Harness;
+use egui_plot::PlotPoint;
+use planner_gui::dialogs::{DialogKind, Dialogs, NoDialogs};
+use planner_gui::state::{AppState, Tab};
+use planner_gui::{Command, PlannerApp};
+use sim_core::engine::SimDuration;
+use sim_core::scenario::LayoutKind;
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver};
+
+/// Frames to step while the worker runs (each step also sleeps a few milliseconds).
+const STEP_CAP: usize = 100_000;
+
+/// The default scenario, made quick: one simulated minute at a lower rate.
+fn quick_state() -> AppState {
+    let d = AppState::from_default();
+    let mut s = d.scenario.clone();
+    s.duration = SimDuration::from_secs(60);
+    s.warmup = SimDuration::from_secs(10);
+    s.workload.peak_rps = 800.0;
+    AppState::new(s, d.catalog.clone(), None)
+}
+
+/// Answers every dialog with one path.
+struct FixedDialogs(PathBuf);
+
+impl Dialogs for FixedDialogs {
+    fn ask(&self, _: DialogKind, _: Option<PathBuf>) -> Receiver<Option<PathBuf>> {
+        let (tx, rx) = channel();
+        let _ = tx.send(Some(self.0.clone()));
+        rx
+    }
+}
+
+fn harness(state: AppState, dialogs: Box<dyn Dialogs>) -> Harness<'static, PlannerApp> {
+    let mut h = Harness::builder().with_size([1400.0, 900.0]).build_state(
+        |ctx, app: &mut PlannerApp| app.frame(ctx),
+        PlannerApp::new(state, dialogs),
+    );
+    h.run_ok();
+    h
+}
+
+/// Steps until the comparison is over.
+fn wait_for_job(h: &mut Harness<'_, PlannerApp>) {
+    for _ in 0..STEP_CAP {
+        h.step();
+        if h.state().state.job.is_none() {
+            h.run_ok();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    panic!("the comparison did not finish within {STEP_CAP} frames");
+}
+
+fn click_button(h: &mut Harness<'_, PlannerApp>, label: &str) {
+    h.get_by_role_and_label(Role::Button, label).click();
+    h.run_ok();
+}
+
+fn compare(h: &mut Harness<'_, PlannerApp>) {
+    click_button(h, "▶ Compare");
+    assert!(h.state().state.job.is_some(), "Compare started no job");
+    wait_for_job(h);
+}
+
+/// A real click at a plot position of the map.
+fn click_map_at(h: &mut Harness<'_, PlannerApp>, lon: f64, lat: f64) {
+    let t = h
+        .state()
+        .state
+        .map_transform
+        .clone()
+        .expect("the map was drawn");
+    let pos = t.position_from_point(&PlotPoint::new(lon, lat));
+    h.input_mut().events.push(egui::Event::PointerMoved(pos));
+    h.step();
+    for pressed in [true, false] {
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.step();
+    }
+    h.run_ok();
+}
+
+#[test]
+fn starts_on_the_embedded_default_scenario() {
+    let h = harness(AppState::from_default(), Box::new(NoDialogs));
+    let st = &h.state().state;
+    assert_eq!(st.scenario.name, "global-web-service");
+    assert_eq!(st.scenario.regions.len(), 6);
+    assert!(st.errors.is_empty(), "{:?}", st.errors);
+    assert!(st.results.is_none() && st.job.is_none());
+    assert!(st.links.is_some(), "the map has links for a valid scenario");
+    assert!(st.map_transform.is_some(), "the map was drawn");
+    let compare = h.get_by_role_and_label(Role::Button, "▶ Compare");
+    assert!(!compare.accesskit_node().is_disabled());
+    h.get_by_label_contains("global-web-service — embedded default");
+}
+
+#[test]
+fn compare_runs_the_three_layouts_and_shows_them() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    compare(&mut h);
+    let st = &h.state().state;
+    let res = st.results.as_ref().expect("results");
+    let layouts: Vec<LayoutKind> = res.runs.iter().map(|r| r.layout).collect();
+    assert_eq!(layouts, LayoutKind::ALL.to_vec());
+    for r in &res.runs {
+        assert!(
+            r.rec.requests > 0 && r.rec.served > 0,
+            "{}: nothing served",
+            r.layout
+        );
+        assert!(r.cost.total() > 0.0);
+    }
+    assert_eq!(st.tab, Tab::Compare);
+    h.get_by_label("Summary (best per row in green)");
+    h.get_by_label("p99 latency");
+    h.get_by_label("cost per month");
+}
+
+#[test]
+fn ctrl_r_starts_a_comparison_and_cancel_stops_it() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
+    h.step();
+    assert!(h.state().state.job.is_some(), "Ctrl+R started no job");
+    click_button(&mut h, "⏹ Cancel");
+    let st = &h.state().state;
+    assert!(st.job.is_none() && st.results.is_none());
+    assert!(st
+        .message
+        .as_ref()
+        .is_some_and(|m| m.text.contains("cancelled")));
+    h.get_by_role_and_label(Role::Button, "▶ Compare");
+}
+
+#[test]
+fn clicking_a_region_on_the_map_removes_it_and_changes_the_next_run() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    compare(&mut h);
+    let before = h.state().state.results.clone().expect("results");
+    click_button(&mut h, "🗺 Map");
+    let id = "aws:ap-south-1";
+    let (lon, lat) = {
+        let cat = &h.state().state.catalog;
+        let r = &cat.regions()[cat.region(id).expect("in the catalog")];
+        (r.lon, r.lat)
+    };
+    click_map_at(&mut h, lon, lat);
+    let st = &h.state().state;
+    assert!(
+        st.scenario.regions.iter().all(|r| r.id != id),
+        "{id} still deployed"
+    );
+    assert_eq!(st.scenario.regions.len(), 5);
+    assert!(st.errors.is_empty(), "{:?}", st.errors);
+    assert!(st.results_are_stale());
+
+    compare(&mut h);
+    let after = h.state().state.results.clone().expect("results");
+    for (b, a) in before.runs.iter().zip(&after.runs) {
+        assert!(b.region_ids.iter().any(|r| r == id));
+        assert!(
+            a.region_ids.iter().all(|r| r != id),
+            "{}: still ran {id}",
+            a.layout
+        );
+    }
+    // Six regions' instances cost more than five: the active-active fleet shrank.
+    let aa = |r: &planner_gui::state::Results| r.runs[1].cost.compute;
+    assert!(
+        aa(&after) < aa(&before),
+        "{} !< {}",
+        aa(&after),
+        aa(&before)
+    );
+    // India's users now travel further under active-active.
+    let india_p50 = |r: &planner_gui::state::Results| {
+        let run = &r.runs[1];
+        let i = run
+            .area_names
+            .iter()
+            .position(|n| n == "India")
+            .expect("India");
+        run.rec.areas[i].all.quantile_ms(0.5)
+    };
+    assert!(india_p50(&after) > india_p50(&before));
+
+    // A second click puts it back.
+    click_button(&mut h, "🗺 Map");
+    click_map_at(&mut h, lon, lat);
+    assert!(h.state().state.scenario.regions.iter().any(|r| r.id == id));
+}
+
+#[test]
+fn an_invalid_edit_shows_an_error_instead_of_running() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    let mut s = h.state().state.scenario.clone();
+    s.workload.peak_rps = 0.0;
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .handle(Command::SetScenario(Box::new(s)), &ctx);
+    h.run_ok();
+    h.get_by_label_contains("must be a number greater than 0");
+    h.get_by_label_contains("1 problem in the scenario");
+    assert!(h
+        .get_by_role_and_label(Role::Button, "▶ Compare")
+        .accesskit_node()
+        .is_disabled());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
+    h.run_ok();
+    let st = &h.state().state;
+    assert!(st.job.is_none(), "an invalid scenario started a run");
+    assert!(st.message.as_ref().is_some_and(|m| m.is_error));
+}
+
+#[test]
+fn removing_every_region_in_the_editor_is_an_error() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    for _ in 0..6 {
+        let first = h.get_all_by_label("✖").next().expect("a remove button");
+        first.click();
+        h.run_ok();
+    }
+    assert!(h.state().state.scenario.regions.is_empty());
+    h.get_by_label_contains("the deployment has no regions");
+    assert!(h
+        .get_by_role_and_label(Role::Button, "▶ Compare")
+        .accesskit_node()
+        .is_disabled());
+}
+
+#[test]
+fn export_writes_the_csv_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("results");
+    let mut h = harness(quick_state(), Box::new(FixedDialogs(out.clone())));
+    compare(&mut h);
+    click_button(&mut h, "File");
+    click_button(&mut h, "Export results as CSV…");
+    h.run_ok();
+    for f in ["runs.csv", "areas.csv", "timeseries.csv", "timing.csv"] {
+        assert!(out.join(f).is_file(), "{f} not written");
+    }
+    let runs = std::fs::read_to_string(out.join("runs.csv")).expect("runs.csv");
+    assert_eq!(runs.lines().count(), 4, "{runs}");
+    assert!(runs
+        .lines()
+        .nth(2)
+        .is_some_and(|l| l.starts_with("active-active,")));
+    let msg = h.state().state.message.clone().expect("a message");
+    assert!(
+        !msg.is_error && msg.text.contains("wrote 4 files"),
+        "{msg:?}"
+    );
+}
+
+#[test]
+fn save_then_open_round_trips_and_remembers_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("mine.toml");
+    let mut h = harness(quick_state(), Box::new(FixedDialogs(path.clone())));
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    h.run_ok();
+    assert!(path.is_file(), "Ctrl+S saved nothing");
+    let saved = h.state().state.scenario.clone();
+    assert_eq!(h.state().state.path.as_deref(), Some(path.as_path()));
+
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(Command::NewDefault, &ctx);
+    assert_ne!(h.state().state.scenario, saved);
+    h.state_mut().handle(Command::Open(path.clone()), &ctx);
+    h.run_ok();
+    let st = &h.state().state;
+    assert_eq!(st.scenario, saved);
+    assert_eq!(st.recent.first(), Some(&path));
+    assert!(!st.dirty);
+}
+
+#[test]
+fn opening_a_broken_file_shows_where_it_is_wrong() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("broken.toml");
+    std::fs::write(&path, "[workload]\npeak_rps = -5.0\n").expect("write");
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    let before = h.state().state.scenario.clone();
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(Command::Open(path), &ctx);
+    h.run_ok();
+    let st = &h.state().state;
+    let msg = st.message.clone().expect("a message");
+    assert!(msg.is_error);
+    assert!(
+        msg.text.contains("broken.toml:2:") && msg.text.contains("workload.peak_rps"),
+        "{}",
+        msg.text
+    );
+    assert_eq!(st.scenario, before, "a broken file replaced the scenario");
+    h.get_by_label_contains("workload.peak_rps");
+}
