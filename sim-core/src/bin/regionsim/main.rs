@@ -1,6 +1,7 @@
 //! `regionsim`: simulate and plan multi-region deployments from the command line.
 
 mod report;
+mod sweep_cmd;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -91,6 +92,12 @@ promotion + DNS TTL (+ scale-up for warm/cold standbys).\n\nExamples:\n  regions
         #[arg(long, default_value = "out")]
         out: PathBuf,
     },
+    /// Run a sweep file: scenarios × replications in parallel, resumable and shardable.
+    #[command(after_help = sweep_cmd::SWEEP_HELP)]
+    Sweep(sweep_cmd::SweepArgs),
+    /// Join the folders of a sharded sweep into the files one machine would write.
+    #[command(after_help = sweep_cmd::MERGE_HELP)]
+    Merge(sweep_cmd::MergeArgs),
     /// Show the region catalog: city, jurisdiction, price and nearest neighbours.
     #[command(after_help = "Examples:\n  regionsim regions\n  regionsim regions --provider aws")]
     Regions {
@@ -181,6 +188,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             emit(&format!("\nwrote {}\n", path.display()));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Sweep(args) => sweep_cmd::sweep(args),
+        Command::Merge(args) => sweep_cmd::merge(args),
         Command::Regions { provider } => {
             let catalog = sim_core::experiment::load::embedded_catalog();
             match sim_core::catalog::regions_table(&catalog, provider.as_deref()) {

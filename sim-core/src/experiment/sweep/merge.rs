@@ -1,0 +1,137 @@
+//! Joining the folders of a sharded sweep into the files one machine would have written.
+//!
+//! Every folder must hold the same sweep (same manifest hash and shape). Every run must be
+//! in exactly one folder: a run in two folders is refused whether the copies differ (they
+//! come from different builds or were edited) or not (a shard given twice), and missing
+//! runs are refused with their count and the first few indices. The output is then
+//! assembled from the parts in run order by the same code as an unsharded sweep, so it is
+//! byte-identical to it.
+
+use super::store::{self, list_parts, part_path, Manifest};
+use super::SweepError;
+use std::path::{Path, PathBuf};
+
+/// Indices listed in a message before the rest are counted.
+const SHOW: usize = 5;
+
+fn first_few(runs: &[u64]) -> String {
+    let mut s: Vec<String> = runs.iter().take(SHOW).map(u64::to_string).collect();
+    if runs.len() > SHOW {
+        s.push("…".into());
+    }
+    s.join(", ")
+}
+
+/// Merges the sweep folders `dirs` into `out` (`runs.csv`, `summary.csv`); returns the
+/// manifest of the sweep and the paths written.
+pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(Manifest, Vec<PathBuf>), SweepError> {
+    let Some(first_dir) = dirs.first() else {
+        return Err(SweepError::Merge("no folders to merge".into()));
+    };
+    for (i, d) in dirs.iter().enumerate() {
+        let same = |e: &PathBuf| match (d.canonicalize(), e.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => d == e,
+        };
+        if let Some(e) = dirs[..i].iter().find(|e| same(e)) {
+            return Err(SweepError::Merge(format!(
+                "{} and {} are the same folder: give each folder once",
+                e.display(),
+                d.display()
+            )));
+        }
+    }
+    let mut manifests = Vec::new();
+    for d in dirs {
+        match Manifest::read(d)? {
+            Some(m) => manifests.push(m),
+            None => {
+                return Err(SweepError::Dir {
+                    dir: d.clone(),
+                    message: format!(
+                        "has no {}: not a folder written by `regionsim sweep`",
+                        store::MANIFEST
+                    ),
+                })
+            }
+        }
+    }
+    let m = manifests[0].clone();
+    for (d, other) in dirs.iter().zip(&manifests).skip(1) {
+        if !other.same_sweep(&m) {
+            return Err(SweepError::Merge(format!(
+                "{} holds {}, but {} holds {}: parts of different sweeps (or sweep files or base scenarios that changed in between) cannot be merged",
+                d.display(),
+                other.describe(),
+                first_dir.display(),
+                m.describe()
+            )));
+        }
+    }
+
+    // Which folder holds each run.
+    let none = u32::MAX;
+    let mut owner = vec![none; m.runs as usize];
+    let mut same = Vec::new();
+    let mut differ = Vec::new();
+    let mut example: Option<(u64, usize, usize)> = None;
+    for (di, d) in dirs.iter().enumerate() {
+        for r in list_parts(d)? {
+            if r >= m.runs {
+                return Err(SweepError::Part {
+                    path: part_path(d, r),
+                    message: format!("run {r} is outside the sweep ({} runs)", m.runs),
+                });
+            }
+            let o = owner[r as usize];
+            if o == none {
+                owner[r as usize] = di as u32;
+                continue;
+            }
+            let a = part_path(&dirs[o as usize], r);
+            let b = part_path(d, r);
+            let read = |p: &Path| std::fs::read(p).map_err(|e| SweepError::io(p, "read", e));
+            if read(&a)? == read(&b)? {
+                same.push(r);
+            } else {
+                differ.push(r);
+            }
+            example.get_or_insert((r, o as usize, di));
+        }
+    }
+    if let Some((r, a, b)) = example {
+        let mut msg = format!(
+            "runs are in more than one folder (first: run {r} in {} and {})",
+            dirs[a].display(),
+            dirs[b].display()
+        );
+        if !differ.is_empty() {
+            msg += &format!(
+                "; {} with DIFFERENT results (runs {}): the folders come from different builds of regionsim or were modified",
+                differ.len(),
+                first_few(&differ)
+            );
+        }
+        if !same.is_empty() {
+            msg += &format!(
+                "; {} identical (runs {}): was a shard's folder given twice, or two shards run with the same --shard?",
+                same.len(),
+                first_few(&same)
+            );
+        }
+        return Err(SweepError::Merge(msg + "; give each run's folder once"));
+    }
+    let missing: Vec<u64> = (0..m.runs).filter(|&r| owner[r as usize] == none).collect();
+    if !missing.is_empty() {
+        let shards: Vec<String> = manifests.iter().map(|m| m.shard.to_string()).collect();
+        return Err(SweepError::Merge(format!(
+            "incomplete: {} of {} runs are missing (runs {}); the folders hold shards {}; finish the missing shards (`regionsim sweep FILE --shard I/N --resume --out THEIR_FOLDER`) and merge again",
+            missing.len(),
+            m.runs,
+            first_few(&missing),
+            shards.join(", ")
+        )));
+    }
+    let written = store::assemble(out, &m, |r| part_path(&dirs[owner[r as usize] as usize], r))?;
+    Ok((m, written))
+}

@@ -1,0 +1,731 @@
+//! The sweep file: parsed, checked against the base scenario, and expanded into runs.
+//!
+//! A plan is a base scenario (its TOML text), constant overrides (`[set]`), and dimensions:
+//! each entry of `[axes]` is one dimension, each `[[zip]]` group is one dimension whose lists
+//! advance together. Dimensions vary like nested loops in the order they appear in the file
+//! (the first is the outermost), so point `p` is a mixed-radix number whose first digit is
+//! the first dimension. Run `r` is replication `r % replications` of point
+//! `r / replications` (point-major).
+//!
+//! Every run of replication `k` uses the seed `derive_seed(seed, "replication", k)`, at
+//! every point: points (layouts among them) compare on common random numbers, and the
+//! replications of one point are independent.
+//!
+//! A point's scenario is the base text with the point's values set at their paths
+//! ([`super::path::set`]), loaded by [`load_text`] like any scenario file; its problems are
+//! traced back to the sweep file's line when they concern an axis.
+
+use super::path;
+use super::SweepError;
+use crate::catalog::Catalog;
+use crate::engine::rng::{derive_seed, fnv1a64};
+use crate::experiment::load::{load_text, DEFAULT_SCENARIO};
+use crate::export::csv_out::RUN_COLUMNS;
+use crate::scenario::error::{did_you_mean, line_col, FieldError, FieldPath, Located, Seg};
+use crate::scenario::{Scenario, ScenarioError};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use toml_edit::{DocumentMut, ImDocument, Item, TableLike, Value};
+
+/// Top-level keys of a sweep file.
+const KEYS: [&str; 6] = ["base", "seed", "replications", "set", "axes", "zip"];
+
+/// Most runs one sweep may have (run indices fit in 32 bits).
+const MAX_RUNS: u64 = u32::MAX as u64;
+
+/// Problems listed before the rest are summarised as a count.
+const MAX_PROBLEMS: usize = 20;
+
+/// One path the sweep sets, with its values and where they are written in the sweep file.
+#[derive(Clone, Debug)]
+pub struct Axis {
+    /// The path as written in the sweep file (the column name in the CSV files).
+    pub name: String,
+    pub path: FieldPath,
+    pub values: Vec<Value>,
+    /// Each value as written in a CSV cell (strings unquoted).
+    pub labels: Vec<String>,
+    /// The dimension this axis belongs to; `None` for a constant of `[set]`.
+    pub dim: Option<usize>,
+    /// Where the entry lives in the sweep file, e.g. `axes."routing.dns_ttl"`.
+    place: FieldPath,
+    key_at: Option<(usize, usize)>,
+    value_at: Vec<Option<(usize, usize)>>,
+}
+
+impl Axis {
+    /// `true` for the `layout` axis, which `runs.csv` already has as a run column.
+    fn is_layout(&self) -> bool {
+        self.path.0 == [Seg::Key("layout".into())]
+    }
+}
+
+/// A run's place in the sweep.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunId {
+    pub run: u64,
+    pub point: u64,
+    pub replication: u64,
+    /// The master seed of the run: `derive_seed(sweep seed, "replication", replication)`.
+    pub seed: u64,
+}
+
+/// A checked sweep file, ready to expand into runs.
+#[derive(Clone, Debug)]
+pub struct SweepPlan {
+    /// The sweep file (for messages).
+    pub source: PathBuf,
+    /// The base scenario file, or `<embedded default scenario>`.
+    pub base_source: PathBuf,
+    base_doc: DocumentMut,
+    /// Master seed of the sweep.
+    pub seed: u64,
+    pub replications: u64,
+    /// `[set]` entries first, then the axes of every dimension, in the order they apply.
+    pub axes: Vec<Axis>,
+    /// For each dimension (outermost first), the indices into `axes` of its paths.
+    pub dims: Vec<Vec<usize>>,
+    pub points: u64,
+    pub runs: u64,
+    /// A stable hash (FNV-1a 64) of the sweep and base texts, the program version and the
+    /// run columns: parts of sweeps with different hashes never mix.
+    pub hash: u64,
+}
+
+/// Collects located problems of the sweep file.
+struct Problems<'t> {
+    text: &'t str,
+    list: Vec<Located>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, span: Option<Range<usize>>, path: FieldPath, msg: impl Into<String>) {
+        self.list.push(Located {
+            line_col: span.map(|s| line_col(self.text, s.start)),
+            error: FieldError::new(path, msg),
+        });
+    }
+}
+
+fn key(k: &str) -> FieldPath {
+    FieldPath::root().key(k)
+}
+
+/// A key of `[axes]`, `[set]` or `[[zip]]` as shown in messages: quoted when needed.
+fn quoted(k: &str) -> String {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        k.to_string()
+    } else {
+        format!("\"{}\"", k.replace('"', "\\\""))
+    }
+}
+
+/// The text of a value in a CSV cell: strings as they are, anything else as TOML.
+fn label(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.value().clone(),
+        other => {
+            let mut v = other.clone();
+            v.decor_mut().clear();
+            v.to_string().trim().to_string()
+        }
+    }
+}
+
+impl SweepPlan {
+    /// Reads and checks the sweep file at `path` (and its base scenario).
+    pub fn load(path: &Path) -> Result<SweepPlan, SweepError> {
+        let text = std::fs::read_to_string(path).map_err(|e| SweepError::io(path, "read", e))?;
+        SweepPlan::from_text(&text, path)
+    }
+
+    /// Parses sweep `text` read from `source`; a relative `base` is resolved against the
+    /// folder of `source`. Checks the base scenario, but not yet every point (see
+    /// [`check_points`](Self::check_points)).
+    pub fn from_text(text: &str, source: &Path) -> Result<SweepPlan, SweepError> {
+        let sweep_error = |problems: Vec<Located>| {
+            let mut problems = problems;
+            problems.sort_by_key(|l| l.line_col.unwrap_or((usize::MAX, 0)));
+            SweepError::Sweep(ScenarioError {
+                source: source.to_path_buf(),
+                problems,
+            })
+        };
+        let doc = match ImDocument::parse(text.to_string()) {
+            Ok(d) => d,
+            Err(e) => {
+                let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+                let mut p = Problems {
+                    text,
+                    list: Vec::new(),
+                };
+                p.at(e.span(), FieldPath::root(), format!("TOML syntax: {msg}"));
+                return Err(sweep_error(p.list));
+            }
+        };
+        let mut p = Problems {
+            text,
+            list: Vec::new(),
+        };
+        let root = doc.as_table();
+        let span_of = |k: &str| root.get_key_value(k).and_then(|(k, _)| k.span());
+
+        for (k, _) in root.iter() {
+            if !KEYS.contains(&k) {
+                let mut msg = format!("unknown field `{k}`");
+                if let Some(s) = did_you_mean(k, KEYS) {
+                    msg += &format!(": did you mean `{s}`?");
+                }
+                msg += &format!(" (allowed: {})", KEYS.join(", "));
+                p.at(span_of(k), key(k), msg);
+            }
+        }
+
+        // The base scenario.
+        let (base_text, base_source) = match root.get("base") {
+            None => (
+                DEFAULT_SCENARIO.to_string(),
+                PathBuf::from("<embedded default scenario>"),
+            ),
+            Some(item) => match item.as_str() {
+                Some(rel) => {
+                    let dir = source.parent().unwrap_or(Path::new(""));
+                    let bp = dir.join(rel);
+                    match std::fs::read_to_string(&bp) {
+                        Ok(t) => (t, bp),
+                        Err(e) => {
+                            let at = item.span().or(span_of("base"));
+                            p.at(
+                                at,
+                                key("base"),
+                                format!("cannot read `{}`: {e}", bp.display()),
+                            );
+                            return Err(sweep_error(p.list));
+                        }
+                    }
+                }
+                None => {
+                    let at = item.span().or(span_of("base"));
+                    p.at(
+                        at,
+                        key("base"),
+                        "must be a path (a string), relative to the sweep file",
+                    );
+                    return Err(sweep_error(p.list));
+                }
+            },
+        };
+        let (base, _) = load_text(&base_text, &base_source).map_err(SweepError::Base)?;
+        // The loader parsed this text already, so it is valid TOML.
+        let base_doc: DocumentMut = base_text.parse().map_err(|e: toml_edit::TomlError| {
+            SweepError::Base(ScenarioError {
+                source: base_source.clone(),
+                problems: vec![Located {
+                    line_col: None,
+                    error: FieldError::new(FieldPath::root(), e.to_string()),
+                }],
+            })
+        })?;
+
+        let mut whole = |name: &str, min: i64, what: &str| -> Option<u64> {
+            let item = root.get(name)?;
+            match item.as_integer() {
+                Some(v) if v >= min => Some(v as u64),
+                _ => {
+                    p.at(
+                        item.span().or(span_of(name)),
+                        key(name),
+                        format!("must be {what}"),
+                    );
+                    None
+                }
+            }
+        };
+        let seed = whole("seed", 0, "a whole number ≥ 0").unwrap_or(base.seed);
+        let replications = whole("replications", 1, "a whole number ≥ 1").unwrap_or(1);
+
+        // `[set]`, `[axes]` and `[[zip]]`: (position in the file, axes) per dimension.
+        let constants: Vec<Axis> = entries(&mut p, root, "set", false)
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect();
+        let mut dims: Vec<(usize, Vec<Axis>)> = entries(&mut p, root, "axes", true)
+            .into_iter()
+            .map(|(pos, a)| (pos, vec![a]))
+            .collect();
+        dims.extend(zip_groups(&mut p, root));
+        dims.sort_by_key(|(pos, _)| *pos);
+
+        let mut axes = constants;
+        let mut dim_axes = Vec::new();
+        for (d, (_, group)) in dims.into_iter().enumerate() {
+            let mut ids = Vec::new();
+            for mut a in group {
+                a.dim = Some(d);
+                ids.push(axes.len());
+                axes.push(a);
+            }
+            dim_axes.push(ids);
+        }
+        // Each path at most once.
+        for (i, a) in axes.iter().enumerate() {
+            if let Some(b) = axes[..i].iter().find(|b| b.path == a.path) {
+                let first = b
+                    .key_at
+                    .map_or(String::new(), |(l, _)| format!(" (line {l})"));
+                p.list.push(Located {
+                    line_col: a.key_at,
+                    error: FieldError::new(
+                        a.place.clone(),
+                        format!("`{}` is already set by {}{first}", a.name, b.place),
+                    ),
+                });
+            }
+        }
+        if !p.list.is_empty() {
+            return Err(sweep_error(p.list));
+        }
+
+        let mut points: u64 = 1;
+        for d in &dim_axes {
+            let n = axes[d[0]].values.len() as u64;
+            points = points.checked_mul(n).ok_or_else(|| too_many(source))?;
+        }
+        let runs = points
+            .checked_mul(replications)
+            .filter(|&r| r <= MAX_RUNS)
+            .ok_or_else(|| too_many(source))?;
+
+        let hash = {
+            let mut h = String::new();
+            for part in [
+                "regionsim-sweep/1",
+                env!("CARGO_PKG_VERSION"),
+                &RUN_COLUMNS.join(","),
+                text,
+                &base_text,
+            ] {
+                h += &format!("{}:{part};", part.len());
+            }
+            fnv1a64(&h)
+        };
+        Ok(SweepPlan {
+            source: source.to_path_buf(),
+            base_source,
+            base_doc,
+            seed,
+            replications,
+            axes,
+            dims: dim_axes,
+            points,
+            runs,
+            hash,
+        })
+    }
+
+    /// Names of the axis columns of `runs.csv` and `summary.csv`: every axis of a dimension
+    /// in order, except `layout` (always a column of its own).
+    pub fn columns(&self) -> Vec<String> {
+        self.axes
+            .iter()
+            .filter(|a| a.dim.is_some() && !a.is_layout())
+            .map(|a| a.name.clone())
+            .collect()
+    }
+
+    /// Index into each dimension's lists for point `p`.
+    pub fn choice(&self, point: u64) -> Vec<usize> {
+        let mut rest = point;
+        let mut out = vec![0; self.dims.len()];
+        for (d, ids) in self.dims.iter().enumerate().rev() {
+            let n = self.axes[ids[0]].values.len() as u64;
+            out[d] = (rest % n) as usize;
+            rest /= n;
+        }
+        out
+    }
+
+    /// The values of point `p` in the order of [`columns`](Self::columns).
+    pub fn labels(&self, point: u64) -> Vec<String> {
+        let choice = self.choice(point);
+        self.axes
+            .iter()
+            .filter(|a| !a.is_layout())
+            .filter_map(|a| a.dim.map(|d| a.labels[choice[d]].clone()))
+            .collect()
+    }
+
+    /// Where run `run` stands: point, replication and seed.
+    pub fn run_id(&self, run: u64) -> RunId {
+        let replication = run % self.replications;
+        RunId {
+            run,
+            point: run / self.replications,
+            replication,
+            seed: derive_seed(self.seed, "replication", replication),
+        }
+    }
+
+    /// A short description of point `p` for messages: `layout = sharded, routing.dns_ttl = 5s`.
+    pub fn describe(&self, point: u64) -> String {
+        let choice = self.choice(point);
+        let parts: Vec<String> = self
+            .axes
+            .iter()
+            .filter_map(|a| {
+                a.dim
+                    .map(|d| format!("{} = {}", a.name, a.labels[choice[d]]))
+            })
+            .collect();
+        if parts.is_empty() {
+            format!("point {point}")
+        } else {
+            format!("point {point}: {}", parts.join(", "))
+        }
+    }
+
+    /// The TOML text of point `p`'s scenario, and the axes that could not be set (with why).
+    fn point_text(&self, point: u64) -> (String, Vec<(usize, String)>) {
+        let choice = self.choice(point);
+        let mut doc = self.base_doc.clone();
+        let mut failed = Vec::new();
+        for (i, a) in self.axes.iter().enumerate() {
+            let v = a.values[a.dim.map_or(0, |d| choice[d])].clone();
+            if let Err(e) = path::set(doc.as_table_mut(), &a.path, v) {
+                failed.push((i, e));
+            }
+        }
+        (doc.to_string(), failed)
+    }
+
+    /// Loads and validates point `p`'s scenario; problems come back located in the sweep
+    /// file where an axis is to blame.
+    pub fn load_point(&self, point: u64) -> Result<(Scenario, Arc<Catalog>), SweepError> {
+        self.try_point(point).map_err(|problems| {
+            SweepError::Sweep(ScenarioError {
+                source: self.source.clone(),
+                problems,
+            })
+        })
+    }
+
+    fn try_point(&self, point: u64) -> Result<(Scenario, Arc<Catalog>), Vec<Located>> {
+        let (text, failed) = self.point_text(point);
+        let mut problems: Vec<Located> = failed
+            .into_iter()
+            .map(|(i, msg)| Located {
+                line_col: self.axes[i].key_at,
+                error: FieldError::new(self.axes[i].place.clone(), msg),
+            })
+            .collect();
+        match load_text(&text, &self.base_source) {
+            Ok(loaded) if problems.is_empty() => Ok(loaded),
+            Ok(_) => Err(problems),
+            Err(e) => {
+                problems.extend(e.problems.into_iter().map(|pr| self.trace(point, pr.error)));
+                Err(problems)
+            }
+        }
+    }
+
+    /// Loads every point's scenario (in parallel, on the current rayon pool) and reports
+    /// the distinct problems, in order of the sweep file.
+    pub fn check_points(&self) -> Result<(), SweepError> {
+        let found: Vec<Vec<Located>> = (0..self.points)
+            .into_par_iter()
+            .filter_map(|p| self.try_point(p).err())
+            .collect();
+        if found.is_empty() {
+            return Ok(());
+        }
+        let mut seen = BTreeSet::new();
+        let mut problems = Vec::new();
+        let mut more = 0usize;
+        for l in found.into_iter().flatten() {
+            let k = (l.line_col, l.error.to_string());
+            if seen.insert(k) {
+                if problems.len() < MAX_PROBLEMS {
+                    problems.push(l);
+                } else {
+                    more += 1;
+                }
+            }
+        }
+        problems.sort_by_key(|l| l.line_col.unwrap_or((usize::MAX, 0)));
+        if more > 0 {
+            problems.push(Located {
+                line_col: None,
+                error: FieldError::new(FieldPath::root(), format!("… and {more} more problem(s)")),
+            });
+        }
+        Err(SweepError::Sweep(ScenarioError {
+            source: self.source.clone(),
+            problems,
+        }))
+    }
+
+    /// Traces a problem of point `p`'s scenario back to the axis that set the field.
+    fn trace(&self, point: u64, e: FieldError) -> Located {
+        let choice = self.choice(point);
+        let starts = |long: &FieldPath, short: &FieldPath| long.0.starts_with(&short.0);
+        // The axis whose path holds the field (longest first), else one the field contains.
+        let owner = self
+            .axes
+            .iter()
+            .filter(|a| starts(&e.path, &a.path))
+            .max_by_key(|a| a.path.0.len())
+            .or_else(|| self.axes.iter().find(|a| starts(&a.path, &e.path)));
+        let Some(a) = owner else {
+            // Not an axis's own field: a problem of the base in this point's combination.
+            return Located {
+                line_col: None,
+                error: FieldError::new(
+                    e.path,
+                    format!(
+                        "{} (in {} of {})",
+                        e.message,
+                        self.describe(point),
+                        self.base_source.display()
+                    ),
+                ),
+            };
+        };
+        let unknown = e.message.starts_with("unknown field `");
+        if unknown {
+            let mut msg = "no such field in the scenario".to_string();
+            if e.path != a.path {
+                msg += &format!(": `{}` does not exist", e.path);
+            }
+            // "unknown field `x`: did you mean `y`? (allowed: …)" names siblings of the last key.
+            if let Some(s) = e
+                .message
+                .split_once("did you mean `")
+                .and_then(|(_, r)| r.split_once('`'))
+                .map(|(s, _)| s)
+            {
+                let mut fix = e.path.clone();
+                fix.0.pop();
+                msg += &format!(": did you mean `{}`?", fix.key(s));
+            } else if let Some((_, allowed)) = e.message.split_once(" (allowed: ") {
+                let mut parent = e.path.clone();
+                parent.0.pop();
+                let under = if parent.0.is_empty() {
+                    "at the top level".to_string()
+                } else {
+                    format!("under `{parent}`")
+                };
+                msg += &format!(" (allowed {under}: {}", allowed);
+            }
+            return Located {
+                line_col: a.key_at,
+                error: FieldError::new(a.place.clone(), msg),
+            };
+        }
+        let i = a.dim.map_or(0, |d| choice[d]);
+        let (place, at) = if a.dim.is_some() {
+            (a.place.index(i), a.value_at[i].or(a.key_at))
+        } else {
+            (a.place.clone(), a.value_at[0].or(a.key_at))
+        };
+        let msg = if e.path == a.path {
+            e.message
+        } else {
+            format!("{}: {}", e.path, e.message)
+        };
+        Located {
+            line_col: at,
+            error: FieldError::new(place, msg),
+        }
+    }
+}
+
+/// The entries of table `name` (`set` or `axes`), each with its position in the file.
+fn entries(
+    p: &mut Problems<'_>,
+    root: &toml_edit::Table,
+    name: &str,
+    list: bool,
+) -> Vec<(usize, Axis)> {
+    let Some((k, item)) = root.get_key_value(name) else {
+        return Vec::new();
+    };
+    let Some(t) = item.as_table_like() else {
+        let what = if list {
+            "path = [values]"
+        } else {
+            "path = value"
+        };
+        p.at(
+            item.span().or(k.span()),
+            key(name),
+            format!("must be a table of {what}"),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (k, v) in t.iter() {
+        let kspan = t.get_key_value(k).and_then(|(k, _)| k.span());
+        let pos = kspan.clone().map_or(usize::MAX, |s| s.start);
+        let place = key(name).key(&quoted(k));
+        if let Some(a) = entry(p, k, kspan, place, v, list) {
+            out.push((pos, a));
+        }
+    }
+    out
+}
+
+/// The `[[zip]]` groups (or an inline `zip = [{ … }]`), each with its position in the file.
+fn zip_groups(p: &mut Problems<'_>, root: &toml_edit::Table) -> Vec<(usize, Vec<Axis>)> {
+    let Some((k, item)) = root.get_key_value("zip") else {
+        return Vec::new();
+    };
+    type Group<'a> = (Option<Range<usize>>, &'a dyn TableLike);
+    let groups: Option<Vec<Group<'_>>> = match item {
+        Item::ArrayOfTables(a) => Some(a.iter().map(|t| (t.span(), t as &dyn TableLike)).collect()),
+        Item::Value(Value::Array(a)) => a
+            .iter()
+            .map(|v| v.as_inline_table().map(|t| (t.span(), t as &dyn TableLike)))
+            .collect(),
+        _ => None,
+    };
+    let Some(groups) = groups else {
+        p.at(
+            item.span().or(k.span()),
+            key("zip"),
+            "must be groups of lists that advance together: `[[zip]]` tables of path = [values]",
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (g, (gspan, t)) in groups.into_iter().enumerate() {
+        let gpath = key("zip").index(g);
+        if t.is_empty() {
+            p.at(gspan, gpath, "an empty group: give it lists of values");
+            continue;
+        }
+        let mut axes = Vec::new();
+        let mut first = None;
+        for (k, v) in t.iter() {
+            let kspan = t.get_key_value(k).and_then(|(k, _)| k.span());
+            first = first.or(kspan.clone());
+            if let Some(a) = entry(p, k, kspan, gpath.key(&quoted(k)), v, true) {
+                axes.push(a);
+            }
+        }
+        let Some(head) = axes.first() else { continue };
+        let n = head.values.len();
+        if let Some(odd) = axes.iter().find(|a| a.values.len() != n) {
+            let message = format!(
+                "the lists of a zip group advance together and must have the same length: `{}` has {} value(s), `{}` has {}",
+                head.name,
+                n,
+                odd.name,
+                odd.values.len()
+            );
+            p.list.push(Located {
+                line_col: odd.key_at,
+                error: FieldError::new(odd.place.clone(), message),
+            });
+            continue;
+        }
+        out.push((first.or(gspan).map_or(usize::MAX, |s| s.start), axes));
+    }
+    out
+}
+
+fn too_many(source: &Path) -> SweepError {
+    SweepError::Sweep(ScenarioError {
+        source: source.to_path_buf(),
+        problems: vec![Located {
+            line_col: None,
+            error: FieldError::new(
+                FieldPath::root(),
+                "the sweep has too many runs (more than 2^32): split it into several sweep files",
+            ),
+        }],
+    })
+}
+
+/// One entry of `[set]`, `[axes]` or a `[[zip]]` group: a path and its value(s).
+fn entry(
+    p: &mut Problems<'_>,
+    name: &str,
+    kspan: Option<Range<usize>>,
+    place: FieldPath,
+    item: &Item,
+    list: bool,
+) -> Option<Axis> {
+    let key_at = kspan.clone().map(|s| line_col(p.text, s.start));
+    let path = match path::parse(name) {
+        Ok(path) => path,
+        Err(msg) => {
+            p.at(kspan, place, msg);
+            return None;
+        }
+    };
+    if path.0 == [Seg::Key("seed".into())] {
+        p.at(
+            kspan,
+            place,
+            "the seed of each run comes from the sweep's `seed` and the replication number (common random numbers): set `seed` at the top of the sweep file instead",
+        );
+        return None;
+    }
+    let Some(value) = item.as_value() else {
+        p.at(
+            kspan,
+            place,
+            "must be a value (write tables inline: `{ a = 1 }`)",
+        );
+        return None;
+    };
+    let values: Vec<&Value> = if list {
+        match value.as_array() {
+            Some(a) if !a.is_empty() => a.iter().collect(),
+            Some(_) => {
+                p.at(
+                    value.span().or(kspan),
+                    place,
+                    "an empty list: give at least one value",
+                );
+                return None;
+            }
+            None => {
+                p.at(
+                    value.span().or(kspan),
+                    place,
+                    "must be a list of values, e.g. [\"10s\", \"60s\"] (a single value belongs in [set])",
+                );
+                return None;
+            }
+        }
+    } else {
+        vec![value]
+    };
+    Some(Axis {
+        name: name.to_string(),
+        path,
+        labels: values.iter().map(|v| label(v)).collect(),
+        value_at: values
+            .iter()
+            .map(|v| v.span().map(|s| line_col(p.text, s.start)))
+            .collect(),
+        values: values
+            .into_iter()
+            .map(|v| {
+                let mut v = v.clone();
+                v.decor_mut().clear();
+                v
+            })
+            .collect(),
+        dim: None,
+        place,
+        key_at,
+    })
+}

@@ -1,0 +1,195 @@
+//! Running a sweep (or one shard of it) into a folder, resumable.
+//!
+//! 1. Every point's scenario is loaded and checked before the first run, so a bad value
+//!    fails in seconds, not hours in.
+//! 2. The folder gets a manifest ([`Manifest`]); a folder that already has one is continued
+//!    only with `resume`, and only if it holds the same sweep and shard.
+//! 3. The runs of the shard not yet on disk run on a rayon pool; each finished run is
+//!    written at once, atomically, as its own part file. Nothing but the part is kept.
+//! 4. When the shard is the whole sweep, `runs.csv` and `summary.csv` are assembled from the
+//!    parts in run order ([`store::assemble`]): the same bytes whatever the number of
+//!    threads, the order runs finished in, or how often the sweep was interrupted.
+
+use super::plan::SweepPlan;
+use super::store::{self, list_parts, part_bytes, part_path, read_part, Manifest, Shard};
+use super::SweepError;
+use crate::experiment::Prepared;
+use crate::export::csv_out::run_row;
+use crate::export::write_atomic;
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// Hears about progress; called from worker threads.
+pub trait Observer: Sync {
+    /// Before the first run: `total` runs in this shard, `done` of them already on disk.
+    fn start(&self, _total: u64, _done: u64) {}
+    /// After each run's part is written.
+    fn run_done(&self) {}
+}
+
+/// An observer that ignores everything.
+pub struct Silent;
+impl Observer for Silent {}
+
+/// How to run a sweep.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The sweep folder.
+    pub out: PathBuf,
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+    /// Continue the sweep already in `out` (or start one if there is none).
+    pub resume: bool,
+    pub shard: Shard,
+}
+
+/// What a sweep did.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// Runs in the whole sweep and in this shard.
+    pub runs: u64,
+    pub shard_runs: u64,
+    /// Runs found finished on disk, and runs simulated now.
+    pub already_done: u64,
+    pub ran: u64,
+    /// Parts found unreadable or not matching (re-run), as `path: why`.
+    pub redone: Vec<String>,
+    /// `runs.csv` and `summary.csv`, when this shard is the whole sweep.
+    pub written: Vec<PathBuf>,
+}
+
+/// Runs `plan` (the runs of `opts.shard`) into `opts.out`; see the module docs.
+pub fn run_sweep(
+    plan: &SweepPlan,
+    opts: &Options,
+    observer: &dyn Observer,
+) -> Result<Outcome, SweepError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| SweepError::Threads(e.to_string()))?;
+    pool.install(|| plan.check_points())?;
+
+    let dir = &opts.out;
+    let manifest = Manifest::of_plan(plan, opts.shard);
+    let parts = list_parts(dir)?;
+    match Manifest::read(dir)? {
+        Some(old) if !opts.resume => {
+            return Err(SweepError::Dir {
+                dir: dir.clone(),
+                message: format!(
+                    "already holds a sweep ({}, shard {}, {} of its runs done): pass --resume to continue it, or choose another --out",
+                    old.describe(),
+                    old.shard,
+                    parts.len()
+                ),
+            })
+        }
+        Some(old) if !old.same_sweep(&manifest) => {
+            return Err(SweepError::Dir {
+                dir: dir.clone(),
+                message: format!(
+                    "holds a different sweep ({}); this is {}: --resume continues only the same sweep file and base scenario (choose another --out)",
+                    old.describe(),
+                    manifest.describe()
+                ),
+            })
+        }
+        Some(old) if old.shard != opts.shard => {
+            return Err(SweepError::Dir {
+                dir: dir.clone(),
+                message: format!(
+                    "holds shard {} of this sweep, not {}: resume it with --shard {}",
+                    old.shard, opts.shard, old.shard
+                ),
+            })
+        }
+        Some(_) => {}
+        None if !parts.is_empty() => {
+            return Err(SweepError::Dir {
+                dir: dir.clone(),
+                message: format!(
+                    "holds {} part file(s) but no {}: not a sweep folder this program can continue (choose another --out)",
+                    parts.len(),
+                    store::MANIFEST
+                ),
+            })
+        }
+        None => manifest.write(dir)?,
+    }
+    store::remove_temporaries(dir)?;
+
+    // Which runs of the shard are finished (and intact).
+    let mut done = vec![false; plan.runs as usize];
+    let mut redone = Vec::new();
+    for &r in parts
+        .iter()
+        .filter(|&&r| r < plan.runs && opts.shard.contains(r))
+    {
+        let p = part_path(dir, r);
+        match read_part(&p, &manifest, r) {
+            Ok(_) => done[r as usize] = true,
+            Err(why) => redone.push(format!("{}: {why}", p.display())),
+        }
+    }
+    let todo: Vec<u64> = (0..plan.runs)
+        .filter(|&r| opts.shard.contains(r) && !done[r as usize])
+        .collect();
+    drop(done);
+    let shard_runs = opts.shard.size(plan.runs);
+    let already_done = shard_runs - todo.len() as u64;
+    observer.start(shard_runs, already_done);
+
+    pool.install(|| {
+        todo.par_iter().try_for_each_init(
+            || None::<(u64, Prepared)>,
+            |cache, &r| {
+                let id = plan.run_id(r);
+                let fail = |message: String| SweepError::Run {
+                    run: r,
+                    point: plan.describe(id.point),
+                    message,
+                };
+                if !matches!(cache, Some((p, _)) if *p == id.point) {
+                    let (scenario, catalog) = plan.load_point(id.point)?;
+                    let prepared = Prepared::new(&scenario, &catalog).map_err(|errs| {
+                        let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+                        fail(msgs.join("; "))
+                    })?;
+                    *cache = Some((id.point, prepared));
+                }
+                let Some((_, prepared)) = cache.as_ref() else {
+                    return Err(fail("no scenario".into()));
+                };
+                let result = prepared.run_layout(prepared.scenario.layout, id.seed);
+                let mut row = vec![
+                    id.run.to_string(),
+                    id.point.to_string(),
+                    id.replication.to_string(),
+                ];
+                row.extend(plan.labels(id.point));
+                row.extend(run_row(&result));
+                let path = part_path(dir, r);
+                let bytes = part_bytes(plan.hash, r, &row)
+                    .map_err(|e| SweepError::io(&path, "write", e))?;
+                write_atomic(&path, &bytes).map_err(|e| SweepError::io(&path, "write", e))?;
+                observer.run_done();
+                Ok(())
+            },
+        )
+    })?;
+
+    let written = if opts.shard == Shard::ALL {
+        store::assemble(dir, &manifest, |r| part_path(dir, r))?
+    } else {
+        Vec::new()
+    };
+    Ok(Outcome {
+        runs: plan.runs,
+        shard_runs,
+        already_done,
+        ran: todo.len() as u64,
+        redone,
+        written,
+    })
+}
