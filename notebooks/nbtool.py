@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -110,7 +111,8 @@ def cmd_execute(paths: list[Path], out: Path, timeout: int) -> int:
             client.execute()
         except Exception as e:  # a failing cell (CellExecutionError), a dead kernel, a timeout
             failed += 1
-            print(f"FAILED {path} ({time.monotonic() - t0:.1f} s):\n{e}", file=sys.stderr)
+            message = re.sub(r"\x1b\[[0-9;]*m", "", str(e))  # IPython colours its tracebacks
+            print(f"FAILED {path} ({time.monotonic() - t0:.1f} s):\n{message}", file=sys.stderr)
         else:
             print(f"ok     {path} ({time.monotonic() - t0:.1f} s) -> {target}")
         finally:
