@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod load;
+pub mod plan;
 pub mod run;
 
 pub use load::{load_scenario, load_text, DEFAULT_SCENARIO};
