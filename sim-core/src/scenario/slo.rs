@@ -96,9 +96,11 @@ impl Slo {
                 };
                 match x {
                     Ok(x) if x > 0.0 && x < 1.0 => self.availability = Some(x),
-                    Ok(x) => return bad(format!(
+                    Ok(x) => {
+                        return bad(format!(
                         "availability must lie strictly between 0 and 1 (or 0% and 100%), got {x}"
-                    )),
+                    ))
+                    }
                     Err(_) => return bad(format!("`{v}` is not a number such as 0.999 or 99.9%")),
                 }
             }

@@ -132,8 +132,11 @@ pub fn shapes(pool: &[usize], opts: &PlanOptions) -> Vec<Shape> {
                 sharded_standby: false,
             })),
             LayoutKind::Sharded => {
+                // One region: the same design as active-active on it (listed there).
+                let single_elsewhere = opts.layouts.contains(&LayoutKind::ActiveActive);
                 for &standby in &opts.sharded_standby {
-                    out.extend(subsets.iter().map(|s| Shape {
+                    let subsets = subsets.iter().filter(|s| s.len() > 1 || !single_elsewhere);
+                    out.extend(subsets.map(|s| Shape {
                         layout,
                         regions: s.clone(),
                         sharded_standby: standby,
@@ -202,7 +205,7 @@ pub fn design_scenario(base: &Scenario, design: &Design, opts: &PlanOptions) -> 
         s.workload.diurnal = false;
     }
     if let Some(d) = opts.duration {
-        s.duration = d;
+        s.duration = s.duration.min(d);
     }
     s
 }
@@ -237,6 +240,7 @@ mod tests {
         let count = |l| s.iter().filter(|x| x.layout == l).count();
         assert_eq!(count(LayoutKind::ActiveActive), 7);
         assert_eq!(count(LayoutKind::ActivePassive), 6);
-        assert_eq!(count(LayoutKind::Sharded), 14);
+        // Single-region sharded designs are active-active ones.
+        assert_eq!(count(LayoutKind::Sharded), 8);
     }
 }

@@ -193,44 +193,49 @@ pub fn loads(state: &State, n: usize) -> Vec<f64> {
     l
 }
 
-/// The predicted `q`-quantile of latency (seconds) of the flows selected by `which`,
-/// with `servers[r]` instances of service rate `mu[r]` per region; `None` if no flow is
-/// selected, infinity if it exceeds two minutes.
+/// `P(L > t)` for the flows selected by `which` (weighted by rate), with `servers[r]`
+/// instances of service rate `mu[r]` per region; `None` if no flow is selected.
+pub fn tail_at(
+    state: &State,
+    servers: &[u32],
+    mu: &[f64],
+    t: f64,
+    which: impl Fn(&Flow) -> bool,
+) -> Option<f64> {
+    let lambda = loads(state, servers.len());
+    let mut total = 0.0;
+    let mut sum = 0.0;
+    for f in state.flows.iter().filter(|f| which(f)) {
+        let x = t - f.delay_s;
+        let r = f.region;
+        let p = if x <= 0.0 {
+            1.0
+        } else {
+            mmc_response_tail(servers[r].max(1), lambda[r], mu[r], x)
+        };
+        total += f.rate;
+        sum += f.rate * p;
+    }
+    (total > 0.0).then(|| sum / total)
+}
+
+/// The predicted `q`-quantile of latency (seconds) of the flows selected by `which`;
+/// `None` if no flow is selected, infinity if it exceeds two minutes.
 pub fn quantile(
     state: &State,
     servers: &[u32],
     mu: &[f64],
     q: f64,
-    which: impl Fn(&Flow) -> bool,
+    which: impl Fn(&Flow) -> bool + Copy,
 ) -> Option<f64> {
-    let lambda = loads(state, servers.len());
-    let sel: Vec<&Flow> = state.flows.iter().filter(|f| which(f)).collect();
-    let total: f64 = sel.iter().map(|f| f.rate).sum();
-    if sel.is_empty() || total <= 0.0 {
-        return None;
-    }
-    let tail = |t: f64| {
-        sel.iter()
-            .map(|f| {
-                let x = t - f.delay_s;
-                let r = f.region;
-                let p = if x <= 0.0 {
-                    1.0
-                } else {
-                    mmc_response_tail(servers[r].max(1), lambda[r], mu[r], x)
-                };
-                f.rate * p
-            })
-            .sum::<f64>()
-            / total
-    };
+    let tail = |t: f64| tail_at(state, servers, mu, t, which);
     let (mut lo, mut hi) = (0.0, 120.0);
-    if tail(hi) > 1.0 - q {
+    if tail(hi)? > 1.0 - q {
         return Some(f64::INFINITY);
     }
     for _ in 0..50 {
         let mid = 0.5 * (lo + hi);
-        if tail(mid) > 1.0 - q {
+        if tail(mid)? > 1.0 - q {
             lo = mid;
         } else {
             hi = mid;

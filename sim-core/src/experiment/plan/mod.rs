@@ -106,6 +106,10 @@ impl PlanReport {
     }
 }
 
+/// Relative cost difference within which an unsimulated design still competes with the
+/// last finalist.
+const NEAR_TIE: f64 = 0.01;
+
 struct Candidate {
     design: Design,
     analytic: Analytic,
@@ -224,19 +228,26 @@ pub fn plan(
                 .iter()
                 .filter_map(|&i| verified[i].as_ref())
                 .collect();
-            let feasible = done.iter().filter(|v| v.feasible()).count();
+            let mut costs: Vec<f64> = done
+                .iter()
+                .filter(|v| v.feasible())
+                .map(|v| v.cost_usd.mean)
+                .collect();
+            costs.sort_by(f64::total_cmp);
             let budget = opts
                 .max_verified
                 .unwrap_or(usize::MAX)
                 .saturating_sub(done.len());
-            let want = opts.finalists.saturating_sub(feasible).min(budget);
-            batch.extend(
-                of_layout
-                    .iter()
-                    .copied()
-                    .filter(|&i| verified[i].is_none())
-                    .take(want),
-            );
+            let todo = of_layout.iter().copied().filter(|&i| verified[i].is_none());
+            match costs.get(opts.finalists - 1) {
+                // Enough finalists: only near-ties with the last one remain (estimated
+                // and simulated costs differ slightly).
+                Some(&kth) => batch.extend(
+                    todo.take_while(|&i| all[i].analytic.cost_usd <= kth * (1.0 + NEAR_TIE))
+                        .take(budget),
+                ),
+                None => batch.extend(todo.take((opts.finalists - costs.len()).min(budget))),
+            }
         }
         if batch.is_empty() {
             break;

@@ -35,7 +35,8 @@ pub fn front(points: &[Point]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
+
+    // The property test (front = exactly the non-dominated set) is in tests/plan.rs.
 
     #[test]
     fn small_example() {
@@ -52,29 +53,5 @@ mod tests {
             p(100.0, 200.0, 0.999),  // a tie with the first: both stay
         ];
         assert_eq!(front(&pts), vec![0, 1, 3, 4]);
-    }
-
-    fn point() -> impl Strategy<Value = Point> {
-        // A coarse grid makes ties and exact dominance frequent.
-        (0u32..6, 0u32..6, 0u32..4).prop_map(|(c, l, a)| Point {
-            cost: 1000.0 * c as f64,
-            p99_ms: 50.0 * l as f64,
-            availability: 0.99 + 0.003 * a as f64,
-        })
-    }
-
-    proptest! {
-        /// No front member is dominated; every other design is dominated by a front member.
-        #[test]
-        fn front_is_exactly_the_non_dominated_set(pts in proptest::collection::vec(point(), 0..40)) {
-            let f = front(&pts);
-            for &i in &f {
-                prop_assert!(!pts.iter().any(|p| dominates(p, &pts[i])));
-            }
-            for i in (0..pts.len()).filter(|i| !f.contains(i)) {
-                prop_assert!(f.iter().any(|&j| dominates(&pts[j], &pts[i])),
-                    "{:?} is off the front but no front member dominates it", pts[i]);
-            }
-        }
     }
 }

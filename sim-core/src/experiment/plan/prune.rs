@@ -11,6 +11,12 @@
 //! size. Without a latency bound, or with a budget below what any size reaches, the size
 //! is the smallest stable one under the utilisation cap.
 //!
+//! Erlang C sizes each region alone; the global and per-area p99 mix the regions, so the
+//! sizes are then adjusted on the mixture model ([`super::flows`]): one instance at a
+//! time where it lowers the predicted tail excess the most per dollar, until every bound
+//! is met in every checked state (or nothing helps). The instance vectors tried are this
+//! size shifted by each of `shifts` (or a given grid).
+//!
 //! **Pruning** removes a design, with the reason, when:
 //! - residency is required and a residency user is served or stored outside their
 //!   jurisdiction in a checked state;
@@ -25,7 +31,7 @@
 //! Pruning is a filter, not a verdict: only the simulation declares a design feasible.
 
 use super::candidates::{design_scenario, Design, Shape};
-use super::flows::{area_rates, loads, quantile, states, State};
+use super::flows::{area_rates, loads, quantile, states, tail_at, State};
 use super::spec::{Objectives, PlanOptions, QUANTILE};
 use crate::analytic::availability::solve;
 use crate::analytic::sizing::{smallest_servers, LatencyTarget, SizingError};
@@ -197,6 +203,73 @@ impl ShapeModel {
         sizes
     }
 
+    /// How far `c` is from meeting the latency bounds in the checked states: the sum over
+    /// states and bounds of `max(0, P(L > bound) − 1 %)` (0 when every bound is met).
+    fn excess(&self, c: &[u32], obj: &Objectives) -> f64 {
+        let over = |t: Option<f64>| t.map_or(0.0, |t| (t - (1.0 - QUANTILE)).max(0.0));
+        self.states
+            .iter()
+            .map(|s| {
+                let global = obj
+                    .p99_ms
+                    .map_or(0.0, |b| over(tail_at(s, c, &self.mu, b / 1e3, |_| true)));
+                let areas: f64 = obj
+                    .area_p99_ms
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(a, b)| {
+                        b.map(|b| over(tail_at(s, c, &self.mu, b / 1e3, |f| f.area == a)))
+                    })
+                    .sum();
+                global + areas
+            })
+            .sum()
+    }
+
+    /// The analytic size: the Erlang C sizes, then one instance at a time where it lowers
+    /// [`Self::excess`] the most per dollar, until every bound is met or the excess is
+    /// within 10⁻⁶ of what a thousand more instances per region would leave (the network
+    /// alone misses the bound).
+    pub fn sizes(&self, obj: &Objectives, opts: &PlanOptions) -> Vec<u32> {
+        let mut c = self.erlang_sizes(obj, opts);
+        let ap = self.shape.layout == crate::scenario::LayoutKind::ActivePassive;
+        let w = &self.prepared.world;
+        let price = |r: usize| {
+            w.regions[r].usd_per_hour.unwrap_or(0.0) * self.plan.billed_fraction[r] + 1e-9
+        };
+        let mut e = self.excess(&c, obj);
+        // What no number of instances removes (the network alone misses a bound).
+        let floor = self.excess(&c.iter().map(|x| x + 1000).collect::<Vec<_>>(), obj);
+        for _ in 0..10_000 {
+            if e <= floor + 1e-6 {
+                break;
+            }
+            let moves: Vec<Vec<usize>> = if ap {
+                vec![(0..self.n()).collect()]
+            } else {
+                (0..self.n()).map(|r| vec![r]).collect()
+            };
+            let best = moves
+                .into_iter()
+                .map(|m| {
+                    let mut next = c.clone();
+                    m.iter().for_each(|&r| next[r] += 1);
+                    let ne = self.excess(&next, obj);
+                    let dollars: f64 = m.iter().map(|&r| price(r)).sum();
+                    ((e - ne) / dollars, next, ne)
+                })
+                .max_by(|a, b| a.0.total_cmp(&b.0));
+            match best {
+                Some((gain, next, ne)) if gain > 0.0 && e - ne > 1e-9 => {
+                    c = next;
+                    e = ne;
+                }
+                _ => break,
+            }
+        }
+        c
+    }
+
     /// Instance vectors to evaluate: the grid's product (or its values uniformly when the
     /// product is too large), or the Erlang C sizes shifted by each of `opts.shifts`.
     pub fn vectors(&self, obj: &Objectives, opts: &PlanOptions) -> Vec<Vec<u32>> {
@@ -230,7 +303,7 @@ impl ShapeModel {
                 }
             }
             None => {
-                let base = self.erlang_sizes(obj, opts);
+                let base = self.sizes(obj, opts);
                 opts.shifts
                     .iter()
                     .map(|&d| {

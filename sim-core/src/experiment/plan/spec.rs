@@ -127,7 +127,7 @@ pub struct PlanOptions {
     pub max_subset: Option<usize>,
     /// Sharded variants: without (`false`) and/or with (`true`) a standby per shard.
     pub sharded_standby: Vec<bool>,
-    /// Replaces the scenario's measured duration (shorter runs: `--quick`).
+    /// Caps the scenario's measured duration (shorter runs: `--quick`).
     pub duration: Option<SimDuration>,
     /// Simulate every area at its daily peak rate (diurnal curve off) — the conservative
     /// sizing load. `false` simulates the scenario's own window.
