@@ -171,8 +171,11 @@ fn table(r: &plan::PlanReport, top: usize) -> String {
         r.runs,
         count(Status::Feasible)
     );
-    for n in &r.notes {
+    for n in r.notes.iter().take(5) {
         out += &format!("note: {n}\n");
+    }
+    if r.notes.len() > 5 {
+        out += &format!("note: … and {} more\n", r.notes.len() - 5);
     }
     let head = format!(
         "\n{:>4}  {:<22} {:<44} {:<14} {:>9} {:>14} {:>10}  {}\n",

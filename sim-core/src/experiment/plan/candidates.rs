@@ -176,6 +176,18 @@ pub fn design_scenario(base: &Scenario, design: &Design, opts: &PlanOptions) -> 
             s.active_passive.standby = ids.get(1).cloned();
             s.active_passive.instances = design.instances.first().copied();
         }
+        LayoutKind::ActiveActive | LayoutKind::Sharded => {
+            // Unused by these layouts, but checked: keep them only where they exist.
+            let ap = &mut s.active_passive;
+            ap.primary = ap.primary.take().filter(|id| has(id));
+            ap.standby = ap
+                .standby
+                .take()
+                .filter(|id| has(id) && ap.primary.as_ref() != Some(id));
+        }
+    }
+    match shape.layout {
+        LayoutKind::ActivePassive => {}
         LayoutKind::ActiveActive => {
             let n = ids.len() as u32;
             s.active_active.quorum = s.active_active.quorum.map(|q| q.clamp(1, n));

@@ -8,9 +8,12 @@
 //!    with N+1 headroom, instance vectors around them (or a given grid), and a verdict from
 //!    residency, CTMC availability, RPO, budget and the predicted p99 in every checked
 //!    state.
-//! 3. **Verification** ([`verify`]): per layout, the cheapest analytically feasible designs
-//!    are simulated in rounds (steady replications, outages for N+1 and RPO) until
-//!    `finalists` of them meet every objective or `max_verified` have been simulated.
+//! 3. **Verification** ([`verify`]): per layout, the analytically feasible designs are
+//!    simulated in rounds (steady replications, outages for N+1 and RPO), cheapest first
+//!    among those predicted to meet every bound, then among those within the tolerance,
+//!    until `finalists` of them meet every objective — then every unsimulated design not
+//!    dearer than the last finalist (+1 %) is simulated too, so no cheaper design that
+//!    passed the analytic checks is skipped — or `max_verified` have been simulated.
 //!    Only a simulation makes a design feasible.
 //! 4. **Ranking and front** ([`pareto`]): feasible designs by simulated cost; the Pareto
 //!    front of the feasible designs over (cost, p99, availability).
@@ -240,13 +243,23 @@ pub fn plan(
                 .saturating_sub(done.len());
             let todo = of_layout.iter().copied().filter(|&i| verified[i].is_none());
             match costs.get(opts.finalists - 1) {
-                // Enough finalists: only near-ties with the last one remain (estimated
-                // and simulated costs differ slightly).
+                // Enough finalists: every design not dearer than the last one (+1 % for
+                // the small gap between estimated and simulated costs) could still beat it.
                 Some(&kth) => batch.extend(
                     todo.take_while(|&i| all[i].analytic.cost_usd <= kth * (1.0 + NEAR_TIE))
                         .take(budget),
                 ),
-                None => batch.extend(todo.take((opts.finalists - costs.len()).min(budget))),
+                // Designs predicted to meet every bound first, then those within the
+                // tolerance; cheapest first in each tier.
+                None => {
+                    let (sure, maybe): (Vec<usize>, Vec<usize>) =
+                        todo.partition(|&i| all[i].analytic.latency_ratio <= 1.0);
+                    batch.extend(
+                        sure.into_iter()
+                            .chain(maybe)
+                            .take((opts.finalists - costs.len()).min(budget)),
+                    )
+                }
             }
         }
         if batch.is_empty() {

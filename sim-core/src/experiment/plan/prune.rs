@@ -53,6 +53,9 @@ pub struct Analytic {
     pub outage_p99_ms: Option<f64>,
     /// Highest utilisation of a region in the steady state.
     pub utilisation: f64,
+    /// Worst predicted p99 / bound over the bounds and checked states (0 without bounds);
+    /// designs at most 1 are simulated before those within the tolerance above it.
+    pub latency_ratio: f64,
     /// `Err(reason)` when pruned.
     pub verdict: Result<(), String>,
 }
@@ -347,18 +350,23 @@ impl ShapeModel {
                 }
             }
         }
+        let mut latency_ratio: f64 = 0.0;
         if verdict.is_ok() {
             for s in &self.states {
-                if let Err(why) = self.check_state(s, instances, obj, opts) {
-                    verdict = Err(match s.failed {
-                        None => why,
-                        Some(f) => format!("with {} down: {why}", w.regions[f].id),
-                    });
-                    break;
+                match self.check_state(s, instances, obj, opts) {
+                    Ok(r) => latency_ratio = latency_ratio.max(r),
+                    Err(why) => {
+                        verdict = Err(match s.failed {
+                            None => why,
+                            Some(f) => format!("with {} down: {why}", w.regions[f].id),
+                        });
+                        break;
+                    }
                 }
             }
         }
         Analytic {
+            latency_ratio,
             cost_usd,
             p99_ms,
             outage_p99_ms,
@@ -373,9 +381,10 @@ impl ShapeModel {
         c: &[u32],
         obj: &Objectives,
         opts: &PlanOptions,
-    ) -> Result<(), String> {
+    ) -> Result<f64, String> {
         let w = &self.prepared.world;
         let n = self.n();
+        let mut ratio: f64 = 0.0;
         for (a, &lost) in s.unserved.iter().enumerate() {
             let sent: f64 = lost
                 + s.flows
@@ -402,6 +411,7 @@ impl ShapeModel {
         let slack = 1.0 + opts.tolerance;
         if let Some(b) = obj.p99_ms {
             let p = quantile(s, c, &self.mu, QUANTILE, |_| true).unwrap_or(0.0) * 1e3;
+            ratio = ratio.max(p / b);
             if p > b * slack {
                 return Err(format!("predicted p99 {p:.0} ms > {b} ms"));
             }
@@ -409,6 +419,7 @@ impl ShapeModel {
         for (a, b) in obj.area_p99_ms.iter().enumerate() {
             if let Some(b) = b {
                 let p = quantile(s, c, &self.mu, QUANTILE, |f| f.area == a).unwrap_or(0.0) * 1e3;
+                ratio = ratio.max(p / b);
                 if p > b * slack {
                     return Err(format!(
                         "predicted p99 of {} {p:.0} ms > {b} ms",
@@ -417,7 +428,7 @@ impl ShapeModel {
                 }
             }
         }
-        Ok(())
+        Ok(ratio)
     }
 
     /// Compute exactly as `model::cost`; transfer and egress from the steady flows.
