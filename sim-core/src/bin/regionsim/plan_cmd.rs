@@ -119,7 +119,11 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
             Progress::Analytic { shapes, designs } => {
                 eprintln!("analytic: {shapes} layout × region shapes, {designs} designs sized and checked")
             }
-            Progress::Runs { round, done, total } if done == 0 => {
+            Progress::Runs {
+                round,
+                done: 0,
+                total,
+            } => {
                 if let Some(b) = bar.take() {
                     b.finish_and_clear();
                 }
@@ -203,7 +207,7 @@ fn table(r: &plan::PlanReport, top: usize) -> String {
     if count(Status::Feasible) == 0 {
         out += "\nno design meets every objective; the cheapest simulated ones:\n";
     } else {
-        out += &format!("\nfeasible designs, cheapest first (◆ = on the Pareto front of cost, p99, availability):");
+        out += "\nfeasible designs, cheapest first (◆ = on the Pareto front of cost, p99, availability):";
     }
     out += &head;
     let shown: Vec<usize> = if count(Status::Feasible) == 0 {

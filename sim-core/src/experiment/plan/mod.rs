@@ -4,7 +4,7 @@
 //! ([`Slo`](crate::scenario::Slo)) holds the objectives, plus [`PlanOptions`]. Steps:
 //!
 //! 1. **Candidates** ([`candidates`]): layouts × region subsets (× sharded standby).
-//! 2. **Analytic sizing and pruning** ([`prune`], [`flows`]): per shape, Erlang C sizes
+//! 2. **Analytic sizing and pruning** ([`sizing`], [`prune`], [`flows`]): per shape, Erlang C sizes
 //!    with N+1 headroom, instance vectors around them (or a given grid), and a verdict from
 //!    residency, CTMC availability, RPO, budget and the predicted p99 in every checked
 //!    state.
@@ -23,9 +23,11 @@
 
 pub mod candidates;
 pub mod flows;
+mod judge;
 pub mod pareto;
 pub mod prune;
 pub mod report;
+pub mod sizing;
 pub mod spec;
 pub mod verify;
 
@@ -113,6 +115,9 @@ impl PlanReport {
 /// last finalist.
 const NEAR_TIE: f64 = 0.01;
 
+/// A shape's model and its designs; `None` for a redundant shape; `Err` for an invalid one.
+type Analysed = Result<Option<(ShapeModel, Vec<Candidate>)>, String>;
+
 struct Candidate {
     design: Design,
     analytic: Analytic,
@@ -161,7 +166,7 @@ pub fn plan(
         ));
     }
     // Analytic stage, in parallel per shape, collected in shape order.
-    let analysed: Vec<Result<Option<(ShapeModel, Vec<Candidate>)>, String>> = shapes
+    let analysed: Vec<Analysed> = shapes
         .par_iter()
         .enumerate()
         .map(|(i, shape)| {
@@ -281,7 +286,13 @@ pub fn plan(
             })
             .collect();
         let vs = verify::verify(
-            scenario, catalog, &finalists, &obj, opts, round, cancel, progress,
+            scenario,
+            catalog,
+            &finalists,
+            &obj,
+            opts,
+            cancel,
+            &|done, total| progress(Progress::Runs { round, done, total }),
         )?;
         for (&i, v) in batch.iter().zip(vs) {
             runs += v.runs;
@@ -355,9 +366,8 @@ pub fn verify_designs(
         &finalists,
         &obj,
         opts,
-        0,
         cancel,
-        &|_| {},
+        &|_, _| {},
     )?
     .into_iter();
     Ok(keep

@@ -27,7 +27,7 @@
 //! replication it collapses to the single value.
 
 use super::candidates::{design_scenario, Design};
-use super::spec::{Objectives, PlanError, PlanOptions, Progress, OUTAGE_MIN_SERVED, QUANTILE};
+use super::spec::{Objectives, PlanError, PlanOptions, QUANTILE};
 use crate::analytic::years::summary::t_975;
 use crate::catalog::Catalog;
 use crate::engine::{derive_seed, SimDuration};
@@ -109,7 +109,7 @@ impl Verification {
 }
 
 #[derive(Clone, Copy, Debug)]
-enum Kind {
+pub(super) enum Kind {
     Steady,
     /// Region (index in the design) down for the whole run.
     Settled(usize),
@@ -117,14 +117,14 @@ enum Kind {
     Rpo(usize),
 }
 
-struct Out {
-    p99_ms: f64,
-    area_p99_ms: Vec<f64>,
-    served: f64,
-    area_served: Vec<f64>,
-    residency: u64,
-    cost: f64,
-    rpo_s: f64,
+pub(super) struct Out {
+    pub(super) p99_ms: f64,
+    pub(super) area_p99_ms: Vec<f64>,
+    pub(super) served: f64,
+    pub(super) area_served: Vec<f64>,
+    pub(super) residency: u64,
+    pub(super) cost: f64,
+    pub(super) rpo_s: f64,
 }
 
 /// What verification needs to know of a design besides its scenario.
@@ -226,7 +226,7 @@ fn run(
     })
 }
 
-/// Simulates every finalist and judges it. Runs go in parallel; results are combined in
+/// Simulates every finalist and judges it; `progress(done, total)` after each run. Runs go in parallel; results are combined in
 /// job order, so the outcome does not depend on the number of threads.
 pub fn verify(
     base: &Scenario,
@@ -234,9 +234,8 @@ pub fn verify(
     finalists: &[Finalist],
     obj: &Objectives,
     opts: &PlanOptions,
-    round: usize,
     cancel: &AtomicBool,
-    progress: &(dyn Fn(Progress) + Sync),
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<Verification>, PlanError> {
     let mut jobs: Vec<(usize, Kind, u32)> = Vec::new();
     for (i, f) in finalists.iter().enumerate() {
@@ -252,11 +251,7 @@ pub fn verify(
     }
     let done = AtomicUsize::new(0);
     let total = jobs.len();
-    progress(Progress::Runs {
-        round,
-        done: 0,
-        total,
-    });
+    progress(0, total);
     let outs: Vec<Option<Result<Out, String>>> = jobs
         .par_iter()
         .map(|&(i, kind, rep)| {
@@ -265,11 +260,7 @@ pub fn verify(
             }
             let o = run(base, catalog, &finalists[i], kind, rep, opts);
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-            progress(Progress::Runs {
-                round,
-                done: d,
-                total,
-            });
+            progress(d, total);
             Some(o)
         })
         .collect();
@@ -284,163 +275,6 @@ pub fn verify(
     Ok(finalists
         .iter()
         .zip(per)
-        .map(|(f, outs)| judge(base, f, outs, obj))
+        .map(|(f, outs)| super::judge::judge(base, f, outs, obj))
         .collect())
-}
-
-fn judge(
-    base: &Scenario,
-    f: &Finalist,
-    outs: Vec<(Kind, Result<Out, String>)>,
-    obj: &Objectives,
-) -> Verification {
-    let mut misses = Vec::new();
-    let runs = outs.len();
-    let mut steady = Vec::new();
-    let mut settled: Vec<(usize, Out)> = Vec::new();
-    let mut rpo: Vec<f64> = Vec::new();
-    let mut residency = 0;
-    for (kind, o) in outs {
-        match o {
-            Err(e) => misses.push(format!("could not simulate: {e}")),
-            Ok(o) => {
-                residency += o.residency;
-                match kind {
-                    Kind::Steady => steady.push(o),
-                    Kind::Settled(r) => settled.push((r, o)),
-                    Kind::Rpo(_) => rpo.push(o.rpo_s),
-                }
-            }
-        }
-    }
-    let stat = |g: &dyn Fn(&Out) -> f64| Stat::of(&steady.iter().map(g).collect::<Vec<_>>());
-    let areas = obj.area_p99_ms.len();
-    let p99 = stat(&|o| o.p99_ms);
-    let area_p99: Vec<Stat> = (0..areas).map(|a| stat(&|o| o.area_p99_ms[a])).collect();
-    let served = stat(&|o| o.served);
-    let cost = stat(&|o| o.cost);
-    let annual = f.annual_availability;
-    let availability = annual.unwrap_or(1.0) * served.mean;
-    let availability_low = annual.unwrap_or(1.0) * served.low.clamp(0.0, 1.0);
-    let area_name = |a: usize| obj.area_names.get(a).cloned().unwrap_or_default();
-    if let Some(b) = obj.p99_ms {
-        if p99.high > b {
-            misses.push(format!(
-                "p99 {:.0} ms (CI high {:.0}) > {b} ms",
-                p99.mean, p99.high
-            ));
-        }
-    }
-    for (a, b) in obj.area_p99_ms.iter().enumerate() {
-        if let Some(b) = b {
-            if area_p99[a].high > *b {
-                misses.push(format!(
-                    "p99 of {} {:.0} ms > {b} ms",
-                    area_name(a),
-                    area_p99[a].high
-                ));
-            }
-        }
-    }
-    if let Some(t) = obj.availability {
-        if availability_low < t {
-            misses.push(format!("availability {availability_low:.5} < {t}"));
-        }
-    }
-    if let Some(b) = obj.budget_usd {
-        if cost.high > b {
-            misses.push(format!("cost ${:.0} > ${b:.0}", cost.high));
-        }
-    }
-    if obj.residency && residency > 0 {
-        misses.push(format!("{residency} residency violations"));
-    }
-    let rpo_s = if f.lossy {
-        rpo.iter().copied().reduce(f64::max)
-    } else {
-        Some(0.0)
-    };
-    if let (Some(b), Some(r)) = (obj.rpo_s, rpo_s) {
-        if r > b {
-            misses.push(format!("RPO {r:.2} s > {b} s"));
-        }
-    }
-    let ids: Vec<String> = f
-        .design
-        .shape
-        .regions
-        .iter()
-        .map(|&i| base.regions[i].id.clone())
-        .collect();
-    let mut outages: Vec<OutageCheck> = Vec::new();
-    for (r, o) in settled {
-        let (min_a, min_served) = o
-            .area_served
-            .iter()
-            .copied()
-            .enumerate()
-            .min_by(|x, y| x.1.total_cmp(&y.1))
-            .unwrap_or((0, 1.0));
-        let check = OutageCheck {
-            region: ids[r].clone(),
-            p99_ms: o.p99_ms,
-            area_p99_ms: o.area_p99_ms.clone(),
-            min_served,
-            min_served_area: area_name(min_a),
-        };
-        match outages.iter_mut().find(|c| c.region == check.region) {
-            // Several replications: keep the worst of each figure.
-            Some(c) => {
-                c.p99_ms = c.p99_ms.max(check.p99_ms);
-                for (x, y) in c.area_p99_ms.iter_mut().zip(&check.area_p99_ms) {
-                    *x = x.max(*y);
-                }
-                if check.min_served < c.min_served {
-                    c.min_served = check.min_served;
-                    c.min_served_area = check.min_served_area;
-                }
-            }
-            None => outages.push(check),
-        }
-    }
-    for c in &outages {
-        let down = &c.region;
-        if c.min_served < OUTAGE_MIN_SERVED {
-            misses.push(format!(
-                "N+1: {down} down: {} served {:.1} %",
-                c.min_served_area,
-                c.min_served * 100.0
-            ));
-        }
-        if let Some(b) = obj.p99_ms {
-            if c.p99_ms > b {
-                misses.push(format!("N+1: {down} down: p99 {:.0} ms > {b} ms", c.p99_ms));
-            }
-        }
-        for (a, b) in obj.area_p99_ms.iter().enumerate() {
-            if let Some(b) = b {
-                if c.area_p99_ms[a] > *b {
-                    misses.push(format!(
-                        "N+1: {down} down: p99 of {} {:.0} ms > {b} ms",
-                        area_name(a),
-                        c.area_p99_ms[a]
-                    ));
-                }
-            }
-        }
-    }
-    Verification {
-        runs,
-        cost_usd: cost,
-        p99_ms: p99,
-        area_p99_ms: area_p99,
-        served,
-        annual_availability: annual,
-        availability,
-        availability_low,
-        residency_violations: residency,
-        rpo_s,
-        outages,
-        misses,
-    }
 }
