@@ -105,12 +105,14 @@ fn every_design(n: usize, grid: &[u32]) -> Vec<Design> {
             layout: LayoutKind::ActiveActive,
             regions: regions.clone(),
             sharded_standby: false,
+            standby_mode: None,
         }];
         for standby in [false, true] {
             shapes.push(Shape {
                 layout: LayoutKind::Sharded,
                 regions: regions.clone(),
                 sharded_standby: standby,
+                standby_mode: None,
             });
         }
         for shape in shapes {
@@ -126,6 +128,7 @@ fn every_design(n: usize, grid: &[u32]) -> Vec<Design> {
                         layout: LayoutKind::ActivePassive,
                         regions: pair.to_vec(),
                         sharded_standby: false,
+                        standby_mode: None,
                     },
                     instances: vec![g, g],
                 }));
@@ -361,4 +364,59 @@ fn cli_plan_writes_designs_and_pareto() {
     let left: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
     assert_eq!(left.len(), 2, "no temporary files are left");
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn the_plan_is_the_same_on_one_thread_and_on_several() {
+    let (s, cat) = tiny("p99 = \"200ms\"\nrpo = \"2s\"");
+    let opts = PlanOptions::quick();
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let r = pool.install(|| plan(&s, &cat, &opts, &never(), &|_| {}).unwrap());
+        (
+            sim_core::experiment::plan::report::designs_csv(&r).unwrap(),
+            sim_core::experiment::plan::report::pareto_csv(&r).unwrap(),
+        )
+    };
+    assert_eq!(on(1), on(3));
+}
+
+#[test]
+fn rpo_and_budget_objectives_are_checked() {
+    // RPO 0: layouts that acknowledge before replicating are pruned; synchronous quorums
+    // and shards without replicas lose nothing.
+    let (s, cat) = tiny("rpo = \"0s\"");
+    let r = plan(&s, &cat, &PlanOptions::quick(), &never(), &|_| {}).unwrap();
+    for d in &r.designs {
+        let lossy = d.design.shape.layout == LayoutKind::ActivePassive
+            || (d.design.shape.layout == LayoutKind::Sharded && d.design.shape.sharded_standby);
+        if lossy {
+            assert_eq!(d.status, Status::Pruned, "{} {}", d.layout, d.regions);
+            assert!(d.reason.contains("RPO 0 impossible"), "{}", d.reason);
+        }
+        if let Some(v) = &d.verification {
+            assert_eq!(v.rpo_s, Some(0.0));
+        }
+    }
+    // A loose RPO: active-passive is simulated in outages and its observed RPO reported.
+    let (s, cat) = tiny("rpo = \"10s\"");
+    let opts = PlanOptions {
+        layouts: vec![LayoutKind::ActivePassive],
+        ..PlanOptions::quick()
+    };
+    let r = plan(&s, &cat, &opts, &never(), &|_| {}).unwrap();
+    let v = best(&r).verification.as_ref().unwrap();
+    let rpo = v.rpo_s.unwrap();
+    assert!(rpo > 0.0 && rpo <= 10.0, "observed RPO {rpo}");
+    // A budget below every design: nothing is feasible, and the reason says so.
+    let (s, cat) = tiny("budget_usd_per_month = 100");
+    let r = plan(&s, &cat, &PlanOptions::quick(), &never(), &|_| {}).unwrap();
+    assert_eq!(r.feasible().count(), 0);
+    assert!(r
+        .designs
+        .iter()
+        .all(|d| d.reason.contains("budget") || d.reason.contains("cost")));
 }

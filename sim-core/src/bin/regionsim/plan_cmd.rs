@@ -8,7 +8,7 @@
 use anyhow::{bail, Context, Result};
 use sim_core::experiment::plan::{self, report, PlanOptions, Progress, Status};
 use sim_core::scenario::slo::problems;
-use sim_core::scenario::LayoutKind;
+use sim_core::scenario::{LayoutKind, StandbyMode};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +49,10 @@ pub struct PlanArgs {
     /// few).
     #[arg(long, value_delimiter = ',')]
     instances: Vec<u32>,
+    /// Active-passive standby modes to try, comma-separated: hot, warm, cold (default: the
+    /// scenario's `active_passive.standby_mode`).
+    #[arg(long, value_delimiter = ',', value_parser = parse_mode)]
+    standby: Vec<StandbyMode>,
     /// Keep the scenario's own [[failures]] in the steady runs.
     #[arg(long)]
     keep_failures: bool,
@@ -62,6 +66,17 @@ pub struct PlanArgs {
 
 fn parse_layout(s: &str) -> Result<LayoutKind, String> {
     s.parse()
+}
+
+fn parse_mode(s: &str) -> Result<StandbyMode, String> {
+    match s {
+        "hot" => Ok(StandbyMode::Hot),
+        "warm" => Ok(StandbyMode::Warm),
+        "cold" => Ok(StandbyMode::Cold),
+        _ => Err(format!(
+            "unknown standby mode `{s}` (allowed: hot, warm, cold)"
+        )),
+    }
 }
 
 pub fn run(args: PlanArgs) -> Result<ExitCode> {
@@ -101,6 +116,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
     if !args.instances.is_empty() {
         opts.instances = Some(args.instances.clone());
     }
+    opts.standby_modes = args.standby.clone();
     opts.keep_failures = args.keep_failures;
     opts.at_peak = !args.window;
     if let Some(p) = opts.problems().first() {
@@ -162,6 +178,18 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `aws:us-east-1;aws:eu-west-1` → `aws:us-east-1,eu-west-1` (one provider, named once).
+fn short_regions(ids: &str) -> String {
+    let parts: Vec<(&str, &str)> = ids.split(';').filter_map(|id| id.split_once(':')).collect();
+    match parts.first() {
+        Some((p, _)) if parts.iter().all(|(q, _)| q == p) => {
+            let codes: Vec<&str> = parts.iter().map(|(_, c)| *c).collect();
+            format!("{p}:{}", codes.join(","))
+        }
+        _ => ids.replace(';', ","),
+    }
+}
+
 fn table(r: &plan::PlanReport, top: usize) -> String {
     let mut out = String::new();
     let count = |s: Status| r.designs.iter().filter(|d| d.status == s).count();
@@ -182,7 +210,7 @@ fn table(r: &plan::PlanReport, top: usize) -> String {
         out += &format!("note: … and {} more\n", r.notes.len() - 5);
     }
     let head = format!(
-        "\n{:>4}  {:<22} {:<44} {:<14} {:>9} {:>14} {:>10}  {}\n",
+        "\n{:>4}  {:<20} {:<50} {:<16} {:>9} {:>14} {:>9}  {}\n",
         "rank", "layout", "regions", "instances", "$/month", "p99 ms (high)", "avail.", "why"
     );
     let line = |i: usize, d: &plan::DesignRow| {
@@ -190,14 +218,14 @@ fn table(r: &plan::PlanReport, top: usize) -> String {
         let p99 = v.map_or(String::new(), |v| {
             format!("{:.0} ({:.0})", v.p99_ms.mean, v.p99_ms.high)
         });
-        let avail = v.map_or(String::new(), |v| format!("{:.5}", v.availability));
+        let avail = v.map_or(String::new(), |v| format!("{:.3}%", v.availability * 100.0));
         let pareto = if r.pareto.contains(&i) { " ◆" } else { "" };
         format!(
-            "{:>4}  {:<22} {:<44} {:<14} {:>9.0} {:>14} {:>10}  {}{pareto}\n",
+            "{:>4}  {:<20} {:<50} {:<16} {:>9.0} {:>14} {:>9}  {}{pareto}\n",
             i + 1,
             d.layout,
-            d.regions,
-            d.instances,
+            short_regions(&d.regions),
+            d.instances.replace(';', ","),
             d.cost(),
             p99,
             avail,

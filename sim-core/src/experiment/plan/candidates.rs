@@ -9,7 +9,7 @@
 
 use super::spec::PlanOptions;
 use crate::model::world::World;
-use crate::scenario::{FailureSpec, LayoutKind, RoutingPolicy, Scenario};
+use crate::scenario::{FailureSpec, LayoutKind, RoutingPolicy, Scenario, StandbyMode};
 
 /// A layout on a set of regions, before instance counts are chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +20,8 @@ pub struct Shape {
     pub regions: Vec<usize>,
     /// Sharded only: each shard has a standby in its jurisdiction.
     pub sharded_standby: bool,
+    /// Active-passive only: the standby's mode (`None`: the scenario's).
+    pub standby_mode: Option<StandbyMode>,
 }
 
 /// One complete design: a shape and the instances of each of its regions.
@@ -56,10 +58,11 @@ impl Design {
         match self.shape.layout {
             LayoutKind::Sharded if self.shape.sharded_standby => "sharded+standby".into(),
             LayoutKind::ActivePassive => {
-                let m = match base.active_passive.standby_mode {
-                    crate::scenario::StandbyMode::Hot => "hot",
-                    crate::scenario::StandbyMode::Warm => "warm",
-                    crate::scenario::StandbyMode::Cold => "cold",
+                let mode = self.shape.standby_mode;
+                let m = match mode.unwrap_or(base.active_passive.standby_mode) {
+                    StandbyMode::Hot => "hot",
+                    StandbyMode::Warm => "warm",
+                    StandbyMode::Cold => "cold",
                 };
                 format!("active-passive/{m}")
             }
@@ -117,12 +120,18 @@ pub fn shapes(pool: &[usize], opts: &PlanOptions) -> Vec<Shape> {
         match layout {
             LayoutKind::ActivePassive => {
                 for s in subsets.iter().filter(|s| s.len() == 2) {
+                    let modes: Vec<Option<StandbyMode>> = if opts.standby_modes.is_empty() {
+                        vec![None]
+                    } else {
+                        opts.standby_modes.iter().copied().map(Some).collect()
+                    };
                     for (p, sb) in [(s[0], s[1]), (s[1], s[0])] {
-                        out.push(Shape {
+                        out.extend(modes.iter().map(|&standby_mode| Shape {
                             layout,
                             regions: vec![p, sb],
                             sharded_standby: false,
-                        });
+                            standby_mode,
+                        }));
                     }
                 }
             }
@@ -130,6 +139,7 @@ pub fn shapes(pool: &[usize], opts: &PlanOptions) -> Vec<Shape> {
                 layout,
                 regions: s.clone(),
                 sharded_standby: false,
+                standby_mode: None,
             })),
             LayoutKind::Sharded => {
                 // One region: the same design as active-active on it (listed there).
@@ -140,6 +150,7 @@ pub fn shapes(pool: &[usize], opts: &PlanOptions) -> Vec<Shape> {
                         layout,
                         regions: s.clone(),
                         sharded_standby: standby,
+                        standby_mode: None,
                     }));
                 }
             }
@@ -175,6 +186,9 @@ pub fn design_scenario(base: &Scenario, design: &Design, opts: &PlanOptions) -> 
             s.active_passive.primary = ids.first().cloned();
             s.active_passive.standby = ids.get(1).cloned();
             s.active_passive.instances = design.instances.first().copied();
+            if let Some(m) = shape.standby_mode {
+                s.active_passive.standby_mode = m;
+            }
         }
         LayoutKind::ActiveActive | LayoutKind::Sharded => {
             // Unused by these layouts, but checked: keep them only where they exist.

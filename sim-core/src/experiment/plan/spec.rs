@@ -3,7 +3,7 @@
 
 use crate::engine::SimDuration;
 use crate::model::world::World;
-use crate::scenario::{LayoutKind, Slo};
+use crate::scenario::{LayoutKind, Slo, StandbyMode};
 
 /// The quantile every latency objective refers to (p99).
 pub const QUANTILE: f64 = 0.99;
@@ -127,6 +127,8 @@ pub struct PlanOptions {
     pub max_subset: Option<usize>,
     /// Sharded variants: without (`false`) and/or with (`true`) a standby per shard.
     pub sharded_standby: Vec<bool>,
+    /// Active-passive standby modes to try; empty: the scenario's only.
+    pub standby_modes: Vec<StandbyMode>,
     /// Caps the scenario's measured duration (shorter runs: `--quick`).
     pub duration: Option<SimDuration>,
     /// Simulate every area at its daily peak rate (diurnal curve off) — the conservative
@@ -155,6 +157,7 @@ impl Default for PlanOptions {
             max_regions: 8,
             max_subset: None,
             sharded_standby: vec![false, true],
+            standby_modes: Vec::new(),
             duration: None,
             at_peak: true,
             keep_failures: false,
