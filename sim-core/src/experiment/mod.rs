@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod load;
+pub mod plan;
 pub mod run;
 pub mod sweep;
 

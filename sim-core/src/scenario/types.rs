@@ -7,6 +7,7 @@
 
 use super::dist::Dist;
 pub use super::failures::*;
+pub use super::slo::Slo;
 pub use crate::catalog::CatalogFiles;
 use crate::engine::SimDuration;
 use serde::{Deserialize, Serialize};
@@ -69,6 +70,9 @@ pub struct Scenario {
     pub failures: Vec<FailureSpec>,
     #[serde(default)]
     pub random_failures: RandomFailures,
+    /// Objectives for `regionsim plan` (`[slo]`); empty by default, ignored by runs.
+    #[serde(default, skip_serializing_if = "Slo::is_empty")]
+    pub slo: Slo,
 }
 
 /// The three ways of running one service across regions.

@@ -348,6 +348,7 @@ pub fn validate(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     if let Some(v) = s.prices.egress_usd_per_gb {
         c.non_negative(pr.key("egress_usd_per_gb"), v);
     }
+    c.errors.extend(super::slo::problems(&s.slo, &area_names));
     c.errors
 }
 

@@ -1,5 +1,6 @@
 //! `regionsim`: simulate and plan multi-region deployments from the command line.
 
+mod plan_cmd;
 mod report;
 mod sweep_cmd;
 
@@ -98,6 +99,16 @@ promotion + DNS TTL (+ scale-up for warm/cold standbys).\n\nExamples:\n  regions
     /// Join the folders of a sharded sweep into the files one machine would write.
     #[command(after_help = sweep_cmd::MERGE_HELP)]
     Merge(sweep_cmd::MergeArgs),
+    /// The cheapest designs (layout, regions, instances) that meet your SLOs, checked by
+    /// simulation, and the cost / p99 / availability Pareto front.
+    #[command(
+        after_help = "Objectives come from the scenario's [slo] table and --slo flags. Candidate regions are the\n\
+scenario's regions. Writes designs.csv (every design, ranked, with why it is feasible or\n\
+what it misses) and pareto.csv. See docs/planner.md.\n\nExamples:\n  \
+regionsim plan --quick --slo p99=250ms --slo availability=0.999\n  \
+regionsim plan my.toml --slo p99=200ms --slo residency --slo n+1 --layouts sharded,active-active"
+    )]
+    Plan(plan_cmd::PlanArgs),
     /// Show the region catalog: city, jurisdiction, price and nearest neighbours.
     #[command(after_help = "Examples:\n  regionsim regions\n  regionsim regions --provider aws")]
     Regions {
@@ -190,6 +201,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Sweep(args) => sweep_cmd::sweep(args),
         Command::Merge(args) => sweep_cmd::merge(args),
+        Command::Plan(args) => plan_cmd::run(args),
         Command::Regions { provider } => {
             let catalog = sim_core::experiment::load::embedded_catalog();
             match sim_core::catalog::regions_table(&catalog, provider.as_deref()) {

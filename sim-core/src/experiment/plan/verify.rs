@@ -1,0 +1,280 @@
+//! Request-level verification of finalists, and the feasibility rule.
+//!
+//! Each design is simulated (rayon, one job per run, results in job order):
+//!
+//! - **steady** runs: `replications` runs with seeds `derive_seed(seed, "plan", i)` (the
+//!   same seeds for every design: common random numbers);
+//! - **N+1** runs (if required): for each region the design uses, that region is down from
+//!   time zero to the end; the warm-up is stretched to the *settle time* (detection
+//!   `threshold × interval + probe timeout`, + promotion and scale-up where a standby is
+//!   promoted, + DNS TTL, + the longest retry chain `(retries + 1) × timeout + retries ×
+//!   backoff_max`), so the measured window is entirely "one region down, failover done";
+//! - **RPO** runs (if an RPO bound is set and the layout can lose acknowledged writes):
+//!   for each region the design uses, an outage over the middle half of the window.
+//!
+//! A design is **feasible** when every objective holds (`Verification::misses` empty):
+//!
+//! | objective | rule |
+//! |---|---|
+//! | p99 (global, per area) | upper end of the 95 % CI of the mean p99 over steady runs ≤ bound |
+//! | availability | CTMC annual availability × lower end of the CI of the run's served fraction ≥ target |
+//! | budget | upper end of the CI of the monthly cost ≤ budget |
+//! | residency | zero violations in every run (steady, N+1 and RPO) |
+//! | RPO | the oldest lost write in every RPO run ≤ bound (0 by construction for synchronous quorums ≥ 2 and layouts without replicas) |
+//! | N+1 | in every N+1 run: p99 of served requests ≤ the global bound, each bounded area's p99 ≤ its bound, and every area has ≥ 99 % of its requests served |
+//!
+//! The interval is `mean ± t_{0.975, n−1} · s/√n` over replications; with one
+//! replication it collapses to the single value.
+
+use super::candidates::{design_scenario, Design};
+use super::spec::{Objectives, PlanError, PlanOptions, QUANTILE};
+use crate::analytic::years::summary::t_975;
+use crate::catalog::Catalog;
+use crate::engine::{derive_seed, SimDuration};
+use crate::experiment::Prepared;
+use crate::model::cost::cost;
+use crate::model::layout::Plan;
+use crate::scenario::{FailureSpec, LayoutKind, Scenario, StandbyMode};
+use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+/// A mean with its 95 % confidence interval.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stat {
+    pub mean: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Stat {
+    pub fn of(xs: &[f64]) -> Stat {
+        let n = xs.len().max(1) as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        if xs.len() < 2 {
+            return Stat {
+                mean,
+                low: mean,
+                high: mean,
+            };
+        }
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let half = t_975(xs.len() as u64 - 1) * var.sqrt() / n.sqrt();
+        Stat {
+            mean,
+            low: mean - half,
+            high: mean + half,
+        }
+    }
+}
+
+/// What one simulated outage of one region showed (worst over its replications).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutageCheck {
+    pub region: String,
+    /// p99 of the requests served while the region was down, ms.
+    pub p99_ms: f64,
+    /// Per area: p99 of its served requests, ms.
+    pub area_p99_ms: Vec<f64>,
+    /// The lowest fraction of an area's requests served, and that area.
+    pub min_served: f64,
+    pub min_served_area: String,
+}
+
+/// The simulated evidence about one design and its verdict.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verification {
+    pub runs: usize,
+    pub cost_usd: Stat,
+    pub p99_ms: Stat,
+    pub area_p99_ms: Vec<Stat>,
+    /// Fraction of requests served in the steady runs.
+    pub served: Stat,
+    /// Annual availability of the layout from the CTMC.
+    pub annual_availability: Option<f64>,
+    /// Annual availability × the steady runs' served fraction (mean and CI low end).
+    pub availability: f64,
+    pub availability_low: f64,
+    pub residency_violations: u64,
+    /// Worst observed RPO in seconds (`Some(0)` when no write can be lost).
+    pub rpo_s: Option<f64>,
+    pub outages: Vec<OutageCheck>,
+    /// Objectives missed, each as a short text; empty when feasible.
+    pub misses: Vec<String>,
+}
+
+impl Verification {
+    pub fn feasible(&self) -> bool {
+        self.misses.is_empty()
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Kind {
+    Steady,
+    /// Region (index in the design) down for the whole run.
+    Settled(usize),
+    /// Region down for the middle half of the window.
+    Rpo(usize),
+}
+
+pub(super) struct Out {
+    pub(super) p99_ms: f64,
+    pub(super) area_p99_ms: Vec<f64>,
+    pub(super) served: f64,
+    pub(super) area_served: Vec<f64>,
+    pub(super) residency: u64,
+    pub(super) cost: f64,
+    pub(super) rpo_s: f64,
+}
+
+/// What verification needs to know of a design besides its scenario.
+pub struct Finalist {
+    pub design: Design,
+    /// Regions (indices in the design) whose outage is simulated.
+    pub used: Vec<usize>,
+    pub lossy: bool,
+    pub annual_availability: Option<f64>,
+}
+
+/// Time from a region's failure until routing has settled and retries have drained.
+pub fn settle_time(s: &Scenario, layout: LayoutKind) -> SimDuration {
+    let hc = &s.routing.health_check;
+    let mut t = hc.interval.mul_f64(hc.failure_threshold as f64) + hc.timeout + s.routing.dns_ttl;
+    match layout {
+        LayoutKind::ActivePassive => {
+            t += s.active_passive.failover.promotion;
+            if s.active_passive.standby_mode != StandbyMode::Hot {
+                t += s.active_passive.failover.scale_up;
+            }
+        }
+        LayoutKind::Sharded => t += s.sharded.failover.promotion,
+        LayoutKind::ActiveActive => {}
+    }
+    let c = &s.client;
+    t + c.timeout.mul_f64(c.retries as f64 + 1.0)
+        + c.backoff_max.mul_f64(c.retries as f64)
+        + SimDuration::from_secs(1)
+}
+
+fn scenario_for(base: &Scenario, f: &Finalist, kind: Kind, opts: &PlanOptions) -> Scenario {
+    let mut s = design_scenario(base, &f.design, opts);
+    match kind {
+        Kind::Steady => {}
+        Kind::Settled(r) => {
+            let settle = settle_time(&s, f.design.shape.layout);
+            s.warmup = s.warmup.max(settle);
+            s.failures.push(FailureSpec::RegionOutage {
+                region: s.regions[r].id.clone(),
+                start: SimDuration::ZERO,
+                duration: s.warmup + s.duration + settle + SimDuration::from_hours(1),
+            });
+        }
+        Kind::Rpo(r) => s.failures.push(FailureSpec::RegionOutage {
+            region: s.regions[r].id.clone(),
+            start: s.warmup + s.duration.mul_f64(0.25),
+            duration: s.duration.mul_f64(0.5),
+        }),
+    }
+    s
+}
+
+fn run(
+    base: &Scenario,
+    catalog: &Catalog,
+    f: &Finalist,
+    kind: Kind,
+    rep: u32,
+    opts: &PlanOptions,
+) -> Result<Out, String> {
+    let s = scenario_for(base, f, kind, opts);
+    let p = Prepared::new(&s, catalog).map_err(|e| {
+        e.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })?;
+    let layout = f.design.shape.layout;
+    let r = p.run_layout(layout, derive_seed(opts.seed, "plan", rep as u64));
+    let mut real = s.clone();
+    real.workload = base.workload.clone();
+    let plan = Plan::new(&p.world, &s, layout);
+    let c = cost(&p.world, &plan, &real, &r.rec, &r.writes);
+    Ok(Out {
+        p99_ms: r.rec.all.quantile_ms(QUANTILE),
+        area_p99_ms: r
+            .rec
+            .areas
+            .iter()
+            .map(|a| a.all.quantile_ms(QUANTILE))
+            .collect(),
+        served: r.rec.availability(),
+        area_served: r
+            .rec
+            .areas
+            .iter()
+            .map(|a| {
+                if a.requests == 0 {
+                    1.0
+                } else {
+                    a.served as f64 / a.requests as f64
+                }
+            })
+            .collect(),
+        residency: r.rec.residency_violations,
+        cost: c.total(),
+        rpo_s: r.writes.rpo.as_secs_f64(),
+    })
+}
+
+/// Simulates every finalist and judges it; `progress(done, total)` after each run. Runs go in parallel; results are combined in
+/// job order, so the outcome does not depend on the number of threads.
+pub fn verify(
+    base: &Scenario,
+    catalog: &Catalog,
+    finalists: &[Finalist],
+    obj: &Objectives,
+    opts: &PlanOptions,
+    cancel: &AtomicBool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Vec<Verification>, PlanError> {
+    let mut jobs: Vec<(usize, Kind, u32)> = Vec::new();
+    for (i, f) in finalists.iter().enumerate() {
+        jobs.extend((0..opts.replications).map(|k| (i, Kind::Steady, k)));
+        for &r in &f.used {
+            if obj.n_plus_one {
+                jobs.extend((0..opts.outage_replications).map(|k| (i, Kind::Settled(r), k)));
+            }
+            if obj.rpo_s.is_some() && f.lossy {
+                jobs.extend((0..opts.outage_replications).map(|k| (i, Kind::Rpo(r), k)));
+            }
+        }
+    }
+    let done = AtomicUsize::new(0);
+    let total = jobs.len();
+    progress(0, total);
+    let outs: Vec<Option<Result<Out, String>>> = jobs
+        .par_iter()
+        .map(|&(i, kind, rep)| {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            let o = run(base, catalog, &finalists[i], kind, rep, opts);
+            let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+            progress(d, total);
+            Some(o)
+        })
+        .collect();
+    if cancel.load(Ordering::Relaxed) || outs.iter().any(Option::is_none) {
+        return Err(PlanError::Cancelled);
+    }
+    let mut per: Vec<Vec<(Kind, Result<Out, String>)>> =
+        finalists.iter().map(|_| Vec::new()).collect();
+    for ((i, kind, _), o) in jobs.into_iter().zip(outs.into_iter().flatten()) {
+        per[i].push((kind, o));
+    }
+    Ok(finalists
+        .iter()
+        .zip(per)
+        .map(|(f, outs)| super::judge::judge(base, f, outs, obj))
+        .collect())
+}
