@@ -75,12 +75,7 @@ fn compare(h: &mut Harness<'_, PlannerApp>) {
 
 /// A real click at a plot position of the map.
 fn click_map_at(h: &mut Harness<'_, PlannerApp>, lon: f64, lat: f64) {
-    let t = h
-        .state()
-        .state
-        .map_transform
-        .clone()
-        .expect("the map was drawn");
+    let t = h.state().state.map_transform.expect("the map was drawn");
     let pos = t.position_from_point(&PlotPoint::new(lon, lat));
     h.input_mut().events.push(egui::Event::PointerMoved(pos));
     h.step();

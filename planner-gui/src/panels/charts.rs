@@ -223,13 +223,26 @@ pub fn region_color(i: usize) -> Color32 {
     P[i % P.len()]
 }
 
-/// Per-minute series of one run: `(region id, [(minute, failed)], [(minute, p99 ms)])`.
-pub fn minute_series(r: &RunResult) -> Vec<(String, Vec<[f64; 2]>, Vec<[f64; 2]>)> {
+/// Per-minute points of one region in one run.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegionSeries {
+    pub region: String,
+    /// `[minute, failed requests]` for minutes with requests.
+    pub failed: Vec<[f64; 2]>,
+    /// `[minute, p99 ms]` for minutes with served requests.
+    pub p99: Vec<[f64; 2]>,
+}
+
+/// Per-minute series of one run, one per region (minutes from simulated time zero).
+pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
     let n = r.rec.regions.max(1);
-    let mut out: Vec<(String, Vec<[f64; 2]>, Vec<[f64; 2]>)> = r
+    let mut out: Vec<RegionSeries> = r
         .region_ids
         .iter()
-        .map(|id| (id.clone(), Vec::new(), Vec::new()))
+        .map(|id| RegionSeries {
+            region: id.clone(),
+            ..Default::default()
+        })
         .collect();
     for (i, cell) in r.rec.series.iter().enumerate() {
         let (minute, region) = ((i / n) as f64, i % n);
@@ -239,9 +252,9 @@ pub fn minute_series(r: &RunResult) -> Vec<(String, Vec<[f64; 2]>, Vec<[f64; 2]>
         if cell.requests == 0 {
             continue;
         }
-        s.1.push([minute, cell.failed as f64]);
+        s.failed.push([minute, cell.failed as f64]);
         if cell.latency.count() > 0 {
-            s.2.push([minute, cell.latency.quantile_ms(0.99)]);
+            s.p99.push([minute, cell.latency.quantile_ms(0.99)]);
         }
     }
     out
@@ -262,9 +275,9 @@ pub fn timeline(ui: &mut Ui, r: &RunResult, height: f32) {
             .include_y(0.0)
             .allow_scroll(false)
             .show(&mut cols[0], |pu| {
-                for (i, (id, failed, _)) in series.iter().enumerate() {
+                for (i, s) in series.iter().enumerate() {
                     pu.line(
-                        Line::new(id.clone(), PlotPoints::new(failed.clone()))
+                        Line::new(s.region.clone(), PlotPoints::new(s.failed.clone()))
                             .color(region_color(i)),
                     );
                 }
@@ -279,9 +292,10 @@ pub fn timeline(ui: &mut Ui, r: &RunResult, height: f32) {
             .include_y(0.0)
             .allow_scroll(false)
             .show(&mut cols[1], |pu| {
-                for (i, (id, _, p99)) in series.iter().enumerate() {
+                for (i, s) in series.iter().enumerate() {
                     pu.line(
-                        Line::new(id.clone(), PlotPoints::new(p99.clone())).color(region_color(i)),
+                        Line::new(s.region.clone(), PlotPoints::new(s.p99.clone()))
+                            .color(region_color(i)),
                     );
                 }
             });
