@@ -190,5 +190,8 @@ fn defaults_only_scenario() -> Scenario {
         active_active: Default::default(),
         sharded: Default::default(),
         prices: Default::default(),
+        failures: Vec::new(),
+        random_failures: Default::default(),
+        slo: Default::default(),
     }
 }
