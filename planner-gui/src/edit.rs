@@ -45,6 +45,20 @@ pub fn add_region(s: &mut Scenario, catalog: &Catalog, id: &str) -> String {
 }
 
 /// Removes `id` and every reference to it.
+/// Whether a scheduled failure refers to region `id`.
+fn failure_names(f: &sim_core::scenario::FailureSpec, id: &str) -> bool {
+    use sim_core::scenario::FailureSpec as F;
+    match f {
+        F::RegionOutage { region, .. } | F::CapacityLoss { region, .. } => region == id,
+        F::Degradation {
+            region, regions, ..
+        }
+        | F::Partition {
+            region, regions, ..
+        } => region.as_deref() == Some(id) || regions.iter().any(|r| r == id),
+    }
+}
+
 pub fn remove_region(s: &mut Scenario, id: &str) -> String {
     let before = s.regions.len();
     s.regions.retain(|r| r.id != id);
@@ -73,6 +87,11 @@ pub fn remove_region(s: &mut Scenario, id: &str) -> String {
     s.sharded.homes.retain(|_, r| r != id);
     if s.sharded.homes.len() != n {
         also.push("shard homes set to it");
+    }
+    let n = s.failures.len();
+    s.failures.retain(|f| !failure_names(f, id));
+    if s.failures.len() != n {
+        also.push("failures that named it");
     }
     let left = s.regions.len() as u32;
     if let Some(q) = s.active_active.quorum {
