@@ -136,14 +136,7 @@ pub fn plan(
     if !problems.is_empty() {
         return Err(PlanError::Option(problems.join("; ")));
     }
-    let base = Prepared::new(scenario, catalog).map_err(|e| {
-        PlanError::Scenario(
-            e.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let base = prepare_base(scenario, catalog)?;
     let obj = Objectives::new(&scenario.slo, &base.world);
     let mut notes = Vec::new();
     let pool = candidates::pool(&base.world, opts.max_regions);
@@ -336,14 +329,7 @@ pub fn verify_designs(
     opts: &PlanOptions,
     cancel: &AtomicBool,
 ) -> Result<Vec<Option<Verification>>, PlanError> {
-    let base = Prepared::new(scenario, catalog).map_err(|e| {
-        PlanError::Scenario(
-            e.iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        )
-    })?;
+    let base = prepare_base(scenario, catalog)?;
     let obj = Objectives::new(&scenario.slo, &base.world);
     let mut keep = Vec::new();
     let mut finalists = Vec::new();
@@ -392,4 +378,16 @@ pub fn layout_names(layouts: &[LayoutKind]) -> String {
         .map(|l| l.name())
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The base scenario, checked against the catalog; every problem joined in one error.
+fn prepare_base(scenario: &Scenario, catalog: &Catalog) -> Result<Prepared, PlanError> {
+    Prepared::new(scenario, catalog).map_err(|e| {
+        PlanError::Scenario(
+            e.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
 }

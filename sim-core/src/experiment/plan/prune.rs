@@ -50,7 +50,7 @@ pub struct Analytic {
 /// One shape, prepared for sizing and evaluating instance vectors.
 pub struct ShapeModel {
     pub shape: Shape,
-    /// The shape's scenario with placeholder instances, validated.
+    /// The shape's scenario with provisional instance counts (sizing sets the real ones), validated.
     pub prepared: Prepared,
     /// The same with the base scenario's workload (for monthly volumes in costs).
     real: Scenario,
