@@ -314,3 +314,47 @@ fn same_seed_same_csv_bytes() {
     assert_eq!(areas_csv(&a).unwrap(), areas_csv(&b).unwrap());
     assert_eq!(timeseries_csv(&a).unwrap(), timeseries_csv(&b).unwrap());
 }
+
+#[test]
+fn monthly_cost_matches_a_hand_computation() {
+    let toml = r#"
+duration = "20s"
+warmup = "5s"
+[workload]
+peak_rps = 100.0
+diurnal = false
+read_fraction = 0.5
+request_bytes = 1000
+response_bytes = 10000
+[[areas]]
+name = "here"
+lat_deg = 39.0
+lon_deg = -77.5
+jurisdiction = "US"
+share = 1.0
+[[regions]]
+id = "aws:us-east-1"
+instances = 4
+[[regions]]
+id = "aws:us-west-2"
+instances = 4
+[active_active]
+writes = "async"
+[prices]
+instance_usd_per_hour = { "aws:us-east-1" = 0.1, "aws:us-west-2" = 0.1 }
+transfer_usd_per_gb = 0.02
+egress_usd_per_gb = 0.09
+"#;
+    let r = prepare(toml).run_layout(LayoutKind::ActiveActive, 1);
+    // 8 instances × $0.10/h × 730.5 h.
+    assert!((r.cost.compute - 584.4).abs() < 1e-6, "{}", r.cost.compute);
+    // 100 req/s × 2,629,800 s = 262.98 M requests; × 10 kB × $0.09/GB.
+    assert!((r.cost.egress - 236.682).abs() < 1e-6, "{}", r.cost.egress);
+    // Half are writes; each ships 1 kB to the one other region at $0.02/GB.
+    assert!(
+        (r.cost.transfer - 2.6298).abs() < 1e-6,
+        "{}",
+        r.cost.transfer
+    );
+    assert!((r.cost.total() - (584.4 + 236.682 + 2.6298)).abs() < 1e-6);
+}
