@@ -1,10 +1,10 @@
 //! The comparison worker: a named thread runs the three layouts and reports over a channel.
 //!
-//! The window only polls ([`CompareJob::poll`]) and never waits. Progress is per layout:
-//! the layouts run in parallel on rayon's pool (the same one `Prepared::compare` uses) and
-//! each reports when it is done. Cancelling sets a flag and drops the receiver: layouts not
-//! yet started are skipped, one already running finishes in the background and its result
-//! is dropped (a run has no cancellation point inside it).
+//! The window only polls ([`CompareJob::poll`]) and never waits. The layouts run in
+//! parallel on rayon's pool (the same one `Prepared::compare` uses) through
+//! [`Prepared::run_layout_watched`], which reports the fraction of simulated time done
+//! every few milliseconds of work and looks at the cancel flag as often: Cancel stops
+//! every layout within milliseconds, and the worker thread ends without a result.
 
 use sim_core::catalog::Catalog;
 use sim_core::experiment::{Prepared, RunResult};
@@ -20,6 +20,8 @@ pub const WORKER_NAME: &str = "planner-compare";
 /// What the worker sends.
 #[derive(Debug)]
 enum Msg {
+    /// Fraction of simulated time done by the layout at this index of `LayoutKind::ALL`.
+    Progress(usize, f64),
     LayoutDone(LayoutKind),
     Finished(Vec<RunResult>),
     Failed(String),
@@ -41,6 +43,8 @@ pub struct CompareJob {
     /// Layouts finished so far, in the order they finished.
     pub done: Vec<LayoutKind>,
     pub total: usize,
+    /// Fraction of simulated time done per layout, in `LayoutKind::ALL` order.
+    pub progress: Vec<f64>,
     /// When the job started (shown as elapsed time, never compared with anything).
     pub started: Instant,
     /// The scenario being run.
@@ -62,6 +66,7 @@ impl CompareJob {
             cancel: cancel.clone(),
             done: Vec::new(),
             total: LayoutKind::ALL.len(),
+            progress: vec![0.0; LayoutKind::ALL.len()],
             started: Instant::now(),
             scenario: scenario.clone(),
         };
@@ -75,7 +80,17 @@ impl CompareJob {
     pub fn poll(&mut self) -> Option<JobEnd> {
         loop {
             match self.rx.try_recv() {
-                Ok(Msg::LayoutDone(l)) => self.done.push(l),
+                Ok(Msg::Progress(i, f)) => {
+                    if let Some(p) = self.progress.get_mut(i) {
+                        *p = p.max(f);
+                    }
+                }
+                Ok(Msg::LayoutDone(l)) => {
+                    if let Some(i) = LayoutKind::ALL.iter().position(|&k| k == l) {
+                        self.progress[i] = 1.0;
+                    }
+                    self.done.push(l);
+                }
                 Ok(Msg::Finished(runs)) => return Some(JobEnd::Finished(runs)),
                 Ok(Msg::Failed(e)) => return Some(JobEnd::Failed(e)),
                 Err(TryRecvError::Empty) => return None,
@@ -88,9 +103,11 @@ impl CompareJob {
         }
     }
 
-    /// Fraction of the layouts done, in [0, 1].
+    /// Fraction of the whole comparison done, in [0, 1]: the mean over the layouts of
+    /// the simulated time each has covered.
     pub fn fraction(&self) -> f32 {
-        self.done.len() as f32 / self.total.max(1) as f32
+        let sum: f64 = self.progress.iter().sum();
+        (sum / self.total.max(1) as f64).clamp(0.0, 1.0) as f32
     }
 
     /// Asks the worker to stop and forgets the job.
@@ -125,11 +142,17 @@ fn work(
     };
     let runs: Option<Vec<RunResult>> = LayoutKind::ALL
         .par_iter()
-        .map(|&layout| {
-            if cancel.load(Ordering::Relaxed) {
-                return None;
-            }
-            let r = prepared.run_layout(layout, scenario.seed);
+        .enumerate()
+        .map(|(i, &layout)| {
+            // Progress messages are thinned to whole per-cents: the window needs no more.
+            let last = std::sync::atomic::AtomicU32::new(0);
+            let progress = |f: f64| {
+                let pct = (f * 100.0) as u32;
+                if pct > last.swap(pct, Ordering::Relaxed) {
+                    send(Msg::Progress(i, f));
+                }
+            };
+            let r = prepared.run_layout_watched(layout, scenario.seed, cancel, &progress)?;
             send(Msg::LayoutDone(layout));
             Some(r)
         })
@@ -138,5 +161,42 @@ fn work(
         if !cancel.load(Ordering::Relaxed) {
             send(Msg::Finished(runs));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::experiment::{load_text, DEFAULT_SCENARIO};
+    use std::path::Path;
+
+    /// Cancelling stops layouts that are already running: the worker ends without a
+    /// result, long before any layout could have finished.
+    #[test]
+    fn cancel_interrupts_layouts_already_running() {
+        let (s, cat) = load_text(DEFAULT_SCENARIO, Path::new("default.toml")).unwrap();
+        let mut job = CompareJob::start(s, cat, || {}).unwrap();
+        // Wait until a layout has reported progress (it is running; how many run at once
+        // depends on the cores).
+        while job.progress.iter().all(|&p| p == 0.0) {
+            assert!(job.poll().is_none(), "ended before it was cancelled");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        let at_cancel = job.progress.clone();
+        job.cancel.store(true, Ordering::Relaxed);
+        let end = loop {
+            if let Some(end) = job.poll() {
+                break end;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        };
+        // The worker dropped its sender without sending `Finished`.
+        assert!(matches!(end, JobEnd::Failed(_)), "{end:?}");
+        assert!(
+            job.done.is_empty(),
+            "no layout ran to its end: {:?}",
+            job.done
+        );
+        assert!(at_cancel.iter().all(|&p| p < 1.0), "{at_cancel:?}");
     }
 }

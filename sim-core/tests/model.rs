@@ -358,3 +358,50 @@ egress_usd_per_gb = 0.09
     );
     assert!((r.cost.total() - (584.4 + 236.682 + 2.6298)).abs() < 1e-6);
 }
+
+#[test]
+fn a_watched_run_reports_progress_gives_the_same_bytes_and_stops_when_cancelled() {
+    use sim_core::export::csv_out::{runs_csv, timeseries_csv};
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Mutex;
+    let p = prepare(&two_site("[active_active]\nwrites = \"async\"", 0.8));
+    let plain = p.run_layout(LayoutKind::ActiveActive, 5);
+    assert!(
+        plain.events > 3 * sim_core::experiment::WATCH_EVERY,
+        "several chunks"
+    );
+
+    let seen = Mutex::new(Vec::new());
+    let never = AtomicBool::new(false);
+    let watched = p
+        .run_layout_watched(LayoutKind::ActiveActive, 5, &never, &|f| {
+            seen.lock().unwrap().push(f)
+        })
+        .expect("not cancelled");
+    assert_eq!(watched.events, plain.events);
+    let (a, b) = (std::slice::from_ref(&plain), std::slice::from_ref(&watched));
+    assert_eq!(runs_csv(a).unwrap(), runs_csv(b).unwrap());
+    assert_eq!(timeseries_csv(a).unwrap(), timeseries_csv(b).unwrap());
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.len() >= 3, "progress every chunk: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "monotone: {seen:?}");
+    assert!(seen.iter().all(|f| (0.0..=1.0).contains(f)));
+    assert_eq!(seen.last(), Some(&1.0));
+
+    // Cancelled from inside the run (after the second report): it stops early.
+    let cancel = AtomicBool::new(false);
+    let calls = Mutex::new(0u32);
+    let out = p.run_layout_watched(LayoutKind::ActiveActive, 5, &cancel, &|_| {
+        let mut n = calls.lock().unwrap();
+        *n += 1;
+        if *n == 2 {
+            cancel.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    assert!(out.is_none());
+    assert_eq!(
+        calls.into_inner().unwrap(),
+        2,
+        "no work after the flag is seen"
+    );
+}

@@ -8,4 +8,4 @@ pub mod run;
 pub mod sweep;
 
 pub use load::{load_scenario, load_text, DEFAULT_SCENARIO};
-pub use run::{Prepared, RunResult};
+pub use run::{Prepared, RunResult, WATCH_EVERY};

@@ -6,7 +6,7 @@
 //! and come back in the fixed order of [`LayoutKind::ALL`].
 
 use crate::catalog::Catalog;
-use crate::engine::{run, Scheduler, SimDuration, SimTime, Stop};
+use crate::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StopReason};
 use crate::metrics::Recorder;
 use crate::model::cost::{cost, Cost};
 use crate::model::layout::Plan;
@@ -14,7 +14,12 @@ use crate::model::requests::{RequestModel, WriteStats};
 use crate::model::world::World;
 use crate::scenario::{FieldError, LayoutKind, Scenario};
 use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
+
+/// How many events a watched run handles between two looks at its cancel flag (a few
+/// milliseconds of work: cancelling feels immediate, checking costs nothing measurable).
+pub const WATCH_EVERY: u64 = 50_000;
 
 /// Everything one run of one layout measured.
 #[derive(Clone, Debug)]
@@ -67,13 +72,55 @@ impl Prepared {
         model.start(&mut sched);
         // Arrivals stop at the end of the window; every request then ends by its timeout.
         run(&mut model, &mut sched, Stop::at(SimTime::MAX));
-        let cost = cost(
-            &self.world,
-            &plan,
-            &self.scenario,
-            &model.rec,
-            &model.writes,
-        );
+        self.result(layout, seed, &plan, model, &sched, started)
+    }
+
+    /// [`Prepared::run_layout`] that can be stopped and reports how far it got: every
+    /// [`WATCH_EVERY`] events it calls `progress` with the fraction of the simulated
+    /// window done (in [0, 1]) and returns `None` as soon as `cancel` is set.
+    ///
+    /// The events handled are the same as in `run_layout`, in the same order: a watched
+    /// run that is not cancelled returns exactly the same result.
+    pub fn run_layout_watched(
+        &self,
+        layout: LayoutKind,
+        seed: u64,
+        cancel: &AtomicBool,
+        progress: &dyn Fn(f64),
+    ) -> Option<RunResult> {
+        let started = Instant::now();
+        let plan = Plan::new(&self.world, &self.scenario, layout);
+        let mut model = RequestModel::new(&self.world, &plan, &self.scenario, seed);
+        let mut sched = Scheduler::new();
+        model.start(&mut sched);
+        let end = (self.scenario.warmup + self.scenario.duration)
+            .as_nanos()
+            .max(1);
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return None;
+            }
+            let why = run(&mut model, &mut sched, Stop::after_events(WATCH_EVERY));
+            if why != StopReason::EventBudget {
+                break;
+            }
+            progress((sched.now().as_nanos() as f64 / end as f64).min(1.0));
+        }
+        progress(1.0);
+        Some(self.result(layout, seed, &plan, model, &sched, started))
+    }
+
+    /// What a finished run measured.
+    fn result(
+        &self,
+        layout: LayoutKind,
+        seed: u64,
+        plan: &Plan,
+        model: RequestModel<'_>,
+        sched: &Scheduler<<RequestModel<'_> as Model>::Event>,
+        started: Instant,
+    ) -> RunResult {
+        let cost = cost(&self.world, plan, &self.scenario, &model.rec, &model.writes);
         let rec = &model.rec;
         let downtime = rec.downtime(|_| true);
         let rto = model
