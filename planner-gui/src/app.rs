@@ -196,6 +196,8 @@ impl PlannerApp {
                     results: st.results.as_ref(),
                     stale: st.results_are_stale(),
                     timeline_layout: st.timeline_layout,
+                    estimates: &st.estimates,
+                    running: st.job.as_ref().map(|j| j.fraction()),
                 },
             )),
         });
@@ -302,6 +304,8 @@ impl PlannerApp {
         }) {
             Ok(job) => {
                 st.job = Some(job);
+                // The compare view shows the analytic estimates while the runs go on.
+                st.tab = Tab::Compare;
                 st.message = Some(Message::info("comparing the three layouts…"));
             }
             Err(e) => {

@@ -2,8 +2,10 @@
 
 use crate::jobs::CompareJob;
 use crate::links::{map_links, MapLinks};
+use sim_core::analytic::availability::AvailabilityReport;
 use sim_core::catalog::Catalog;
-use sim_core::experiment::{load_text, RunResult, DEFAULT_SCENARIO};
+use sim_core::experiment::availability::analytic_estimates;
+use sim_core::experiment::{load_text, Prepared, RunResult, DEFAULT_SCENARIO};
 use sim_core::scenario::validate::validate;
 use sim_core::scenario::{FieldError, LayoutKind, Scenario};
 use std::path::{Path, PathBuf};
@@ -42,6 +44,10 @@ impl Message {
     }
 }
 
+/// The analytic availability of each layout, in `LayoutKind::ALL` order (or why the
+/// model could not be solved).
+pub type Estimates = Vec<(LayoutKind, Result<AvailabilityReport, String>)>;
+
 /// The results of one comparison and the scenario that produced them.
 #[derive(Clone, Debug)]
 pub struct Results {
@@ -65,6 +71,9 @@ pub struct AppState {
     pub map_layout: LayoutKind,
     pub timeline_layout: LayoutKind,
     pub results: Option<Results>,
+    /// The Markov-model availability of each layout of `scenario`, recomputed on every
+    /// edit (microseconds): shown at once, before and while the request-level runs go.
+    pub estimates: Estimates,
     pub job: Option<CompareJob>,
     pub message: Option<Message>,
     pub recent: Vec<PathBuf>,
@@ -87,6 +96,7 @@ impl AppState {
             map_layout,
             timeline_layout: map_layout,
             results: None,
+            estimates: Vec::new(),
             job: None,
             message: None,
             recent: Vec::new(),
@@ -143,6 +153,19 @@ impl AppState {
     pub fn revalidate(&mut self) {
         self.errors = validate(&self.scenario, self.catalog.as_ref());
         self.refresh_links();
+        self.refresh_estimates();
+    }
+
+    /// The instant analytic estimates of a valid scenario (none while it has problems).
+    fn refresh_estimates(&mut self) {
+        self.estimates = if self.errors.is_empty() {
+            match Prepared::new(&self.scenario, &self.catalog) {
+                Ok(p) => analytic_estimates(&p),
+                Err(_) => Vec::new(),
+            }
+        } else {
+            Vec::new()
+        };
     }
 
     pub fn refresh_links(&mut self) {

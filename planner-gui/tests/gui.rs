@@ -63,6 +63,9 @@ fn wait_for_job(h: &mut Harness<'_, PlannerApp>) {
 }
 
 fn click_button(h: &mut Harness<'_, PlannerApp>, label: &str) {
+    // Widgets below the fold of a scroll area take no clicks: scroll to it first.
+    h.get_by_role_and_label(Role::Button, label).scroll_to_me();
+    h.run_ok();
     h.get_by_role_and_label(Role::Button, label).click();
     h.run_ok();
 }
@@ -307,4 +310,110 @@ fn opening_a_broken_file_shows_where_it_is_wrong() {
     );
     assert_eq!(st.scenario, before, "a broken file replaced the scenario");
     h.get_by_label_contains("workload.peak_rps");
+}
+
+#[test]
+fn the_failure_timeline_adds_removes_and_validates_failures() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    // The default's outage (at 4 min) lies after this one-minute run: the timeline says so.
+    assert_eq!(h.state().state.scenario.failures.len(), 1);
+    h.get_by_label_contains("starts after the run ends");
+
+    click_button(&mut h, "+ region outage");
+    click_button(&mut h, "+ gray failure");
+    let st = &h.state().state;
+    assert_eq!(st.scenario.failures.len(), 3);
+    assert!(
+        st.errors.is_empty(),
+        "added failures validate: {:?}",
+        st.errors
+    );
+    assert!(st.dirty);
+    let added = st.scenario.failures[1].clone();
+    assert!(added.start() >= st.scenario.warmup);
+    assert!(added.start() + added.duration() <= st.scenario.warmup + st.scenario.duration);
+
+    // Remove the default's outage (the first 🗑): the added ones remain, in order.
+    h.get_all_by_label("🗑")
+        .next()
+        .expect("a remove button")
+        .scroll_to_me();
+    h.run_ok();
+    h.get_all_by_label("🗑")
+        .next()
+        .expect("a remove button")
+        .click();
+    h.run_ok();
+    let st = &h.state().state;
+    assert_eq!(st.scenario.failures.len(), 2);
+    assert_eq!(st.scenario.failures[0], added);
+
+    // A zero-length failure is shown as a problem under it and stops runs.
+    let mut s = st.scenario.clone();
+    if let sim_core::scenario::FailureSpec::RegionOutage { duration, .. } = &mut s.failures[0] {
+        *duration = SimDuration::ZERO;
+    }
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .handle(Command::SetScenario(Box::new(s)), &ctx);
+    h.run_ok();
+    h.get_by_label_contains("must be longer than 0s");
+    assert!(h
+        .get_by_role_and_label(Role::Button, "▶ Compare")
+        .accesskit_node()
+        .is_disabled());
+}
+
+#[test]
+fn an_outage_added_on_the_timeline_happens_in_the_next_run() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    compare(&mut h);
+    let before = h.state().state.results.as_ref().expect("results").runs[0].outages;
+    assert_eq!(before, 0, "the default's outage lies after this short run");
+    click_button(&mut h, "+ region outage");
+    compare(&mut h);
+    let res = h.state().state.results.as_ref().expect("results");
+    for r in &res.runs {
+        assert_eq!(r.outages, 1, "{}: the added outage happened", r.layout);
+    }
+}
+
+#[test]
+fn analytic_estimates_show_at_once_and_while_the_runs_go() {
+    // The full default scenario: its runs take long enough to be seen running.
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    let est = &h.state().state.estimates;
+    assert_eq!(est.len(), 3);
+    assert!(est.iter().all(|(_, r)| r.is_ok()), "{est:?}");
+    let aa = est[1].1.as_ref().unwrap().availability;
+    let ap = est[0].1.as_ref().unwrap().availability;
+    assert!(
+        aa > ap,
+        "active-active ({aa}) is more available than active-passive ({ap})"
+    );
+
+    click_button(&mut h, "📊 Compare view");
+    h.get_by_label_contains("Over a year (Markov model, instant)");
+    h.get_by_label("downtime per year");
+
+    h.get_by_role_and_label(Role::Button, "▶ Compare").click();
+    h.step();
+    h.step();
+    let st = &h.state().state;
+    assert!(st.job.is_some() && st.results.is_none());
+    assert_eq!(st.tab, Tab::Compare, "the compare view opens on Compare");
+    h.get_by_label_contains("Simulating the three layouts");
+    h.get_by_label("lost writes per year");
+    click_button(&mut h, "⏹ Cancel");
+    assert!(h.state().state.job.is_none());
+
+    // An invalid scenario has no estimate.
+    let mut s = h.state().state.scenario.clone();
+    s.workload.peak_rps = -1.0;
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .handle(Command::SetScenario(Box::new(s)), &ctx);
+    h.run_ok();
+    assert!(h.state().state.estimates.is_empty());
+    h.get_by_label("no estimate while the scenario has problems");
 }

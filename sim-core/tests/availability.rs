@@ -184,3 +184,28 @@ fn bad_configurations_are_errors() {
     let one = simulate_years(Layout::Sharded { standby: false }, &params(1), &cfg(1, 3)).unwrap();
     assert!(one.availability.ci95_low.is_infinite());
 }
+
+#[test]
+fn instant_estimates_are_the_analytic_column_of_the_full_report() {
+    use sim_core::experiment::availability::{analytic_estimates, availability};
+    use sim_core::experiment::{load_text, Prepared, DEFAULT_SCENARIO};
+    let (s, cat) = load_text(DEFAULT_SCENARIO, std::path::Path::new("default.toml")).unwrap();
+    let p = Prepared::new(&s, &cat).unwrap();
+    let quick = analytic_estimates(&p);
+    let cfg = YearsConfig {
+        replications: 2,
+        years_per_replication: 10,
+        seed: SEED,
+    };
+    let full = availability(&p, &cfg).unwrap();
+    assert_eq!(quick.len(), full.len());
+    for ((layout, est), row) in quick.iter().zip(&full) {
+        assert_eq!(*layout, row.layout);
+        let est = est.as_ref().unwrap();
+        assert_eq!(*est, row.analytic, "{layout}");
+        assert!(
+            est.availability > 0.99 && est.availability < 1.0,
+            "{layout}: {est:?}"
+        );
+    }
+}

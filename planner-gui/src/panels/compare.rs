@@ -1,8 +1,8 @@
 //! The comparison view: a table of the headline numbers with the best per row
 //! highlighted, and the charts of [`super::charts`].
 
-use super::{charts, layout_color, Commands, BEST_COLOR, ERROR_COLOR};
-use crate::state::Results;
+use super::{charts, estimates, layout_color, Commands, BEST_COLOR, ERROR_COLOR};
+use crate::state::{Estimates, Results};
 use crate::Command;
 use egui::{Grid, RichText, Ui};
 use sim_core::experiment::RunResult;
@@ -14,6 +14,10 @@ pub struct CompareView<'a> {
     /// The scenario was edited after these results were computed.
     pub stale: bool,
     pub timeline_layout: LayoutKind,
+    /// The instant analytic estimates of the scenario being edited.
+    pub estimates: &'a Estimates,
+    /// How far a running comparison is, if one is running.
+    pub running: Option<f32>,
 }
 
 /// Which value of a row is best.
@@ -113,11 +117,19 @@ pub fn summary_rows(runs: &[RunResult]) -> Vec<Row> {
 pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
     let mut cmds = Commands::new();
     let Some(res) = view.results else {
-        ui.add_space(40.0);
-        ui.vertical_centered(|ui| {
-            ui.heading("No results yet");
-            ui.label("Press ▶ Compare (Ctrl+R) to run the three layouts on this scenario.");
+        ui.add_space(24.0);
+        ui.vertical_centered(|ui| match view.running {
+            Some(f) => {
+                ui.heading(format!("Simulating the three layouts… {:.0} %", 100.0 * f));
+                ui.label("Meanwhile, what the analytic model says:");
+            }
+            None => {
+                ui.heading("No simulation results yet");
+                ui.label("Press ▶ Compare (Ctrl+R) to run the three layouts on this scenario.");
+            }
         });
+        ui.add_space(12.0);
+        estimates::show(ui, view.estimates);
         return cmds;
     };
     let runs = &res.runs;
@@ -137,6 +149,8 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
     egui::ScrollArea::vertical().show(ui, |ui| {
         ui.columns(2, |cols| {
             table(&mut cols[0], runs);
+            cols[0].add_space(8.0);
+            estimates::show(&mut cols[0], view.estimates);
             charts::cost(&mut cols[1], runs, 240.0);
         });
         ui.separator();

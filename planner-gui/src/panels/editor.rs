@@ -5,7 +5,7 @@
 //! map and the editor do the same thing. Every validation problem is shown under the field
 //! its path names; problems of fields the editor has no widget for are listed at the end.
 
-use super::editor_layouts;
+use super::{editor_failures, editor_layouts};
 use super::{Commands, ERROR_COLOR};
 use crate::Command;
 use egui::{DragValue, Grid, RichText, Ui};
@@ -92,7 +92,16 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     regions(ui, &mut s, view.catalog, &mut p, &mut cmds);
     routing(ui, &mut s, &mut p);
     editor_layouts::show(ui, &mut s, &mut p);
-    editor_layouts::failures(ui, &s);
+    let area_names: Vec<String> = if s.areas.is_empty() {
+        view.catalog
+            .default_areas()
+            .iter()
+            .map(|a| a.name.clone())
+            .collect()
+    } else {
+        s.areas.iter().map(|a| a.name.clone()).collect()
+    };
+    editor_failures::show(ui, &mut s, &area_names, &mut p);
     egui::CollapsingHeader::new("Other problems")
         .default_open(true)
         .show(ui, |ui| {

@@ -1,5 +1,4 @@
-//! The editor's layout settings (active-passive, active-active, sharded) and the failure
-//! timeline.
+//! The editor's layout settings (active-passive, active-active, sharded).
 
 use super::editor::{duration, Problems};
 use egui::{DragValue, Grid, Ui};
@@ -95,29 +94,6 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
             });
             p.under(ui, "sharded");
         });
-}
-
-/// The failure timeline: scheduled outages, partitions and degradations, in time order.
-///
-/// The scenario type has no failure fields yet; this section lists [`failure_rows`] and
-/// will fill in when the model gains them.
-pub fn failures(ui: &mut Ui, s: &Scenario) {
-    egui::CollapsingHeader::new("Failures")
-        .default_open(false)
-        .show(ui, |ui| {
-            let rows = failure_rows(s);
-            if rows.is_empty() {
-                ui.weak("No scheduled failures: this scenario runs with every region healthy.");
-            }
-            for r in rows {
-                ui.label(r);
-            }
-        });
-}
-
-/// One line per scheduled failure of `s`, in time order (none until the scenario has them).
-pub fn failure_rows(_s: &Scenario) -> Vec<String> {
-    Vec::new()
 }
 
 /// A choice among the deployed regions, or `None` with its default meaning.

@@ -4,17 +4,20 @@
 //!
 //! - [`files`]: the File menu (open, save, export, recent files);
 //! - [`run`]: the Compare / Cancel controls, progress and the view tabs;
-//! - [`editor`] (with [`editor_layouts`]): every scenario field the app edits, with the
-//!   validation problems of each field under it;
+//! - [`editor`] (with [`editor_layouts`] and [`editor_failures`], the failure timeline):
+//!   every scenario field the app edits, with the validation problems of each field under it;
 //! - [`map`] (with [`land`]): the world, the regions, the user areas and the links of one
 //!   layout; click a region to deploy or remove it;
-//! - [`compare`] (with [`charts`]): the three layouts side by side;
+//! - [`compare`] (with [`charts`] and [`estimates`], the instant Markov-model answer): the
+//!   three layouts side by side;
 //! - [`status`]: the message line at the bottom.
 
 pub mod charts;
 pub mod compare;
 pub mod editor;
+pub mod editor_failures;
 pub mod editor_layouts;
+pub mod estimates;
 pub mod files;
 pub mod land;
 pub mod map;

@@ -118,6 +118,18 @@ pub fn params_for(p: &Prepared, layout: LayoutKind) -> (Layout, AvailabilityPara
     (model, params)
 }
 
+/// The Markov-chain answer alone for the three layouts, in `LayoutKind::ALL` order: it
+/// takes microseconds, so the GUI shows it at once while the request-level runs go on.
+pub fn analytic_estimates(p: &Prepared) -> Vec<(LayoutKind, Result<AvailabilityReport, String>)> {
+    LayoutKind::ALL
+        .iter()
+        .map(|&layout| {
+            let (model, params) = params_for(p, layout);
+            (layout, solve(model, &params).map_err(|e| e.to_string()))
+        })
+        .collect()
+}
+
 /// Analytic and simulated availability of the three layouts, in `LayoutKind::ALL` order.
 pub fn availability(p: &Prepared, cfg: &YearsConfig) -> Result<Vec<AvailabilityRow>, String> {
     LayoutKind::ALL

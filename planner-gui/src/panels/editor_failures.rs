@@ -1,0 +1,519 @@
+//! The failure schedule as a timeline: every scheduled failure is a bar over the run's
+//! window, and a row of fields under it; buttons add outages, partitions, gray failures and
+//! capacity losses; random (MTBF/MTTR) failures are switched on below.
+//!
+//! Like the rest of the editor it edits a copy of the scenario, so every change is checked
+//! by the same validation as the command line and problems show under the failure they
+//! name (`failures[2].region: …`).
+
+use super::editor::{duration, Problems};
+use super::ERROR_COLOR;
+use egui::{Color32, ComboBox, DragValue, Grid, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
+use sim_core::engine::SimDuration;
+use sim_core::scenario::{FailureSpec, Scenario};
+
+/// What the add buttons create, in the order they are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NewFailure {
+    Outage,
+    Partition,
+    Degradation,
+    CapacityLoss,
+}
+
+impl NewFailure {
+    pub const ALL: [NewFailure; 4] = [
+        NewFailure::Outage,
+        NewFailure::Partition,
+        NewFailure::Degradation,
+        NewFailure::CapacityLoss,
+    ];
+
+    /// The add button's text.
+    pub fn button(self) -> &'static str {
+        match self {
+            NewFailure::Outage => "+ region outage",
+            NewFailure::Partition => "+ partition",
+            NewFailure::Degradation => "+ gray failure",
+            NewFailure::CapacityLoss => "+ capacity loss",
+        }
+    }
+}
+
+/// The short name of a failure's kind, as the timeline labels it.
+pub fn kind_name(f: &FailureSpec) -> &'static str {
+    match f {
+        FailureSpec::RegionOutage { .. } => "outage",
+        FailureSpec::Partition { .. } => "partition",
+        FailureSpec::Degradation { .. } => "gray failure",
+        FailureSpec::CapacityLoss { .. } => "capacity loss",
+    }
+}
+
+/// The colour of a failure's kind on the timeline.
+fn kind_color(f: &FailureSpec) -> Color32 {
+    match f {
+        FailureSpec::RegionOutage { .. } => ERROR_COLOR,
+        FailureSpec::Partition { .. } => Color32::from_rgb(170, 90, 200),
+        FailureSpec::Degradation { .. } => Color32::from_rgb(220, 170, 40),
+        FailureSpec::CapacityLoss { .. } => Color32::from_rgb(230, 120, 60),
+    }
+}
+
+/// What a failure hits, in words (`aws:us-east-1`, `aws:a ↔ aws:b`, `europe → aws:x`).
+pub fn target(f: &FailureSpec) -> String {
+    let pair = |rs: &[String]| rs.join(" ↔ ");
+    match f {
+        FailureSpec::RegionOutage { region, .. } | FailureSpec::CapacityLoss { region, .. } => {
+            region.clone()
+        }
+        FailureSpec::Partition {
+            regions,
+            area,
+            region,
+            ..
+        } => match (area, region) {
+            (Some(a), Some(r)) => format!("{a} → {r}"),
+            _ => pair(regions),
+        },
+        FailureSpec::Degradation {
+            region, regions, ..
+        } => region.clone().unwrap_or_else(|| pair(regions)),
+    }
+}
+
+/// A new failure of `kind` with useful defaults: the first deployed region(s), starting a
+/// quarter into the measured window and lasting a quarter of it (at most 5 minutes).
+pub fn new_failure(kind: NewFailure, s: &Scenario, area_names: &[String]) -> FailureSpec {
+    let ids: Vec<String> = s.regions.iter().map(|r| r.id.clone()).collect();
+    let first = ids.first().cloned().unwrap_or_default();
+    let second = ids.get(1).cloned().unwrap_or_else(|| first.clone());
+    let quarter = SimDuration::from_nanos(s.duration.as_nanos() / 4);
+    let start = s.warmup + quarter;
+    let duration = quarter
+        .min(SimDuration::from_secs(300))
+        .max(SimDuration::from_secs(1));
+    match kind {
+        NewFailure::Outage => FailureSpec::RegionOutage {
+            region: first,
+            start,
+            duration,
+        },
+        NewFailure::Partition => match area_names.first() {
+            // With one region only users can be cut off from it.
+            Some(a) if ids.len() < 2 => FailureSpec::Partition {
+                regions: Vec::new(),
+                area: Some(a.clone()),
+                region: Some(first),
+                start,
+                duration,
+            },
+            _ => FailureSpec::Partition {
+                regions: vec![first, second],
+                area: None,
+                region: None,
+                start,
+                duration,
+            },
+        },
+        NewFailure::Degradation => FailureSpec::Degradation {
+            region: Some(first),
+            regions: Vec::new(),
+            factor: 10.0,
+            start,
+            duration,
+        },
+        NewFailure::CapacityLoss => FailureSpec::CapacityLoss {
+            region: first,
+            fraction: 0.5,
+            start,
+            duration,
+        },
+    }
+}
+
+/// Draws the failure section; edits `s` in place.
+pub fn show(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Problems<'_>) {
+    let title = match s.failures.len() {
+        0 => "Failures".to_string(),
+        n => format!("Failures ({n} scheduled)"),
+    };
+    egui::CollapsingHeader::new(title)
+        .id_salt("failures")
+        .default_open(true)
+        .show(ui, |ui| {
+            timeline(ui, s);
+            let ids: Vec<String> = s.regions.iter().map(|r| r.id.clone()).collect();
+            let mut remove = None;
+            for (i, f) in s.failures.iter_mut().enumerate() {
+                ui.separator();
+                ui.horizontal(|ui| {
+                    ui.colored_label(kind_color(f), format!("#{} {}", i + 1, kind_name(f)));
+                    if ui
+                        .small_button("🗑")
+                        .on_hover_text("remove this failure")
+                        .clicked()
+                    {
+                        remove = Some(i);
+                    }
+                });
+                fields(ui, i, f, &ids, area_names);
+                p.under(ui, &format!("failures[{i}]"));
+            }
+            if let Some(i) = remove {
+                s.failures.remove(i);
+            }
+            ui.separator();
+            ui.horizontal_wrapped(|ui| {
+                for kind in NewFailure::ALL {
+                    if ui.button(kind.button()).clicked() {
+                        let f = new_failure(kind, s, area_names);
+                        s.failures.push(f);
+                    }
+                }
+            });
+            p.under(ui, "failures");
+            random(ui, s);
+            p.under(ui, "random_failures");
+        });
+}
+
+/// The schedule drawn over the run's window: warm-up shaded, one lane per failure.
+fn timeline(ui: &mut Ui, s: &Scenario) {
+    let total = (s.warmup + s.duration).as_secs_f64().max(1e-9);
+    let lanes = s.failures.len().max(1);
+    let lane_h = 14.0;
+    let width = ui.available_width().max(120.0);
+    let (rect, resp) = ui.allocate_exact_size(
+        Vec2::new(width, lane_h * lanes as f32 + 18.0),
+        Sense::hover(),
+    );
+    let painter = ui.painter_at(rect);
+    let visuals = ui.visuals();
+    painter.rect_filled(rect, 2.0, visuals.extreme_bg_color);
+    let x = |t: f64| rect.left() + (t / total).clamp(0.0, 1.0) as f32 * rect.width();
+    let warm = Rect::from_min_max(
+        rect.min,
+        egui::pos2(x(s.warmup.as_secs_f64()), rect.bottom()),
+    );
+    painter.rect_filled(warm, 2.0, visuals.faint_bg_color);
+    let text = visuals.text_color();
+    let font = egui::FontId::proportional(10.0);
+    painter.text(
+        egui::pos2(rect.left() + 2.0, rect.bottom() - 2.0),
+        egui::Align2::LEFT_BOTTOM,
+        "0",
+        font.clone(),
+        text,
+    );
+    painter.text(
+        egui::pos2(x(s.warmup.as_secs_f64()) + 2.0, rect.bottom() - 2.0),
+        egui::Align2::LEFT_BOTTOM,
+        format!("warm-up ends {}", s.warmup),
+        font.clone(),
+        text,
+    );
+    painter.text(
+        egui::pos2(rect.right() - 2.0, rect.bottom() - 2.0),
+        egui::Align2::RIGHT_BOTTOM,
+        format!("{}", s.warmup + s.duration),
+        font.clone(),
+        text,
+    );
+    let mut hovered = None;
+    for (i, f) in s.failures.iter().enumerate() {
+        let t0 = f.start().as_secs_f64();
+        let t1 = t0 + f.duration().as_secs_f64();
+        let top = rect.top() + 2.0 + lane_h * i as f32;
+        let bar = Rect::from_min_max(
+            egui::pos2(x(t0), top),
+            egui::pos2(x(t1).max(x(t0) + 2.0), top + lane_h - 3.0),
+        );
+        painter.rect_filled(bar, 2.0, kind_color(f));
+        painter.text(
+            egui::pos2(bar.right() + 3.0, bar.center().y),
+            egui::Align2::LEFT_CENTER,
+            format!("#{} {}", i + 1, target(f)),
+            font.clone(),
+            text,
+        );
+        if t0 >= total {
+            painter.rect_stroke(rect, 2.0, Stroke::new(1.0, ERROR_COLOR), StrokeKind::Inside);
+        }
+        if resp.hovered()
+            && resp
+                .hover_pos()
+                .is_some_and(|p| bar.expand(2.0).contains(p))
+        {
+            hovered = Some(format!(
+                "#{} {} of {}: from {} for {}",
+                i + 1,
+                kind_name(f),
+                target(f),
+                f.start(),
+                f.duration()
+            ));
+        }
+    }
+    if s.failures.is_empty() {
+        painter.text(
+            rect.center() - Vec2::new(0.0, 6.0),
+            egui::Align2::CENTER_CENTER,
+            "no scheduled failures: add one below",
+            font,
+            visuals.weak_text_color(),
+        );
+    }
+    if let Some(h) = hovered {
+        resp.on_hover_text(h);
+    }
+    if s.failures.iter().any(|f| f.start().as_secs_f64() >= total) {
+        ui.colored_label(
+            ERROR_COLOR,
+            "⚠ a failure starts after the run ends: it will not happen",
+        );
+    }
+}
+
+/// The fields of failure `i`.
+fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, ids: &[String], areas: &[String]) {
+    Grid::new(("failure", i)).num_columns(2).show(ui, |ui| {
+        match f {
+            FailureSpec::RegionOutage { region, .. } => {
+                ui.label("region");
+                pick(ui, ("f-region", i), region, ids);
+                ui.end_row();
+            }
+            FailureSpec::CapacityLoss {
+                region, fraction, ..
+            } => {
+                ui.label("region");
+                pick(ui, ("f-region", i), region, ids);
+                ui.end_row();
+                ui.label("capacity lost");
+                let mut pct = *fraction * 100.0;
+                if ui
+                    .add(DragValue::new(&mut pct).range(0.0..=100.0).suffix(" %"))
+                    .changed()
+                {
+                    *fraction = pct / 100.0;
+                }
+                ui.end_row();
+            }
+            FailureSpec::Degradation {
+                region,
+                regions,
+                factor,
+                ..
+            } => {
+                let mut link = region.is_none();
+                ui.label("slow");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut link, false, "region");
+                    ui.radio_value(&mut link, true, "link");
+                });
+                ui.end_row();
+                if link && region.is_some() {
+                    *regions = link_of(region.take(), ids);
+                } else if !link && region.is_none() {
+                    *region = regions.first().cloned().or_else(|| ids.first().cloned());
+                    regions.clear();
+                }
+                match region {
+                    Some(r) => {
+                        ui.label("region");
+                        pick(ui, ("f-region", i), r, ids);
+                    }
+                    None => {
+                        ui.label("link");
+                        pair(ui, i, regions, ids);
+                    }
+                }
+                ui.end_row();
+                ui.label("slowdown");
+                ui.add(
+                    DragValue::new(factor)
+                        .range(1.0..=1000.0)
+                        .speed(0.1)
+                        .suffix("×"),
+                );
+                ui.end_row();
+            }
+            FailureSpec::Partition {
+                regions,
+                area,
+                region,
+                ..
+            } => {
+                let mut users = area.is_some();
+                ui.label("cut");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut users, false, "two regions");
+                    ui.radio_value(&mut users, true, "users from a region");
+                });
+                ui.end_row();
+                if users && area.is_none() {
+                    *area = areas.first().cloned();
+                    *region = regions.first().cloned().or_else(|| ids.first().cloned());
+                    regions.clear();
+                } else if !users && area.is_some() {
+                    *area = None;
+                    *regions = link_of(region.take(), ids);
+                }
+                match (area.as_mut(), region.as_mut()) {
+                    (Some(a), Some(r)) => {
+                        ui.label("users of");
+                        pick(ui, ("f-area", i), a, areas);
+                        ui.end_row();
+                        ui.label("from region");
+                        pick(ui, ("f-region", i), r, ids);
+                    }
+                    _ => {
+                        ui.label("regions");
+                        pair(ui, i, regions, ids);
+                    }
+                }
+                ui.end_row();
+            }
+        }
+        let (start, length) = times(f);
+        ui.label("starts at");
+        duration(ui, start, 1.0, " s", 30.0 * 86_400.0);
+        ui.end_row();
+        ui.label("lasts");
+        duration(ui, length, 1.0, " s", 30.0 * 86_400.0);
+        ui.end_row();
+    });
+}
+
+/// The start and duration of any failure, to edit.
+fn times(f: &mut FailureSpec) -> (&mut SimDuration, &mut SimDuration) {
+    match f {
+        FailureSpec::RegionOutage {
+            start, duration, ..
+        }
+        | FailureSpec::Partition {
+            start, duration, ..
+        }
+        | FailureSpec::Degradation {
+            start, duration, ..
+        }
+        | FailureSpec::CapacityLoss {
+            start, duration, ..
+        } => (start, duration),
+    }
+}
+
+/// Two regions for a link, starting from `first` (or the first deployed region).
+fn link_of(first: Option<String>, ids: &[String]) -> Vec<String> {
+    let a = first.or_else(|| ids.first().cloned()).unwrap_or_default();
+    let b = ids
+        .iter()
+        .find(|id| **id != a)
+        .cloned()
+        .unwrap_or_else(|| a.clone());
+    vec![a, b]
+}
+
+/// The two ends of a link.
+fn pair(ui: &mut Ui, i: usize, regions: &mut Vec<String>, ids: &[String]) {
+    if regions.len() != 2 {
+        *regions = link_of(regions.first().cloned(), ids);
+    }
+    ui.horizontal(|ui| {
+        pick(ui, ("f-a", i), &mut regions[0], ids);
+        ui.label("↔");
+        pick(ui, ("f-b", i), &mut regions[1], ids);
+    });
+}
+
+/// A choice among `options` (a value not among them is kept and shown as it is, so that
+/// validation can name it).
+fn pick(ui: &mut Ui, salt: impl std::hash::Hash, v: &mut String, options: &[String]) {
+    ComboBox::from_id_salt(salt)
+        .selected_text(v.clone())
+        .show_ui(ui, |ui| {
+            for o in options {
+                ui.selectable_value(v, o.clone(), o);
+            }
+        });
+}
+
+/// Random outages drawn from each region's MTBF and MTTR.
+fn random(ui: &mut Ui, s: &mut Scenario) {
+    let rf = &mut s.random_failures;
+    ui.checkbox(&mut rf.enabled, "random outages (MTBF / MTTR)")
+        .on_hover_text(
+            "every region fails at random with the given mean time between failures and \
+             mean time to repair (default: the provider's incident history)",
+        );
+    if !rf.enabled {
+        return;
+    }
+    Grid::new("random-failures").num_columns(2).show(ui, |ui| {
+        ui.label("MTBF");
+        optional_hours(ui, &mut rf.mtbf, "provider history", 24.0 * 30.0);
+        ui.end_row();
+        ui.label("MTTR");
+        optional_hours(ui, &mut rf.mttr, "provider history", 1.0);
+        ui.end_row();
+    });
+}
+
+/// An optional duration in hours: a checkbox for the default, else a number.
+fn optional_hours(ui: &mut Ui, v: &mut Option<SimDuration>, default: &str, start_h: f64) {
+    ui.horizontal(|ui| {
+        let mut is_default = v.is_none();
+        if ui.checkbox(&mut is_default, default).changed() {
+            *v = if is_default {
+                None
+            } else {
+                Some(SimDuration::from_secs_f64(start_h * 3600.0))
+            };
+        }
+        if let Some(d) = v {
+            duration(ui, d, 3600.0, " h", 1_000_000.0);
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::experiment::{load_text, DEFAULT_SCENARIO};
+    use sim_core::scenario::validate::validate;
+    use std::path::Path;
+
+    #[test]
+    fn every_new_failure_is_valid_on_the_default_scenario() {
+        let (mut s, cat) = load_text(DEFAULT_SCENARIO, Path::new("default.toml")).unwrap();
+        let areas: Vec<String> = match s.areas.is_empty() {
+            true => cat.default_areas().iter().map(|a| a.name.clone()).collect(),
+            false => s.areas.iter().map(|a| a.name.clone()).collect(),
+        };
+        s.failures.clear();
+        for kind in NewFailure::ALL {
+            let f = new_failure(kind, &s, &areas);
+            assert!(f.start() >= s.warmup && f.start() < s.warmup + s.duration);
+            assert!(!f.duration().is_zero());
+            s.failures.push(f);
+        }
+        assert_eq!(validate(&s, cat.as_ref()), vec![], "defaults validate");
+    }
+
+    #[test]
+    fn a_partition_in_a_one_region_deployment_cuts_users_off() {
+        let (mut s, _) = load_text(DEFAULT_SCENARIO, Path::new("default.toml")).unwrap();
+        s.regions.truncate(1);
+        let f = new_failure(NewFailure::Partition, &s, &["europe".into()]);
+        assert_eq!(target(&f), format!("europe → {}", s.regions[0].id));
+    }
+
+    #[test]
+    fn link_of_picks_two_distinct_regions_when_it_can() {
+        let ids = vec!["a".to_string(), "b".to_string()];
+        assert_eq!(link_of(Some("b".into()), &ids), vec!["b", "a"]);
+        assert_eq!(link_of(None, &ids), vec!["a", "b"]);
+        assert_eq!(link_of(None, &ids[..1]), vec!["a", "a"]);
+    }
+}
