@@ -417,3 +417,25 @@ fn analytic_estimates_show_at_once_and_while_the_runs_go() {
     assert!(h.state().state.estimates.is_empty());
     h.get_by_label("no estimate while the scenario has problems");
 }
+
+#[test]
+fn the_editor_has_health_checks_retries_and_failover_times() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    for label in [
+        "health checks",
+        "retries",
+        "retry budget",
+        "promotion",
+        "DNS TTL",
+    ] {
+        h.get_by_label(label);
+    }
+    // A backoff cap below its base is the CLI's error, shown in the routing section.
+    let mut s = h.state().state.scenario.clone();
+    s.client.backoff_max = SimDuration::from_millis(1);
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .handle(Command::SetScenario(Box::new(s)), &ctx);
+    h.run_ok();
+    h.get_by_label_contains("must be at least backoff_base");
+}

@@ -315,9 +315,37 @@ fn routing(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                     .on_hover_text("how long clients keep a resolved answer");
                 duration(ui, &mut r.dns_ttl, 1.0, " s", 3600.0);
                 ui.end_row();
+                ui.label("health checks")
+                    .on_hover_text("how often each region is probed, and how many failed probes in a row mark it down");
+                ui.horizontal(|ui| {
+                    let hc = &mut r.health_check;
+                    ui.label("every");
+                    duration(ui, &mut hc.interval, 1.0, " s", 600.0);
+                    ui.label("down after");
+                    ui.add(DragValue::new(&mut hc.failure_threshold).range(1..=100));
+                    ui.label("misses of");
+                    duration(ui, &mut hc.timeout, 1.0, " s", 60.0);
+                });
+                ui.end_row();
+                let c = &mut s.client;
                 ui.label("client timeout")
                     .on_hover_text("a request not answered within this time fails");
-                duration(ui, &mut s.client.timeout, 1.0, " s", 600.0);
+                duration(ui, &mut c.timeout, 1.0, " s", 600.0);
+                ui.end_row();
+                ui.label("retries")
+                    .on_hover_text("retries of a failed request, with exponential backoff and jitter");
+                ui.horizontal(|ui| {
+                    ui.add(DragValue::new(&mut c.retries).range(0..=20));
+                    ui.label("backoff");
+                    duration(ui, &mut c.backoff_base, 1e-3, " ms", 60_000.0);
+                    ui.label("up to");
+                    duration(ui, &mut c.backoff_max, 1e-3, " ms", 600_000.0);
+                });
+                ui.end_row();
+                ui.label("retry budget").on_hover_text(
+                    "retries may be at most this fraction of requests (0 = no budget)",
+                );
+                ui.add(egui::Slider::new(&mut c.retry_budget, 0.0..=1.0));
                 ui.end_row();
             });
             match r.policy {

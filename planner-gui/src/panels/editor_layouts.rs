@@ -2,7 +2,7 @@
 
 use super::editor::{duration, Problems};
 use egui::{DragValue, Grid, Ui};
-use sim_core::scenario::{Dist, HomeRule, ReadPolicy, Scenario, StandbyMode, WriteMode};
+use sim_core::scenario::{Dist, Failover, HomeRule, ReadPolicy, Scenario, StandbyMode, WriteMode};
 
 /// Draws the three layouts' settings.
 pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
@@ -44,6 +44,7 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 ui.label("replication lag");
                 dist_mean(ui, &mut ap.replication_lag);
                 ui.end_row();
+                failover(ui, &mut ap.failover, ap.standby_mode != StandbyMode::Hot);
             });
             p.under(ui, "active_passive");
         });
@@ -91,9 +92,26 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 ui.label("replication lag");
                 dist_mean(ui, &mut sh.replication_lag);
                 ui.end_row();
+                if sh.standby {
+                    failover(ui, &mut sh.failover, false);
+                }
             });
             p.under(ui, "sharded");
         });
+}
+
+/// The promotion time (and the scale-up of a standby that is not hot), as grid rows.
+fn failover(ui: &mut Ui, f: &mut Failover, scales_up: bool) {
+    ui.label("promotion")
+        .on_hover_text("from the standby being told to take over to it accepting writes");
+    duration(ui, &mut f.promotion, 1.0, " s", 3600.0);
+    ui.end_row();
+    if scales_up {
+        ui.label("scale-up")
+            .on_hover_text("time for a warm or cold standby to reach full capacity");
+        duration(ui, &mut f.scale_up, 1.0, " s", 7200.0);
+        ui.end_row();
+    }
 }
 
 /// A choice among the deployed regions, or `None` with its default meaning.
