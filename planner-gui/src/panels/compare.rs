@@ -180,30 +180,32 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
 
 fn table(ui: &mut Ui, runs: &[RunResult]) {
     ui.strong("Summary (best per row in green)");
-    Grid::new("summary")
+    let layouts: Vec<LayoutKind> = runs.iter().map(|r| r.layout).collect();
+    grid(ui, "summary", &layouts, summary_rows(runs));
+}
+
+/// A table with one column per layout and the best value of each row in green.
+pub fn grid(ui: &mut Ui, id: &str, layouts: &[LayoutKind], rows: Vec<Row>) {
+    Grid::new(id)
         .striped(true)
-        .num_columns(runs.len() + 1)
+        .num_columns(layouts.len() + 1)
         .spacing([18.0, 4.0])
         .show(ui, |ui| {
             ui.label("");
-            for r in runs {
-                ui.label(
-                    RichText::new(r.layout.name())
-                        .strong()
-                        .color(layout_color(r.layout)),
-                );
+            for l in layouts {
+                ui.label(RichText::new(l.name()).strong().color(layout_color(*l)));
             }
             ui.end_row();
-            for row in summary_rows(runs) {
+            for row in rows {
                 ui.label(row.name);
                 let best = row.best();
-                for i in 0..runs.len() {
+                for i in 0..layouts.len() {
                     let text = RichText::new(row.format(i)).monospace();
-                    if best.contains(&i) {
-                        ui.label(text.color(BEST_COLOR).strong());
+                    ui.label(if best.contains(&i) {
+                        text.color(BEST_COLOR).strong()
                     } else {
-                        ui.label(text);
-                    }
+                        text
+                    });
                 }
                 ui.end_row();
             }

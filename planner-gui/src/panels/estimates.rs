@@ -6,10 +6,10 @@
 //! compare view shows it at once, before and while the simulation runs, next to what the
 //! run measured.
 
-use super::compare::{Better, Row};
-use super::{layout_color, BEST_COLOR, ERROR_COLOR};
+use super::compare::{self, Better, Row};
+use super::ERROR_COLOR;
 use crate::state::Estimates;
-use egui::{Grid, RichText, Ui};
+use egui::Ui;
 
 /// The rows of the estimates table, for the layouts whose model was solved.
 pub fn rows(estimates: &Estimates) -> Vec<Row> {
@@ -62,28 +62,5 @@ pub fn show(ui: &mut Ui, estimates: &Estimates) {
         .filter(|(_, r)| r.is_ok())
         .map(|(l, _)| *l)
         .collect();
-    Grid::new("estimates")
-        .striped(true)
-        .num_columns(layouts.len() + 1)
-        .spacing([18.0, 4.0])
-        .show(ui, |ui| {
-            ui.label("");
-            for l in &layouts {
-                ui.label(RichText::new(l.name()).strong().color(layout_color(*l)));
-            }
-            ui.end_row();
-            for row in rows(estimates) {
-                ui.label(row.name);
-                let best = row.best();
-                for i in 0..layouts.len() {
-                    let text = RichText::new(row.format(i)).monospace();
-                    ui.label(if best.contains(&i) {
-                        text.color(BEST_COLOR).strong()
-                    } else {
-                        text
-                    });
-                }
-                ui.end_row();
-            }
-        });
+    compare::grid(ui, "estimates", &layouts, rows(estimates));
 }
