@@ -230,13 +230,21 @@ fn timeline(ui: &mut Ui, s: &Scenario) {
             egui::pos2(x(t1).max(x(t0) + 2.0), top + lane_h - 3.0),
         );
         painter.rect_filled(bar, 2.0, kind_color(f));
-        painter.text(
-            egui::pos2(bar.right() + 3.0, bar.center().y),
-            egui::Align2::LEFT_CENTER,
-            format!("#{} {}", i + 1, target(f)),
-            font.clone(),
-            text,
-        );
+        // The label goes right of the bar, or left of it where the window has no room.
+        let label = format!("#{} {}", i + 1, target(f));
+        let room_right = rect.right() - bar.right();
+        let (pos, align) = if room_right > 7.0 * label.chars().count() as f32 {
+            (
+                egui::pos2(bar.right() + 3.0, bar.center().y),
+                egui::Align2::LEFT_CENTER,
+            )
+        } else {
+            (
+                egui::pos2(bar.left() - 3.0, bar.center().y),
+                egui::Align2::RIGHT_CENTER,
+            )
+        };
+        painter.text(pos, align, label, font.clone(), text);
         if t0 >= total {
             painter.rect_stroke(rect, 2.0, Stroke::new(1.0, ERROR_COLOR), StrokeKind::Inside);
         }
