@@ -9,6 +9,8 @@
 //! - [`map`] (with [`land`]): the world, the regions, the user areas and the links of one
 //!   layout; click a region to deploy or remove it;
 //! - [`compare`] (with [`charts`]): the three layouts side by side;
+//! - [`planner`] (with [`pareto`]): the capacity planner's objectives, options, progress,
+//!   Pareto scatter and ranked designs;
 //! - [`status`]: the message line at the bottom.
 
 pub mod charts;
@@ -18,6 +20,8 @@ pub mod editor_layouts;
 pub mod files;
 pub mod land;
 pub mod map;
+pub mod pareto;
+pub mod planner;
 pub mod run;
 pub mod status;
 
