@@ -9,9 +9,10 @@
 //! - [`map`] (with [`land`]): the world, the regions, the user areas and the links of one
 //!   layout; click a region to deploy or remove it;
 //! - [`compare`] (with [`charts`]): the three layouts side by side;
-//! - [`planner`] (with [`pareto`]): the capacity planner's objectives, options, progress,
-//!   Pareto scatter and ranked designs;
 //! - [`status`]: the message line at the bottom.
+//!
+//! The Planner tab is [`planner`] (with [`pareto`]): the capacity planner's objectives,
+//! options, progress, Pareto scatter and ranked designs.
 
 pub mod charts;
 pub mod compare;
