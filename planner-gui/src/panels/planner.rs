@@ -161,22 +161,20 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String]) {
             slo.availability = Some(pct / 100.0);
         }
         ui.end_row();
-        let mut rpo_s = slo.rpo.map(|d| d.as_secs_f64());
-        let mut on = rpo_s.is_some();
+        let mut on = slo.rpo.is_some();
         let c = ui.add(Checkbox::new(&mut on, "RPO (data loss window)"));
-        let mut v = rpo_s.unwrap_or(1.0);
+        let mut secs = slo.rpo.map_or(1.0, SimDuration::as_secs_f64);
         let r = ui
             .add_enabled(
                 on,
-                DragValue::new(&mut v)
+                DragValue::new(&mut secs)
                     .range(0.0..=3600.0)
                     .speed(0.05)
                     .suffix(" s"),
             )
             .labelled_by(c.id);
-        if on != rpo_s.is_some() || (r.changed() && on) {
-            rpo_s = on.then_some(v);
-            slo.rpo = rpo_s.map(SimDuration::from_secs_f64);
+        if on != slo.rpo.is_some() || (r.changed() && on) {
+            slo.rpo = on.then(|| SimDuration::from_secs_f64(secs));
         }
         ui.end_row();
         let mut on = slo.budget_usd_per_month.is_some();
