@@ -6,7 +6,8 @@
 
 use crate::dialogs::{DialogKind, Dialogs, NativeDialogs};
 use crate::jobs::{CompareJob, JobEnd};
-use crate::panels::{compare, editor, files, map, run, status};
+use crate::panels::{compare, editor, files, map, planner as planner_panel, run, status};
+use crate::planner::{self, PlanCommand};
 use crate::state::{AppState, Message, Results, Tab};
 use crate::{edit, Command};
 use egui::{Context, Key, KeyboardShortcut, Modifiers};
@@ -67,6 +68,7 @@ impl PlannerApp {
                 }
             }
         }
+        planner::poll(&mut self.state, ctx);
         if let Some((kind, rx)) = &self.pending {
             let answer = match rx.try_recv() {
                 Ok(a) => Some(a),
@@ -83,6 +85,9 @@ impl PlannerApp {
                     (DialogKind::OpenScenario, Some(p)) => cmds.push(Command::Open(p)),
                     (DialogKind::SaveScenario, Some(p)) => cmds.push(Command::SaveAs(p)),
                     (DialogKind::ExportFolder, Some(p)) => cmds.push(Command::Export(p)),
+                    (DialogKind::PlanExportFolder, Some(p)) => {
+                        cmds.push(PlanCommand::Export(p).into())
+                    }
                     (_, None) => self.state.message = Some(Message::info(
                         "no file chosen (if no dialog appeared, type the path in the File menu)",
                     )),
@@ -175,6 +180,7 @@ impl PlannerApp {
                 });
             });
         let mut transform = None;
+        let mut plan_transform = None;
         egui::CentralPanel::default().show(ctx, |ui| match st.tab {
             Tab::Map => {
                 let out = map::show(
@@ -200,8 +206,26 @@ impl PlannerApp {
                     running: st.job.as_ref().map(|j| j.fraction()),
                 },
             )),
+            Tab::Planner => {
+                let areas = planner::area_names(&st.scenario, &st.catalog);
+                let out = planner_panel::show(
+                    ui,
+                    &planner_panel::PlannerView {
+                        scenario: &st.scenario,
+                        errors: &st.errors,
+                        area_names: &areas,
+                        settings: &st.planner.settings,
+                        job: st.planner.job.as_ref(),
+                        result: st.planner.result.as_ref(),
+                        loaded: st.planner.loaded,
+                    },
+                );
+                cmds.extend(out.commands);
+                plan_transform = out.transform;
+            }
         });
         self.state.map_transform = transform;
+        self.state.planner.plot_transform = plan_transform;
         cmds
     }
 
@@ -274,6 +298,12 @@ impl PlannerApp {
             Command::ExportDialog => self.ask(DialogKind::ExportFolder),
             Command::ShowTab(t) => st.tab = t,
             Command::DismissMessage => st.message = None,
+            Command::Plan(PlanCommand::ExportDialog) => self.ask(DialogKind::PlanExportFolder),
+            Command::Plan(c) => {
+                for next in planner::handle(st, c, ctx) {
+                    self.handle(next, ctx);
+                }
+            }
         }
     }
 
@@ -283,6 +313,7 @@ impl PlannerApp {
         }
         next.recent = recent;
         next.tab = self.state.tab;
+        next.planner.settings = self.state.planner.settings.clone();
         self.state = next;
     }
 

@@ -36,4 +36,6 @@ pub enum Command {
     ExportDialog,
     ShowTab(Tab),
     DismissMessage,
+    /// Something the Planner tab asked for ([`crate::planner::handle`]).
+    Plan(crate::planner::PlanCommand),
 }

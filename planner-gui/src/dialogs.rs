@@ -14,6 +14,8 @@ pub enum DialogKind {
     OpenScenario,
     SaveScenario,
     ExportFolder,
+    /// Where to write a plan's `designs.csv` and `pareto.csv`.
+    PlanExportFolder,
 }
 
 /// Something that can ask the user for a path.
@@ -56,7 +58,9 @@ impl Dialogs for NativeDialogs {
                         DialogKind::SaveScenario => {
                             toml(d).set_file_name("scenario.toml").save_file().await
                         }
-                        DialogKind::ExportFolder => d.pick_folder().await,
+                        DialogKind::ExportFolder | DialogKind::PlanExportFolder => {
+                            d.pick_folder().await
+                        }
                     }
                 });
                 let _ = tx.send(picked.map(|h| h.path().to_path_buf()));

@@ -16,7 +16,10 @@
 //! - [`edit`] holds the scenario edits that need more than setting a field (adding or
 //!   removing a region and everything that refers to it), [`links`] what the map draws
 //!   between places (taken from the model's own layout plan), and [`files`] opening,
-//!   saving and exporting.
+//!   saving and exporting;
+//! - [`planner`] holds the capacity planner's options and answer and carries out the
+//!   Planner tab's commands; [`plan_job`] runs `sim_core`'s planner on its own named
+//!   thread with progress and cancel, like [`jobs`] does for comparisons.
 //!
 //! Nothing here panics on bad input: a file that fails to load, a scenario that fails to
 //! validate or an export that cannot be written becomes a message in the window.
@@ -29,6 +32,8 @@ pub mod files;
 pub mod jobs;
 pub mod links;
 pub mod panels;
+pub mod plan_job;
+pub mod planner;
 pub mod state;
 
 pub use app::PlannerApp;

@@ -20,6 +20,8 @@ pub enum Tab {
     #[default]
     Map,
     Compare,
+    /// The capacity planner ([`crate::planner`]).
+    Planner,
 }
 
 /// A line for the status bar.
@@ -80,6 +82,8 @@ pub struct AppState {
     pub tab: Tab,
     /// Where the map was last drawn on screen (plot ↔ screen), for hit tests and tests.
     pub map_transform: Option<egui_plot::PlotTransform>,
+    /// The capacity planner: its options, running plan and last answer.
+    pub planner: crate::planner::PlannerState,
 }
 
 impl AppState {
@@ -102,6 +106,7 @@ impl AppState {
             recent: Vec::new(),
             tab: Tab::Map,
             map_transform: None,
+            planner: Default::default(),
         };
         s.revalidate();
         s

@@ -11,6 +11,9 @@
 //! - [`compare`] (with [`charts`] and [`estimates`], the instant Markov-model answer): the
 //!   three layouts side by side;
 //! - [`status`]: the message line at the bottom.
+//!
+//! The Planner tab is [`planner`] (with [`pareto`]): the capacity planner's objectives,
+//! options, progress, Pareto scatter and ranked designs.
 
 pub mod charts;
 pub mod compare;
@@ -21,6 +24,8 @@ pub mod estimates;
 pub mod files;
 pub mod land;
 pub mod map;
+pub mod pareto;
+pub mod planner;
 pub mod run;
 pub mod status;
 

@@ -16,7 +16,11 @@ pub struct RunView<'a> {
 
 pub fn show(ui: &mut Ui, view: &RunView<'_>) -> Commands {
     let mut cmds = Commands::new();
-    for (tab, name) in [(Tab::Map, "🗺 Map"), (Tab::Compare, "📊 Compare view")] {
+    for (tab, name) in [
+        (Tab::Map, "🗺 Map"),
+        (Tab::Compare, "📊 Compare view"),
+        (Tab::Planner, "🎯 Planner"),
+    ] {
         if ui.selectable_label(view.tab == tab, name).clicked() {
             cmds.push(Command::ShowTab(tab));
         }

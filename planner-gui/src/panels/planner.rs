@@ -1,0 +1,497 @@
+//! The Planner tab: objectives and search options on the left; progress, the Pareto
+//! scatter ([`super::pareto`]) and the ranked designs on the right.
+//!
+//! The objectives are the scenario's `[slo]` table: the panel edits a copy of the scenario
+//! and returns [`Command::SetScenario`], so they are validated by the same function, with
+//! the same messages, as `regionsim plan`, and every problem under `slo` is shown here with
+//! its path. The search options are the app's ([`PlanSettings`]) and come back as
+//! [`PlanCommand::SetSettings`]. ▶ Plan is disabled while the scenario or the options have
+//! a problem. Loading a design (a dot or a table row) returns [`PlanCommand::LoadDesign`].
+
+use super::{layout_color, pareto, Commands, BEST_COLOR, ERROR_COLOR};
+use crate::plan_job::PlanJob;
+use crate::planner::{PlanCommand, PlanResult, PlanSettings};
+use crate::Command;
+use egui::{Checkbox, DragValue, Grid, RichText, Ui};
+use egui_plot::PlotTransform;
+use sim_core::engine::SimDuration;
+use sim_core::experiment::plan::{DesignRow, Status};
+use sim_core::scenario::{FieldError, LayoutKind, Scenario};
+
+/// What the tab shows.
+pub struct PlannerView<'a> {
+    pub scenario: &'a Scenario,
+    /// Every validation problem of the scenario.
+    pub errors: &'a [FieldError],
+    /// The user areas' names (the scenario's, or the catalog's when it lists none).
+    pub area_names: &'a [String],
+    pub settings: &'a PlanSettings,
+    pub job: Option<&'a PlanJob>,
+    pub result: Option<&'a PlanResult>,
+    /// The design loaded into the editor.
+    pub loaded: Option<usize>,
+}
+
+/// What the tab returns.
+pub struct PlannerOutput {
+    pub commands: Commands,
+    /// Where the scatter was drawn, if it was.
+    pub transform: Option<PlotTransform>,
+}
+
+/// The label of the button that plans.
+pub const PLAN_BUTTON: &str = "▶ Plan";
+/// The label of the button that cancels a running plan.
+pub const CANCEL_BUTTON: &str = "⏹ Cancel plan";
+
+/// The label of the button that loads design `i` (0-based) from the table.
+pub fn load_label(i: usize) -> String {
+    format!("load #{}", i + 1)
+}
+
+pub fn show(ui: &mut Ui, view: &PlannerView<'_>) -> PlannerOutput {
+    let mut commands = Commands::new();
+    let mut transform = None;
+    egui::SidePanel::left("planner-inputs")
+        .resizable(true)
+        .default_width(330.0)
+        .show_inside(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                inputs(ui, view, &mut commands);
+            });
+        });
+    egui::CentralPanel::default().show_inside(ui, |ui| match view.result {
+        Some(res) => transform = Some(results(ui, view, res, &mut commands)),
+        None => {
+            ui.add_space(40.0);
+            ui.vertical_centered(|ui| {
+                ui.heading("No plan yet");
+                ui.label(
+                    "Set the objectives on the left and press ▶ Plan: the scenario's regions are \
+                     the candidates; the planner searches layouts × region subsets × instances \
+                     and simulates the promising designs.",
+                );
+            });
+        }
+    });
+    PlannerOutput {
+        commands,
+        transform,
+    }
+}
+
+fn inputs(ui: &mut Ui, view: &PlannerView<'_>, cmds: &mut Commands) {
+    let mut s = view.scenario.clone();
+    ui.heading("Objectives");
+    ui.weak("the scenario's [slo] table (saved with it)");
+    objectives(ui, &mut s, view.area_names);
+    let slo_errors: Vec<&FieldError> = view.errors.iter().filter(|e| is_slo_problem(e)).collect();
+    for e in &slo_errors {
+        ui.colored_label(ERROR_COLOR, format!("⚠ {e}"));
+    }
+    if s != *view.scenario {
+        cmds.push(Command::SetScenario(Box::new(s)));
+    }
+
+    ui.separator();
+    ui.heading("Search");
+    let mut set = view.settings.clone();
+    search(ui, &mut set, view.scenario.regions.len());
+    let problems = set.options(view.scenario.seed).problems();
+    for p in &problems {
+        ui.colored_label(ERROR_COLOR, format!("⚠ {p}"));
+    }
+    if set != *view.settings {
+        cmds.push(PlanCommand::SetSettings(Box::new(set)).into());
+    }
+
+    ui.separator();
+    match view.job {
+        Some(job) => progress(ui, job, cmds),
+        None => {
+            let ok = view.errors.is_empty() && problems.is_empty();
+            let b = ui
+                .add_enabled(ok, egui::Button::new(RichText::new(PLAN_BUTTON).strong()))
+                .on_hover_text("find the cheapest designs that meet the objectives")
+                .on_disabled_hover_text("fix the problems first");
+            if b.clicked() {
+                cmds.push(PlanCommand::Start.into());
+            }
+            if !view.errors.is_empty() {
+                let other = view.errors.len() - slo_errors.len();
+                let mut text = format!(
+                    "⚠ {} problem{} in the scenario",
+                    view.errors.len(),
+                    if view.errors.len() == 1 { "" } else { "s" }
+                );
+                if other > 0 {
+                    text += &format!(" ({other} shown in the editor)");
+                }
+                ui.colored_label(ERROR_COLOR, text);
+            }
+        }
+    }
+}
+
+/// The `[slo]` fields. Each optional objective is a checkbox; its value is edited beside it.
+fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String]) {
+    let slo = &mut s.slo;
+    Grid::new("slo-grid").num_columns(2).show(ui, |ui| {
+        opt_ms(ui, "p99 latency, all users", &mut slo.p99, 250.0, 10_000.0);
+        ui.end_row();
+        let mut on = slo.availability.is_some();
+        let c = ui.add(Checkbox::new(&mut on, "availability"));
+        if on != slo.availability.is_some() {
+            slo.availability = on.then_some(0.999);
+        }
+        // Edited in percent; 100 % is accepted here so that validation can say why not.
+        let mut pct = 100.0 * slo.availability.unwrap_or(0.999);
+        let r = ui
+            .add_enabled(
+                on,
+                DragValue::new(&mut pct)
+                    .range(0.0..=100.0)
+                    .speed(0.001)
+                    .max_decimals(4)
+                    .suffix(" %"),
+            )
+            .labelled_by(c.id)
+            .on_hover_text("annual: CTMC availability × fraction served in simulation");
+        if r.changed() && on {
+            slo.availability = Some(pct / 100.0);
+        }
+        ui.end_row();
+        let mut on = slo.rpo.is_some();
+        let c = ui.add(Checkbox::new(&mut on, "RPO (data loss window)"));
+        let mut secs = slo.rpo.map_or(1.0, SimDuration::as_secs_f64);
+        let r = ui
+            .add_enabled(
+                on,
+                DragValue::new(&mut secs)
+                    .range(0.0..=3600.0)
+                    .speed(0.05)
+                    .suffix(" s"),
+            )
+            .labelled_by(c.id);
+        if on != slo.rpo.is_some() || (r.changed() && on) {
+            slo.rpo = on.then(|| SimDuration::from_secs_f64(secs));
+        }
+        ui.end_row();
+        let mut on = slo.budget_usd_per_month.is_some();
+        let c = ui.add(Checkbox::new(&mut on, "budget"));
+        let mut v = slo.budget_usd_per_month.unwrap_or(20_000.0);
+        let r = ui
+            .add_enabled(
+                on,
+                DragValue::new(&mut v)
+                    .range(0.0..=1e9)
+                    .speed(100.0)
+                    .prefix("$")
+                    .suffix(" / month"),
+            )
+            .labelled_by(c.id);
+        if on != slo.budget_usd_per_month.is_some() || (r.changed() && on) {
+            slo.budget_usd_per_month = on.then_some(v);
+        }
+        ui.end_row();
+        ui.checkbox(&mut slo.residency, "residency")
+            .on_hover_text("zero residency violations in every run");
+        ui.weak("data stays in its jurisdiction");
+        ui.end_row();
+        ui.checkbox(&mut slo.n_plus_one, "N+1")
+            .on_hover_text("latency objectives hold with any one region down");
+        ui.weak("survive any one region down");
+        ui.end_row();
+    });
+    let set = slo.p99_by_area.len();
+    egui::CollapsingHeader::new(format!("p99 per user area ({set} set)"))
+        .id_salt("slo-areas")
+        .show(ui, |ui| {
+            Grid::new("slo-area-grid").num_columns(2).show(ui, |ui| {
+                // Bounds for names the scenario does not have stay (validation names them).
+                let mut names: Vec<String> = area_names.to_vec();
+                for k in slo.p99_by_area.keys() {
+                    if !names.contains(k) {
+                        names.push(k.clone());
+                    }
+                }
+                for name in names {
+                    let mut v = slo.p99_by_area.get(&name).copied();
+                    opt_ms(ui, &name, &mut v, 200.0, 10_000.0);
+                    match v {
+                        Some(d) => {
+                            slo.p99_by_area.insert(name, d);
+                        }
+                        None => {
+                            slo.p99_by_area.remove(&name);
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+        });
+}
+
+/// An optional duration in milliseconds: a checkbox named `label` and a value labelled by it.
+fn opt_ms(ui: &mut Ui, label: &str, v: &mut Option<SimDuration>, default_ms: f64, max_ms: f64) {
+    let mut on = v.is_some();
+    let c = ui.add(Checkbox::new(&mut on, label));
+    let mut ms = v.map_or(default_ms, SimDuration::as_millis_f64);
+    let r = ui
+        .add_enabled(
+            on,
+            DragValue::new(&mut ms)
+                .range(0.0..=max_ms)
+                .speed(1.0)
+                .suffix(" ms"),
+        )
+        .labelled_by(c.id);
+    if on != v.is_some() || (r.changed() && on) {
+        *v = on.then(|| SimDuration::from_millis_f64(ms));
+    }
+}
+
+fn search(ui: &mut Ui, set: &mut PlanSettings, candidates: usize) {
+    ui.weak(format!(
+        "{candidates} candidate regions: the scenario's [[regions]]"
+    ));
+    ui.horizontal_wrapped(|ui| {
+        ui.label("layouts");
+        for l in LayoutKind::ALL {
+            let mut on = set.layouts.contains(&l);
+            if ui
+                .checkbox(&mut on, RichText::new(l.name()).color(layout_color(l)))
+                .changed()
+            {
+                if on {
+                    set.layouts.push(l);
+                } else {
+                    set.layouts.retain(|x| *x != l);
+                }
+            }
+        }
+    });
+    let mut quick = set.quick;
+    if ui
+        .checkbox(&mut quick, "quick")
+        .on_hover_text("runs of at most 2 simulated minutes, fewer sizes and finalists (--quick)")
+        .changed()
+    {
+        set.set_quick(quick);
+    }
+    Grid::new("plan-options").num_columns(2).show(ui, |ui| {
+        let l = ui
+            .label("replications")
+            .on_hover_text("steady-state runs per simulated design");
+        ui.add(DragValue::new(&mut set.replications).range(0..=50))
+            .labelled_by(l.id);
+        ui.end_row();
+        let l = ui
+            .label("finalists per layout")
+            .on_hover_text("stop once this many designs of a layout met every objective");
+        ui.add(DragValue::new(&mut set.finalists).range(0..=50))
+            .labelled_by(l.id);
+        ui.end_row();
+        let l = ui
+            .label("simulate at most")
+            .on_hover_text("designs per layout");
+        ui.add(
+            DragValue::new(&mut set.max_verified)
+                .range(0..=500)
+                .suffix(" per layout"),
+        )
+        .labelled_by(l.id);
+        ui.end_row();
+    });
+}
+
+fn progress(ui: &mut Ui, job: &PlanJob, cmds: &mut Commands) {
+    let secs = job.started.elapsed().as_secs();
+    ui.horizontal(|ui| {
+        ui.spinner();
+        if job.is_cancelling() {
+            ui.label(format!("cancelling… ({secs} s)"));
+        } else {
+            ui.label("planning");
+        }
+    });
+    ui.add(
+        egui::ProgressBar::new(job.fraction())
+            .desired_width(300.0)
+            .text(format!("{} · {secs} s", job.stage())),
+    );
+    let b = ui.add_enabled(!job.is_cancelling(), egui::Button::new(CANCEL_BUTTON));
+    if b.clicked() {
+        cmds.push(PlanCommand::Cancel.into());
+    }
+}
+
+fn results(
+    ui: &mut Ui,
+    view: &PlannerView<'_>,
+    res: &PlanResult,
+    cmds: &mut Commands,
+) -> PlotTransform {
+    let r = &res.report;
+    ui.horizontal_wrapped(|ui| {
+        ui.strong(format!("Plan of {}", res.base.name));
+        ui.label(format!("objectives: {}", r.objectives.describe()));
+    });
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "{} shapes, {} designs: {} pruned, {} simulated in {} runs, {} feasible · {:.1} s",
+            r.shapes,
+            r.designs.len(),
+            res.count(Status::Pruned),
+            res.count(Status::Feasible) + res.count(Status::Infeasible),
+            r.runs,
+            res.count(Status::Feasible),
+            res.wall_s
+        ));
+        if *view.scenario != res.base
+            && ui
+                .small_button("↩ candidates back into the editor")
+                .on_hover_text("the scenario this plan was made on")
+                .clicked()
+        {
+            cmds.push(PlanCommand::RestoreCandidates.into());
+        }
+        if ui.small_button("Export designs.csv, pareto.csv…").clicked() {
+            cmds.push(PlanCommand::ExportDialog.into());
+        }
+    });
+    if !r.notes.is_empty() {
+        egui::CollapsingHeader::new(format!("notes ({})", r.notes.len()))
+            .id_salt("plan-notes")
+            .show(ui, |ui| {
+                for n in &r.notes {
+                    ui.weak(n);
+                }
+            });
+    }
+    let out = pareto::show(ui, res, view.loaded, 300.0);
+    if let Some(i) = out.clicked {
+        cmds.push(PlanCommand::LoadDesign(i).into());
+    }
+    ui.weak(
+        "filled: feasible · hollow: missed an objective in simulation · ringed: Pareto front \
+         (cost, p99, availability) · click a design to load it into the editor and compare it",
+    );
+    ui.separator();
+    let mut set = view.settings.clone();
+    ui.horizontal(|ui| {
+        ui.strong("Designs, ranked");
+        ui.checkbox(&mut set.show_all, "also pruned and not simulated");
+    });
+    if set != *view.settings {
+        cmds.push(PlanCommand::SetSettings(Box::new(set)).into());
+    }
+    table(ui, view, res, cmds);
+    out.transform
+}
+
+fn table(ui: &mut Ui, view: &PlannerView<'_>, res: &PlanResult, cmds: &mut Commands) {
+    let shown: Vec<usize> = (0..res.report.designs.len())
+        .filter(|&i| {
+            view.settings.show_all
+                || matches!(
+                    res.report.designs[i].status,
+                    Status::Feasible | Status::Infeasible
+                )
+        })
+        .collect();
+    if shown.is_empty() {
+        ui.label("no design was simulated (see the reasons with “also pruned”)");
+        return;
+    }
+    egui::ScrollArea::both()
+        .id_salt("plan-table")
+        .auto_shrink([false, true])
+        .show(ui, |ui| {
+            Grid::new("plan-designs")
+                .striped(true)
+                .num_columns(9)
+                .spacing([12.0, 4.0])
+                .show(ui, |ui| {
+                    for h in [
+                        "",
+                        "layout",
+                        "regions",
+                        "instances",
+                        "$/month",
+                        "p99 ms (CI high)",
+                        "availability",
+                        "status",
+                        "why",
+                    ] {
+                        ui.strong(h);
+                    }
+                    ui.end_row();
+                    for i in shown {
+                        row(ui, i, &res.report.designs[i], res, view.loaded, cmds);
+                        ui.end_row();
+                    }
+                });
+        });
+}
+
+fn row(
+    ui: &mut Ui,
+    i: usize,
+    d: &DesignRow,
+    res: &PlanResult,
+    loaded: Option<usize>,
+    cmds: &mut Commands,
+) {
+    let on_front = res.report.pareto.contains(&i);
+    let b = ui
+        .add(
+            egui::Button::new(load_label(i))
+                .selected(loaded == Some(i))
+                .small(),
+        )
+        .on_hover_text("load this design into the editor and compare it");
+    if b.clicked() {
+        cmds.push(PlanCommand::LoadDesign(i).into());
+    }
+    let layout = d.design.shape.layout;
+    ui.label(RichText::new(&d.layout).color(layout_color(layout)));
+    ui.label(d.regions.replace(';', ", "));
+    ui.monospace(d.instances.replace(';', ", "));
+    let (cost, p99, avail) = match &d.verification {
+        Some(v) => (
+            format!("{:.0}", v.cost_usd.mean),
+            format!("{:.0} ({:.0})", v.p99_ms.mean, v.p99_ms.high),
+            format!("{:.4} %", 100.0 * v.availability),
+        ),
+        None => (
+            format!("≈{:.0}", d.analytic.cost_usd),
+            if d.analytic.p99_ms.is_finite() {
+                format!("≈{:.0} predicted", d.analytic.p99_ms)
+            } else {
+                "overloaded".into()
+            },
+            String::new(),
+        ),
+    };
+    ui.monospace(cost);
+    ui.monospace(p99);
+    ui.monospace(avail);
+    let status = RichText::new(format!(
+        "{}{}",
+        d.status.name(),
+        if on_front { " ◆" } else { "" }
+    ));
+    ui.label(match d.status {
+        Status::Feasible => status.color(BEST_COLOR),
+        Status::Infeasible => status.color(ERROR_COLOR),
+        Status::NotVerified | Status::Pruned => status.weak(),
+    });
+    ui.label(RichText::new(&d.reason).small());
+}
+
+/// Whether a validation problem is one of the objectives' (shown in this tab).
+pub fn is_slo_problem(e: &FieldError) -> bool {
+    let p = e.path.to_string();
+    p == "slo" || p.starts_with("slo.") || p.starts_with("slo[")
+}

@@ -1,0 +1,337 @@
+//! Headless tests of the Planner tab (egui_kittest, no GPU): objectives are set through
+//! the widgets, plans run on the worker thread, designs are loaded by clicking.
+//!
+//! The scenario is the planner's own small test case (`sim-core/tests/plan.rs`): three
+//! candidate regions, three areas, 200 req/s, 40 simulated seconds, so that a quick plan
+//! takes a second or two. Runs wait for the worker by stepping frames up to a cap; nothing
+//! here compares wall-clock times.
+
+use egui::accesskit::{Action, ActionData, ActionRequest, Role};
+use egui_kittest::kittest::{by, NodeT, Queryable};
+use egui_kittest::Harness;
+use egui_plot::PlotPoint;
+use planner_gui::dialogs::{DialogKind, Dialogs, NoDialogs};
+use planner_gui::panels::planner::{load_label, CANCEL_BUTTON, PLAN_BUTTON};
+use planner_gui::planner::PlanCommand;
+use planner_gui::state::{AppState, Tab};
+use planner_gui::PlannerApp;
+use sim_core::engine::SimDuration;
+use sim_core::experiment::load_text;
+use sim_core::experiment::plan::pareto::dominates;
+use sim_core::experiment::plan::{report, Status};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver};
+
+/// Frames to step while a worker runs (each step also sleeps a few milliseconds).
+const STEP_CAP: usize = 100_000;
+
+const TINY: &str = r#"
+name = "tiny"
+seed = 7
+duration = "40s"
+warmup = "10s"
+[workload]
+peak_rps = 200.0
+diurnal = false
+read_fraction = 0.9
+[[areas]]
+name = "virginia"
+lat_deg = 38.9
+lon_deg = -77.0
+jurisdiction = "US"
+share = 0.5
+[[areas]]
+name = "oregon"
+lat_deg = 45.5
+lon_deg = -122.7
+jurisdiction = "US"
+share = 0.2
+[[areas]]
+name = "ireland"
+lat_deg = 53.3
+lon_deg = -6.3
+jurisdiction = "EU"
+share = 0.3
+[[regions]]
+id = "aws:us-east-1"
+service_time = { dist = "exponential", mean = "20ms" }
+[[regions]]
+id = "aws:us-west-2"
+service_time = { dist = "exponential", mean = "20ms" }
+[[regions]]
+id = "aws:eu-west-1"
+service_time = { dist = "exponential", mean = "20ms" }
+[routing]
+dns_ttl = "1s"
+health_check = { interval = "1s", failure_threshold = 2, timeout = "500ms" }
+[client]
+timeout = "1s"
+retries = 1
+backoff_base = "50ms"
+backoff_max = "200ms"
+[active_passive]
+failover = { promotion = "2s", scale_up = "10s" }
+[sharded]
+failover = { promotion = "2s", scale_up = "10s" }
+"#;
+
+fn tiny_state() -> AppState {
+    let (s, cat) = load_text(TINY, Path::new("tiny.toml")).expect("the tiny scenario is valid");
+    AppState::new(s, cat, None)
+}
+
+/// Answers every dialog with one path.
+struct FixedDialogs(PathBuf);
+
+impl Dialogs for FixedDialogs {
+    fn ask(&self, _: DialogKind, _: Option<PathBuf>) -> Receiver<Option<PathBuf>> {
+        let (tx, rx) = channel();
+        let _ = tx.send(Some(self.0.clone()));
+        rx
+    }
+}
+
+fn harness(state: AppState, dialogs: Box<dyn Dialogs>) -> Harness<'static, PlannerApp> {
+    let mut h = Harness::builder().with_size([1500.0, 1000.0]).build_state(
+        |ctx, app: &mut PlannerApp| app.frame(ctx),
+        PlannerApp::new(state, dialogs),
+    );
+    h.run_ok();
+    h
+}
+
+/// Steps until `done` holds.
+fn wait(h: &mut Harness<'_, PlannerApp>, what: &str, done: impl Fn(&AppState) -> bool) {
+    for _ in 0..STEP_CAP {
+        h.step();
+        if done(&h.state().state) {
+            h.run_ok();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    panic!("{what} did not finish within {STEP_CAP} frames");
+}
+
+fn click_button(h: &mut Harness<'_, PlannerApp>, label: &str) {
+    h.get_by_role_and_label(Role::Button, label).click();
+    h.run_ok();
+}
+
+fn open_planner(h: &mut Harness<'_, PlannerApp>) {
+    click_button(h, "🎯 Planner");
+    assert_eq!(h.state().state.tab, Tab::Planner);
+}
+
+/// Ticks (or unticks) the objective checkbox named `label`.
+fn click_checkbox(h: &mut Harness<'_, PlannerApp>, label: &str) {
+    h.get(by().role(Role::CheckBox).label(label).include_labels())
+        .click();
+    h.run_ok();
+}
+
+/// Types a number into the value labelled `label` (as a screen reader would).
+fn set_value(h: &mut Harness<'_, PlannerApp>, label: &str, v: f64) {
+    let target = h.get_by_label(label).accesskit_node().id();
+    h.input_mut()
+        .events
+        .push(egui::Event::AccessKitActionRequest(ActionRequest {
+            action: Action::SetValue,
+            target,
+            data: Some(ActionData::NumericValue(v)),
+        }));
+    h.run_ok();
+}
+
+/// Plans with `p99 ≤ 200 ms`, set through the widgets.
+fn plan_with_p99(h: &mut Harness<'_, PlannerApp>) {
+    open_planner(h);
+    click_checkbox(h, "p99 latency, all users");
+    set_value(h, "p99 latency, all users", 200.0);
+    let st = &h.state().state;
+    assert_eq!(st.scenario.slo.p99, Some(SimDuration::from_millis(200)));
+    assert!(st.dirty && st.errors.is_empty(), "{:?}", st.errors);
+    click_button(h, PLAN_BUTTON);
+    assert!(
+        h.state().state.planner.job.is_some(),
+        "▶ Plan started no job"
+    );
+    wait(h, "the plan", |st| st.planner.job.is_none());
+}
+
+#[test]
+fn a_plan_shows_designs_and_a_non_dominated_front_and_a_click_loads_a_design() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("plan");
+    let mut h = harness(tiny_state(), Box::new(FixedDialogs(out.clone())));
+    let candidates = h.state().state.scenario.clone();
+    plan_with_p99(&mut h);
+
+    let st = &h.state().state;
+    let res = st.planner.result.as_ref().expect("a plan result");
+    let mut planned = candidates.clone();
+    planned.slo.p99 = Some(SimDuration::from_millis(200));
+    assert_eq!(res.base, planned);
+    let r = &res.report;
+    assert!(r.designs.len() > 10, "{} designs", r.designs.len());
+    assert!(r.feasible().count() > 0, "no feasible design");
+    assert!(!r.pareto.is_empty());
+    // The front: feasible, non-dominated, and dominating every feasible design off it.
+    let point = |i: usize| report::point(&r.designs[i]);
+    let feasible: Vec<usize> = (0..r.designs.len())
+        .filter(|&i| r.designs[i].status == Status::Feasible)
+        .collect();
+    for &i in &r.pareto {
+        assert_eq!(r.designs[i].status, Status::Feasible);
+        for &j in &feasible {
+            assert!(!dominates(&point(j), &point(i)), "#{j} dominates #{i}");
+        }
+    }
+    for &j in feasible.iter().filter(|j| !r.pareto.contains(j)) {
+        assert!(r.pareto.iter().any(|&i| dominates(&point(i), &point(j))));
+    }
+    assert!(st
+        .message
+        .as_ref()
+        .is_some_and(|m| !m.is_error && m.text.contains("feasible")));
+    h.get_by_label(&load_label(0));
+    h.get_by_label("Pareto front");
+
+    // Click the cheapest design on the front in the scatter.
+    let (i, p) = {
+        let i = r.pareto[0];
+        (i, point(i))
+    };
+    let t = st.planner.plot_transform.expect("the scatter was drawn");
+    let pos = t.position_from_point(&PlotPoint::new(p.cost, p.p99_ms));
+    h.input_mut().events.push(egui::Event::PointerMoved(pos));
+    h.step();
+    for pressed in [true, false] {
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.step();
+    }
+    h.run_ok();
+    let st = &h.state().state;
+    let loaded = st.planner.loaded.expect("a design was loaded");
+    let res = st.planner.result.as_ref().expect("the plan stays");
+    // The nearest dot wins; only a design drawn at the same place could be taken instead.
+    let q = report::point(&res.report.designs[loaded]);
+    assert!(
+        (q.cost - p.cost).abs() <= 1e-6 * p.cost && (q.p99_ms - p.p99_ms).abs() < 1e-6,
+        "clicked #{i}, loaded #{loaded}"
+    );
+    let design = &res.report.designs[loaded];
+    assert_eq!(st.scenario, res.design_scenario(loaded).expect("a design"));
+    assert_eq!(st.scenario.layout, design.design.shape.layout);
+    let ids: Vec<&str> = st.scenario.regions.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.join(";"), design.regions);
+    assert!(st.dirty && st.errors.is_empty(), "{:?}", st.errors);
+    assert_eq!(st.tab, Tab::Compare);
+    assert!(st.job.is_some(), "loading a design starts a comparison");
+    wait(&mut h, "the comparison", |st| st.job.is_none());
+    let st = &h.state().state;
+    let compared = st.results.as_ref().expect("compare results");
+    assert_eq!(compared.scenario, st.scenario);
+    assert!(!st.results_are_stale());
+
+    // Another design, from the table; then export the plan.
+    open_planner(&mut h);
+    let other = (0..h
+        .state()
+        .state
+        .planner
+        .result
+        .as_ref()
+        .map_or(0, |r| r.report.designs.len()))
+        .find(|&j| j != loaded)
+        .expect("a second design");
+    click_button(&mut h, &load_label(other));
+    let st = &h.state().state;
+    assert_eq!(st.planner.loaded, Some(other));
+    let res = st.planner.result.as_ref().expect("the plan stays");
+    assert_eq!(Some(st.scenario.clone()), res.design_scenario(other));
+    wait(&mut h, "the comparison", |st| st.job.is_none());
+    open_planner(&mut h);
+    click_button(&mut h, "Export designs.csv, pareto.csv…");
+    h.run_ok();
+    let designs = std::fs::read_to_string(out.join("designs.csv")).expect("designs.csv");
+    assert!(designs.starts_with("rank,status,layout,regions,instances"));
+    assert!(out.join("pareto.csv").is_file());
+    click_button(&mut h, "↩ candidates back into the editor");
+    assert_eq!(h.state().state.scenario.regions, candidates.regions);
+}
+
+#[test]
+fn cancel_stops_a_running_plan() {
+    let mut h = harness(tiny_state(), Box::new(NoDialogs));
+    open_planner(&mut h);
+    // Many replications, so that the plan is still running when Cancel is pressed.
+    set_value(&mut h, "replications", 40.0);
+    assert_eq!(h.state().state.planner.settings.replications, 40);
+    click_button(&mut h, PLAN_BUTTON);
+    assert!(h.state().state.planner.job.is_some());
+    click_button(&mut h, CANCEL_BUTTON);
+    assert!(h
+        .state()
+        .state
+        .planner
+        .job
+        .as_ref()
+        .is_some_and(|j| j.is_cancelling()));
+    wait(&mut h, "the cancelled plan", |st| st.planner.job.is_none());
+    let st = &h.state().state;
+    assert!(st.planner.result.is_none());
+    assert_eq!(
+        st.message.as_ref().map(|m| m.text.as_str()),
+        Some("plan cancelled")
+    );
+    h.get_by_role_and_label(Role::Button, PLAN_BUTTON);
+}
+
+#[test]
+fn an_invalid_objective_shows_its_error_instead_of_planning() {
+    let mut h = harness(tiny_state(), Box::new(NoDialogs));
+    open_planner(&mut h);
+    click_checkbox(&mut h, "availability");
+    assert_eq!(h.state().state.scenario.slo.availability, Some(0.999));
+    set_value(&mut h, "availability", 100.0);
+    let st = &h.state().state;
+    assert_eq!(st.scenario.slo.availability, Some(1.0));
+    assert_eq!(st.errors.len(), 1, "{:?}", st.errors);
+    // The same words as `regionsim plan` and a scenario file, under the objectives and in
+    // the editor's list (Compare is disabled by it too).
+    let shown = h
+        .get_all_by_label_contains("slo.availability: must be a fraction strictly between 0 and 1")
+        .count();
+    assert_eq!(shown, 2);
+    assert!(h
+        .get_by_role_and_label(Role::Button, PLAN_BUTTON)
+        .accesskit_node()
+        .is_disabled());
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(PlanCommand::Start.into(), &ctx);
+    h.run_ok();
+    let st = &h.state().state;
+    assert!(
+        st.planner.job.is_none(),
+        "an invalid objective started a plan"
+    );
+    assert!(st.message.as_ref().is_some_and(|m| m.is_error));
+
+    // Fixed: the error goes; options with no layout are a problem of their own.
+    set_value(&mut h, "availability", 99.95);
+    assert!(h.state().state.errors.is_empty());
+    for l in ["active-passive", "active-active", "sharded"] {
+        click_checkbox(&mut h, l);
+    }
+    h.get_by_label_contains("layouts: name at least one layout");
+    assert!(h
+        .get_by_role_and_label(Role::Button, PLAN_BUTTON)
+        .accesskit_node()
+        .is_disabled());
+}
