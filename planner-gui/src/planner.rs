@@ -109,12 +109,20 @@ pub struct PlanResult {
 }
 
 impl PlanResult {
-    /// The scenario of design `i` as the planner simulated it (its regions and
-    /// instances; every area at its peak and no failures unless the options say
-    /// otherwise), named after the design.
+    /// The scenario of design `i` in the user's own conditions, named after the design:
+    /// its regions, instances and layout options, with the candidates' scenario's diurnal
+    /// curve, duration and failures (those that name a region of the design). The planner
+    /// itself simulated the design at peak and without failures; loading it where the
+    /// user's outages happen is how they see what it does in them.
     pub fn design_scenario(&self, i: usize) -> Option<Scenario> {
         let row = self.report.designs.get(i)?;
-        let mut s = design_scenario(&self.base, &row.design, &self.options);
+        let own_conditions = PlanOptions {
+            at_peak: false,
+            keep_failures: true,
+            duration: None,
+            ..self.options.clone()
+        };
+        let mut s = design_scenario(&self.base, &row.design, &own_conditions);
         s.name = format!("{} — plan #{} {}", self.base.name, i + 1, row.layout);
         Some(s)
     }

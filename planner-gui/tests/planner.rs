@@ -32,7 +32,7 @@ duration = "40s"
 warmup = "10s"
 [workload]
 peak_rps = 200.0
-diurnal = false
+diurnal = true
 read_fraction = 0.9
 [[areas]]
 name = "virginia"
@@ -73,6 +73,12 @@ backoff_max = "200ms"
 failover = { promotion = "2s", scale_up = "10s" }
 [sharded]
 failover = { promotion = "2s", scale_up = "10s" }
+# The planner simulates at peak without this; a loaded design keeps both.
+[[failures]]
+kind = "region-outage"
+region = "aws:us-east-1"
+start = "20s"
+duration = "10s"
 "#;
 
 fn tiny_state() -> AppState {
@@ -230,6 +236,15 @@ fn a_plan_shows_designs_and_a_non_dominated_front_and_a_click_loads_a_design() {
     assert_eq!(st.scenario.layout, design.design.shape.layout);
     let ids: Vec<&str> = st.scenario.regions.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids.join(";"), design.regions);
+    // In the user's conditions: their diurnal curve and the failures on its regions.
+    assert!(st.scenario.workload.diurnal);
+    let outage_kept = st.scenario.failures.len() == 1;
+    assert_eq!(
+        outage_kept,
+        ids.contains(&"aws:us-east-1"),
+        "{:?}",
+        st.scenario.failures
+    );
     assert!(st.dirty && st.errors.is_empty(), "{:?}", st.errors);
     assert_eq!(st.tab, Tab::Compare);
     assert!(st.job.is_some(), "loading a design starts a comparison");
