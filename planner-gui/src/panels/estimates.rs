@@ -31,7 +31,7 @@ pub fn rows(estimates: &Estimates) -> Vec<Row> {
         row("downtime per year", Better::Lower, 1, " min", &|i| {
             solved[i].downtime_min_per_year
         }),
-        row("failovers per year", Better::Lower, 2, "", &|i| {
+        row("failovers per year", Better::Neither, 2, "", &|i| {
             solved[i].failovers_per_year
         }),
         row("lost writes per year", Better::Lower, 0, "", &|i| {

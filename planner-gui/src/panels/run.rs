@@ -34,7 +34,11 @@ pub fn show(ui: &mut Ui, view: &RunView<'_>) -> Commands {
             ui.add(
                 egui::ProgressBar::new(job.fraction())
                     .desired_width(220.0)
-                    .text(format!("{done}/{} layouts · {secs} s", job.total)),
+                    .text(format!(
+                        "{:.0} % · {done}/{} layouts done · {secs} s",
+                        100.0 * job.fraction(),
+                        job.total
+                    )),
             );
             if ui.button("⏹ Cancel").clicked() {
                 cmds.push(Command::Cancel);
