@@ -9,7 +9,9 @@
 //!   replicas have applied it and their answers have come back (a round trip each);
 //!   replicas that are down or cut off do not answer, and if too few can, the write is
 //!   never acknowledged (the client times out). An acknowledged synchronous write with a
-//!   quorum of at least 2 therefore always exists on a second region.
+//!   quorum of at least 2 therefore always exists on a second region. A replica that missed
+//!   a write catches up when it can reach the origin again (one-way delay after the outage
+//!   or partition ends), so it does not serve stale data for ever after its recovery.
 //!
 //! An acknowledged write is *at risk* while no replica holds it. When its origin fails,
 //! the writes at risk at that instant are **lost** if the system fails over without them
@@ -71,6 +73,14 @@ impl RequestModel<'_> {
                         self.applied[rep] = now + there;
                         let back = self.region_one_way(rep, origin);
                         self.acks.push(now + there + back);
+                    } else {
+                        // No answer towards the quorum; the replica catches up from the
+                        // origin once it can reach it again.
+                        let from = self
+                            .cond
+                            .link_unblocked_at(&self.incidents, origin, rep)
+                            .max(now);
+                        self.applied[rep] = from + there;
                     }
                 }
             }
