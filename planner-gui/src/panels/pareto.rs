@@ -102,7 +102,7 @@ pub fn show(ui: &mut Ui, res: &PlanResult, loaded: Option<usize>, height: f32) -
     let obj = &res.report.objectives;
     let resp = Plot::new("pareto-scatter")
         .height(height)
-        .legend(Legend::default().position(Corner::RightTop))
+        .legend(Legend::default().position(Corner::RightBottom))
         .x_axis_label("cost, USD per month")
         .y_axis_label("p99 latency, ms")
         .label_formatter(|_, _| String::new())
