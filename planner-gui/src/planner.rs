@@ -27,7 +27,7 @@ use sim_core::experiment::plan::candidates::design_scenario;
 use sim_core::experiment::plan::{layout_names, report, PlanOptions, PlanReport, Status};
 use sim_core::export::write_atomic;
 use sim_core::scenario::validate::Lookup;
-use sim_core::scenario::{LayoutKind, Scenario};
+use sim_core::scenario::{LayoutKind, Scenario, StandbyMode};
 use std::path::{Path, PathBuf};
 
 /// How one search is run (the command line's flags); the objectives are the scenario's.
@@ -45,6 +45,12 @@ pub struct PlanSettings {
     pub max_verified: usize,
     /// The table lists pruned and not-simulated designs too.
     pub show_all: bool,
+    /// Active-passive standby modes to try (`--standby`); empty: the scenario's own.
+    pub standby_modes: Vec<StandbyMode>,
+    /// Simulate the scenario's own time of day instead of every area at its peak (`--window`).
+    pub window: bool,
+    /// Keep the scenario's failures in the steady runs (`--keep-failures`).
+    pub keep_failures: bool,
 }
 
 impl Default for PlanSettings {
@@ -57,6 +63,9 @@ impl Default for PlanSettings {
             finalists: 0,
             max_verified: 0,
             show_all: false,
+            standby_modes: Vec::new(),
+            window: false,
+            keep_failures: false,
         };
         s.set_quick(true);
         s
@@ -84,6 +93,12 @@ impl PlanSettings {
             replications: self.replications,
             finalists: self.finalists,
             max_verified: Some(self.max_verified),
+            standby_modes: StandbyMode::ALL
+                .into_iter()
+                .filter(|m| self.standby_modes.contains(m))
+                .collect(),
+            at_peak: !self.window,
+            keep_failures: self.keep_failures,
             ..preset(self.quick)
         }
     }
@@ -355,6 +370,13 @@ mod tests {
         let o = full.options(1);
         assert_eq!(o.replications, PlanOptions::default().replications);
         assert_eq!(o.duration, None);
+        assert!(o.at_peak && !o.keep_failures && o.standby_modes.is_empty());
+        full.standby_modes = vec![StandbyMode::Cold, StandbyMode::Hot];
+        full.window = true;
+        full.keep_failures = true;
+        let o = full.options(1);
+        assert_eq!(o.standby_modes, vec![StandbyMode::Hot, StandbyMode::Cold]);
+        assert!(!o.at_peak && o.keep_failures);
         // Passed in LayoutKind::ALL order whatever order they were ticked in.
         assert_eq!(
             o.layouts,

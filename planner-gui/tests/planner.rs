@@ -290,14 +290,17 @@ fn cancel_stops_a_running_plan() {
     assert_eq!(h.state().state.planner.settings.replications, 40);
     click_button(&mut h, PLAN_BUTTON);
     assert!(h.state().state.planner.job.is_some());
-    click_button(&mut h, CANCEL_BUTTON);
+    h.get_by_role_and_label(Role::Button, CANCEL_BUTTON).click();
+    h.step();
+    // The job stays, marked cancelling, until the planner stops between two runs (which
+    // may already have happened: runs of this scenario are short).
     assert!(h
         .state()
         .state
         .planner
         .job
         .as_ref()
-        .is_some_and(|j| j.is_cancelling()));
+        .is_none_or(|j| j.is_cancelling()));
     wait(&mut h, "the cancelled plan", |st| st.planner.job.is_none());
     let st = &h.state().state;
     assert!(st.planner.result.is_none());

@@ -16,7 +16,7 @@ use egui::{Checkbox, DragValue, Grid, RichText, Ui};
 use egui_plot::PlotTransform;
 use sim_core::engine::SimDuration;
 use sim_core::experiment::plan::{DesignRow, Status};
-use sim_core::scenario::{FieldError, LayoutKind, Scenario};
+use sim_core::scenario::{FieldError, LayoutKind, Scenario, StandbyMode};
 
 /// What the tab shows.
 pub struct PlannerView<'a> {
@@ -303,6 +303,27 @@ fn search(ui: &mut Ui, set: &mut PlanSettings, candidates: usize) {
         .labelled_by(l.id);
         ui.end_row();
     });
+    ui.horizontal_wrapped(|ui| {
+        ui.label("active-passive standby")
+            .on_hover_text("standby modes to try (--standby); none ticked: the scenario's own");
+        for m in StandbyMode::ALL {
+            let mut on = set.standby_modes.contains(&m);
+            if ui.checkbox(&mut on, m.name()).changed() {
+                if on {
+                    set.standby_modes.push(m);
+                } else {
+                    set.standby_modes.retain(|x| *x != m);
+                }
+            }
+        }
+    });
+    ui.checkbox(&mut set.window, "simulate the scenario's time of day")
+        .on_hover_text("instead of every area at its daily peak at once (--window)");
+    ui.checkbox(
+        &mut set.keep_failures,
+        "keep the scenario's failures in the runs",
+    )
+    .on_hover_text("the scheduled and random failures run too (--keep-failures)");
 }
 
 fn progress(ui: &mut Ui, job: &PlanJob, cmds: &mut Commands) {

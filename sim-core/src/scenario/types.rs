@@ -295,6 +295,20 @@ pub enum StandbyMode {
     Cold,
 }
 
+impl StandbyMode {
+    /// Every mode, hottest first.
+    pub const ALL: [StandbyMode; 3] = [StandbyMode::Hot, StandbyMode::Warm, StandbyMode::Cold];
+
+    /// The name used in scenario files and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            StandbyMode::Hot => "hot",
+            StandbyMode::Warm => "warm",
+            StandbyMode::Cold => "cold",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReadPolicy {
