@@ -4,20 +4,18 @@
 //! Runs wait for the worker by stepping frames up to a generous cap; nothing here compares
 //! wall-clock times.
 
+mod common;
+
+use common::{click_button, harness, wait, FixedDialogs};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use egui_plot::PlotPoint;
-use planner_gui::dialogs::{DialogKind, Dialogs, NoDialogs};
+use planner_gui::dialogs::NoDialogs;
 use planner_gui::state::{AppState, Tab};
 use planner_gui::{Command, PlannerApp};
 use sim_core::engine::SimDuration;
 use sim_core::scenario::LayoutKind;
-use std::path::PathBuf;
-use std::sync::mpsc::{channel, Receiver};
-
-/// Frames to step while the worker runs (each step also sleeps a few milliseconds).
-const STEP_CAP: usize = 100_000;
 
 /// The default scenario, made quick: one simulated minute at a lower rate.
 fn quick_state() -> AppState {
@@ -29,51 +27,14 @@ fn quick_state() -> AppState {
     AppState::new(s, d.catalog.clone(), None)
 }
 
-/// Answers every dialog with one path.
-struct FixedDialogs(PathBuf);
-
-impl Dialogs for FixedDialogs {
-    fn ask(&self, _: DialogKind, _: Option<PathBuf>) -> Receiver<Option<PathBuf>> {
-        let (tx, rx) = channel();
-        let _ = tx.send(Some(self.0.clone()));
-        rx
-    }
-}
-
-fn harness(state: AppState, dialogs: Box<dyn Dialogs>) -> Harness<'static, PlannerApp> {
-    let mut h = Harness::builder().with_size([1400.0, 900.0]).build_state(
-        |ctx, app: &mut PlannerApp| app.frame(ctx),
-        PlannerApp::new(state, dialogs),
-    );
-    h.run_ok();
-    h
-}
-
-/// Steps until the comparison is over.
-fn wait_for_job(h: &mut Harness<'_, PlannerApp>) {
-    for _ in 0..STEP_CAP {
-        h.step();
-        if h.state().state.job.is_none() {
-            h.run_ok();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    panic!("the comparison did not finish within {STEP_CAP} frames");
-}
-
-fn click_button(h: &mut Harness<'_, PlannerApp>, label: &str) {
-    // Widgets below the fold of a scroll area take no clicks: scroll to it first.
-    h.get_by_role_and_label(Role::Button, label).scroll_to_me();
-    h.run_ok();
-    h.get_by_role_and_label(Role::Button, label).click();
-    h.run_ok();
-}
-
 fn compare(h: &mut Harness<'_, PlannerApp>) {
     click_button(h, "▶ Compare");
     assert!(h.state().state.job.is_some(), "Compare started no job");
     wait_for_job(h);
+}
+
+fn wait_for_job(h: &mut Harness<'_, PlannerApp>) {
+    wait(h, "the comparison", |st| st.job.is_none());
 }
 
 /// A real click at a plot position of the map.

@@ -6,11 +6,14 @@
 //! takes a second or two. Runs wait for the worker by stepping frames up to a cap; nothing
 //! here compares wall-clock times.
 
+mod common;
+
+use common::{click_button, harness, wait, FixedDialogs};
 use egui::accesskit::{Action, ActionData, ActionRequest, Role};
 use egui_kittest::kittest::{by, NodeT, Queryable};
 use egui_kittest::Harness;
 use egui_plot::PlotPoint;
-use planner_gui::dialogs::{DialogKind, Dialogs, NoDialogs};
+use planner_gui::dialogs::NoDialogs;
 use planner_gui::panels::planner::{load_label, CANCEL_BUTTON, PLAN_BUTTON};
 use planner_gui::planner::PlanCommand;
 use planner_gui::state::{AppState, Tab};
@@ -19,109 +22,28 @@ use sim_core::engine::SimDuration;
 use sim_core::experiment::load_text;
 use sim_core::experiment::plan::pareto::dominates;
 use sim_core::experiment::plan::{report, Status};
-use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver};
+use std::path::Path;
 
-/// Frames to step while a worker runs (each step also sleeps a few milliseconds).
-const STEP_CAP: usize = 100_000;
+/// The planner's own small case (shared with `sim-core/tests/plan.rs`).
+const TINY: &str = include_str!("../../sim-core/tests/data/plan_tiny.toml");
 
-const TINY: &str = r#"
-name = "tiny"
-seed = 7
-duration = "40s"
-warmup = "10s"
-[workload]
-peak_rps = 200.0
-diurnal = true
-read_fraction = 0.9
-[[areas]]
-name = "virginia"
-lat_deg = 38.9
-lon_deg = -77.0
-jurisdiction = "US"
-share = 0.5
-[[areas]]
-name = "oregon"
-lat_deg = 45.5
-lon_deg = -122.7
-jurisdiction = "US"
-share = 0.2
-[[areas]]
-name = "ireland"
-lat_deg = 53.3
-lon_deg = -6.3
-jurisdiction = "EU"
-share = 0.3
-[[regions]]
-id = "aws:us-east-1"
-service_time = { dist = "exponential", mean = "20ms" }
-[[regions]]
-id = "aws:us-west-2"
-service_time = { dist = "exponential", mean = "20ms" }
-[[regions]]
-id = "aws:eu-west-1"
-service_time = { dist = "exponential", mean = "20ms" }
-[routing]
-dns_ttl = "1s"
-health_check = { interval = "1s", failure_threshold = 2, timeout = "500ms" }
-[client]
-timeout = "1s"
-retries = 1
-backoff_base = "50ms"
-backoff_max = "200ms"
-[active_passive]
-failover = { promotion = "2s", scale_up = "10s" }
-[sharded]
-failover = { promotion = "2s", scale_up = "10s" }
-# The planner simulates at peak without this; a loaded design keeps both.
+/// The small case with a diurnal curve and an outage: the planner simulates at peak
+/// without them; a loaded design keeps both.
+fn tiny_text() -> String {
+    TINY.replace("diurnal = false", "diurnal = true")
+        + r#"
 [[failures]]
 kind = "region-outage"
 region = "aws:us-east-1"
 start = "20s"
 duration = "10s"
-"#;
+"#
+}
 
 fn tiny_state() -> AppState {
-    let (s, cat) = load_text(TINY, Path::new("tiny.toml")).expect("the tiny scenario is valid");
+    let (s, cat) =
+        load_text(&tiny_text(), Path::new("tiny.toml")).expect("the tiny scenario is valid");
     AppState::new(s, cat, None)
-}
-
-/// Answers every dialog with one path.
-struct FixedDialogs(PathBuf);
-
-impl Dialogs for FixedDialogs {
-    fn ask(&self, _: DialogKind, _: Option<PathBuf>) -> Receiver<Option<PathBuf>> {
-        let (tx, rx) = channel();
-        let _ = tx.send(Some(self.0.clone()));
-        rx
-    }
-}
-
-fn harness(state: AppState, dialogs: Box<dyn Dialogs>) -> Harness<'static, PlannerApp> {
-    let mut h = Harness::builder().with_size([1500.0, 1000.0]).build_state(
-        |ctx, app: &mut PlannerApp| app.frame(ctx),
-        PlannerApp::new(state, dialogs),
-    );
-    h.run_ok();
-    h
-}
-
-/// Steps until `done` holds.
-fn wait(h: &mut Harness<'_, PlannerApp>, what: &str, done: impl Fn(&AppState) -> bool) {
-    for _ in 0..STEP_CAP {
-        h.step();
-        if done(&h.state().state) {
-            h.run_ok();
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(2));
-    }
-    panic!("{what} did not finish within {STEP_CAP} frames");
-}
-
-fn click_button(h: &mut Harness<'_, PlannerApp>, label: &str) {
-    h.get_by_role_and_label(Role::Button, label).click();
-    h.run_ok();
 }
 
 fn open_planner(h: &mut Harness<'_, PlannerApp>) {

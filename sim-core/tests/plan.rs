@@ -20,55 +20,7 @@ use std::sync::Arc;
 
 /// Three candidate regions, three areas, 200 req/s without a diurnal curve; failures are
 /// detected and routed around within seconds so that short runs settle.
-const TINY: &str = r#"
-name = "tiny"
-seed = 7
-duration = "40s"
-warmup = "10s"
-[workload]
-peak_rps = 200.0
-diurnal = false
-read_fraction = 0.9
-[[areas]]
-name = "virginia"
-lat_deg = 38.9
-lon_deg = -77.0
-jurisdiction = "US"
-share = 0.5
-[[areas]]
-name = "oregon"
-lat_deg = 45.5
-lon_deg = -122.7
-jurisdiction = "US"
-share = 0.2
-[[areas]]
-name = "ireland"
-lat_deg = 53.3
-lon_deg = -6.3
-jurisdiction = "EU"
-share = 0.3
-[[regions]]
-id = "aws:us-east-1"
-service_time = { dist = "exponential", mean = "20ms" }
-[[regions]]
-id = "aws:us-west-2"
-service_time = { dist = "exponential", mean = "20ms" }
-[[regions]]
-id = "aws:eu-west-1"
-service_time = { dist = "exponential", mean = "20ms" }
-[routing]
-dns_ttl = "1s"
-health_check = { interval = "1s", failure_threshold = 2, timeout = "500ms" }
-[client]
-timeout = "1s"
-retries = 1
-backoff_base = "50ms"
-backoff_max = "200ms"
-[active_passive]
-failover = { promotion = "2s", scale_up = "10s" }
-[sharded]
-failover = { promotion = "2s", scale_up = "10s" }
-"#;
+const TINY: &str = include_str!("data/plan_tiny.toml");
 
 fn tiny(slo: &str) -> (Scenario, Arc<Catalog>) {
     let text = format!("{TINY}\n[slo]\n{slo}\n");

@@ -1,0 +1,60 @@
+//! What the headless GUI test files share: the harness, a fixed dialog answer, waiting
+//! for a worker, and clicking a button wherever it is.
+//!
+//! Each test file uses only part of it, hence `dead_code` is allowed here.
+#![allow(dead_code)]
+
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use planner_gui::dialogs::{DialogKind, Dialogs};
+use planner_gui::state::AppState;
+use planner_gui::PlannerApp;
+use std::path::PathBuf;
+use std::sync::mpsc::{channel, Receiver};
+
+/// Frames to step while a worker runs (each step also sleeps a few milliseconds).
+pub const STEP_CAP: usize = 100_000;
+
+/// Answers every dialog with one path.
+pub struct FixedDialogs(pub PathBuf);
+
+impl Dialogs for FixedDialogs {
+    fn ask(&self, _: DialogKind, _: Option<PathBuf>) -> Receiver<Option<PathBuf>> {
+        let (tx, rx) = channel();
+        let _ = tx.send(Some(self.0.clone()));
+        rx
+    }
+}
+
+/// The app on `state` in a 1500 × 1000 window, after its first frames.
+pub fn harness(state: AppState, dialogs: Box<dyn Dialogs>) -> Harness<'static, PlannerApp> {
+    let mut h = Harness::builder().with_size([1500.0, 1000.0]).build_state(
+        |ctx, app: &mut PlannerApp| app.frame(ctx),
+        PlannerApp::new(state, dialogs),
+    );
+    h.run_ok();
+    h
+}
+
+/// Steps until `done` holds (a worker finished); panics naming `what` after [`STEP_CAP`].
+pub fn wait(h: &mut Harness<'_, PlannerApp>, what: &str, done: impl Fn(&AppState) -> bool) {
+    for _ in 0..STEP_CAP {
+        h.step();
+        if done(&h.state().state) {
+            h.run_ok();
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    panic!("{what} did not finish within {STEP_CAP} frames");
+}
+
+/// Clicks the button labelled `label`, scrolling to it first (widgets below the fold of
+/// a scroll area take no clicks).
+pub fn click_button(h: &mut Harness<'_, PlannerApp>, label: &str) {
+    h.get_by_role_and_label(Role::Button, label).scroll_to_me();
+    h.run_ok();
+    h.get_by_role_and_label(Role::Button, label).click();
+    h.run_ok();
+}
