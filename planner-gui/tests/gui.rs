@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{click_button, harness, wait, FixedDialogs};
+use common::{click_at, click_button, harness, wait, FixedDialogs};
 use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
@@ -41,18 +41,7 @@ fn wait_for_job(h: &mut Harness<'_, PlannerApp>) {
 fn click_map_at(h: &mut Harness<'_, PlannerApp>, lon: f64, lat: f64) {
     let t = h.state().state.map_transform.expect("the map was drawn");
     let pos = t.position_from_point(&PlotPoint::new(lon, lat));
-    h.input_mut().events.push(egui::Event::PointerMoved(pos));
-    h.step();
-    for pressed in [true, false] {
-        h.input_mut().events.push(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::default(),
-        });
-        h.step();
-    }
-    h.run_ok();
+    click_at(h, pos);
 }
 
 #[test]

@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::{click_button, harness, wait, FixedDialogs};
+use common::{click_at, click_button, harness, wait, FixedDialogs};
 use egui::accesskit::{Action, ActionData, ActionRequest, Role};
 use egui_kittest::kittest::{by, NodeT, Queryable};
 use egui_kittest::Harness;
@@ -132,18 +132,7 @@ fn a_plan_shows_designs_and_a_non_dominated_front_and_a_click_loads_a_design() {
     };
     let t = st.planner.plot_transform.expect("the scatter was drawn");
     let pos = t.position_from_point(&PlotPoint::new(p.cost, p.p99_ms));
-    h.input_mut().events.push(egui::Event::PointerMoved(pos));
-    h.step();
-    for pressed in [true, false] {
-        h.input_mut().events.push(egui::Event::PointerButton {
-            pos,
-            button: egui::PointerButton::Primary,
-            pressed,
-            modifiers: egui::Modifiers::default(),
-        });
-        h.step();
-    }
-    h.run_ok();
+    click_at(&mut h, pos);
     let st = &h.state().state;
     let loaded = st.planner.loaded.expect("a design was loaded");
     let res = st.planner.result.as_ref().expect("the plan stays");

@@ -58,3 +58,19 @@ pub fn click_button(h: &mut Harness<'_, PlannerApp>, label: &str) {
     h.get_by_role_and_label(Role::Button, label).click();
     h.run_ok();
 }
+
+/// A real mouse click (move, press, release) at screen position `pos`.
+pub fn click_at(h: &mut Harness<'_, PlannerApp>, pos: egui::Pos2) {
+    h.input_mut().events.push(egui::Event::PointerMoved(pos));
+    h.step();
+    for pressed in [true, false] {
+        h.input_mut().events.push(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::default(),
+        });
+        h.step();
+    }
+    h.run_ok();
+}
