@@ -69,14 +69,10 @@ fn parse_layout(s: &str) -> Result<LayoutKind, String> {
 }
 
 fn parse_mode(s: &str) -> Result<StandbyMode, String> {
-    match s {
-        "hot" => Ok(StandbyMode::Hot),
-        "warm" => Ok(StandbyMode::Warm),
-        "cold" => Ok(StandbyMode::Cold),
-        _ => Err(format!(
-            "unknown standby mode `{s}` (allowed: hot, warm, cold)"
-        )),
-    }
+    StandbyMode::ALL
+        .into_iter()
+        .find(|m| m.name() == s)
+        .ok_or_else(|| format!("unknown standby mode `{s}` (allowed: hot, warm, cold)"))
 }
 
 pub fn run(args: PlanArgs) -> Result<ExitCode> {

@@ -59,12 +59,8 @@ impl Design {
             LayoutKind::Sharded if self.shape.sharded_standby => "sharded+standby".into(),
             LayoutKind::ActivePassive => {
                 let mode = self.shape.standby_mode;
-                let m = match mode.unwrap_or(base.active_passive.standby_mode) {
-                    StandbyMode::Hot => "hot",
-                    StandbyMode::Warm => "warm",
-                    StandbyMode::Cold => "cold",
-                };
-                format!("active-passive/{m}")
+                let m = mode.unwrap_or(base.active_passive.standby_mode);
+                format!("active-passive/{}", m.name())
             }
             l => l.name().into(),
         }
