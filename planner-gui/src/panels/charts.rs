@@ -263,43 +263,54 @@ pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
 /// Errors and p99 per minute per region of one run, on two plots sharing the time axis.
 pub fn timeline(ui: &mut Ui, r: &RunResult, height: f32) {
     let series = minute_series(r);
-    let link = egui::Id::new("timeline-x");
     ui.columns(2, |cols| {
-        cols[0].label("failed requests per minute");
-        Plot::new("timeline-errors")
-            .height(height)
-            .legend(Legend::default())
-            .link_axis(link, [true, false])
-            .link_cursor(link, [true, false])
-            .x_axis_label("simulated minute")
-            .include_y(0.0)
-            .allow_scroll(false)
-            .show(&mut cols[0], |pu| {
-                for (i, s) in series.iter().enumerate() {
-                    pu.line(
-                        Line::new(s.region.clone(), PlotPoints::new(s.failed.clone()))
-                            .color(region_color(i)),
-                    );
-                }
-            });
-        cols[1].label("p99 latency per minute (ms)");
-        Plot::new("timeline-p99")
-            .height(height)
-            .legend(Legend::default())
-            .link_axis(link, [true, false])
-            .link_cursor(link, [true, false])
-            .x_axis_label("simulated minute")
-            .include_y(0.0)
-            .allow_scroll(false)
-            .show(&mut cols[1], |pu| {
-                for (i, s) in series.iter().enumerate() {
-                    pu.line(
-                        Line::new(s.region.clone(), PlotPoints::new(s.p99.clone()))
-                            .color(region_color(i)),
-                    );
-                }
-            });
+        let (left, right) = cols.split_at_mut(1);
+        minute_plot(
+            &mut left[0],
+            "failed requests per minute",
+            "timeline-errors",
+            &series,
+            height,
+            |s| &s.failed,
+        );
+        minute_plot(
+            &mut right[0],
+            "p99 latency per minute (ms)",
+            "timeline-p99",
+            &series,
+            height,
+            |s| &s.p99,
+        );
     });
+}
+
+/// One per-minute plot of every region, its time axis and cursor linked to the others.
+fn minute_plot(
+    ui: &mut Ui,
+    title: &str,
+    id: &str,
+    series: &[RegionSeries],
+    height: f32,
+    points: fn(&RegionSeries) -> &Vec<[f64; 2]>,
+) {
+    let link = egui::Id::new("timeline-x");
+    ui.label(title);
+    Plot::new(id)
+        .height(height)
+        .legend(Legend::default())
+        .link_axis(link, [true, false])
+        .link_cursor(link, [true, false])
+        .x_axis_label("simulated minute")
+        .include_y(0.0)
+        .allow_scroll(false)
+        .show(ui, |pu| {
+            for (i, s) in series.iter().enumerate() {
+                pu.line(
+                    Line::new(s.region.clone(), PlotPoints::new(points(s).clone()))
+                        .color(region_color(i)),
+                );
+            }
+        });
 }
 
 #[cfg(test)]

@@ -314,13 +314,7 @@ fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, ids: &[String], areas: &[S
                 factor,
                 ..
             } => {
-                let mut link = region.is_none();
-                ui.label("slow");
-                ui.horizontal(|ui| {
-                    ui.radio_value(&mut link, false, "region");
-                    ui.radio_value(&mut link, true, "link");
-                });
-                ui.end_row();
+                let link = either(ui, "slow", region.is_none(), "region", "link");
                 if link && region.is_some() {
                     *regions = link_of(region.take(), ids);
                 } else if !link && region.is_none() {
@@ -353,13 +347,13 @@ fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, ids: &[String], areas: &[S
                 region,
                 ..
             } => {
-                let mut users = area.is_some();
-                ui.label("cut");
-                ui.horizontal(|ui| {
-                    ui.radio_value(&mut users, false, "two regions");
-                    ui.radio_value(&mut users, true, "users from a region");
-                });
-                ui.end_row();
+                let users = either(
+                    ui,
+                    "cut",
+                    area.is_some(),
+                    "two regions",
+                    "users from a region",
+                );
                 if users && area.is_none() {
                     *area = areas.first().cloned();
                     *region = regions.first().cloned().or_else(|| ids.first().cloned());
@@ -392,6 +386,18 @@ fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, ids: &[String], areas: &[S
         duration(ui, length, 1.0, " s", 30.0 * 86_400.0);
         ui.end_row();
     });
+}
+
+/// A grid row choosing between two forms of a failure; returns whether `second` is chosen.
+fn either(ui: &mut Ui, label: &str, is_second: bool, first: &str, second: &str) -> bool {
+    let mut v = is_second;
+    ui.label(label);
+    ui.horizontal(|ui| {
+        ui.radio_value(&mut v, false, first);
+        ui.radio_value(&mut v, true, second);
+    });
+    ui.end_row();
+    v
 }
 
 /// The start and duration of any failure, to edit.
