@@ -7,7 +7,7 @@
 //! compares a plain run with the GUI's cancellable, progress-reporting run of the same work.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use sim_core::experiment::{load_text, Prepared};
+use sim_core::experiment::load_text;
 use sim_core::scenario::LayoutKind;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -17,7 +17,7 @@ const SCENARIO: &str = include_str!("../scenarios/model.toml");
 fn model(c: &mut Criterion) {
     let (s, cat) = load_text(SCENARIO, Path::new("benches/scenarios/model.toml"))
         .expect("valid bench scenario");
-    let p = Prepared::new(&s, &cat).expect("valid bench scenario");
+    let p = sim_core::spec::validate(&s, &cat).expect("valid bench scenario");
     let mut g = c.benchmark_group("model");
     g.sample_size(10);
     for layout in LayoutKind::ALL {

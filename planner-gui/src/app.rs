@@ -175,6 +175,7 @@ impl PlannerApp {
                             scenario: &st.scenario,
                             catalog: &st.catalog,
                             errors: &st.errors,
+                            warnings: &st.warnings,
                         },
                     ));
                 });

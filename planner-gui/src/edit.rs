@@ -9,9 +9,14 @@
 use sim_core::catalog::Catalog;
 use sim_core::scenario::{RegionSpec, Scenario};
 
+/// Whether two region ids name the same region (the catalog's rule: trimmed, any case).
+fn same(a: &str, b: &str) -> bool {
+    a.trim().eq_ignore_ascii_case(b.trim())
+}
+
 /// Adds `id` to the deployment if absent, else removes it. Returns a note for the user.
 pub fn toggle_region(s: &mut Scenario, catalog: &Catalog, id: &str) -> String {
-    if s.regions.iter().any(|r| r.id == id) {
+    if s.regions.iter().any(|r| same(&r.id, id)) {
         remove_region(s, id)
     } else {
         add_region(s, catalog, id)
@@ -21,7 +26,7 @@ pub fn toggle_region(s: &mut Scenario, catalog: &Catalog, id: &str) -> String {
 /// Adds catalog region `id`, sized like the first deployed region (instances, service
 /// time, queue), or with the scenario defaults when none is deployed.
 pub fn add_region(s: &mut Scenario, catalog: &Catalog, id: &str) -> String {
-    if s.regions.iter().any(|r| r.id == id) {
+    if s.regions.iter().any(|r| same(&r.id, id)) {
         return format!("{id} is already deployed");
     }
     if catalog.region(id).is_err() {
@@ -49,42 +54,55 @@ pub fn add_region(s: &mut Scenario, catalog: &Catalog, id: &str) -> String {
 fn failure_names(f: &sim_core::scenario::FailureSpec, id: &str) -> bool {
     use sim_core::scenario::FailureSpec as F;
     match f {
-        F::RegionOutage { region, .. } | F::CapacityLoss { region, .. } => region == id,
+        F::RegionOutage { region, .. } | F::CapacityLoss { region, .. } => same(region, id),
         F::Degradation {
             region, regions, ..
         }
         | F::Partition {
             region, regions, ..
-        } => region.as_deref() == Some(id) || regions.iter().any(|r| r == id),
+        } => region.as_deref().is_some_and(|r| same(r, id)) || regions.iter().any(|r| same(r, id)),
     }
 }
 
 pub fn remove_region(s: &mut Scenario, id: &str) -> String {
     let before = s.regions.len();
-    s.regions.retain(|r| r.id != id);
+    s.regions.retain(|r| !same(&r.id, id));
     if s.regions.len() == before {
         return format!("{id} is not deployed");
     }
     let mut also = Vec::new();
     let ap = &mut s.active_passive;
-    if ap.primary.as_deref() == Some(id) {
+    if ap.primary.as_deref().is_some_and(|p| same(p, id)) {
         ap.primary = None;
         also.push("the active-passive primary is now the first region");
     }
-    if ap.standby.as_deref() == Some(id) {
+    if ap.standby.as_deref().is_some_and(|sb| same(sb, id)) {
         ap.standby = None;
         also.push("the active-passive standby is now the next region");
     }
-    if s.routing.weights.remove(id).is_some() {
+    // Without a named primary the first region is the primary: a standby naming it would
+    // replicate the primary to itself. Let the standby default to the next region instead.
+    let first = s.regions.first().map(|r| r.id.clone());
+    if ap.primary.is_none() {
+        if let (Some(sb), Some(first)) = (ap.standby.as_deref(), first.as_deref()) {
+            if same(sb, first) {
+                ap.standby = None;
+                also.push("the active-passive standby (now the primary) is now the next region");
+            }
+        }
+    }
+    let n = s.routing.weights.len();
+    s.routing.weights.retain(|r, _| !same(r, id));
+    if s.routing.weights.len() != n {
         also.push("its routing weight");
     }
     let n = s.routing.priority.len();
-    s.routing.priority.retain(|r| r != id);
+    s.routing.priority.retain(|r| !same(r, id));
     if s.routing.priority.len() != n {
         also.push("its routing priority");
     }
     let n = s.sharded.homes.len();
-    s.sharded.homes.retain(|_, r| r != id);
+    s.sharded.homes.retain(|_, r| !same(r, id));
     if s.sharded.homes.len() != n {
         also.push("shard homes set to it");
     }
@@ -111,7 +129,11 @@ pub fn remove_region(s: &mut Scenario, id: &str) -> String {
 mod tests {
     use super::*;
     use sim_core::experiment::{load_scenario, DEFAULT_SCENARIO};
-    use sim_core::scenario::validate::validate;
+
+    /// Every problem of the full validation (the CLI's), as the GUI shows them.
+    fn validate(s: &Scenario, cat: &Catalog) -> Vec<sim_core::scenario::FieldError> {
+        sim_core::spec::validate(s, cat).err().unwrap_or_default()
+    }
 
     fn default() -> (Scenario, std::sync::Arc<Catalog>) {
         assert!(!DEFAULT_SCENARIO.is_empty());
@@ -129,6 +151,44 @@ mod tests {
         let note = toggle_region(&mut s, &cat, &primary);
         assert!(note.contains("primary"), "{note}");
         assert!(s.regions.iter().all(|r| r.id != primary));
+        assert_eq!(validate(&s, cat.as_ref()), vec![]);
+        // The standby was the first region left, so it became the primary: a distinct
+        // standby takes its place.
+        let spec = sim_core::spec::validate(&s, &cat).unwrap();
+        assert_ne!(
+            Some(spec.active_passive.primary),
+            spec.active_passive.standby
+        );
+        assert!(spec.active_passive.standby.is_some());
+    }
+
+    #[test]
+    fn a_standby_equal_to_the_primary_in_effect_is_shown_as_an_error() {
+        let (mut s, cat) = default();
+        s.active_passive.primary = None;
+        s.active_passive.standby = Some(s.regions[0].id.to_uppercase());
+        let st = crate::state::AppState::new(s, cat, None);
+        assert!(!st.is_valid());
+        assert!(
+            st.errors
+                .iter()
+                .any(|e| e.path.to_string() == "active_passive.standby"),
+            "{:?}",
+            st.errors
+        );
+        assert!(st.spec.is_none() && st.links.is_none() && st.estimates.is_empty());
+    }
+
+    #[test]
+    fn removing_a_region_in_another_case_removes_what_names_it() {
+        let (mut s, cat) = default();
+        let note = toggle_region(&mut s, &cat, "AWS:US-EAST-1");
+        assert!(note.starts_with("removed"), "{note}");
+        assert!(s.regions.iter().all(|r| r.id != "aws:us-east-1"));
+        assert!(
+            s.failures.is_empty(),
+            "the outage of us-east-1 went with it"
+        );
         assert_eq!(validate(&s, cat.as_ref()), vec![]);
     }
 

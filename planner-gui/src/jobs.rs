@@ -1,13 +1,13 @@
 //! The comparison worker: a named thread runs the three layouts and reports over a channel.
 //!
 //! The window only polls ([`CompareJob::poll`]) and never waits. The layouts run in
-//! parallel on rayon's pool (the same one `Prepared::compare` uses) through
-//! [`Prepared::run_layout_watched`], which reports the fraction of simulated time done
+//! parallel on rayon's pool (the same one `Resolved::compare` uses) through
+//! [`Resolved::run_layout_watched`], which reports the fraction of simulated time done
 //! every few milliseconds of work and looks at the cancel flag as often: Cancel stops
 //! every layout within milliseconds, and the worker thread ends without a result.
 
 use sim_core::catalog::Catalog;
-use sim_core::experiment::{Prepared, RunResult};
+use sim_core::experiment::RunResult;
 use sim_core::scenario::{LayoutKind, Scenario};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
@@ -129,7 +129,7 @@ fn work(
         let _ = tx.send(m);
         wake();
     };
-    let prepared = match Prepared::new(scenario, catalog) {
+    let prepared = match sim_core::spec::validate(scenario, catalog) {
         Ok(p) => p,
         Err(errors) => {
             let text: Vec<String> = errors.iter().map(ToString::to_string).collect();

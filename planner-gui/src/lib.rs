@@ -1,7 +1,7 @@
 //! `planner-gui`: explore and compare multi-region layouts in a desktop app.
 //!
 //! A thin layer over `sim-core`; every number it shows comes from
-//! [`sim_core::experiment::Prepared`] runs or from the scenario and catalog themselves.
+//! [`sim_core::experiment::Resolved`] runs or from the scenario and catalog themselves.
 //!
 //! How the parts fit (egui's `logic` / `ui` split, as in the style guide's habit 12):
 //!

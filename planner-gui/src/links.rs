@@ -1,13 +1,13 @@
 //! What the map draws between places, taken from the model's own layout plan.
 //!
-//! The links are not re-derived here: [`map_links`] builds the same
-//! [`World`](sim_core::model::world::World) and [`Plan`] a run would, and reads which
-//! regions replicate to which, where each area's writes go, and which regions run.
+//! The links are not re-derived here: [`map_links`] builds from the resolved spec the
+//! same [`Plan`] a run would, and reads which regions replicate to which, where each
+//! area's writes go, and which regions run.
 
 use sim_core::catalog::Catalog;
 use sim_core::model::layout::Plan;
-use sim_core::model::world::World;
 use sim_core::scenario::{LayoutKind, RoutingPolicy, Scenario};
+use sim_core::spec::Resolved;
 
 /// Replication from one deployed region to another.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,10 +43,10 @@ pub struct MapLinks {
     pub in_use: Vec<String>,
 }
 
-/// The links of `layout` for a valid scenario; `None` if the world cannot be built.
-pub fn map_links(s: &Scenario, catalog: &Catalog, layout: LayoutKind) -> Option<MapLinks> {
-    let world = World::build(s, catalog).ok()?;
-    let plan = Plan::new(&world, s, layout);
+/// The links of `layout` for a resolved scenario.
+pub fn map_links(spec: &Resolved, layout: LayoutKind) -> MapLinks {
+    let world = &spec.world;
+    let plan = Plan::new(spec, layout);
     let id = |r: usize| world.regions[r].id.clone();
     let mut replication: Vec<Link> = Vec::new();
     for (from, reps) in plan.replicas.iter().enumerate() {
@@ -85,12 +85,12 @@ pub fn map_links(s: &Scenario, catalog: &Catalog, layout: LayoutKind) -> Option<
         .filter(|&r| plan.billed_fraction[r] > 0.0 || plan.replicas.iter().any(|x| x.contains(&r)))
         .map(id)
         .collect();
-    Some(MapLinks {
+    MapLinks {
         layout,
         replication,
         areas,
         in_use,
-    })
+    }
 }
 
 /// The scenario's user areas (or the catalog's defaults) with normalised shares and no

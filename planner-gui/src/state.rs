@@ -5,8 +5,7 @@ use crate::links::{map_links, MapLinks};
 use sim_core::analytic::availability::AvailabilityReport;
 use sim_core::catalog::Catalog;
 use sim_core::experiment::availability::analytic_estimates;
-use sim_core::experiment::{load_text, Prepared, RunResult, DEFAULT_SCENARIO};
-use sim_core::scenario::validate::validate;
+use sim_core::experiment::{load_text, Resolved, RunResult, DEFAULT_SCENARIO};
 use sim_core::scenario::{FieldError, LayoutKind, Scenario};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -68,6 +67,12 @@ pub struct AppState {
     pub dirty: bool,
     /// Every validation problem of `scenario` (empty when it can run).
     pub errors: Vec<FieldError>,
+    /// Legal but surely unintended input (a failure after the run ends…): shown by its
+    /// field, does not stop a run. The same messages as `regionsim validate`.
+    pub warnings: Vec<FieldError>,
+    /// The resolved spec of `scenario` while it is valid: what Compare, the map and the
+    /// estimates use (validated once per edit).
+    pub spec: Option<Resolved>,
     /// What the map draws for `map_layout` (`None` while the scenario is invalid).
     pub links: Option<MapLinks>,
     pub map_layout: LayoutKind,
@@ -96,6 +101,8 @@ impl AppState {
             path,
             dirty: false,
             errors: Vec::new(),
+            warnings: Vec::new(),
+            spec: None,
             links: None,
             map_layout,
             timeline_layout: map_layout,
@@ -156,29 +163,33 @@ impl AppState {
 
     /// Checks the scenario again (the same checks and messages as the command line).
     pub fn revalidate(&mut self) {
-        self.errors = validate(&self.scenario, self.catalog.as_ref());
+        match sim_core::spec::validate(&self.scenario, &self.catalog) {
+            Ok(spec) => {
+                self.errors = Vec::new();
+                self.warnings = spec.warnings.clone();
+                self.spec = Some(spec);
+            }
+            Err(errors) => {
+                self.errors = errors;
+                self.warnings = Vec::new();
+                self.spec = None;
+            }
+        }
         self.refresh_links();
         self.refresh_estimates();
     }
 
     /// The instant analytic estimates of a valid scenario (none while it has problems).
     fn refresh_estimates(&mut self) {
-        self.estimates = if self.errors.is_empty() {
-            match Prepared::new(&self.scenario, &self.catalog) {
-                Ok(p) => analytic_estimates(&p),
-                Err(_) => Vec::new(),
-            }
-        } else {
-            Vec::new()
-        };
+        self.estimates = self
+            .spec
+            .as_ref()
+            .map(analytic_estimates)
+            .unwrap_or_default();
     }
 
     pub fn refresh_links(&mut self) {
-        self.links = if self.errors.is_empty() {
-            map_links(&self.scenario, &self.catalog, self.map_layout)
-        } else {
-            None
-        };
+        self.links = self.spec.as_ref().map(|s| map_links(s, self.map_layout));
     }
 
     /// Whether the shown results came from an older version of the scenario.

@@ -265,9 +265,14 @@ fn opening_a_broken_file_shows_where_it_is_wrong() {
 #[test]
 fn the_failure_timeline_adds_removes_and_validates_failures() {
     let mut h = harness(quick_state(), Box::new(NoDialogs));
-    // The default's outage (at 4 min) lies after this one-minute run: the timeline says so.
+    // The default's outage (at 4 min) lies after this one-minute run: the editor shows
+    // validation's warning (the CLI's words) by the failure, and the run may still go.
     assert_eq!(h.state().state.scenario.failures.len(), 1);
-    h.get_by_label_contains("starts after the run ends");
+    h.get_by_label_contains("warning: starts at 4m, after the run ends");
+    let st = &h.state().state;
+    assert!(st.is_valid());
+    assert_eq!(st.warnings.len(), 1);
+    assert_eq!(st.warnings[0].path.to_string(), "failures[0].start");
 
     click_button(&mut h, "+ region outage");
     click_button(&mut h, "+ gray failure");

@@ -10,8 +10,10 @@
 //! - [`analytic`] — closed forms (Erlang C) that the simulation is tested against.
 //! - [`catalog`] — real regions, measured inter-region RTTs, prices, default user areas
 //!   and failure rates, embedded from `datasets/` and overlaid by a scenario's files.
-//! - [`scenario`] — the one input type, parsed from TOML and validated with errors that
+//! - [`scenario`] — the one input type, parsed from TOML and checked with errors that
 //!   name file, line, column and field.
+//! - [`spec`] — [`spec::validate`] turns a scenario into the resolved run spec: dense
+//!   ids for every name, the world and its latencies; nothing downstream looks a name up.
 //!
 //! The `regionsim` binary (feature `cli`, on by default) is a thin layer over this library.
 
@@ -23,3 +25,4 @@ pub mod export;
 pub mod metrics;
 pub mod model;
 pub mod scenario;
+pub mod spec;

@@ -188,9 +188,9 @@ fn bad_configurations_are_errors() {
 #[test]
 fn instant_estimates_are_the_analytic_column_of_the_full_report() {
     use sim_core::experiment::availability::{analytic_estimates, availability};
-    use sim_core::experiment::{load_text, Prepared, DEFAULT_SCENARIO};
+    use sim_core::experiment::{load_text, DEFAULT_SCENARIO};
     let (s, cat) = load_text(DEFAULT_SCENARIO, std::path::Path::new("default.toml")).unwrap();
-    let p = Prepared::new(&s, &cat).unwrap();
+    let p = sim_core::spec::validate(&s, &cat).unwrap();
     let quick = analytic_estimates(&p);
     let cfg = YearsConfig {
         replications: 2,

@@ -1,14 +1,14 @@
 //! Failures and failover against their definitions and bounds.
 
 use proptest::prelude::*;
-use sim_core::experiment::{load_text, Prepared, RunResult};
+use sim_core::experiment::{load_text, Resolved, RunResult};
 use sim_core::scenario::LayoutKind;
 use std::path::Path;
 
-fn prepare(toml: &str) -> Prepared {
+fn prepare(toml: &str) -> Resolved {
     let (s, cat) =
         load_text(toml, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}\n{toml}"));
-    Prepared::new(&s, &cat).unwrap_or_else(|e| panic!("{e:?}"))
+    sim_core::spec::validate(&s, &cat).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 fn conserved(r: &RunResult) {
@@ -311,7 +311,7 @@ fn gray_failure_is_not_detected_and_raises_p99_for_its_users() {
 #[test]
 fn the_default_scenario_shows_the_textbook_orderings() {
     let (s, cat) = sim_core::experiment::load_scenario(None).unwrap();
-    let runs = Prepared::new(&s, &cat).unwrap().compare(s.seed);
+    let runs = sim_core::spec::validate(&s, &cat).unwrap().compare(s.seed);
     let by = |l: LayoutKind| runs.iter().find(|r| r.layout == l).unwrap();
     let (ap, aa, sh) = (
         by(LayoutKind::ActivePassive),

@@ -1,13 +1,13 @@
 //! The request model against theory, hand computations and invariants.
 
 use sim_core::analytic::erlang::{mmc_mean_response, mmc_response_quantile};
-use sim_core::experiment::{load_text, Prepared, RunResult};
+use sim_core::experiment::{load_text, Resolved, RunResult};
 use sim_core::scenario::LayoutKind;
 use std::path::Path;
 
-fn prepare(toml: &str) -> Prepared {
+fn prepare(toml: &str) -> Resolved {
     let (s, cat) = load_text(toml, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"));
-    Prepared::new(&s, &cat).unwrap_or_else(|e| panic!("{e:?}"))
+    sim_core::spec::validate(&s, &cat).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
 /// requests = served + failed + in flight, and every request ends (the run drains).
@@ -131,7 +131,7 @@ fn sync_quorum_writes_pay_the_quorum_round_trip() {
             0.0,
         ));
         let w = &p.world;
-        let us = w.region_index("aws:us-east-1").unwrap();
+        let us = w.find_region("aws:us-east-1").unwrap().index();
         let mut remote: Vec<f64> = (0..w.n_regions())
             .filter(|&r| r != us)
             .map(|r| w.rtt(us, r).as_millis_f64())
@@ -158,8 +158,8 @@ fn active_active_reads_stay_local_active_passive_reads_cross_to_the_primary() {
     assert_conserved(&aa);
     let w = &p.world;
     let (us, eu) = (
-        w.region_index("aws:us-east-1").unwrap(),
-        w.region_index("aws:eu-central-1").unwrap(),
+        w.find_region("aws:us-east-1").unwrap().index(),
+        w.find_region("aws:eu-central-1").unwrap().index(),
     );
     // Reads are served where the users are: 1 ms of service, no network.
     for a in 0..2 {

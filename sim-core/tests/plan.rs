@@ -11,7 +11,6 @@ use sim_core::experiment::plan::verify::settle_time;
 use sim_core::experiment::plan::{
     plan, verify_designs, Design, PlanError, PlanOptions, PlanReport, Shape, Status,
 };
-use sim_core::experiment::Prepared;
 use sim_core::scenario::{FailureSpec, LayoutKind, Scenario};
 use std::path::Path;
 use std::process::Command;
@@ -160,7 +159,7 @@ fn n_plus_one_designs_keep_their_latency_slo_when_any_one_region_fails() {
                 start: SimDuration::ZERO,
                 duration: SimDuration::from_hours(1),
             });
-            let run = Prepared::new(&sc, &cat)
+            let run = sim_core::spec::validate(&sc, &cat)
                 .unwrap()
                 .run_layout(shape.layout, derive_seed(opts.seed, "plan", 0));
             let p99 = run.rec.all.quantile_ms(0.99);

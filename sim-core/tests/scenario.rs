@@ -1,22 +1,23 @@
 //! Loading scenario files: every problem reported with line, column and field; nothing panics.
 
 use sim_core::scenario::load::load_str;
-use sim_core::scenario::validate::{validate, Lookup};
+use sim_core::scenario::validate::{check, Lookup};
 use sim_core::scenario::{LayoutKind, Scenario, ScenarioError};
 use std::path::Path;
 
 /// A catalog of four regions for tests.
 struct World;
 impl Lookup for World {
-    fn check_region(&self, id: &str) -> Result<(), String> {
+    fn canonical_region(&self, id: &str) -> Result<String, String> {
         const IDS: [&str; 4] = [
             "aws:us-east-1",
             "aws:eu-west-1",
             "aws:us-west-2",
             "gcp:europe-west1",
         ];
-        if IDS.contains(&id) {
-            Ok(())
+        let key = id.trim().to_ascii_lowercase();
+        if IDS.contains(&key.as_str()) {
+            Ok(key)
         } else {
             Err(format!("unknown region `{id}`"))
         }
@@ -27,7 +28,7 @@ impl Lookup for World {
 }
 
 fn load(text: &str) -> Result<Scenario, ScenarioError> {
-    load_str(text, Path::new("test.toml"), |s| validate(s, &World))
+    load_str(text, Path::new("test.toml"), |s| check(s, &World))
 }
 
 fn errors(text: &str) -> Vec<String> {
@@ -196,14 +197,14 @@ service_time = { dist = "exponental", mean = "4ms" }
 fn the_embedded_default_scenario_is_valid() {
     struct Anything;
     impl Lookup for Anything {
-        fn check_region(&self, _: &str) -> Result<(), String> {
-            Ok(())
+        fn canonical_region(&self, id: &str) -> Result<String, String> {
+            Ok(id.to_string())
         }
         fn default_area_names(&self) -> Vec<String> {
             vec![]
         }
     }
     let text = include_str!("../../datasets/scenarios/default.toml");
-    let s = load_str(text, Path::new("default.toml"), |s| validate(s, &Anything)).unwrap();
+    let s = load_str(text, Path::new("default.toml"), |s| check(s, &Anything)).unwrap();
     assert!(s.regions.len() >= 5);
 }

@@ -2,7 +2,7 @@
 
 use sim_core::analytic::erlang::mmc_response_quantile;
 use sim_core::analytic::sizing::{smallest_servers, LatencyTarget};
-use sim_core::experiment::{load_text, Prepared};
+use sim_core::experiment::load_text;
 use sim_core::scenario::LayoutKind;
 use std::path::Path;
 
@@ -32,7 +32,7 @@ timeout = "1h"
 "#
     );
     let (s, cat) = load_text(&toml, Path::new("sizing.toml")).unwrap();
-    let r = Prepared::new(&s, &cat)
+    let r = sim_core::spec::validate(&s, &cat)
         .unwrap()
         .run_layout(LayoutKind::ActiveActive, 17);
     r.rec.all.quantile_ms(0.99)

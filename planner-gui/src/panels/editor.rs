@@ -2,11 +2,12 @@
 //!
 //! The panel edits a copy of the scenario and returns [`Command::SetScenario`] when a field
 //! changed; adding or removing a region goes through [`Command::ToggleRegion`] so that the
-//! map and the editor do the same thing. Every validation problem is shown under the field
-//! its path names; problems of fields the editor has no widget for are listed at the end.
+//! map and the editor do the same thing. Every validation problem (and warning, in its own
+//! colour) is shown under the field its path names; problems of fields the editor has no
+//! widget for are listed at the end.
 
 use super::{editor_failures, editor_layouts};
-use super::{Commands, ERROR_COLOR};
+use super::{Commands, ERROR_COLOR, WARNING_COLOR};
 use crate::Command;
 use egui::{DragValue, Grid, RichText, Ui};
 use sim_core::catalog::Catalog;
@@ -18,21 +19,35 @@ pub struct EditorView<'a> {
     pub scenario: &'a Scenario,
     pub catalog: &'a Catalog,
     pub errors: &'a [FieldError],
+    /// Warnings of `regionsim validate` (do not stop a run).
+    pub warnings: &'a [FieldError],
 }
 
-/// Validation problems, each shown once under the first field that claims it.
+/// Validation problems and warnings, each shown once under the first field that claims it.
 pub struct Problems<'a> {
-    errors: &'a [FieldError],
+    /// Errors first, then warnings (`warning[i]` tells which).
+    errors: Vec<&'a FieldError>,
+    warning: Vec<bool>,
     paths: Vec<String>,
     shown: Vec<bool>,
 }
 
 impl<'a> Problems<'a> {
-    pub fn new(errors: &'a [FieldError]) -> Self {
+    pub fn new(errors: &'a [FieldError], warnings: &'a [FieldError]) -> Self {
+        let all: Vec<&FieldError> = errors.iter().chain(warnings).collect();
         Problems {
-            errors,
-            paths: errors.iter().map(|e| e.path.to_string()).collect(),
-            shown: vec![false; errors.len()],
+            warning: (0..all.len()).map(|i| i >= errors.len()).collect(),
+            paths: all.iter().map(|e| e.path.to_string()).collect(),
+            shown: vec![false; all.len()],
+            errors: all,
+        }
+    }
+
+    fn label(&self, ui: &mut Ui, i: usize, text: String) {
+        if self.warning[i] {
+            ui.colored_label(WARNING_COLOR, format!("⚠ warning: {text}"));
+        } else {
+            ui.colored_label(ERROR_COLOR, format!("⚠ {text}"));
         }
     }
 
@@ -55,7 +70,7 @@ impl<'a> Problems<'a> {
         for i in 0..self.errors.len() {
             if !self.shown[i] {
                 self.shown[i] = true;
-                ui.colored_label(ERROR_COLOR, format!("⚠ {}", self.errors[i]));
+                self.label(ui, i, self.errors[i].to_string());
             }
         }
     }
@@ -64,7 +79,7 @@ impl<'a> Problems<'a> {
         for i in 0..self.errors.len() {
             if !self.shown[i] && matches(&self.paths[i]) {
                 self.shown[i] = true;
-                ui.colored_label(ERROR_COLOR, format!("⚠ {}", self.errors[i].message));
+                self.label(ui, i, self.errors[i].message.clone());
             }
         }
     }
@@ -74,7 +89,7 @@ impl<'a> Problems<'a> {
 pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     let mut s = view.scenario.clone();
     let mut cmds = Commands::new();
-    let mut p = Problems::new(view.errors);
+    let mut p = Problems::new(view.errors, view.warnings);
     if !view.errors.is_empty() {
         ui.colored_label(
             ERROR_COLOR,

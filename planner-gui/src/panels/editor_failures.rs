@@ -275,12 +275,6 @@ fn timeline(ui: &mut Ui, s: &Scenario) {
     if let Some(h) = hovered {
         resp.on_hover_text(h);
     }
-    if s.failures.iter().any(|f| f.start().as_secs_f64() >= total) {
-        ui.colored_label(
-            ERROR_COLOR,
-            "⚠ a failure starts after the run ends: it will not happen",
-        );
-    }
 }
 
 /// The fields of failure `i`.
@@ -495,7 +489,7 @@ fn optional_hours(ui: &mut Ui, v: &mut Option<SimDuration>, default: &str, start
 mod tests {
     use super::*;
     use sim_core::experiment::{load_text, DEFAULT_SCENARIO};
-    use sim_core::scenario::validate::validate;
+    use sim_core::scenario::validate::check as validate;
     use std::path::Path;
 
     #[test]

@@ -47,5 +47,7 @@ pub fn layout_color(l: LayoutKind) -> Color32 {
 
 /// The colour of validation problems and failures.
 pub const ERROR_COLOR: Color32 = Color32::from_rgb(220, 60, 60);
+/// The colour of warnings: legal input that is surely not what the user meant.
+pub const WARNING_COLOR: Color32 = Color32::from_rgb(215, 150, 30);
 /// The colour of the best value in a comparison row.
 pub const BEST_COLOR: Color32 = Color32::from_rgb(40, 170, 80);

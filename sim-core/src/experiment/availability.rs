@@ -7,7 +7,6 @@
 //! (mean detection `(threshold − ½) × interval` + promotion + DNS TTL, + scale-up for a
 //! warm or cold standby), the daily-mean write rate and the mean replication lag.
 
-use super::run::Prepared;
 use crate::analytic::availability::{
     solve, AvailabilityParams, AvailabilityReport, FailoverTime, Layout, DEFAULT_DELAY_PHASES,
 };
@@ -16,6 +15,7 @@ use crate::model::cost::monthly_requests;
 use crate::model::layout::Plan;
 use crate::model::workload::SECONDS_PER_MONTH;
 use crate::scenario::{LayoutKind, StandbyMode, WriteMode};
+use crate::spec::Resolved;
 
 /// One layout's analytic and simulated availability.
 #[derive(Clone, Debug)]
@@ -28,10 +28,10 @@ pub struct AvailabilityRow {
 }
 
 /// The model inputs for `layout` of the prepared scenario.
-pub fn params_for(p: &Prepared, layout: LayoutKind) -> (Layout, AvailabilityParams) {
+pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityParams) {
     let s = &p.scenario;
     let w = &p.world;
-    let plan = Plan::new(w, s, layout);
+    let plan = Plan::new(p, layout);
     // Regions that serve or hold a replica in this layout.
     let used: Vec<usize> = (0..w.n_regions())
         .filter(|&r| {
@@ -120,7 +120,7 @@ pub fn params_for(p: &Prepared, layout: LayoutKind) -> (Layout, AvailabilityPara
 
 /// The Markov-chain answer alone for the three layouts, in `LayoutKind::ALL` order: it
 /// takes microseconds, so the GUI shows it at once while the request-level runs go on.
-pub fn analytic_estimates(p: &Prepared) -> Vec<(LayoutKind, Result<AvailabilityReport, String>)> {
+pub fn analytic_estimates(p: &Resolved) -> Vec<(LayoutKind, Result<AvailabilityReport, String>)> {
     LayoutKind::ALL
         .iter()
         .map(|&layout| {
@@ -131,7 +131,7 @@ pub fn analytic_estimates(p: &Prepared) -> Vec<(LayoutKind, Result<AvailabilityR
 }
 
 /// Analytic and simulated availability of the three layouts, in `LayoutKind::ALL` order.
-pub fn availability(p: &Prepared, cfg: &YearsConfig) -> Result<Vec<AvailabilityRow>, String> {
+pub fn availability(p: &Resolved, cfg: &YearsConfig) -> Result<Vec<AvailabilityRow>, String> {
     LayoutKind::ALL
         .iter()
         .map(|&layout| {

@@ -6,9 +6,9 @@
 
 use crate::catalog::Catalog;
 use crate::scenario::error::{FieldError, FieldPath, Located, ScenarioError};
-use crate::scenario::load::load_str;
-use crate::scenario::validate::validate;
+use crate::scenario::load::load_str_with_warnings;
 use crate::scenario::Scenario;
+use crate::spec::Resolved;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
@@ -33,26 +33,56 @@ pub fn catalog_for(s: &Scenario, base_dir: &Path) -> Result<Arc<Catalog>, FieldE
         .map_err(|e| FieldError::new(FieldPath::root().key("catalog"), e.to_string()))
 }
 
+/// A scenario file read, checked and resolved.
+pub struct Loaded {
+    /// The scenario as written (edit it and validate again for variations).
+    pub scenario: Scenario,
+    pub catalog: Arc<Catalog>,
+    /// The resolved run spec.
+    pub spec: Resolved,
+    /// Legal but surely unintended input, located in the file.
+    pub warnings: Vec<Located>,
+}
+
 /// Parses and validates scenario `text` read from `source` (used for messages and to
 /// resolve relative catalog paths).
 pub fn load_text(text: &str, source: &Path) -> Result<(Scenario, Arc<Catalog>), ScenarioError> {
+    load_checked(text, source).map(|l| (l.scenario, l.catalog))
+}
+
+/// [`load_text`] with the resolved spec and the file's warnings.
+pub fn load_checked(text: &str, source: &Path) -> Result<Loaded, ScenarioError> {
     let base = source.parent().unwrap_or(Path::new("."));
     let mut catalog = None;
     let mut catalog_error = None;
-    let scenario = load_str(text, source, |s| match catalog_for(s, base) {
-        Ok(c) => {
-            let errs = validate(s, c.as_ref());
-            catalog = Some(c);
-            errs
-        }
-        Err(e) => {
-            catalog_error = Some(e.clone());
-            vec![e]
-        }
-    })?;
-    match catalog {
-        Some(c) => Ok((scenario, c)),
-        None => Err(ScenarioError {
+    let mut spec = None;
+    let (scenario, warnings) =
+        load_str_with_warnings(text, source, |s| match catalog_for(s, base) {
+            Ok(c) => {
+                let out = match crate::spec::validate(s, c.as_ref()) {
+                    Ok(r) => {
+                        let warnings = r.warnings.clone();
+                        spec = Some(r);
+                        (Vec::new(), warnings)
+                    }
+                    Err(errs) => (errs, Vec::new()),
+                };
+                catalog = Some(c);
+                out
+            }
+            Err(e) => {
+                catalog_error = Some(e.clone());
+                (vec![e], Vec::new())
+            }
+        })?;
+    match (catalog, spec) {
+        (Some(catalog), Some(spec)) => Ok(Loaded {
+            scenario,
+            catalog,
+            spec,
+            warnings,
+        }),
+        _ => Err(ScenarioError {
             source: source.to_path_buf(),
             problems: vec![Located {
                 line_col: None,
@@ -65,10 +95,15 @@ pub fn load_text(text: &str, source: &Path) -> Result<(Scenario, Arc<Catalog>), 
 
 /// Reads and validates a scenario file, or the embedded default when `path` is `None`.
 pub fn load_scenario(path: Option<&Path>) -> Result<(Scenario, Arc<Catalog>), ScenarioError> {
+    load_file(path).map(|l| (l.scenario, l.catalog))
+}
+
+/// [`load_scenario`] with the resolved spec and the file's warnings.
+pub fn load_file(path: Option<&Path>) -> Result<Loaded, ScenarioError> {
     match path {
-        None => load_text(DEFAULT_SCENARIO, Path::new("<embedded default scenario>")),
+        None => load_checked(DEFAULT_SCENARIO, Path::new("<embedded default scenario>")),
         Some(p) => match std::fs::read_to_string(p) {
-            Ok(text) => load_text(&text, p),
+            Ok(text) => load_checked(&text, p),
             Err(e) => Err(ScenarioError {
                 source: p.to_path_buf(),
                 problems: vec![Located {

@@ -7,5 +7,6 @@ pub mod plan;
 pub mod run;
 pub mod sweep;
 
-pub use load::{load_scenario, load_text, DEFAULT_SCENARIO};
-pub use run::{Prepared, RunResult, WATCH_EVERY};
+pub use crate::spec::{validate, Resolved};
+pub use load::{load_checked, load_file, load_scenario, load_text, Loaded, DEFAULT_SCENARIO};
+pub use run::{RunResult, WATCH_EVERY};

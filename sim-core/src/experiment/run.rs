@@ -1,18 +1,18 @@
 //! Running a scenario: one layout, or the three layouts side by side.
 //!
-//! The GUI and the CLI both call these functions; nothing else runs a simulation.
+//! The GUI and the CLI both call these functions on a [`Resolved`] spec (from
+//! [`crate::spec::validate`]); nothing else runs a simulation.
 //! Layouts of one comparison share the scenario's seed, so they see the same users,
 //! arrivals and service demands (common random numbers); they run in parallel with rayon
 //! and come back in the fixed order of [`LayoutKind::ALL`].
 
-use crate::catalog::Catalog;
 use crate::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StopReason};
 use crate::metrics::Recorder;
 use crate::model::cost::{cost, Cost};
 use crate::model::layout::Plan;
 use crate::model::requests::{RequestModel, WriteStats};
-use crate::model::world::World;
-use crate::scenario::{FieldError, LayoutKind, Scenario};
+use crate::scenario::LayoutKind;
+use crate::spec::Resolved;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -45,29 +45,13 @@ pub struct RunResult {
     pub region_ids: Vec<String>,
 }
 
-/// A scenario checked against a catalog, ready to run any layout.
-pub struct Prepared {
-    pub scenario: Scenario,
-    pub world: World,
-}
-
-impl Prepared {
-    pub fn new(scenario: &Scenario, catalog: &Catalog) -> Result<Prepared, Vec<FieldError>> {
-        let errors = crate::scenario::validate::validate(scenario, catalog);
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Prepared {
-            world: World::build(scenario, catalog)?,
-            scenario: scenario.clone(),
-        })
-    }
-
+/// Running a resolved spec: any layout, or the three side by side.
+impl Resolved {
     /// Simulates one layout with master seed `seed`.
     pub fn run_layout(&self, layout: LayoutKind, seed: u64) -> RunResult {
         let started = Instant::now();
-        let plan = Plan::new(&self.world, &self.scenario, layout);
-        let mut model = RequestModel::new(&self.world, &plan, &self.scenario, seed);
+        let plan = Plan::new(self, layout);
+        let mut model = RequestModel::new(self, &plan, seed);
         let mut sched = Scheduler::new();
         model.start(&mut sched);
         // Arrivals stop at the end of the window; every request then ends by its timeout.
@@ -75,7 +59,7 @@ impl Prepared {
         self.result(layout, seed, &plan, model, &sched, started)
     }
 
-    /// [`Prepared::run_layout`] that can be stopped and reports how far it got: every
+    /// [`Resolved::run_layout`] that can be stopped and reports how far it got: every
     /// [`WATCH_EVERY`] events it calls `progress` with the fraction of the simulated
     /// window done (in [0, 1]) and returns `None` as soon as `cancel` is set.
     ///
@@ -89,8 +73,8 @@ impl Prepared {
         progress: &dyn Fn(f64),
     ) -> Option<RunResult> {
         let started = Instant::now();
-        let plan = Plan::new(&self.world, &self.scenario, layout);
-        let mut model = RequestModel::new(&self.world, &plan, &self.scenario, seed);
+        let plan = Plan::new(self, layout);
+        let mut model = RequestModel::new(self, &plan, seed);
         let mut sched = Scheduler::new();
         model.start(&mut sched);
         let end = (self.scenario.warmup + self.scenario.duration)

@@ -17,10 +17,10 @@
 //!   There is no automatic failback: the repaired region rejoins as the standby.
 
 use super::layout::Plan;
-use super::world::World;
 use crate::engine::{SimDuration, SimTime};
 use crate::metrics::Kind;
-use crate::scenario::{LayoutKind, ReadPolicy, Scenario};
+use crate::scenario::{LayoutKind, ReadPolicy};
+use crate::spec::{Resolved, World};
 
 /// A primary with an optional standby that can take over.
 #[derive(Clone, Debug)]
@@ -54,13 +54,14 @@ pub struct Control {
 }
 
 impl Control {
-    pub fn new(w: &World, plan: &Plan, s: &Scenario) -> Self {
+    pub fn new(spec: &Resolved, plan: &Plan) -> Self {
+        let (w, s) = (&spec.world, &spec.scenario);
         let n = w.n_regions();
         let mut groups: Vec<Group> = Vec::new();
         let mut group_of_area = vec![None; w.areas.len()];
         match plan.layout {
             LayoutKind::ActivePassive => {
-                let primary = plan.write_region.first().copied().flatten().unwrap_or(0);
+                let primary = spec.active_passive.primary.index();
                 groups.push(Group {
                     primary,
                     standby: plan.replicas[primary].first().copied(),
@@ -70,7 +71,7 @@ impl Control {
             }
             LayoutKind::Sharded => {
                 for (a, g) in group_of_area.iter_mut().enumerate() {
-                    let home = plan.write_region[a].unwrap_or(0);
+                    let home = spec.sharded.homes[a].index();
                     let idx = match groups.iter().position(|x| x.primary == home) {
                         Some(i) => i,
                         None => {

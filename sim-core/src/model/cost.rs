@@ -17,9 +17,9 @@
 use super::layout::Plan;
 use super::requests::WriteStats;
 use super::workload::{Diurnal, SECONDS_PER_MONTH};
-use super::world::World;
 use crate::metrics::Recorder;
 use crate::scenario::Scenario;
+use crate::spec::World;
 
 /// USD per month, by part.
 #[derive(Clone, Debug, Default, PartialEq)]

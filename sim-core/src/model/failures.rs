@@ -7,88 +7,17 @@
 //! combine: a region is down while any outage covers it; slowdowns multiply; capacity
 //! losses multiply their surviving fractions.
 
-use super::world::World;
 use crate::engine::{SimDuration, SimTime, Streams};
-use crate::scenario::{FailureSpec, Scenario};
+pub use crate::spec::{Effect, Incident};
+use crate::spec::{RegionId, Resolved};
 use rand_distr::{Distribution, Exp1};
 
-/// What an incident does while it lasts.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Effect {
-    Outage { region: usize },
-    LinkBlocked { a: usize, b: usize },
-    UserBlocked { area: usize, region: usize },
-    Slow { region: usize, factor: f64 },
-    LinkSlow { a: usize, b: usize, factor: f64 },
-    CapacityLoss { region: usize, fraction: f64 },
-}
-
-/// One failure with its interval.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Incident {
-    pub effect: Effect,
-    pub start: SimTime,
-    pub end: SimTime,
-    /// Drawn from MTBF/MTTR rather than scheduled.
-    pub random: bool,
-}
-
 /// All incidents of a run: scheduled ones in file order, then random outages by region.
-pub fn incidents(s: &Scenario, w: &World, seed: u64, horizon: SimTime) -> Vec<Incident> {
-    let region = |id: &str| w.region_index(id).unwrap_or(0);
-    let area = |name: &str| w.areas.iter().position(|a| a.name == name).unwrap_or(0);
-    let mut out = Vec::new();
-    for f in &s.failures {
-        let start = SimTime::ZERO + f.start();
-        let end = start + f.duration();
-        let effect = match f {
-            FailureSpec::RegionOutage { region: r, .. } => Effect::Outage { region: region(r) },
-            FailureSpec::CapacityLoss {
-                region: r,
-                fraction,
-                ..
-            } => Effect::CapacityLoss {
-                region: region(r),
-                fraction: *fraction,
-            },
-            FailureSpec::Degradation {
-                region: Some(r),
-                factor,
-                ..
-            } => Effect::Slow {
-                region: region(r),
-                factor: *factor,
-            },
-            FailureSpec::Degradation {
-                regions, factor, ..
-            } => Effect::LinkSlow {
-                a: region(&regions[0]),
-                b: region(&regions[1]),
-                factor: *factor,
-            },
-            FailureSpec::Partition {
-                area: Some(a),
-                region: Some(r),
-                ..
-            } => Effect::UserBlocked {
-                area: area(a),
-                region: region(r),
-            },
-            FailureSpec::Partition { regions, .. } => Effect::LinkBlocked {
-                a: region(&regions[0]),
-                b: region(&regions[1]),
-            },
-        };
-        out.push(Incident {
-            effect,
-            start,
-            end,
-            random: false,
-        });
-    }
-    if s.random_failures.enabled {
+pub fn incidents(spec: &Resolved, seed: u64, horizon: SimTime) -> Vec<Incident> {
+    let mut out = spec.failures.clone();
+    if spec.scenario.random_failures.enabled {
         let streams = Streams::new(seed);
-        for (r, reg) in w.regions.iter().enumerate() {
+        for (r, reg) in spec.world.regions.iter().enumerate() {
             let mut up = streams.stream("failures", r as u64);
             let mut repair = streams.stream("repairs", r as u64);
             let mut t = SimTime::ZERO;
@@ -101,7 +30,9 @@ pub fn incidents(s: &Scenario, w: &World, seed: u64, horizon: SimTime) -> Vec<In
                 let e2: f64 = Exp1.sample(&mut repair);
                 let end = t + reg.mttr.mul_f64(e2).max(SimDuration::from_secs(1));
                 out.push(Incident {
-                    effect: Effect::Outage { region: r },
+                    effect: Effect::Outage {
+                        region: RegionId::new(r),
+                    },
                     start: t,
                     end,
                     random: true,
@@ -119,6 +50,10 @@ pub struct Conditions {
     n: usize,
     areas: usize,
     active: Vec<bool>,
+    /// Indices of the active incidents, ascending: the products below multiply in index
+    /// order, and nothing scans the incidents that are not in force (a run may have
+    /// tens of thousands).
+    in_force: Vec<usize>,
     down: Vec<u32>,
     link_blocked: Vec<u32>,
     user_blocked: Vec<u32>,
@@ -133,6 +68,7 @@ impl Conditions {
             n,
             areas,
             active: vec![false; incidents],
+            in_force: Vec::new(),
             down: vec![0; n],
             link_blocked: vec![0; n * n],
             user_blocked: vec![0; areas * n],
@@ -148,6 +84,13 @@ impl Conditions {
             return;
         }
         self.active[i] = on;
+        match (self.in_force.binary_search(&i), on) {
+            (Err(at), true) => self.in_force.insert(at, i),
+            (Ok(at), false) => {
+                self.in_force.remove(at);
+            }
+            _ => {}
+        }
         let d = |c: &mut u32| {
             if on {
                 *c += 1
@@ -156,13 +99,14 @@ impl Conditions {
             }
         };
         match incidents[i].effect {
-            Effect::Outage { region } => d(&mut self.down[region]),
+            Effect::Outage { region } => d(&mut self.down[region.index()]),
             Effect::LinkBlocked { a, b } => {
+                let (a, b) = (a.index(), b.index());
                 d(&mut self.link_blocked[a * self.n + b]);
                 d(&mut self.link_blocked[b * self.n + a]);
             }
             Effect::UserBlocked { area, region } => {
-                d(&mut self.user_blocked[area * self.n + region])
+                d(&mut self.user_blocked[area.index() * self.n + region.index()])
             }
             _ => {}
         }
@@ -170,15 +114,16 @@ impl Conditions {
         self.slow.iter_mut().for_each(|x| *x = 1.0);
         self.link_slow.iter_mut().for_each(|x| *x = 1.0);
         self.capacity_factor.iter_mut().for_each(|x| *x = 1.0);
-        for (inc, _) in incidents.iter().zip(&self.active).filter(|(_, a)| **a) {
+        for inc in self.in_force.iter().map(|&k| &incidents[k]) {
             match inc.effect {
-                Effect::Slow { region, factor } => self.slow[region] *= factor,
+                Effect::Slow { region, factor } => self.slow[region.index()] *= factor,
                 Effect::LinkSlow { a, b, factor } => {
+                    let (a, b) = (a.index(), b.index());
                     self.link_slow[a * self.n + b] *= factor;
                     self.link_slow[b * self.n + a] *= factor;
                 }
                 Effect::CapacityLoss { region, fraction } => {
-                    self.capacity_factor[region] *= 1.0 - fraction
+                    self.capacity_factor[region.index()] *= 1.0 - fraction
                 }
                 _ => {}
             }
@@ -205,15 +150,18 @@ impl Conditions {
 
     /// When the last active incident blocking the link `a`–`b` ends.
     pub fn link_unblocked_at(&self, incidents: &[Incident], a: usize, b: usize) -> SimTime {
-        incidents
+        self.in_force
             .iter()
-            .zip(&self.active)
-            .filter(|(_, on)| **on)
-            .filter_map(|(inc, _)| match inc.effect {
-                Effect::LinkBlocked { a: x, b: y } if (x, y) == (a, b) || (y, x) == (a, b) => {
+            .map(|&k| &incidents[k])
+            .filter_map(|inc| match inc.effect {
+                Effect::LinkBlocked { a: x, b: y }
+                    if (x.index(), y.index()) == (a, b) || (y.index(), x.index()) == (a, b) =>
+                {
                     Some(inc.end)
                 }
-                Effect::Outage { region } if region == a || region == b => Some(inc.end),
+                Effect::Outage { region } if region.index() == a || region.index() == b => {
+                    Some(inc.end)
+                }
                 _ => None,
             })
             .max()

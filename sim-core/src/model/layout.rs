@@ -20,8 +20,8 @@
 //! `active_passive.instances`, by default the deployment's whole fleet consolidated;
 //! the other layouts run each region's own `instances`.
 
-use super::world::World;
-use crate::scenario::{HomeRule, LayoutKind, ReadPolicy, RoutingPolicy, Scenario, WriteMode};
+use crate::scenario::{LayoutKind, ReadPolicy, RoutingPolicy, WriteMode};
+use crate::spec::Resolved;
 
 /// How writes are acknowledged.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -72,21 +72,20 @@ fn argmin_by(
 }
 
 impl Plan {
-    pub fn new(w: &World, s: &Scenario, layout: LayoutKind) -> Plan {
+    pub fn new(spec: &Resolved, layout: LayoutKind) -> Plan {
+        let (w, s) = (&spec.world, &spec.scenario);
         let n = w.n_regions();
         let areas = w.areas.len();
-        let nearest = |a: usize, allowed: &dyn Fn(usize) -> bool| {
-            argmin_by(n, |r| w.user_rtt(a, r).as_nanos() as f64, allowed).unwrap_or(0)
+        // The nearer of the allowed regions (ties: the one listed first).
+        let nearest = |a: usize, first: usize, allowed: &dyn Fn(usize) -> bool| {
+            argmin_by(n, |r| w.user_rtt(a, r).as_nanos() as f64, allowed).unwrap_or(first)
         };
         let mut routing_order: Vec<Vec<usize>> = Vec::with_capacity(areas);
         for a in 0..areas {
             let mut order: Vec<usize> = match s.routing.policy {
-                RoutingPolicy::Priority => s
-                    .routing
-                    .priority
-                    .iter()
-                    .filter_map(|id| w.region_index(id))
-                    .collect(),
+                RoutingPolicy::Priority => {
+                    spec.routing.priority.iter().map(|r| r.index()).collect()
+                }
                 _ => (0..n).collect(),
             };
             match s.routing.policy {
@@ -104,11 +103,7 @@ impl Plan {
             }
             routing_order.push(order);
         }
-        let weights = w
-            .regions
-            .iter()
-            .map(|r| s.routing.weights.get(&r.id).copied().unwrap_or(0.0))
-            .collect();
+        let weights = spec.routing.weights.clone();
 
         let mut plan = Plan {
             layout,
@@ -133,20 +128,14 @@ impl Plan {
         match layout {
             LayoutKind::ActivePassive => {
                 let ap = &s.active_passive;
-                let primary = ap
-                    .primary
-                    .as_deref()
-                    .and_then(|id| w.region_index(id))
-                    .unwrap_or(0);
-                let standby = ap
-                    .standby
-                    .as_deref()
-                    .and_then(|id| w.region_index(id))
-                    .or_else(|| (0..n).find(|&r| r != primary));
+                let primary = spec.active_passive.primary.index();
+                let standby = spec.active_passive.standby.map(|r| r.index());
                 for a in 0..areas {
                     plan.write_region[a] = Some(primary);
                     plan.read_region[a] = Some(match (ap.reads, standby) {
-                        (ReadPolicy::Nearest, Some(sb)) => nearest(a, &|r| r == primary || r == sb),
+                        (ReadPolicy::Nearest, Some(sb)) => {
+                            nearest(a, primary, &|r| r == primary || r == sb)
+                        }
                         _ => primary,
                     });
                     let stored: Vec<usize> = std::iter::once(primary).chain(standby).collect();
@@ -155,9 +144,7 @@ impl Plan {
                 plan.billed_fraction = vec![0.0; n];
                 plan.billed_fraction[primary] = 1.0;
                 // One site serves everyone: by default the whole fleet, consolidated.
-                let fleet = ap
-                    .instances
-                    .unwrap_or_else(|| w.regions.iter().map(|r| r.instances).sum());
+                let fleet = spec.active_passive.instances;
                 plan.instances[primary] = fleet;
                 if let Some(sb) = standby {
                     plan.instances[sb] = fleet;
@@ -182,11 +169,7 @@ impl Plan {
                     WriteMode::Async => Ack::Async,
                     WriteMode::SyncAll => Ack::Sync { quorum: n },
                     WriteMode::SyncQuorum => Ack::Sync {
-                        quorum: s
-                            .active_active
-                            .quorum
-                            .map_or(n / 2 + 1, |q| q as usize)
-                            .clamp(1, n.max(1)),
+                        quorum: spec.active_active.quorum,
                     },
                 };
             }
@@ -194,20 +177,7 @@ impl Plan {
                 let sh = &s.sharded;
                 let mut used = vec![false; n];
                 for a in 0..areas {
-                    let jur = &w.areas[a].jurisdiction;
-                    let home = sh
-                        .homes
-                        .get(&w.areas[a].name)
-                        .and_then(|id| w.region_index(id))
-                        .unwrap_or_else(|| match sh.home {
-                            HomeRule::Proximity => nearest(a, &|_| true),
-                            HomeRule::Jurisdiction => argmin_by(
-                                n,
-                                |r| w.user_rtt(a, r).as_nanos() as f64,
-                                |r| w.regions[r].jurisdiction == *jur,
-                            )
-                            .unwrap_or_else(|| nearest(a, &|_| true)),
-                        });
+                    let home = spec.sharded.homes[a].index();
                     plan.read_region[a] = Some(home);
                     plan.write_region[a] = Some(home);
                     plan.key_partition[a] = a as u64;
@@ -227,8 +197,8 @@ impl Plan {
                         plan.replicas[h] = vec![sb];
                     }
                 }
-                for a in 0..areas {
-                    let home = plan.write_region[a].unwrap_or(0);
+                for (a, home) in spec.sharded.homes.iter().enumerate() {
+                    let home = home.index();
                     let stored: Vec<usize> = std::iter::once(home)
                         .chain(plan.replicas[home].iter().copied())
                         .collect();

@@ -1,6 +1,7 @@
 //! The multi-region service model, built from small parts on the generic engine.
 //!
-//! - [`world`] resolves a scenario against the catalog (regions, areas, latencies, prices);
+//! - the [`World`](crate::spec::World) of regions, areas and latencies comes resolved from
+//!   [`crate::spec::validate`];
 //! - [`layout`] decides where each area's reads and writes go and where data is stored;
 //! - [`workload`] generates arrivals that follow local time of day;
 //! - [`station`] is the validated multi-server queue of one region;
@@ -23,4 +24,3 @@ pub mod replication;
 pub mod requests;
 pub mod station;
 pub mod workload;
-pub mod world;

@@ -36,8 +36,9 @@ impl RequestModel<'_> {
     pub(super) fn on_incident(&mut self, sched: &mut Scheduler<Ev>, i: usize, on: bool) {
         let now = sched.now();
         self.cond.set(&self.incidents, i, on);
-        match self.incidents[i].effect.clone() {
+        match self.incidents[i].effect {
             super::failures::Effect::Outage { region } => {
+                let region = region.index();
                 if on && self.cond.is_down(region) && self.down_since[region] != now {
                     self.epoch[region] = self.epoch[region].wrapping_add(1);
                     self.down_since[region] = now;
@@ -71,7 +72,7 @@ impl RequestModel<'_> {
                 }
             }
             super::failures::Effect::CapacityLoss { region, .. } => {
-                self.apply_capacity(sched, region)
+                self.apply_capacity(sched, region.index())
             }
             _ => {}
         }

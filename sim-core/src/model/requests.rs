@@ -27,10 +27,10 @@ use super::failures::{incidents, Conditions, Incident};
 use super::layout::Plan;
 use super::station::{Admission, Station};
 use super::workload::{exp_gap, Diurnal};
-use super::world::World;
 use crate::engine::{Model, Scheduler, SimDuration, SimTime, StreamRng, Streams};
 use crate::metrics::{Failure, Kind, Outcome, Recorder};
 use crate::scenario::{Dist, LayoutKind, RoutingPolicy, Scenario};
+use crate::spec::{Resolved, World};
 use rand::Rng;
 use rand_distr::{Distribution, Zipf};
 use std::collections::VecDeque;
@@ -61,7 +61,7 @@ pub enum Ev {
     /// The balancer probes a region.
     Probe(u16),
     /// Incident `i` starts (`true`) or ends.
-    Incident(u16, bool),
+    Incident(u32, bool),
     /// A failover group's standby finishes promotion.
     Promote(u16),
     /// A promoted warm or cold standby adds capacity.
@@ -174,7 +174,8 @@ pub struct RequestModel<'w> {
 }
 
 impl<'w> RequestModel<'w> {
-    pub fn new(world: &'w World, plan: &'w Plan, s: &'w Scenario, seed: u64) -> Self {
+    pub fn new(spec: &'w Resolved, plan: &'w Plan, seed: u64) -> Self {
+        let (world, s) = (&spec.world, &spec.scenario);
         let streams = Streams::new(seed);
         let areas = world
             .areas
@@ -203,7 +204,7 @@ impl<'w> RequestModel<'w> {
         };
         let warm = SimTime::ZERO + s.warmup;
         let end = warm + s.duration;
-        let incidents = incidents(s, world, seed, end);
+        let incidents = incidents(spec, seed, end);
         let base_servers: Vec<u32> = plan
             .instances
             .iter()
@@ -249,7 +250,7 @@ impl<'w> RequestModel<'w> {
             check_stale: plan.layout != LayoutKind::Sharded,
             cond: Conditions::new(n, world.areas.len(), incidents.len()),
             incidents,
-            control: Control::new(world, plan, s),
+            control: Control::new(spec, plan),
             replicas: plan.replicas.clone(),
             base_servers,
             epoch: vec![0; n],
@@ -279,8 +280,9 @@ impl<'w> RequestModel<'w> {
         }
         for (i, inc) in self.incidents.iter().enumerate() {
             if inc.start < self.arrivals_end {
-                sched.schedule_at(inc.start, Ev::Incident(i as u16, true));
-                sched.schedule_at(inc.end, Ev::Incident(i as u16, false));
+                let i = u32::try_from(i).expect("a run has fewer than 2^32 incidents");
+                sched.schedule_at(inc.start, Ev::Incident(i, true));
+                sched.schedule_at(inc.end, Ev::Incident(i, false));
             }
         }
     }

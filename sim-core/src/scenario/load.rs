@@ -90,6 +90,16 @@ pub fn load_str(
     source: &Path,
     validate: impl FnOnce(&Scenario) -> Vec<FieldError>,
 ) -> Result<Scenario, ScenarioError> {
+    load_str_with_warnings(text, source, |s| (validate(s), Vec::new())).map(|(s, _)| s)
+}
+
+/// [`load_str`] whose checks also return warnings (legal but surely unintended input):
+/// on success, the scenario and its warnings, located like errors.
+pub fn load_str_with_warnings(
+    text: &str,
+    source: &Path,
+    validate: impl FnOnce(&Scenario) -> (Vec<FieldError>, Vec<FieldError>),
+) -> Result<(Scenario, Vec<Located>), ScenarioError> {
     let parsed = parse(text);
     let mut located: Vec<Located> = parsed
         .problems
@@ -99,21 +109,26 @@ pub fn load_str(
             error,
         })
         .collect();
-    if let Some(s) = &parsed.scenario {
-        for error in validate(s) {
-            let span = parsed
-                .doc
-                .as_ref()
-                .and_then(|d| locate_nearest(d, &error.path));
-            located.push(Located {
-                line_col: span.map(|s| line_col(text, s.start)),
-                error,
-            });
+    let place = |error: FieldError| {
+        let span = parsed
+            .doc
+            .as_ref()
+            .and_then(|d| locate_nearest(d, &error.path));
+        Located {
+            line_col: span.map(|s| line_col(text, s.start)),
+            error,
         }
+    };
+    let mut warnings = Vec::new();
+    if let Some(s) = &parsed.scenario {
+        let (errors, warned) = validate(s);
+        located.extend(errors.into_iter().map(place));
+        warnings.extend(warned.into_iter().map(place));
     }
     located.sort_by_key(|l| l.line_col.unwrap_or((usize::MAX, 0)));
+    warnings.sort_by_key(|l| l.line_col.unwrap_or((usize::MAX, 0)));
     match (parsed.scenario, located.is_empty()) {
-        (Some(s), true) => Ok(s),
+        (Some(s), true) => Ok((s, warnings)),
         _ => Err(ScenarioError {
             source: source.to_path_buf(),
             problems: located,

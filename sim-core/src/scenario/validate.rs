@@ -3,16 +3,27 @@
 //! Deserialisation already guarantees types and known field names; these checks cover
 //! values (ranges, positivity) and references (regions that must exist in the catalog
 //! and in the deployment, areas that must exist). They never stop at the first problem.
+//!
+//! Region ids compare by the catalog's rule (case-insensitive, trimmed): `AWS:US-EAST-1`
+//! and `aws:us-east-1` are one region, listed twice if both are deployed. Jurisdictions
+//! compare upper-cased. [`check`] is the raw half of validation; the resolved spec comes
+//! from [`crate::spec::validate`], which runs it first.
 
 use super::error::{FieldError, FieldPath};
 use super::types::*;
 use super::Dist;
+use crate::spec::{MAX_AREAS, MAX_REGIONS};
 use std::collections::BTreeSet;
 
 /// What validation needs to know about the world outside the scenario (the catalog).
 pub trait Lookup {
+    /// The canonical id of the catalog region `id` names (any case), else a message (with
+    /// a suggestion if any).
+    fn canonical_region(&self, id: &str) -> Result<String, String>;
     /// `Ok` if `id` names a catalog region, else a message (with a suggestion if any).
-    fn check_region(&self, id: &str) -> Result<(), String>;
+    fn check_region(&self, id: &str) -> Result<(), String> {
+        self.canonical_region(id).map(|_| ())
+    }
     /// Names of the areas used when the scenario lists none.
     fn default_area_names(&self) -> Vec<String>;
 }
@@ -53,8 +64,9 @@ impl Checker {
     }
 }
 
-/// Checks `s` against itself and the catalog; empty means valid.
-pub fn validate(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
+/// Checks `s` against itself and the catalog; empty means valid. Use
+/// [`crate::spec::validate`] to also get the resolved spec.
+pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     let mut c = Checker { errors: Vec::new() };
     let root = FieldPath::root();
 
@@ -127,22 +139,44 @@ pub fn validate(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     if s.areas.is_empty() {
         area_names.extend(world.default_area_names());
     }
+    if s.areas.len() > MAX_AREAS {
+        c.err(
+            root.key("areas"),
+            format!(
+                "{} areas is more than the limit of {MAX_AREAS}: merge nearby areas",
+                s.areas.len()
+            ),
+        );
+    }
 
     // Regions.
     let rp = root.key("regions");
     if s.regions.is_empty() {
         c.err(rp.clone(), "the deployment has no regions: add at least one [[regions]] with an id such as \"aws:us-east-1\"");
     }
+    if s.regions.len() > MAX_REGIONS {
+        c.err(
+            rp.clone(),
+            format!(
+                "{} regions is more than the limit of {MAX_REGIONS}",
+                s.regions.len()
+            ),
+        );
+    }
+    // Canonical ids of the deployed regions.
     let mut deployed = BTreeSet::new();
     for (i, r) in s.regions.iter().enumerate() {
         let p = rp.index(i);
-        if let Err(m) = world.check_region(&r.id) {
-            c.err(p.key("id"), m);
-        } else if !deployed.insert(r.id.clone()) {
-            c.err(
+        match world.canonical_region(&r.id) {
+            Err(m) => c.err(p.key("id"), m),
+            Ok(id) if !deployed.insert(id.clone()) => c.err(
                 p.key("id"),
-                format!("`{}` is listed twice; each region appears once", r.id),
-            );
+                format!(
+                    "`{}` is listed twice (as `{id}`); each region appears once",
+                    r.id
+                ),
+            ),
+            Ok(_) => {}
         }
         if r.instances == 0 {
             c.err(p.key("instances"), "must be at least 1");
@@ -150,7 +184,10 @@ pub fn validate(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         c.dist(p.key("service_time"), &r.service_time, true);
     }
     let in_deployment = |c: &mut Checker, path: FieldPath, id: &str| {
-        if !deployed.contains(id) {
+        let canonical = world
+            .canonical_region(id)
+            .unwrap_or_else(|_| id.to_string());
+        if !deployed.contains(&canonical) {
             let listed: Vec<&str> = deployed.iter().map(String::as_str).collect();
             let hint = super::error::did_you_mean(id, listed.iter().copied())
                 .map(|s| format!("did you mean `{s}`? "))
@@ -214,15 +251,38 @@ pub fn validate(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
 
     // Layouts.
     let ap = root.key("active_passive");
-    let primary = s.active_passive.primary.as_deref();
-    if let Some(id) = primary {
+    let canonical = |id: &str| {
+        world
+            .canonical_region(id)
+            .unwrap_or_else(|_| id.to_string())
+    };
+    if let Some(id) = s.active_passive.primary.as_deref() {
         in_deployment(&mut c, ap.key("primary"), id);
     }
+    // The primary in effect: the one named, else the first region.
+    let effective_primary = match s.active_passive.primary.as_deref() {
+        Some(id) => Some((canonical(id), false)),
+        None => s.regions.first().map(|r| (canonical(&r.id), true)),
+    };
     if let Some(id) = s.active_passive.standby.as_deref() {
         in_deployment(&mut c, ap.key("standby"), id);
-        if Some(id) == primary {
-            c.err(ap.key("standby"), "must differ from the primary");
+        match &effective_primary {
+            Some((p, false)) if *p == canonical(id) => {
+                c.err(ap.key("standby"), format!("`{id}` is also the primary: the standby must be another region"))
+            }
+            Some((p, true)) if *p == canonical(id) => c.err(
+                ap.key("standby"),
+                format!("`{id}` is the primary in effect (`primary` is not set, so the first region is the primary): \
+                 name another region as standby, or set `primary`"),
+            ),
+            _ => {}
         }
+    }
+    if s.active_passive.instances == Some(0) {
+        c.err(
+            ap.key("instances"),
+            "must be at least 1 (the primary serves every request); omit it to use the whole fleet",
+        );
     }
     c.dist(
         ap.key("replication_lag"),
@@ -353,8 +413,10 @@ pub fn validate(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
 }
 
 impl Lookup for crate::catalog::Catalog {
-    fn check_region(&self, id: &str) -> Result<(), String> {
-        self.region(id).map(|_| ()).map_err(|e| e.to_string())
+    fn canonical_region(&self, id: &str) -> Result<String, String> {
+        self.region(id)
+            .map(|i| self.regions()[i].id.clone())
+            .map_err(|e| e.to_string())
     }
     fn default_area_names(&self) -> Vec<String> {
         self.default_areas()

@@ -6,7 +6,7 @@ mod sweep_cmd;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
-use sim_core::experiment::{load_scenario, Prepared, DEFAULT_SCENARIO};
+use sim_core::experiment::{load_file, Loaded, DEFAULT_SCENARIO};
 use sim_core::export::csv_out;
 use sim_core::scenario::LayoutKind;
 use std::path::{Path, PathBuf};
@@ -42,7 +42,9 @@ enum Command {
     Init,
     /// Check scenario files; print every problem with file:line:column and field.
     #[command(
-        after_help = "Exit status is 0 when every file is valid, 1 otherwise.\n\nExample:\n  regionsim validate a.toml b.toml"
+        after_help = "Exit status is 0 when every file is valid (warnings — legal input that is surely\n\
+not what you meant, such as a failure that starts after the run — are printed but do not\n\
+fail), 1 otherwise.\n\nExample:\n  regionsim validate a.toml b.toml"
     )]
     Validate {
         /// Scenario files (TOML).
@@ -155,8 +157,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             layout,
             common,
         } => {
-            let (scenario, catalog) = load(file.as_deref())?;
-            let prepared = prepare(&scenario, &catalog, file.as_deref())?;
+            let Loaded {
+                scenario,
+                spec: prepared,
+                ..
+            } = load(file.as_deref())?;
             let layout = layout.unwrap_or(scenario.layout);
             let seed = common.seed.unwrap_or(scenario.seed);
             let result = prepared.run_layout(layout, seed);
@@ -166,8 +171,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Compare { file, common } => {
-            let (scenario, catalog) = load(file.as_deref())?;
-            let prepared = prepare(&scenario, &catalog, file.as_deref())?;
+            let Loaded {
+                scenario,
+                spec: prepared,
+                ..
+            } = load(file.as_deref())?;
             let seed = common.seed.unwrap_or(scenario.seed);
             let results = prepared.compare(seed);
             emit(&report::summary(&scenario, &results));
@@ -181,8 +189,11 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             seed,
             out,
         } => {
-            let (scenario, catalog) = load(file.as_deref())?;
-            let prepared = prepare(&scenario, &catalog, file.as_deref())?;
+            let Loaded {
+                scenario,
+                spec: prepared,
+                ..
+            } = load(file.as_deref())?;
             let replications = 100u32;
             let cfg = sim_core::analytic::years::YearsConfig {
                 replications,
@@ -215,34 +226,44 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-fn load(
-    file: Option<&Path>,
-) -> Result<(
-    sim_core::scenario::Scenario,
-    std::sync::Arc<sim_core::catalog::Catalog>,
-)> {
-    load_scenario(file).map_err(|e| anyhow::anyhow!("the scenario is not valid:\n{e}"))
+/// Reads, checks and resolves a scenario (the embedded default without a file); prints
+/// its warnings to standard error.
+fn load(file: Option<&Path>) -> Result<Loaded> {
+    let loaded = load_file(file).map_err(|e| anyhow::anyhow!("the scenario is not valid:\n{e}"))?;
+    warn(file, &loaded.warnings);
+    Ok(loaded)
 }
 
-fn prepare(
-    s: &sim_core::scenario::Scenario,
-    catalog: &sim_core::catalog::Catalog,
-    file: Option<&Path>,
-) -> Result<Prepared> {
-    Prepared::new(s, catalog).map_err(|errs| {
-        let src = file.map_or("<embedded default scenario>".to_string(), |p| {
-            p.display().to_string()
-        });
-        let lines: Vec<String> = errs.iter().map(|e| format!("{src}: {e}")).collect();
-        anyhow::anyhow!("the scenario is not valid:\n{}", lines.join("\n"))
-    })
+/// Prints located warnings, `warning: file:line:col: field: message`, to standard error.
+fn warn(file: Option<&Path>, warnings: &[sim_core::scenario::error::Located]) {
+    if warnings.is_empty() {
+        return;
+    }
+    let e = sim_core::scenario::ScenarioError {
+        source: file.map_or_else(
+            || PathBuf::from("<embedded default scenario>"),
+            Path::to_path_buf,
+        ),
+        problems: warnings.to_vec(),
+    };
+    for line in e.to_string().lines() {
+        eprintln!("warning: {line}");
+    }
 }
 
 fn validate(files: &[PathBuf]) -> Result<ExitCode> {
     let mut bad = 0;
     for f in files {
-        match load_scenario(Some(f)) {
-            Ok(_) => emit(&format!("{}: ok\n", f.display())),
+        match load_file(Some(f)) {
+            Ok(l) if l.warnings.is_empty() => emit(&format!("{}: ok\n", f.display())),
+            Ok(l) => {
+                warn(Some(f), &l.warnings);
+                emit(&format!(
+                    "{}: ok, with {} warning(s)\n",
+                    f.display(),
+                    l.warnings.len()
+                ));
+            }
             Err(e) => {
                 bad += 1;
                 eprintln!("{e}");

@@ -76,13 +76,13 @@ fn parse_mode(s: &str) -> Result<StandbyMode, String> {
 }
 
 pub fn run(args: PlanArgs) -> Result<ExitCode> {
-    let (mut scenario, catalog) = super::load(args.file.as_deref())?;
-    let areas: BTreeSet<String> = super::prepare(&scenario, &catalog, args.file.as_deref())?
-        .world
-        .areas
-        .iter()
-        .map(|a| a.name.clone())
-        .collect();
+    let super::Loaded {
+        mut scenario,
+        catalog,
+        spec,
+        ..
+    } = super::load(args.file.as_deref())?;
+    let areas: BTreeSet<String> = spec.world.areas.iter().map(|a| a.name.clone()).collect();
     for flag in &args.slos {
         scenario.slo.apply_flag(flag).map_err(anyhow::Error::msg)?;
     }

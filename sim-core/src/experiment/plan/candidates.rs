@@ -8,8 +8,8 @@
 //! a region is the lowest-RTT candidate, ties broken by the share-weighted mean RTT.
 
 use super::spec::PlanOptions;
-use crate::model::world::World;
 use crate::scenario::{FailureSpec, LayoutKind, RoutingPolicy, Scenario, StandbyMode};
+use crate::spec::World;
 
 /// A layout on a set of regions, before instance counts are chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]

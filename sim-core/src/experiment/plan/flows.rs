@@ -23,8 +23,8 @@
 
 use crate::analytic::erlang::mmc_response_tail;
 use crate::model::layout::{Ack, Plan};
-use crate::model::world::World;
 use crate::scenario::{LayoutKind, RoutingPolicy, Scenario};
+use crate::spec::World;
 
 /// Requests/s of one area's reads or writes to one region.
 #[derive(Clone, Copy, Debug, PartialEq)]

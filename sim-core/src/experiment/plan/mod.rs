@@ -37,8 +37,8 @@ pub use spec::{Objectives, PlanError, PlanOptions, Progress};
 pub use verify::{Stat, Verification};
 
 use crate::catalog::Catalog;
-use crate::experiment::Prepared;
 use crate::scenario::{LayoutKind, Scenario};
+use crate::spec::Resolved;
 use prune::ShapeModel;
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -381,8 +381,8 @@ pub fn layout_names(layouts: &[LayoutKind]) -> String {
 }
 
 /// The base scenario, checked against the catalog; every problem joined in one error.
-fn prepare_base(scenario: &Scenario, catalog: &Catalog) -> Result<Prepared, PlanError> {
-    Prepared::new(scenario, catalog).map_err(|e| {
+fn prepare_base(scenario: &Scenario, catalog: &Catalog) -> Result<Resolved, PlanError> {
+    crate::spec::validate(scenario, catalog).map_err(|e| {
         PlanError::Scenario(
             e.iter()
                 .map(ToString::to_string)

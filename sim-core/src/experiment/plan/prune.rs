@@ -24,10 +24,10 @@ use super::spec::{Objectives, PlanOptions, QUANTILE};
 use crate::analytic::availability::solve;
 use crate::catalog::Catalog;
 use crate::experiment::availability::params_for;
-use crate::experiment::Prepared;
 use crate::model::cost::{monthly_requests, HOURS_PER_MONTH};
 use crate::model::layout::{Ack, Plan};
 use crate::scenario::Scenario;
+use crate::spec::Resolved;
 
 /// What the analytic models say about one design.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,7 +51,7 @@ pub struct Analytic {
 pub struct ShapeModel {
     pub shape: Shape,
     /// The shape's scenario with provisional instance counts (sizing sets the real ones), validated.
-    pub prepared: Prepared,
+    pub prepared: Resolved,
     /// The same with the base scenario's workload (for monthly volumes in costs).
     real: Scenario,
     pub(super) plan: Plan,
@@ -83,14 +83,14 @@ impl ShapeModel {
             instances: vec![1; shape.regions.len()],
         };
         let sim = design_scenario(base, &design, opts);
-        let prepared = Prepared::new(&sim, catalog).map_err(|errs| {
+        let prepared = crate::spec::validate(&sim, catalog).map_err(|errs| {
             let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
             format!("invalid design: {}", msgs.join("; "))
         })?;
         let mut real = sim.clone();
         real.workload = base.workload.clone();
         let w = &prepared.world;
-        let plan = Plan::new(w, &sim, shape.layout);
+        let plan = Plan::new(&prepared, shape.layout);
         let n = w.n_regions();
         let replica = |r: usize| plan.replicas.iter().any(|reps| reps.contains(&r));
         let used: Vec<usize> = (0..n)
@@ -303,7 +303,7 @@ impl ShapeModel {
 
 /// The first residency problem in any state: a residency user served outside their
 /// jurisdiction, or their data stored outside it.
-fn residency_problem(p: &Prepared, plan: &Plan, states: &[State]) -> Option<String> {
+fn residency_problem(p: &Resolved, plan: &Plan, states: &[State]) -> Option<String> {
     let w = &p.world;
     for (a, area) in w.areas.iter().enumerate() {
         if area.residency_required && area.share > 0.0 && plan.stored_outside[a] {

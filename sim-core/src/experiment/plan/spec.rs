@@ -2,8 +2,8 @@
 //! progress it reports and the errors it returns.
 
 use crate::engine::SimDuration;
-use crate::model::world::World;
 use crate::scenario::{LayoutKind, Slo, StandbyMode};
+use crate::spec::World;
 
 /// The quantile every latency objective refers to (p99).
 pub const QUANTILE: f64 = 0.99;

@@ -31,7 +31,6 @@ use super::spec::{Objectives, PlanError, PlanOptions, QUANTILE};
 use crate::analytic::years::summary::t_975;
 use crate::catalog::Catalog;
 use crate::engine::{derive_seed, SimDuration};
-use crate::experiment::Prepared;
 use crate::model::cost::cost;
 use crate::model::layout::Plan;
 use crate::scenario::{FailureSpec, LayoutKind, Scenario, StandbyMode};
@@ -187,7 +186,7 @@ fn run(
     opts: &PlanOptions,
 ) -> Result<Out, String> {
     let s = scenario_for(base, f, kind, opts);
-    let p = Prepared::new(&s, catalog).map_err(|e| {
+    let p = crate::spec::validate(&s, catalog).map_err(|e| {
         e.iter()
             .map(ToString::to_string)
             .collect::<Vec<_>>()
@@ -197,7 +196,7 @@ fn run(
     let r = p.run_layout(layout, derive_seed(opts.seed, "plan", rep as u64));
     let mut real = s.clone();
     real.workload = base.workload.clone();
-    let plan = Plan::new(&p.world, &s, layout);
+    let plan = Plan::new(&p, layout);
     let c = cost(&p.world, &plan, &real, &r.rec, &r.writes);
     Ok(Out {
         p99_ms: r.rec.all.quantile_ms(QUANTILE),

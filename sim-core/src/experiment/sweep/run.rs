@@ -13,9 +13,9 @@
 use super::plan::SweepPlan;
 use super::store::{self, list_parts, part_bytes, part_path, read_part, Manifest, Shard};
 use super::SweepError;
-use crate::experiment::Prepared;
 use crate::export::csv_out::run_row;
 use crate::export::write_atomic;
+use crate::spec::Resolved;
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -142,7 +142,7 @@ pub fn run_sweep(
 
     pool.install(|| {
         todo.par_iter().try_for_each_init(
-            || None::<(u64, Prepared)>,
+            || None::<(u64, Resolved)>,
             |cache, &r| {
                 let id = plan.run_id(r);
                 let fail = |message: String| SweepError::Run {
@@ -152,7 +152,7 @@ pub fn run_sweep(
                 };
                 if !matches!(cache, Some((p, _)) if *p == id.point) {
                     let (scenario, catalog) = plan.load_point(id.point)?;
-                    let prepared = Prepared::new(&scenario, &catalog).map_err(|errs| {
+                    let prepared = crate::spec::validate(&scenario, &catalog).map_err(|errs| {
                         let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
                         fail(msgs.join("; "))
                     })?;

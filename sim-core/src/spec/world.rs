@@ -1,16 +1,21 @@
 //! The resolved world of one scenario: regions, areas and the network between them.
 //!
-//! Built once per scenario from the validated [`Scenario`] and the [`Catalog`]; the
-//! request model only reads it. Assumptions (units in names):
+//! Built once per scenario by [`validate`](super::validate) from the [`Scenario`] and the
+//! [`Catalog`]; the request model only reads it. Region names in the scenario (prices,
+//! RTT overrides) are resolved here through the catalog, so any spelling the catalog
+//! accepts (`AWS:US-East-1`) means the same region; ids are the catalog's canonical,
+//! lower-case ones. Assumptions (units in names):
 //! - region↔region RTT: the catalog's measured median where one exists, else its fitted
 //!   distance model; `network.rtt_overrides` replace either;
 //! - user↔region RTT: the catalog's fitted distance model from the area's position (or the
 //!   area's `rtt_overrides`) plus the area's access (last-mile) latency;
 //! - area shares are normalised to sum to 1.
 
+use super::ids::{AreaId, RegionId};
 use crate::catalog::{great_circle_km, Catalog, RegionIdx};
 use crate::engine::SimDuration;
 use crate::scenario::{Dist, FieldError, FieldPath, Scenario};
+use std::collections::BTreeMap;
 
 /// One deployed region.
 #[derive(Clone, Debug)]
@@ -69,16 +74,18 @@ impl World {
         let mut errors = Vec::new();
         let root = FieldPath::root();
         let mut regions = Vec::new();
+        // Price overrides by catalog region (any spelling of the id).
+        let price_of: BTreeMap<RegionIdx, f64> = s
+            .prices
+            .instance_usd_per_hour
+            .iter()
+            .filter_map(|(id, &usd)| catalog.region(id).ok().map(|i| (i, usd)))
+            .collect();
         for (i, r) in s.regions.iter().enumerate() {
             match catalog.region(&r.id) {
                 Ok(idx) => {
                     let c = &catalog.regions()[idx];
-                    let price = s
-                        .prices
-                        .instance_usd_per_hour
-                        .get(&r.id)
-                        .copied()
-                        .or(c.usd_per_hour);
+                    let price = price_of.get(&idx).copied().or(c.usd_per_hour);
                     let defaults = catalog.failure_defaults(&c.provider);
                     let rf = &s.random_failures;
                     let mtbf = rf.mtbf.unwrap_or_else(|| {
@@ -96,7 +103,7 @@ impl World {
                         mttr,
                         id: c.id.clone(),
                         catalog: idx,
-                        jurisdiction: c.jurisdiction.clone(),
+                        jurisdiction: canonical_jurisdiction(&c.jurisdiction),
                         instances: r.instances,
                         service: r.service_time.clone(),
                         queue_limit: r.queue_limit,
@@ -115,13 +122,19 @@ impl World {
         }
         let n = regions.len();
         let default_access = s.network.access_latency;
-        // Per area: region id → measured RTT replacing the distance model.
-        let no_overrides = std::collections::BTreeMap::new();
-        let overrides: Vec<&std::collections::BTreeMap<String, SimDuration>> = if s.areas.is_empty()
-        {
-            vec![&no_overrides; catalog.default_areas().len()]
+        // Per area: catalog region → measured RTT replacing the distance model.
+        let overrides: Vec<BTreeMap<RegionIdx, SimDuration>> = if s.areas.is_empty() {
+            vec![BTreeMap::new(); catalog.default_areas().len()]
         } else {
-            s.areas.iter().map(|a| &a.rtt_overrides).collect()
+            s.areas
+                .iter()
+                .map(|a| {
+                    a.rtt_overrides
+                        .iter()
+                        .filter_map(|(id, &rtt)| catalog.region(id).ok().map(|i| (i, rtt)))
+                        .collect()
+                })
+                .collect()
         };
         let areas: Vec<(AreaRt, SimDuration)> = if s.areas.is_empty() {
             catalog
@@ -131,7 +144,7 @@ impl World {
                     (
                         AreaRt {
                             name: a.name.clone(),
-                            jurisdiction: a.jurisdiction.clone(),
+                            jurisdiction: canonical_jurisdiction(&a.jurisdiction),
                             lat: a.lat,
                             lon: a.lon,
                             share: a.share,
@@ -149,7 +162,7 @@ impl World {
                     (
                         AreaRt {
                             name: a.name.clone(),
-                            jurisdiction: a.jurisdiction.clone(),
+                            jurisdiction: canonical_jurisdiction(&a.jurisdiction),
                             lat: a.lat_deg,
                             lon: a.lon_deg,
                             share: a.share,
@@ -187,10 +200,13 @@ impl World {
                 };
             }
         }
+        let deployed = |id: &str| {
+            let idx = catalog.region(id).ok()?;
+            regions.iter().position(|r| r.catalog == idx)
+        };
         for o in &s.network.rtt_overrides {
-            let a = regions.iter().position(|r| r.id == o.a);
-            let b = regions.iter().position(|r| r.id == o.b);
-            if let (Some(a), Some(b)) = (a, b) {
+            // An override between regions that are not both deployed has nothing to change.
+            if let (Some(a), Some(b)) = (deployed(&o.a), deployed(&o.b)) {
                 region_rtt[a * n + b] = o.rtt;
                 region_rtt[b * n + a] = o.rtt;
             }
@@ -201,7 +217,7 @@ impl World {
             for r in &regions {
                 let c = &catalog.regions()[r.catalog];
                 user_km.push(great_circle_km(a.lat, a.lon, c.lat, c.lon));
-                let rtt = over.get(&r.id).copied().unwrap_or_else(|| {
+                let rtt = over.get(&r.catalog).copied().unwrap_or_else(|| {
                     SimDuration::from_millis_f64(catalog.rtt_to_point_ms(r.catalog, a.lat, a.lon))
                 });
                 user_rtt.push(rtt + *access);
@@ -211,7 +227,11 @@ impl World {
             .into_iter()
             .map(|(mut a, _)| {
                 a.share /= total_share;
-                a.residency_required = s.residency.jurisdictions.contains(&a.jurisdiction);
+                a.residency_required = s
+                    .residency
+                    .jurisdictions
+                    .iter()
+                    .any(|j| canonical_jurisdiction(j) == a.jurisdiction);
                 a
             })
             .collect();
@@ -250,7 +270,36 @@ impl World {
         self.transfer[a * self.regions.len() + b]
     }
 
-    pub fn region_index(&self, id: &str) -> Option<usize> {
-        self.regions.iter().position(|r| r.id == id)
+    /// Every deployed region's id, in order.
+    pub fn region_ids(&self) -> impl Iterator<Item = RegionId> {
+        (0..self.regions.len()).map(RegionId::new)
     }
+
+    /// Every area's id, in order.
+    pub fn area_ids(&self) -> impl Iterator<Item = AreaId> {
+        (0..self.areas.len()).map(AreaId::new)
+    }
+
+    /// The deployed region whose catalog id is `id`, by the catalog's rule (trimmed, any
+    /// case). For front ends and tests; the model never looks a name up.
+    pub fn find_region(&self, id: &str) -> Option<RegionId> {
+        let key = id.trim().to_ascii_lowercase();
+        self.regions
+            .iter()
+            .position(|r| r.id == key)
+            .map(RegionId::new)
+    }
+
+    /// The deployed region that the catalog region `idx` is, if deployed.
+    pub(super) fn deployed(&self, idx: RegionIdx) -> Option<RegionId> {
+        self.regions
+            .iter()
+            .position(|r| r.catalog == idx)
+            .map(RegionId::new)
+    }
+}
+
+/// The one spelling of a jurisdiction: trimmed, upper case (`"eu"` and `"EU"` are one).
+pub fn canonical_jurisdiction(j: &str) -> String {
+    j.trim().to_ascii_uppercase()
 }

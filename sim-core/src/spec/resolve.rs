@@ -1,0 +1,365 @@
+//! From a checked [`Scenario`] to a [`Resolved`]: every name to an id, once.
+
+use super::failures::{Effect, Incident};
+use super::ids::{AreaId, RegionId};
+use super::world::{canonical_jurisdiction, World};
+use super::*;
+use crate::engine::SimTime;
+use crate::scenario::{FailureSpec, FieldPath, HomeRule};
+
+/// Resolves a scenario that passed [`scenario::validate::check`]. A name that still does
+/// not resolve (which `check` should have caught) is an error at its field, never a
+/// fallback to some other region.
+pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<FieldError>> {
+    let world = World::build(s, catalog)?;
+    let mut r = Resolver {
+        world: &world,
+        catalog,
+        errors: Vec::new(),
+    };
+    let root = FieldPath::root();
+
+    let failures = s
+        .failures
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| r.failure(root.key("failures").index(i), f))
+        .collect();
+
+    let rp = root.key("routing");
+    let priority = s
+        .routing
+        .priority
+        .iter()
+        .enumerate()
+        .filter_map(|(i, id)| r.region(rp.key("priority").index(i), id))
+        .collect();
+    let mut weights = vec![0.0; world.n_regions()];
+    for (id, &w) in &s.routing.weights {
+        if let Some(reg) = r.region(rp.key("weights").key(id), id) {
+            weights[reg.index()] = w;
+        }
+    }
+
+    let ap = &s.active_passive;
+    let app = root.key("active_passive");
+    let primary = match &ap.primary {
+        Some(id) => r.region(app.key("primary"), id),
+        None => Some(RegionId::new(0)),
+    };
+    let standby = match &ap.standby {
+        Some(id) => r.region(app.key("standby"), id),
+        None => primary.and_then(|p| world.region_ids().find(|&x| x != p)),
+    };
+    if let (Some(p), Some(sb)) = (primary, standby) {
+        if p == sb {
+            r.errors.push(FieldError::new(
+                app.key("standby"),
+                "is the primary: the standby must be another region",
+            ));
+        }
+    }
+    let fleet = ap
+        .instances
+        .unwrap_or_else(|| world.regions.iter().map(|x| x.instances).sum());
+
+    let n = world.n_regions();
+    let quorum = s
+        .active_active
+        .quorum
+        .map_or(n / 2 + 1, |q| q as usize)
+        .clamp(1, n.max(1));
+
+    let sp = root.key("sharded");
+    let homes = world
+        .area_ids()
+        .map(|a| {
+            let name = &world.areas[a.index()].name;
+            match s.sharded.homes.get(name) {
+                Some(id) => r
+                    .region(sp.key("homes").key(name), id)
+                    .unwrap_or_else(|| RegionId::new(0)),
+                None => home_by_rule(&world, s.sharded.home, a),
+            }
+        })
+        .collect();
+
+    let mut warnings = warnings(s);
+    residency(s, &world, &mut r.errors, &mut warnings);
+    if !r.errors.is_empty() {
+        return Err(r.errors);
+    }
+    Ok(Resolved {
+        scenario: canonical(s, &world, catalog),
+        failures,
+        routing: RoutingSpec { priority, weights },
+        active_passive: ActivePassiveSpec {
+            primary: primary.unwrap_or(RegionId::new(0)),
+            standby,
+            instances: fleet,
+        },
+        active_active: ActiveActiveSpec { quorum },
+        sharded: ShardedSpec { homes },
+        warnings,
+        world,
+    })
+}
+
+/// The home of area `a` by `rule`: the lowest-RTT region (in the area's jurisdiction, for
+/// `jurisdiction`, when it has one there). Ties go to the region listed first.
+fn home_by_rule(w: &World, rule: HomeRule, a: AreaId) -> RegionId {
+    let jur = &w.areas[a.index()].jurisdiction;
+    let nearest = |allowed: &dyn Fn(RegionId) -> bool| {
+        w.region_ids()
+            .filter(|&r| allowed(r))
+            .min_by_key(|&r| (w.user_rtt(a.index(), r.index()), r))
+    };
+    let anywhere = || nearest(&|_| true).unwrap_or(RegionId::new(0));
+    match rule {
+        HomeRule::Proximity => anywhere(),
+        HomeRule::Jurisdiction => {
+            nearest(&|r| w.regions[r.index()].jurisdiction == *jur).unwrap_or_else(anywhere)
+        }
+    }
+}
+
+struct Resolver<'a> {
+    world: &'a World,
+    catalog: &'a Catalog,
+    errors: Vec<FieldError>,
+}
+
+impl Resolver<'_> {
+    /// The deployed region `id` names (any spelling the catalog accepts), or an error at `path`.
+    fn region(&mut self, path: FieldPath, id: &str) -> Option<RegionId> {
+        let found = self
+            .catalog
+            .region(id)
+            .ok()
+            .and_then(|idx| self.world.deployed(idx));
+        if found.is_none() {
+            self.errors.push(FieldError::new(
+                path,
+                format!("`{id}` is not one of the deployment's regions"),
+            ));
+        }
+        found
+    }
+
+    fn area(&mut self, path: FieldPath, name: &str) -> Option<AreaId> {
+        let found = self
+            .world
+            .area_ids()
+            .find(|&a| self.world.areas[a.index()].name == name);
+        if found.is_none() {
+            self.errors
+                .push(FieldError::new(path, format!("no area is named `{name}`")));
+        }
+        found
+    }
+
+    fn pair(&mut self, path: FieldPath, ids: &[String]) -> Option<(RegionId, RegionId)> {
+        match ids {
+            [a, b] => {
+                let a = self.region(path.index(0), a);
+                let b = self.region(path.index(1), b);
+                Some((a?, b?))
+            }
+            _ => {
+                self.errors.push(FieldError::new(
+                    path,
+                    format!("must name exactly two regions, got {}", ids.len()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn failure(&mut self, p: FieldPath, f: &FailureSpec) -> Option<Incident> {
+        let effect = match f {
+            FailureSpec::RegionOutage { region, .. } => Effect::Outage {
+                region: self.region(p.key("region"), region)?,
+            },
+            FailureSpec::CapacityLoss {
+                region, fraction, ..
+            } => Effect::CapacityLoss {
+                region: self.region(p.key("region"), region)?,
+                fraction: *fraction,
+            },
+            FailureSpec::Degradation {
+                region: Some(region),
+                factor,
+                ..
+            } => Effect::Slow {
+                region: self.region(p.key("region"), region)?,
+                factor: *factor,
+            },
+            FailureSpec::Degradation {
+                regions, factor, ..
+            } => {
+                let (a, b) = self.pair(p.key("regions"), regions)?;
+                Effect::LinkSlow {
+                    a,
+                    b,
+                    factor: *factor,
+                }
+            }
+            FailureSpec::Partition {
+                area: Some(area),
+                region: Some(region),
+                ..
+            } => {
+                let area = self.area(p.key("area"), area);
+                let region = self.region(p.key("region"), region);
+                Effect::UserBlocked {
+                    area: area?,
+                    region: region?,
+                }
+            }
+            FailureSpec::Partition { regions, .. } => {
+                let (a, b) = self.pair(p.key("regions"), regions)?;
+                Effect::LinkBlocked { a, b }
+            }
+        };
+        let start = SimTime::ZERO + f.start();
+        Some(Incident {
+            effect,
+            start,
+            end: start + f.duration(),
+            random: false,
+        })
+    }
+}
+
+/// A `[residency]` jurisdiction that no area and no deployed region has protects no one.
+/// Close to one in use (`"EUR"` for `"EU"`), it is surely a typo: an error. Otherwise it
+/// is a warning, unless it is the default list (`["EU"]`), which a scenario without EU
+/// users leaves as it is.
+fn residency(
+    s: &Scenario,
+    w: &World,
+    errors: &mut Vec<FieldError>,
+    warnings: &mut Vec<FieldError>,
+) {
+    let known: std::collections::BTreeSet<&str> = w
+        .areas
+        .iter()
+        .map(|a| a.jurisdiction.as_str())
+        .chain(w.regions.iter().map(|r| r.jurisdiction.as_str()))
+        .collect();
+    let listed: Vec<&str> = known.iter().copied().collect();
+    let is_default = s.residency.jurisdictions == vec!["EU".to_string()];
+    for (i, j) in s.residency.jurisdictions.iter().enumerate() {
+        let path = FieldPath::root()
+            .key("residency")
+            .key("jurisdictions")
+            .index(i);
+        let canon = canonical_jurisdiction(j);
+        if known.contains(canon.as_str()) {
+            continue;
+        }
+        let what = format!(
+            "no user area and no deployed region is in jurisdiction `{j}`, so this rule protects no one"
+        );
+        match crate::scenario::error::did_you_mean(&canon, listed.iter().copied()) {
+            Some(m) => errors.push(FieldError::new(
+                path,
+                format!(
+                    "{what}: did you mean `{m}`? (in use: {})",
+                    listed.join(", ")
+                ),
+            )),
+            None if !is_default => warnings.push(FieldError::new(
+                path,
+                format!("{what} (in use: {})", listed.join(", ")),
+            )),
+            None => {}
+        }
+    }
+}
+
+/// Legal input that surely is not what the user meant.
+fn warnings(s: &Scenario) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    let end = s.warmup + s.duration;
+    for (i, f) in s.failures.iter().enumerate() {
+        if f.start() >= end {
+            out.push(FieldError::new(
+                FieldPath::root().key("failures").index(i).key("start"),
+                format!(
+                    "starts at {}, after the run ends ({} warm-up + {} measured = {end}): it has no effect; \
+                     start it earlier or make `duration` longer",
+                    f.start(),
+                    s.warmup,
+                    s.duration
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// `s` with every region id in the catalog's spelling and every jurisdiction in one case,
+/// so that whatever still reads the scenario sees one name per thing.
+fn canonical(s: &Scenario, world: &World, catalog: &Catalog) -> Scenario {
+    let id = |x: &str| -> String {
+        catalog
+            .region(x)
+            .map(|i| catalog.regions()[i].id.clone())
+            .unwrap_or_else(|_| x.to_string())
+    };
+    let mut c = s.clone();
+    for (r, rt) in c.regions.iter_mut().zip(&world.regions) {
+        r.id = rt.id.clone();
+    }
+    for a in &mut c.areas {
+        a.jurisdiction = canonical_jurisdiction(&a.jurisdiction);
+        a.rtt_overrides = a.rtt_overrides.iter().map(|(k, v)| (id(k), *v)).collect();
+    }
+    for o in &mut c.network.rtt_overrides {
+        o.a = id(&o.a);
+        o.b = id(&o.b);
+    }
+    c.routing.weights = c.routing.weights.iter().map(|(k, v)| (id(k), *v)).collect();
+    c.routing.priority = c.routing.priority.iter().map(|k| id(k)).collect();
+    c.residency.jurisdictions = c
+        .residency
+        .jurisdictions
+        .iter()
+        .map(|j| canonical_jurisdiction(j))
+        .collect();
+    let ap = &mut c.active_passive;
+    ap.primary = ap.primary.as_deref().map(id);
+    ap.standby = ap.standby.as_deref().map(id);
+    c.sharded.homes = c
+        .sharded
+        .homes
+        .iter()
+        .map(|(k, v)| (k.clone(), id(v)))
+        .collect();
+    c.prices.instance_usd_per_hour = c
+        .prices
+        .instance_usd_per_hour
+        .iter()
+        .map(|(k, v)| (id(k), *v))
+        .collect();
+    for f in &mut c.failures {
+        match f {
+            FailureSpec::RegionOutage { region, .. } | FailureSpec::CapacityLoss { region, .. } => {
+                *region = id(region)
+            }
+            FailureSpec::Partition {
+                regions, region, ..
+            }
+            | FailureSpec::Degradation {
+                regions, region, ..
+            } => {
+                regions.iter_mut().for_each(|r| *r = id(r));
+                if let Some(r) = region {
+                    *r = id(r);
+                }
+            }
+        }
+    }
+    c
+}
