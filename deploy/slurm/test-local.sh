@@ -27,6 +27,7 @@ SWEEP=$HERE/ci-sweep.toml
 SHARDS=4
 FAULT=1            # the task cancelled in the fault case
 WAIT_LIMIT=150     # seconds any one wait may take
+DEADLINE=290       # seconds the whole test may take (installing the packages included)
 
 say() { echo "slurm-test: $*"; }
 
@@ -86,6 +87,7 @@ stop_daemons() {
   exit "$rc"
 }
 trap stop_daemons EXIT
+trap 'exit 143' TERM INT # so that the EXIT trap stops the daemons
 
 mungekey --create --keyfile="$W/munge/munge.key" >/dev/null 2>&1 ||
   { dd if=/dev/urandom of="$W/munge/munge.key" bs=1024 count=1 status=none && chmod 600 "$W/munge/munge.key"; }
@@ -136,6 +138,7 @@ wait_for() {
   local t0=$SECONDS
   until eval "$1"; do
     ((SECONDS - t0 < WAIT_LIMIT)) || fail "waited ${WAIT_LIMIT}s for $2"
+    ((SECONDS < DEADLINE)) || fail "the test ran out of its ${DEADLINE}s while waiting for $2"
     sleep 0.3
   done
 }

@@ -17,7 +17,7 @@ value fails here, not on the cluster. See docs/cluster.md.
 Examples:
   regionsim cluster slurm big.toml --shards 16 --out /scratch/big --threads 4 --time 3h
   bash /scratch/big/submit.sh
-  regionsim cluster k8s big.toml --shards 16 --out k8s-big --image registry.example.com/regionsim:0.1.0
+  regionsim cluster k8s big.toml --shards 16 --out k8s-big --image my-registry/regionsim:0.1.0
   bash k8s-big/submit.sh -n research";
 
 #[derive(clap::Subcommand)]
@@ -36,7 +36,7 @@ Example:\n  regionsim cluster slurm big.toml --shards 16 --out /scratch/big --th
     #[command(
         after_help = "Writes OUT/input.yaml, volume.yaml, sweep-job.yaml, merge-job.yaml and submit.sh.\n\
 The pods write /data/part-I/ on the claim; the merge writes /data/result/.\n\n\
-Example:\n  regionsim cluster k8s big.toml --shards 16 --out k8s-big --image registry.example.com/regionsim:0.1.0\n  bash k8s-big/submit.sh -n research"
+Example:\n  regionsim cluster k8s big.toml --shards 16 --out k8s-big --image my-registry/regionsim:0.1.0\n  bash k8s-big/submit.sh -n research"
     )]
     K8s(K8sArgs),
 }
@@ -106,6 +106,10 @@ pub fn run(cmd: ClusterCommand) -> Result<ExitCode> {
                     .and_then(|p| p.canonicalize())
                     .context("finding this program's path: pass --regionsim PATH")?,
             };
+            // Refuse an unusable folder before creating it.
+            let out = std::path::absolute(&a.common.out)
+                .with_context(|| format!("resolving {}", a.common.out.display()))?;
+            cluster::check_path(&out, "--out")?;
             std::fs::create_dir_all(&a.common.out)
                 .with_context(|| format!("creating {}", a.common.out.display()))?;
             let job = slurm::Slurm {
