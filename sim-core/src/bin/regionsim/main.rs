@@ -1,5 +1,6 @@
 //! `regionsim`: simulate and plan multi-region deployments from the command line.
 
+mod cluster_cmd;
 mod plan_cmd;
 mod report;
 mod sweep_cmd;
@@ -101,6 +102,10 @@ promotion + DNS TTL (+ scale-up for warm/cold standbys).\n\nExamples:\n  regions
     /// Join the folders of a sharded sweep into the files one machine would write.
     #[command(after_help = sweep_cmd::MERGE_HELP)]
     Merge(sweep_cmd::MergeArgs),
+    /// Write the files that run a sweep on a cluster: a Slurm job array or a Kubernetes
+    /// Indexed Job, each with its merge job.
+    #[command(subcommand, after_help = cluster_cmd::CLUSTER_HELP)]
+    Cluster(cluster_cmd::ClusterCommand),
     /// The cheapest designs (layout, regions, instances) that meet your SLOs, checked by
     /// simulation, and the cost / p99 / availability Pareto front.
     #[command(
@@ -212,6 +217,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
         Command::Sweep(args) => sweep_cmd::sweep(args),
         Command::Merge(args) => sweep_cmd::merge(args),
+        Command::Cluster(cmd) => cluster_cmd::run(cmd),
         Command::Plan(args) => plan_cmd::run(args),
         Command::Regions { provider } => {
             let catalog = sim_core::experiment::load::embedded_catalog();
