@@ -177,6 +177,17 @@ fn runs_beyond_the_request_budget_are_refused_with_the_estimate_and_the_flag() {
     assert!(err.contains("billion requests"), "{err}");
     assert!(err.contains("--max-requests "), "{err}");
     assert!(!dir.join("runs.csv").exists());
+    // The planner checks one verification run (at the peak rate over the window).
+    let out = capped(
+        CAP_KB,
+        &["plan", s.to_str().unwrap(), "--out", dir.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("each verification run") && err.contains("--max-requests "),
+        "{err}"
+    );
     // A small run passes a small limit; the limit is per run.
     let small = scenario(
         &dir,

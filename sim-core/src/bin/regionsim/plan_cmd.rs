@@ -62,6 +62,29 @@ pub struct PlanArgs {
     /// Designs to print.
     #[arg(long, default_value_t = 10)]
     top: usize,
+    /// Refuse to plan when one verification run is estimated to simulate more requests
+    /// than this.
+    #[arg(long, default_value_t = sim_core::experiment::budget::DEFAULT_MAX_REQUESTS)]
+    max_requests: u64,
+}
+
+/// `Err` if one verification run (the measured window capped by the options, every area
+/// at its peak unless `--window`) exceeds `max_requests`.
+fn within_budget(
+    mut p: sim_core::experiment::Prepared,
+    opts: &PlanOptions,
+    max: u64,
+) -> Result<()> {
+    let s = &mut p.scenario;
+    if let Some(cap) = opts.duration {
+        s.duration = s.duration.min(cap);
+    }
+    if opts.at_peak {
+        s.workload.diurnal = false;
+    }
+    sim_core::experiment::budget::estimate(&p)
+        .check(max, 1)
+        .map_err(|m| anyhow::anyhow!("each verification run: {m}"))
 }
 
 fn parse_layout(s: &str) -> Result<LayoutKind, String> {
@@ -77,7 +100,8 @@ fn parse_mode(s: &str) -> Result<StandbyMode, String> {
 
 pub fn run(args: PlanArgs) -> Result<ExitCode> {
     let (mut scenario, catalog) = super::load(args.file.as_deref())?;
-    let areas: BTreeSet<String> = super::prepare(&scenario, &catalog, args.file.as_deref())?
+    let prepared = super::prepare(&scenario, &catalog, args.file.as_deref())?;
+    let areas: BTreeSet<String> = prepared
         .world
         .areas
         .iter()
@@ -118,6 +142,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
     if let Some(p) = opts.problems().first() {
         bail!("--{p}");
     }
+    within_budget(prepared, &opts, args.max_requests)?;
     eprintln!(
         "planning `{}`: {} candidate regions; layouts: {}",
         scenario.name,
