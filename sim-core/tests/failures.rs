@@ -213,14 +213,12 @@ duration = "5m"
 
 /// Minutes of region `region` after the reroute: (failed, p99 max).
 fn after_reroute(r: &RunResult, region: usize, from_minute: usize) -> (u64, f64) {
-    let n = r.rec.regions;
     let cells = r
         .rec
         .series
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % n == region && i / n >= from_minute);
-    cells.fold((0, 0.0), |(f, p), (_, c)| {
+        .cells()
+        .filter(|&(m, reg, _)| reg == region && m >= from_minute as u64);
+    cells.fold((0, 0.0), |(f, p), (_, _, c)| {
         (f + c.failed, p.max(c.latency.quantile_ms(0.99)))
     })
 }

@@ -95,7 +95,13 @@ fn case_mismatched_outage_hits_the_named_region() {
     let t = &aa.rec;
     // Minute 1 of simulated time (60 s..120 s) is us-east-1's outage: everything sent there
     // fails (until clients move away), nothing sent to eu-west-1 does.
-    let cell = |m: usize, reg: usize| &t.series[m * t.regions + reg];
+    let cell = |m: u64, reg: usize| {
+        t.series
+            .cells()
+            .find(|&(minute, r, _)| minute == m && r == reg)
+            .map(|(_, _, c)| c)
+            .expect("a cell per minute and region")
+    };
     assert!(cell(1, 1).requests > 0);
     let down = cell(1, 1).failed as f64 / cell(1, 1).requests as f64;
     assert!(down > 0.99, "us-east-1 is down: {down}");
@@ -255,7 +261,13 @@ fn seventy_thousand_failures_work() {
     let run = r.run_layout(LayoutKind::ActiveActive, 1);
     assert_eq!(run.outages, 1, "the 70,000th failure happened");
     let t = &run.rec;
-    let cell = |m: usize, reg: usize| &t.series[m * t.regions + reg];
+    let cell = |m: u64, reg: usize| {
+        t.series
+            .cells()
+            .find(|&(minute, r, _)| minute == m && r == reg)
+            .map(|(_, _, c)| c)
+            .expect("a cell per minute and region")
+    };
     assert!(cell(1, 1).failed > 0, "us-east-1 was down");
     assert_eq!(cell(0, 1).failed, 0, "and not before");
     assert_eq!(cell(1, 0).failed, 0, "eu-west-1 was not");

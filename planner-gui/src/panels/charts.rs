@@ -233,9 +233,9 @@ pub struct RegionSeries {
     pub p99: Vec<[f64; 2]>,
 }
 
-/// Per-minute series of one run, one per region (minutes from simulated time zero).
+/// Per-minute series of one run, one per region (minutes from simulated time zero; on long
+/// runs a point stands for a wider bucket starting at that minute).
 pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
-    let n = r.rec.regions.max(1);
     let mut out: Vec<RegionSeries> = r
         .region_ids
         .iter()
@@ -244,8 +244,8 @@ pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
             ..Default::default()
         })
         .collect();
-    for (i, cell) in r.rec.series.iter().enumerate() {
-        let (minute, region) = ((i / n) as f64, i % n);
+    for (minute, region, cell) in r.rec.series.cells() {
+        let minute = minute as f64;
         let Some(s) = out.get_mut(region) else {
             continue;
         };

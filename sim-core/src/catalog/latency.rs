@@ -75,82 +75,83 @@ impl LatencyFit {
     }
 }
 
-/// The resolved, symmetric RTT matrix and the fit behind its unmeasured cells.
+/// The measured pairs, the region positions and the fit behind every other pair.
+///
+/// Not a matrix: a catalog of 10,000 regions would need 10⁸ cells (gigabytes, a minute to
+/// fill) although a scenario deploys a handful. Unmeasured pairs are computed when asked,
+/// so the work follows the measured pairs and the regions used.
 #[derive(Clone, Debug)]
 pub(crate) struct Rtt {
-    n: usize,
-    ms: Vec<f64>,
-    measured: Vec<bool>,
+    positions: Vec<(f64, f64)>,
+    /// Resolved RTT of each measured unordered pair `(a, b)`, `a ≤ b`.
+    measured: BTreeMap<(RegionIdx, RegionIdx), f64>,
     fit: LatencyFit,
 }
 
 impl Rtt {
     /// Overlays the layers (later layers replace, per unordered pair, what earlier ones
-    /// said), resolves directions, fits the model and fills the matrix.
+    /// said), resolves directions and fits the model.
     /// `positions` are `(lat, lon)` per region; `name` names the RTT file(s) in errors.
     pub fn build(
         positions: &[(f64, f64)],
         layers: &[Directed],
         name: &str,
     ) -> Result<Rtt, CatalogError> {
-        let n = positions.len();
         let mut merged: BTreeMap<(RegionIdx, RegionIdx), f64> = BTreeMap::new();
         for layer in layers {
             let pairs: BTreeSet<_> = layer.keys().map(|&(a, b)| (a.min(b), a.max(b))).collect();
             merged.retain(|&(a, b), _| !pairs.contains(&(a.min(b), a.max(b))));
             merged.extend(layer.iter().map(|(&k, &(ms, _))| (k, ms)));
         }
+        let mut measured: BTreeMap<(RegionIdx, RegionIdx), f64> = BTreeMap::new();
+        for &(a, b) in merged.keys() {
+            let key = (a.min(b), a.max(b));
+            if measured.contains_key(&key) {
+                continue;
+            }
+            let v = match (merged.get(&key), merged.get(&(key.1, key.0))) {
+                (Some(x), Some(y)) if key.0 != key.1 => (x + y) / 2.0,
+                (Some(x), _) | (None, Some(x)) => *x,
+                (None, None) => continue,
+            };
+            measured.insert(key, v);
+        }
         let km = |a: usize, b: usize| {
             let (p, q) = (positions[a], positions[b]);
             great_circle_km(p.0, p.1, q.0, q.1)
         };
-        let mut resolved = vec![None; n * n];
-        let mut pairs = Vec::new(); // (km, ms) of measured distinct pairs, each pair once
-        for a in 0..n {
-            for b in a..n {
-                let v = match (merged.get(&(a, b)), merged.get(&(b, a))) {
-                    (Some(x), Some(y)) => Some((x + y) / 2.0),
-                    (Some(x), None) | (None, Some(x)) => Some(*x),
-                    (None, None) => None,
-                };
-                if let Some(v) = v {
-                    resolved[a * n + b] = Some(v);
-                    resolved[b * n + a] = Some(v);
-                    if a != b {
-                        pairs.push((km(a, b), v));
-                    }
-                }
-            }
-        }
+        // (km, ms) of measured distinct pairs, each pair once, in (a, b) order.
+        let pairs: Vec<(f64, f64)> = measured
+            .iter()
+            .filter(|(&(a, b), _)| a != b)
+            .map(|(&(a, b), &v)| (km(a, b), v))
+            .collect();
         let fit = fit(&pairs).map_err(|problem| CatalogError::File {
             file: name.to_string(),
             problem,
         })?;
-        let mut ms = vec![0.0; n * n];
-        for a in 0..n {
-            for b in 0..n {
-                ms[a * n + b] = match resolved[a * n + b] {
-                    Some(v) => v,
-                    None if a == b => INTRA_REGION_RTT_MS,
-                    None => fit.predict_ms(km(a, b)),
-                };
-            }
-        }
-        let measured = resolved.iter().map(Option::is_some).collect();
         Ok(Rtt {
-            n,
-            ms,
+            positions: positions.to_vec(),
             measured,
             fit,
         })
     }
 
+    /// # Panics
+    /// If an index is out of range.
     pub fn ms(&self, a: RegionIdx, b: RegionIdx) -> f64 {
-        self.ms[a * self.n + b]
+        match self.measured.get(&(a.min(b), a.max(b))) {
+            Some(&v) => v,
+            None if a == b => INTRA_REGION_RTT_MS,
+            None => {
+                let (p, q) = (self.positions[a], self.positions[b]);
+                self.fit.predict_ms(great_circle_km(p.0, p.1, q.0, q.1))
+            }
+        }
     }
 
     pub fn is_measured(&self, a: RegionIdx, b: RegionIdx) -> bool {
-        self.measured[a * self.n + b]
+        self.measured.contains_key(&(a.min(b), a.max(b)))
     }
 
     pub fn fit(&self) -> &LatencyFit {

@@ -14,15 +14,20 @@
 //! The first rule that matches wins (override rules before embedded ones), like a firewall
 //! table: the files list specific rules first. Traffic between regions of different
 //! providers leaves the source provider's network and pays its internet egress. Traffic
-//! within one region is free. The whole matrix is resolved at load, so lookups are O(1)
-//! and a region no rule covers is an error at load, not a surprise in a report.
+//! within one region is free. Prices are resolved at load, so lookups are O(1) and a region
+//! no rule covers is an error at load, not a surprise in a report.
+//!
+//! Resolved per *class* of regions, not per pair: a rule sees a region only through its
+//! provider, its continent and its code if some rule names that code, so regions alike in
+//! those behave alike. A catalog of 10,000 regions has a few dozen classes; a matrix of
+//! every pair would need 10⁸ cells.
 
 use super::csvin::{records, Input, Record};
 use super::error::CatalogError;
 use super::geo::Continent;
 use super::load::Ids;
 use super::{Region, RegionIdx};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The columns of a compute-price file.
 pub(crate) const COMPUTE_COLUMNS: &[&str] = &["region", "usd_per_hour"];
@@ -197,13 +202,19 @@ pub(crate) fn parse_transfer(input: &Input, regions: &[Region]) -> Result<Vec<Ru
     Ok(out)
 }
 
-/// Transfer prices resolved for every region and pair.
+/// Transfer prices resolved for every region and every pair of region classes.
 #[derive(Clone, Debug)]
 pub(crate) struct Transfer {
-    n: usize,
+    /// Class of each region (see the module docs).
+    class: Vec<usize>,
+    classes: usize,
+    /// `inter[class_a * classes + class_b]`, for distinct regions.
     inter: Vec<f64>,
     egress: Vec<f64>,
 }
+
+/// How rules see a region: provider, continent, and its code if a rule names it.
+type ClassKey<'a> = (&'a str, Continent, Option<&'a str>);
 
 impl Transfer {
     /// Resolves `rules` (in priority order) for every region; `name` names the file(s).
@@ -227,13 +238,43 @@ impl Transfer {
             })?;
             egress.push(rule.usd_per_gb);
         }
-        let n = regions.len();
-        let mut inter = vec![0.0; n * n];
-        for (a, from) in regions.iter().enumerate() {
-            for (b, to) in regions.iter().enumerate() {
-                inter[a * n + b] = if a == b {
-                    0.0
-                } else if from.provider != to.provider {
+        let named: BTreeSet<&str> = rules
+            .iter()
+            .flat_map(|r| [&r.src, &r.dst])
+            .flat_map(|p| match p {
+                Place::List { codes, .. } => codes.iter().map(String::as_str).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        // Classes in order of their first region; up to two members each (a pair of
+        // distinct regions within one class needs two).
+        let mut ids: BTreeMap<ClassKey<'_>, usize> = BTreeMap::new();
+        let mut members: Vec<Vec<usize>> = Vec::new();
+        let mut class = Vec::with_capacity(regions.len());
+        for (i, g) in regions.iter().enumerate() {
+            let code = named.contains(g.code.as_str()).then_some(g.code.as_str());
+            let key = (g.provider.as_str(), g.continent, code);
+            let c = *ids.entry(key).or_insert_with(|| {
+                members.push(Vec::new());
+                members.len() - 1
+            });
+            if members[c].len() < 2 {
+                members[c].push(i);
+            }
+            class.push(c);
+        }
+        let k = members.len();
+        let mut inter = vec![0.0; k * k];
+        for ca in 0..k {
+            let a = members[ca][0];
+            for cb in 0..k {
+                // The first region of class `cb` other than `a`: none if `cb` is `a`'s
+                // class and `a` is its only member (a region to itself is free).
+                let Some(&b) = members[cb].iter().find(|&&b| b != a) else {
+                    continue;
+                };
+                let (from, to) = (&regions[a], &regions[b]);
+                inter[ca * k + cb] = if from.provider != to.provider {
                     egress[a]
                 } else {
                     let rule = rules.iter().find(|x| {
@@ -248,11 +289,20 @@ impl Transfer {
                 };
             }
         }
-        Ok(Transfer { n, inter, egress })
+        Ok(Transfer {
+            class,
+            classes: k,
+            inter,
+            egress,
+        })
     }
 
     pub fn inter(&self, a: RegionIdx, b: RegionIdx) -> f64 {
-        self.inter[a * self.n + b]
+        if a == b {
+            0.0
+        } else {
+            self.inter[self.class[a] * self.classes + self.class[b]]
+        }
     }
 
     pub fn egress(&self, a: RegionIdx) -> f64 {

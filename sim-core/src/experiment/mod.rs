@@ -2,6 +2,7 @@
 //! This is the one place that measures wall time.
 
 pub mod availability;
+pub mod budget;
 pub mod cluster;
 pub mod load;
 pub mod plan;

@@ -106,12 +106,12 @@ impl Resolved {
     ) -> RunResult {
         let cost = cost(&self.world, plan, &self.scenario, &model.rec, &model.writes);
         let rec = &model.rec;
-        let downtime = rec.downtime(|_| true);
+        let downtime = rec.downtime();
         let rto = model
             .outages
             .iter()
             .filter(|o| o.affected.iter().any(|&a| a))
-            .map(|o| rec.recovery_time(o.start, |a| o.affected[a]))
+            .map(|o| rec.recovery_time(o.watch))
             .max()
             .unwrap_or(SimDuration::ZERO);
         RunResult {

@@ -150,23 +150,24 @@ pub fn areas_csv(results: &[RunResult]) -> io::Result<Vec<u8>> {
                     ms(a.reads.quantile_ms(0.99)),
                     ms(a.writes.quantile_ms(0.5)),
                     ms(a.writes.quantile_ms(0.99)),
-                    format!("{:.3}", r.rec.downtime(|x| x == i).as_secs_f64()),
+                    format!("{:.3}", r.rec.area_downtime(i).as_secs_f64()),
                 ]
             })
     });
     to_bytes(&header, rows)
 }
 
-/// `timeseries.csv` bytes: one row per layout, minute and region.
+/// `timeseries.csv` bytes: one row per layout, time bucket and region. A bucket is named
+/// by its first minute; buckets are one minute wide unless the run is long (see
+/// [`Series`](crate::metrics::Series) and `docs/csv.md`).
 pub fn timeseries_csv(results: &[RunResult]) -> io::Result<Vec<u8>> {
     let header = ["layout", "minute", "region", "requests", "failed", "p99_ms"];
     let rows = results.iter().flat_map(|r| {
-        let n = r.rec.regions.max(1);
-        r.rec.series.iter().enumerate().map(move |(i, cell)| {
+        r.rec.series.cells().map(move |(minute, region, cell)| {
             vec![
                 r.layout.to_string(),
-                (i / n).to_string(),
-                r.region_ids[i % n].clone(),
+                minute.to_string(),
+                r.region_ids[region].clone(),
                 cell.requests.to_string(),
                 cell.failed.to_string(),
                 ms(cell.latency.quantile_ms(0.99)),

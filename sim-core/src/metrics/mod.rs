@@ -1,9 +1,12 @@
 //! Streaming, mergeable, bounded measurements. Models feed observers; they do not
 //! compute statistics themselves.
 
+pub mod downtime;
 pub mod latency;
 pub mod recorder;
+pub mod series;
 pub mod stats;
 
 pub use latency::LatencyHist;
-pub use recorder::{AreaStats, Failure, Kind, MinuteCell, Outcome, Recorder};
+pub use recorder::{AreaStats, Failure, Kind, Outcome, Recorder};
+pub use series::{MinuteCell, Series};

@@ -1,12 +1,18 @@
 //! What one request-level run measured: an observer fed one outcome per request.
 //!
-//! Every accumulator is bounded (histograms, counters, one cell per minute and region)
-//! and mergeable. A request counts if it *arrived* inside the measurement window
-//! `[warm-up, warm-up + duration)`; it is then served (answered within the client
+//! Every accumulator is bounded: histograms, counters, a time series of at most
+//! [`SERIES_CELLS`](super::series::SERIES_CELLS) cells ([`Series`]) and downtime judged
+//! second by second without keeping the seconds ([`Downtime`]); memory does not grow with
+//! the number of requests or with simulated time.
+//!
+//! A request counts if it *arrived* inside the measurement window `[warm-up, warm-up + duration)`; it is then served (answered within the client
 //! timeout), failed, or still in flight when the run ends, so that
 //! `requests = served + failed + in_flight` holds by construction and is tested.
 
+use super::downtime::Downtime;
+pub use super::downtime::DOWN_BELOW;
 use super::latency::LatencyHist;
+use super::series::Series;
 use crate::engine::{SimDuration, SimTime};
 
 /// Read or write.
@@ -67,24 +73,6 @@ impl Default for AreaStats {
     }
 }
 
-/// One minute of one region.
-#[derive(Clone, Debug)]
-pub struct MinuteCell {
-    pub requests: u64,
-    pub failed: u64,
-    pub latency: LatencyHist,
-}
-
-impl Default for MinuteCell {
-    fn default() -> Self {
-        MinuteCell {
-            requests: 0,
-            failed: 0,
-            latency: LatencyHist::with_precision(2),
-        }
-    }
-}
-
 /// All measurements of one run.
 #[derive(Clone, Debug)]
 pub struct Recorder {
@@ -104,20 +92,16 @@ pub struct Recorder {
     pub read_latency: LatencyHist,
     pub write_latency: LatencyHist,
     pub areas: Vec<AreaStats>,
-    /// `series[minute * regions + region]`, minutes counted from simulated time zero.
-    pub series: Vec<MinuteCell>,
+    /// Requests, failures and latency per region and time bucket (minutes from simulated
+    /// time zero; buckets widen on long runs, see [`Series`]).
+    pub series: Series,
     /// Requests served per region (for cost attribution).
     pub served_by_region: Vec<u64>,
     /// Retried attempts of measured requests (extra load from clients).
     pub retries: u64,
-    /// `seconds[second * areas + area]` = (served, ended): outcomes by the second they
-    /// reached the client, for downtime and recovery times.
-    pub seconds: Vec<[u32; 2]>,
+    /// Down seconds and recovery times, judged second by second as outcomes arrive.
+    pub down: Downtime,
 }
-
-/// A second counts as *down* for a set of users when fewer than this fraction of their
-/// requests ending in it succeeded.
-pub const DOWN_BELOW: f64 = 0.9;
 
 impl Recorder {
     pub fn new(areas: usize, regions: usize, window_start: SimTime, duration: SimDuration) -> Self {
@@ -138,10 +122,10 @@ impl Recorder {
             read_latency: LatencyHist::default(),
             write_latency: LatencyHist::default(),
             areas: vec![AreaStats::default(); areas],
-            series: Vec::new(),
+            series: Series::new(regions),
             served_by_region: vec![0; regions],
             retries: 0,
-            seconds: Vec::new(),
+            down: Downtime::new(areas),
         }
     }
 
@@ -158,16 +142,6 @@ impl Recorder {
         self.areas[area].requests += 1;
     }
 
-    fn cell(&mut self, at: SimTime, region: usize) -> &mut MinuteCell {
-        let minute = (at.as_nanos() / SimDuration::from_mins(1).as_nanos()) as usize;
-        let idx = minute * self.regions + region;
-        if self.series.len() <= idx {
-            self.series
-                .resize_with((minute + 1) * self.regions, MinuteCell::default);
-        }
-        &mut self.series[idx]
-    }
-
     /// Records the outcome of a measured request.
     pub fn outcome(&mut self, o: &Outcome) {
         let latency = o.at.since(o.arrived);
@@ -180,17 +154,8 @@ impl Recorder {
                 self.stale_reads += 1;
             }
         }
-        let areas = self.areas.len();
-        let sec = (o.at.as_nanos() / SimDuration::from_secs(1).as_nanos()) as usize;
-        if self.seconds.len() <= (sec + 1) * areas {
-            self.seconds.resize((sec + 1) * areas, [0, 0]);
-        }
-        let slot = &mut self.seconds[sec * areas + o.area];
-        slot[1] += 1;
-        if o.result.is_ok() {
-            slot[0] += 1;
-        }
-        let cell = self.cell(o.at, o.region);
+        self.down.record(o.at, o.area, o.result.is_ok());
+        let cell = self.series.cell(o.at, o.region);
         cell.requests += 1;
         match o.result {
             Ok(()) => {
@@ -229,51 +194,26 @@ impl Recorder {
         self.requests - self.served - self.failed
     }
 
-    /// (served, ended) in second `sec` for the areas selected by `which`.
-    fn second(&self, sec: usize, which: impl Fn(usize) -> bool) -> (u64, u64) {
-        let areas = self.areas.len();
-        let mut acc = (0u64, 0u64);
-        if let Some(row) = self.seconds.get(sec * areas..(sec + 1) * areas) {
-            for (a, [ok, all]) in row.iter().enumerate() {
-                if which(a) {
-                    acc.0 += *ok as u64;
-                    acc.1 += *all as u64;
-                }
-            }
-        }
-        acc
+    /// Starts following the recovery of an outage that begins now and affects the areas
+    /// marked in `affected`; see [`Recorder::recovery_time`].
+    pub fn watch_recovery(&mut self, start: SimTime, affected: Vec<bool>) -> usize {
+        self.down.watch(start, affected)
     }
 
-    fn is_down(served: u64, ended: u64) -> bool {
-        ended > 0 && (served as f64) < DOWN_BELOW * ended as f64
+    /// Seconds in which all users together were down (see [`DOWN_BELOW`]).
+    pub fn downtime(&self) -> SimDuration {
+        self.down.all()
     }
 
-    /// Seconds in which the users selected by `which` were down (see [`DOWN_BELOW`]).
-    pub fn downtime(&self, which: impl Fn(usize) -> bool) -> SimDuration {
-        let areas = self.areas.len().max(1);
-        let secs = self.seconds.len() / areas;
-        let down = (0..secs).filter(|&s| {
-            let (ok, all) = self.second(s, &which);
-            Self::is_down(ok, all)
-        });
-        SimDuration::from_secs(down.count() as u64)
+    /// Seconds in which the users of `area` were down.
+    pub fn area_downtime(&self, area: usize) -> SimDuration {
+        self.down.area(area)
     }
 
-    /// Observed recovery time of a failure that started at `start` and affected the areas
-    /// selected by `which`: from `start` to the end of the last second in which those users
-    /// were down; zero if they never were.
-    pub fn recovery_time(&self, start: SimTime, which: impl Fn(usize) -> bool) -> SimDuration {
-        let areas = self.areas.len().max(1);
-        let secs = self.seconds.len() / areas;
-        let first = (start.as_nanos() / SimDuration::from_secs(1).as_nanos()) as usize;
-        let last_down = (first..secs).rev().find(|&s| {
-            let (ok, all) = self.second(s, &which);
-            Self::is_down(ok, all)
-        });
-        match last_down {
-            Some(s) => (SimTime::ZERO + SimDuration::from_secs(s as u64 + 1)).since(start),
-            None => SimDuration::ZERO,
-        }
+    /// Observed recovery time of the outage watched as `watch`: from its start to the end
+    /// of the last second in which its users were down; zero if they never were.
+    pub fn recovery_time(&self, watch: usize) -> SimDuration {
+        self.down.recovery_time(watch)
     }
 
     /// Fraction of measured requests served within the timeout.

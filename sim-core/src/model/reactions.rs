@@ -49,11 +49,13 @@ impl RequestModel<'_> {
                             let (r, w) = self.control.current(a);
                             r == region || w == region
                         })
-                        .collect();
+                        .collect::<Vec<bool>>();
+                    let watch = self.rec.watch_recovery(now, affected.clone());
                     self.outages.push(OutageRecord {
                         region,
                         start: now,
                         affected,
+                        watch,
                     });
                     let risk = self.take_at_risk(region, now);
                     self.writes.exposed += risk.0;

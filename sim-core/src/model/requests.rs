@@ -126,6 +126,8 @@ pub struct OutageRecord {
     pub start: SimTime,
     /// Areas whose answers pointed at the region when it failed.
     pub affected: Vec<bool>,
+    /// The recorder's watch of its users' recovery ([`Recorder::recovery_time`]).
+    pub watch: usize,
 }
 
 /// The request-level model of one layout; see the module docs.

@@ -21,6 +21,11 @@ pub enum Dist {
     Uniform { min: SimDuration, max: SimDuration },
 }
 
+/// Largest coefficient of variation of a log-normal: beyond it σ² = ln(1 + cv²) puts
+/// nearly every draw at 0 ns and the mean in a tail no run samples (at `cv = 1e308`, cv²
+/// overflows and every draw is 0).
+pub const MAX_CV: f64 = 100.0;
+
 impl Dist {
     pub fn exponential(mean: SimDuration) -> Self {
         Dist::Exponential { mean }
@@ -45,8 +50,8 @@ impl Dist {
         let mut p = Vec::new();
         match *self {
             Dist::Lognormal { mean, cv } => {
-                if !(cv.is_finite() && cv > 0.0) {
-                    p.push(("cv", format!("must be a positive number, got {cv}")));
+                if !(cv.is_finite() && cv > 0.0 && cv <= MAX_CV) {
+                    p.push(("cv", format!("must be a number in (0, {MAX_CV}], got {cv}")));
                 }
                 if mean.is_zero() {
                     p.push(("mean", "must be greater than zero".into()));

@@ -15,6 +15,11 @@ use super::Dist;
 use crate::spec::{MAX_AREAS, MAX_REGIONS};
 use std::collections::BTreeSet;
 
+/// Largest `workload.peak_rps`: the simulation clock counts nanoseconds, so arrival gaps
+/// (mean 1 / rate) must stay far above 1 ns; at higher rates they round to zero and time
+/// stops advancing.
+pub const MAX_PEAK_RPS: f64 = 1e8;
+
 /// What validation needs to know about the world outside the scenario (the catalog).
 pub trait Lookup {
     /// The canonical id of the catalog region `id` names (any case), else a message (with
@@ -84,6 +89,15 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     let w = &s.workload;
     let wp = root.key("workload");
     c.positive(wp.key("peak_rps"), w.peak_rps);
+    if w.peak_rps > MAX_PEAK_RPS {
+        c.err(
+            wp.key("peak_rps"),
+            format!(
+                "must be at most {MAX_PEAK_RPS:e} requests/s (arrival gaps would round to 0 ns), got {}",
+                w.peak_rps
+            ),
+        );
+    }
     if !(w.trough_fraction.is_finite() && w.trough_fraction > 0.0 && w.trough_fraction <= 1.0) {
         c.err(
             wp.key("trough_fraction"),

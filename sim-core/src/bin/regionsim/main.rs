@@ -4,6 +4,7 @@ mod cluster_cmd;
 mod plan_cmd;
 mod report;
 mod sweep_cmd;
+mod watch;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -133,6 +134,10 @@ struct RunArgs {
     /// Folder for runs.csv, areas.csv, timeseries.csv and timing.csv.
     #[arg(long, default_value = "out")]
     out: PathBuf,
+    /// Refuse to start a run estimated to simulate more requests than this (warm-up
+    /// included); the refusal says the estimate.
+    #[arg(long, default_value_t = sim_core::experiment::budget::DEFAULT_MAX_REQUESTS)]
+    max_requests: u64,
 }
 
 fn parse_layout(s: &str) -> Result<LayoutKind, String> {
@@ -169,8 +174,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             } = load(file.as_deref())?;
             let layout = layout.unwrap_or(scenario.layout);
             let seed = common.seed.unwrap_or(scenario.seed);
-            let result = prepared.run_layout(layout, seed);
-            let results = [result];
+            let est = watch::budget(&prepared, common.max_requests, 1)?;
+            let results = watch::run(&prepared, &[layout], seed, &est);
             emit(&report::summary(&scenario, &results));
             write_csv(&common.out, &results)?;
             Ok(ExitCode::SUCCESS)
@@ -182,7 +187,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 ..
             } = load(file.as_deref())?;
             let seed = common.seed.unwrap_or(scenario.seed);
-            let results = prepared.compare(seed);
+            let est = watch::budget(&prepared, common.max_requests, 3)?;
+            let results = watch::run(&prepared, &LayoutKind::ALL, seed, &est);
             emit(&report::summary(&scenario, &results));
             emit(&report::areas(&results));
             write_csv(&common.out, &results)?;

@@ -62,6 +62,29 @@ pub struct PlanArgs {
     /// Designs to print.
     #[arg(long, default_value_t = 10)]
     top: usize,
+    /// Refuse to plan when one verification run is estimated to simulate more requests
+    /// than this.
+    #[arg(long, default_value_t = sim_core::experiment::budget::DEFAULT_MAX_REQUESTS)]
+    max_requests: u64,
+}
+
+/// `Err` if one verification run (the measured window capped by the options, every area
+/// at its peak unless `--window`) exceeds `max_requests`.
+fn within_budget(
+    mut p: sim_core::spec::Resolved,
+    opts: &PlanOptions,
+    max: u64,
+) -> Result<()> {
+    let s = &mut p.scenario;
+    if let Some(cap) = opts.duration {
+        s.duration = s.duration.min(cap);
+    }
+    if opts.at_peak {
+        s.workload.diurnal = false;
+    }
+    sim_core::experiment::budget::estimate(&p)
+        .check(max, 1)
+        .map_err(|m| anyhow::anyhow!("each verification run: {m}"))
 }
 
 fn parse_layout(s: &str) -> Result<LayoutKind, String> {
@@ -79,10 +102,15 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
     let super::Loaded {
         mut scenario,
         catalog,
-        spec,
+        spec: prepared,
         ..
     } = super::load(args.file.as_deref())?;
-    let areas: BTreeSet<String> = spec.world.areas.iter().map(|a| a.name.clone()).collect();
+    let areas: BTreeSet<String> = prepared
+        .world
+        .areas
+        .iter()
+        .map(|a| a.name.clone())
+        .collect();
     for flag in &args.slos {
         scenario.slo.apply_flag(flag).map_err(anyhow::Error::msg)?;
     }
@@ -118,6 +146,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
     if let Some(p) = opts.problems().first() {
         bail!("--{p}");
     }
+    within_budget(prepared, &opts, args.max_requests)?;
     eprintln!(
         "planning `{}`: {} candidate regions; layouts: {}",
         scenario.name,

@@ -63,6 +63,9 @@ pub struct SweepArgs {
     /// Print nothing but errors.
     #[arg(long, short)]
     quiet: bool,
+    /// Refuse points whose runs are estimated to simulate more requests than this each.
+    #[arg(long, default_value_t = sim_core::experiment::budget::DEFAULT_MAX_REQUESTS)]
+    max_requests: u64,
 }
 
 #[derive(clap::Args)]
@@ -87,6 +90,7 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
         threads: a.threads.map_or(0, usize::from),
         resume: a.resume,
         shard,
+        max_requests: a.max_requests,
     };
     let progress = Progress::new(a.quiet);
     let outcome = sweep::run_sweep(&plan, &opts, &progress);

@@ -1,7 +1,8 @@
 //! Running a sweep (or one shard of it) into a folder, resumable.
 //!
-//! 1. Every point's scenario is loaded and checked before the first run, so a bad value
-//!    fails in seconds, not hours in.
+//! 1. Every point's scenario (a sample of them in a huge sweep, every value of every axis
+//!    among them: [`SweepPlan::points_to_check`]) is loaded and checked before the first
+//!    run, so a bad value fails in seconds, not hours in.
 //! 2. The folder gets a manifest ([`Manifest`]); a folder that already has one is continued
 //!    only with `resume`, and only if it holds the same sweep and shard.
 //! 3. The runs of the shard not yet on disk run on a rayon pool; each finished run is
@@ -13,6 +14,7 @@
 use super::plan::SweepPlan;
 use super::store::{self, list_parts, part_bytes, part_path, read_part, Manifest, Shard};
 use super::SweepError;
+use crate::experiment::budget::estimate;
 use crate::export::csv_out::run_row;
 use crate::export::write_atomic;
 use crate::spec::Resolved;
@@ -41,6 +43,9 @@ pub struct Options {
     /// Continue the sweep already in `out` (or start one if there is none).
     pub resume: bool,
     pub shard: Shard,
+    /// Refuse points whose runs are estimated to simulate more requests than this
+    /// ([`crate::experiment::budget`]).
+    pub max_requests: u64,
 }
 
 /// What a sweep did.
@@ -58,6 +63,33 @@ pub struct Outcome {
     pub written: Vec<PathBuf>,
 }
 
+/// `Err` if point `p`'s runs exceed `max_requests` (points that fail to load are left to
+/// the run that reaches them).
+fn within_budget(plan: &SweepPlan, p: u64, max_requests: u64) -> Result<(), SweepError> {
+    let Ok((scenario, catalog)) = plan.load_point(p) else {
+        return Ok(());
+    };
+    let Ok(prepared) = crate::spec::validate(&scenario, &catalog) else {
+        return Ok(());
+    };
+    budget_of(plan, p, &prepared, max_requests)
+}
+
+fn budget_of(
+    plan: &SweepPlan,
+    p: u64,
+    prepared: &Resolved,
+    max_requests: u64,
+) -> Result<(), SweepError> {
+    estimate(prepared)
+        .check(max_requests, plan.replications)
+        .map_err(|message| SweepError::Run {
+            run: p * plan.replications,
+            point: plan.describe(p),
+            message,
+        })
+}
+
 /// Runs `plan` (the runs of `opts.shard`) into `opts.out`; see the module docs.
 pub fn run_sweep(
     plan: &SweepPlan,
@@ -69,6 +101,12 @@ pub fn run_sweep(
         .build()
         .map_err(|e| SweepError::Threads(e.to_string()))?;
     pool.install(|| plan.check_points())?;
+    // The same sample, for size: a point of 10⁹ requests fails now, not hours in.
+    pool.install(|| {
+        plan.points_to_check()
+            .par_iter()
+            .try_for_each(|&p| within_budget(plan, p, opts.max_requests))
+    })?;
 
     let dir = &opts.out;
     let manifest = Manifest::of_plan(plan, opts.shard);
@@ -119,8 +157,9 @@ pub fn run_sweep(
     }
     store::remove_temporaries(dir)?;
 
-    // Which runs of the shard are finished (and intact).
-    let mut done = vec![false; plan.runs as usize];
+    // Which runs of the shard are finished (and intact): a set of what is on disk, not a
+    // flag per run, so that a sweep of 10⁹ runs starts at once.
+    let mut done = std::collections::BTreeSet::new();
     let mut redone = Vec::new();
     for &r in parts
         .iter()
@@ -128,55 +167,58 @@ pub fn run_sweep(
     {
         let p = part_path(dir, r);
         match read_part(&p, &manifest, r) {
-            Ok(_) => done[r as usize] = true,
+            Ok(_) => {
+                done.insert(r);
+            }
             Err(why) => redone.push(format!("{}: {why}", p.display())),
         }
     }
-    let todo: Vec<u64> = (0..plan.runs)
-        .filter(|&r| opts.shard.contains(r) && !done[r as usize])
-        .collect();
-    drop(done);
     let shard_runs = opts.shard.size(plan.runs);
-    let already_done = shard_runs - todo.len() as u64;
+    let already_done = done.len() as u64;
+    let todo = shard_runs - already_done;
     observer.start(shard_runs, already_done);
 
     pool.install(|| {
-        todo.par_iter().try_for_each_init(
-            || None::<(u64, Resolved)>,
-            |cache, &r| {
-                let id = plan.run_id(r);
-                let fail = |message: String| SweepError::Run {
-                    run: r,
-                    point: plan.describe(id.point),
-                    message,
-                };
-                if !matches!(cache, Some((p, _)) if *p == id.point) {
-                    let (scenario, catalog) = plan.load_point(id.point)?;
-                    let prepared = crate::spec::validate(&scenario, &catalog).map_err(|errs| {
-                        let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-                        fail(msgs.join("; "))
-                    })?;
-                    *cache = Some((id.point, prepared));
-                }
-                let Some((_, prepared)) = cache.as_ref() else {
-                    return Err(fail("no scenario".into()));
-                };
-                let result = prepared.run_layout(prepared.scenario.layout, id.seed);
-                let mut row = vec![
-                    id.run.to_string(),
-                    id.point.to_string(),
-                    id.replication.to_string(),
-                ];
-                row.extend(plan.labels(id.point));
-                row.extend(run_row(&result));
-                let path = part_path(dir, r);
-                let bytes = part_bytes(plan.hash, r, &row)
-                    .map_err(|e| SweepError::io(&path, "write", e))?;
-                write_atomic(&path, &bytes).map_err(|e| SweepError::io(&path, "write", e))?;
-                observer.run_done();
-                Ok(())
-            },
-        )
+        (0..plan.runs)
+            .into_par_iter()
+            .filter(|&r| opts.shard.contains(r) && !done.contains(&r))
+            .try_for_each_init(
+                || None::<(u64, Resolved)>,
+                |cache, r| {
+                    let id = plan.run_id(r);
+                    let fail = |message: String| SweepError::Run {
+                        run: r,
+                        point: plan.describe(id.point),
+                        message,
+                    };
+                    if !matches!(cache, Some((p, _)) if *p == id.point) {
+                        let (scenario, catalog) = plan.load_point(id.point)?;
+                        let prepared = crate::spec::validate(&scenario, &catalog).map_err(|errs| {
+                            let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+                            fail(msgs.join("; "))
+                        })?;
+                        budget_of(plan, id.point, &prepared, opts.max_requests)?;
+                        *cache = Some((id.point, prepared));
+                    }
+                    let Some((_, prepared)) = cache.as_ref() else {
+                        return Err(fail("no scenario".into()));
+                    };
+                    let result = prepared.run_layout(prepared.scenario.layout, id.seed);
+                    let mut row = vec![
+                        id.run.to_string(),
+                        id.point.to_string(),
+                        id.replication.to_string(),
+                    ];
+                    row.extend(plan.labels(id.point));
+                    row.extend(run_row(&result));
+                    let path = part_path(dir, r);
+                    let bytes = part_bytes(plan.hash, r, &row)
+                        .map_err(|e| SweepError::io(&path, "write", e))?;
+                    write_atomic(&path, &bytes).map_err(|e| SweepError::io(&path, "write", e))?;
+                    observer.run_done();
+                    Ok(())
+                },
+            )
     })?;
 
     let written = if opts.shard == Shard::ALL {
@@ -188,7 +230,7 @@ pub fn run_sweep(
         runs: plan.runs,
         shard_runs,
         already_done,
-        ran: todo.len() as u64,
+        ran: todo,
         redone,
         written,
     })

@@ -1,0 +1,197 @@
+//! Per-region time series in a fixed number of cells, whatever the simulated time.
+//!
+//! A cell holds one region's outcomes of one time bucket: counts and a latency histogram
+//! (≈ 27 KB). One cell per minute would make memory grow with simulated time (six
+//! regions for a simulated month: 260 000 cells, 7 GB), and a single late outcome (a
+//! client timeout of "3000d") would ask for millions of them. So a run holds at most
+//! [`SERIES_CELLS`] cells (or [`MIN_BUCKETS`] per region when the regions are many):
+//!
+//! - buckets start one minute wide, counted from simulated time zero (warm-up included);
+//! - when an outcome falls past the last bucket the budget allows, the width doubles
+//!   (1, 2, 4, 8 … minutes) and neighbouring buckets merge, exactly (counts add,
+//!   histograms merge), until it fits.
+//!
+//! The width therefore depends only on the time of the last outcome: a run whose outcomes
+//! all end within `buckets` minutes (341 minutes with six regions) keeps one row per
+//! minute, as it always did; a simulated year with six regions gets buckets of 2¹¹ = 2048
+//! minutes. `timeseries.csv` names each bucket by its first minute (see `docs/csv.md`).
+
+use super::latency::LatencyHist;
+use crate::engine::{SimDuration, SimTime};
+
+/// Most cells one run's series holds (regions × buckets), unless the regions are so many
+/// that [`MIN_BUCKETS`] per region is more.
+pub const SERIES_CELLS: usize = 2048;
+
+/// Fewest buckets per region: even a run with hundreds of regions keeps some shape.
+pub const MIN_BUCKETS: usize = 64;
+
+/// One bucket of one region.
+#[derive(Clone, Debug)]
+pub struct MinuteCell {
+    pub requests: u64,
+    pub failed: u64,
+    pub latency: LatencyHist,
+}
+
+impl Default for MinuteCell {
+    fn default() -> Self {
+        MinuteCell {
+            requests: 0,
+            failed: 0,
+            latency: LatencyHist::with_precision(2),
+        }
+    }
+}
+
+impl MinuteCell {
+    fn merge(&mut self, other: &MinuteCell) {
+        self.requests += other.requests;
+        self.failed += other.failed;
+        self.latency.merge(&other.latency);
+    }
+}
+
+/// Cells `[bucket * regions + region]`, bucket `b` covering minutes
+/// `[b × width, (b + 1) × width)`.
+#[derive(Clone, Debug)]
+pub struct Series {
+    regions: usize,
+    buckets: usize,
+    width_mins: u64,
+    cells: Vec<MinuteCell>,
+}
+
+impl Series {
+    pub fn new(regions: usize) -> Self {
+        let regions = regions.max(1);
+        Series {
+            regions,
+            buckets: (SERIES_CELLS / regions).max(MIN_BUCKETS),
+            width_mins: 1,
+            cells: Vec::new(),
+        }
+    }
+
+    /// The most cells this series will ever hold.
+    pub fn max_cells(&self) -> usize {
+        self.buckets * self.regions
+    }
+
+    /// Minutes per bucket (a power of two).
+    pub fn width_mins(&self) -> u64 {
+        self.width_mins
+    }
+
+    /// The cell of `region` for an outcome at `at`, coarsening first if needed.
+    pub fn cell(&mut self, at: SimTime, region: usize) -> &mut MinuteCell {
+        let minute = at.as_nanos() / SimDuration::from_mins(1).as_nanos();
+        while minute / self.width_mins >= self.buckets as u64 {
+            self.coarsen();
+        }
+        let b = (minute / self.width_mins) as usize;
+        if self.cells.len() <= b * self.regions + region {
+            self.cells
+                .resize_with((b + 1) * self.regions, MinuteCell::default);
+        }
+        &mut self.cells[b * self.regions + region]
+    }
+
+    /// Doubles the bucket width, merging buckets `2j` and `2j + 1` into `j`.
+    fn coarsen(&mut self) {
+        self.width_mins *= 2;
+        let old = std::mem::take(&mut self.cells);
+        let mut rows = old.into_iter();
+        loop {
+            let first: Vec<MinuteCell> = rows.by_ref().take(self.regions).collect();
+            if first.is_empty() {
+                break;
+            }
+            let second: Vec<MinuteCell> = rows.by_ref().take(self.regions).collect();
+            for (i, mut c) in first.into_iter().enumerate() {
+                if let Some(d) = second.get(i) {
+                    c.merge(d);
+                }
+                self.cells.push(c);
+            }
+        }
+    }
+
+    /// `(first minute of the bucket, region, cell)` in time order, then region order.
+    pub fn cells(&self) -> impl Iterator<Item = (u64, usize, &MinuteCell)> + '_ {
+        let (n, w) = (self.regions, self.width_mins);
+        self.cells
+            .iter()
+            .enumerate()
+            .map(move |(i, c)| ((i / n) as u64 * w, i % n, c))
+    }
+
+    pub fn len(&self) -> usize {
+        self.cells.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.cells.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at_min(m: u64) -> SimTime {
+        SimTime::ZERO + SimDuration::from_mins(m)
+    }
+
+    #[test]
+    fn short_runs_keep_one_bucket_per_minute() {
+        let mut s = Series::new(6);
+        for m in 0..300 {
+            s.cell(at_min(m), (m % 6) as usize).requests += 1;
+        }
+        assert_eq!(s.width_mins(), 1);
+        assert_eq!(s.len(), 300 * 6);
+        let (minute, region, c) = s.cells().nth(6 * 7 + 1).unwrap();
+        assert_eq!((minute, region, c.requests), (7, 1, 1));
+    }
+
+    #[test]
+    fn a_year_stays_within_the_budget_and_merges_exactly() {
+        let mut s = Series::new(6);
+        let year = 365 * 24 * 60;
+        let mut total = 0;
+        for m in (0..year).step_by(7) {
+            let c = s.cell(at_min(m), 2);
+            c.requests += 1;
+            c.latency.record(SimDuration::from_millis(m % 1000 + 1));
+            total += 1;
+        }
+        assert!(s.len() <= s.max_cells() && s.max_cells() <= SERIES_CELLS);
+        assert_eq!(s.width_mins(), 2048);
+        let counted: u64 = s.cells().map(|(_, _, c)| c.requests).sum();
+        let hist: u64 = s.cells().map(|(_, _, c)| c.latency.count()).sum();
+        assert_eq!((counted, hist), (total, total));
+        // Bucket starts are consecutive multiples of the width.
+        let starts: Vec<u64> = s.cells().filter(|c| c.1 == 0).map(|c| c.0).collect();
+        assert!(starts
+            .iter()
+            .enumerate()
+            .all(|(i, &m)| m == i as u64 * 2048));
+    }
+
+    #[test]
+    fn one_very_late_outcome_does_not_allocate_per_minute() {
+        let mut s = Series::new(6);
+        s.cell(at_min(5), 0).requests += 1;
+        s.cell(SimTime::ZERO + SimDuration::from_secs(3000 * 86_400), 3)
+            .requests += 1;
+        assert!(s.len() <= s.max_cells());
+        let cells: Vec<(u64, usize, u64)> = s
+            .cells()
+            .filter(|c| c.2.requests > 0)
+            .map(|(m, r, c)| (m, r, c.requests))
+            .collect();
+        let w = s.width_mins();
+        assert_eq!(cells, vec![(0, 0, 1), (3000 * 1440 / w * w, 3, 1)]);
+    }
+}
