@@ -31,7 +31,7 @@ use std::sync::Arc;
 use toml_edit::{DocumentMut, Value};
 
 /// Most runs one sweep may have (run indices fit in 32 bits).
-const MAX_RUNS: u64 = u32::MAX as u64;
+pub(super) const MAX_RUNS: u64 = u32::MAX as u64;
 
 /// Problems listed before the rest are summarised as a count.
 const MAX_PROBLEMS: usize = 20;
@@ -125,7 +125,7 @@ impl SweepPlan {
         let hash = {
             let mut h = String::new();
             for part in [
-                "regionsim-sweep/1",
+                "regionsim-sweep/2",
                 env!("CARGO_PKG_VERSION"),
                 &RUN_COLUMNS.join(","),
                 text,

@@ -17,6 +17,7 @@ use crate::experiment::Prepared;
 use crate::export::csv_out::run_row;
 use crate::export::write_atomic;
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Hears about progress; called from worker threads.
@@ -120,7 +121,7 @@ pub fn run_sweep(
     store::remove_temporaries(dir)?;
 
     // Which runs of the shard are finished (and intact).
-    let mut done = vec![false; plan.runs as usize];
+    let mut done = BTreeSet::new();
     let mut redone = Vec::new();
     for &r in parts
         .iter()
@@ -128,12 +129,14 @@ pub fn run_sweep(
     {
         let p = part_path(dir, r);
         match read_part(&p, &manifest, r) {
-            Ok(_) => done[r as usize] = true,
+            Ok(_) => {
+                done.insert(r);
+            }
             Err(why) => redone.push(format!("{}: {why}", p.display())),
         }
     }
     let todo: Vec<u64> = (0..plan.runs)
-        .filter(|&r| opts.shard.contains(r) && !done[r as usize])
+        .filter(|&r| opts.shard.contains(r) && !done.contains(&r))
         .collect();
     drop(done);
     let shard_runs = opts.shard.size(plan.runs);
