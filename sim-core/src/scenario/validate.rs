@@ -295,17 +295,6 @@ pub fn validate(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         if f.duration().is_zero() {
             c.err(p.key("duration"), "must be longer than 0s");
         }
-        if f.start() >= s.warmup + s.duration {
-            c.err(
-                p.key("start"),
-                format!(
-                    "starts at {}, when the simulation has ended ({} warm-up + {}): it would never happen",
-                    f.start(),
-                    s.warmup,
-                    s.duration
-                ),
-            );
-        }
         let two_regions = |c: &mut Checker, regions: &[String]| {
             if regions.len() != 2 {
                 c.err(

@@ -39,8 +39,10 @@ Examples:
 
 pub const MERGE_HELP: &str = "\
 Every folder must come from the same sweep file and base scenario (checked by hash), and
-every run must be in exactly one folder. The result is byte-identical to one machine
-running the whole sweep.
+every run must be in exactly one folder. Every part must verify (it ends with a CRC-32
+line): a part cut short or changed is refused, naming it; run its shard again with
+--resume, which replaces it. The result is byte-identical to one machine running the
+whole sweep.
 
 Example:
   regionsim merge part-0/ part-1/ part-2/ --out ws/";

@@ -228,9 +228,6 @@ pub fn design_scenario(base: &Scenario, design: &Design, opts: &PlanOptions) -> 
     }
     if let Some(d) = opts.duration {
         s.duration = s.duration.min(d);
-        // Kept failures that would start after the shortened run never happen.
-        let end = s.warmup + s.duration;
-        s.failures.retain(|f| f.start() < end);
     }
     s
 }

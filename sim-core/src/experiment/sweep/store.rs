@@ -302,7 +302,9 @@ pub fn check_part(bytes: &[u8], m: &Manifest, run: u64) -> Result<csv::StringRec
     let Some(hex) = last
         .strip_prefix(END.as_bytes())
         .and_then(|h| h.strip_suffix(b"\n"))
-        .filter(|h| h.len() == 8)
+        // Exactly as written: 8 lower-case hex digits (from_str_radix alone would also take
+        // `A-F` and a sign, so a changed file could still verify; found by tests/fuzz.rs).
+        .filter(|h| h.len() == 8 && h.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
         .and_then(|h| std::str::from_utf8(h).ok())
         .and_then(|h| u32::from_str_radix(h, 16).ok())
     else {
@@ -473,6 +475,45 @@ mod tests {
                 total += s.size(runs);
             }
             assert_eq!(total, runs);
+        }
+    }
+
+    #[test]
+    fn only_the_bytes_written_verify() {
+        let m = Manifest {
+            hash: 7,
+            source: "s.toml".into(),
+            runs: 2,
+            points: 2,
+            replications: 1,
+            seed: 1,
+            shard: Shard::ALL,
+            axes: Vec::new(),
+        };
+        // A row whose checksum has a letter (the first of a few tries).
+        let good = (0..20)
+            .map(|k| {
+                let mut row = vec!["1".to_string(), "1".into(), "0".into()];
+                row.extend(RUN_COLUMNS.iter().map(|_| k.to_string()));
+                String::from_utf8(part_bytes(7, 1, &row).unwrap()).unwrap()
+            })
+            .find(|t| {
+                t.trim_end()
+                    .rsplit(' ')
+                    .next()
+                    .unwrap()
+                    .contains(char::is_alphabetic)
+            })
+            .unwrap();
+        assert!(check_part(good.as_bytes(), &m, 1).is_ok());
+        let (body, crc) = good.trim_end().rsplit_once(' ').unwrap();
+        for other in [
+            crc.to_uppercase(),
+            format!("+{}", &crc[1..]),
+            format!("{crc} "),
+        ] {
+            let bad = format!("{body} {other}\n");
+            assert!(check_part(bad.as_bytes(), &m, 1).is_err(), "{bad}");
         }
     }
 
