@@ -1,7 +1,7 @@
 //! The `regionsim` binary as a user runs it.
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn regionsim(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_regionsim"))
@@ -169,4 +169,199 @@ fn availability_prints_analytic_and_simulated_side_by_side() {
     let csv = std::fs::read_to_string(dir.join("availability.csv")).unwrap();
     assert_eq!(csv.lines().count(), 4);
     assert!(csv.starts_with("layout,regions,mtbf_h,mttr_h,analytic_availability"));
+}
+
+/// `regionsim ARGS` with standard output and error sent where asked.
+fn regionsim_to(args: &[&str], stdout: Stdio, stderr: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_regionsim"))
+        .args(args)
+        .stdout(stdout)
+        .stderr(stderr)
+        .output()
+        .expect("regionsim runs")
+}
+
+fn full() -> Stdio {
+    Stdio::from(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap(),
+    )
+}
+
+#[test]
+fn a_full_disk_or_closed_pipe_never_makes_it_panic() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = temp_dir("full");
+    let scenario = dir.join("small.toml");
+    std::fs::write(&scenario, SMALL).unwrap();
+    let sweep = dir.join("sweep.toml");
+    std::fs::write(
+        &sweep,
+        "base = \"small.toml\"\n[set]\nduration = \"2s\"\nwarmup = \"1s\"\n[axes]\nlayout = [\"sharded\", \"active-active\"]\n",
+    )
+    .unwrap();
+    let (sc, sw) = (scenario.to_str().unwrap(), sweep.to_str().unwrap());
+    let out = |n: &str| dir.join(n).to_str().unwrap().to_string();
+    let (o1, o2, o3, o4) = (out("o1"), out("o2"), out("o3"), out("o4"));
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["init"],
+        vec!["regions"],
+        vec!["--help"],
+        vec!["validate", sc],
+        vec!["run", sc, "--out", &o1],
+        vec!["sweep", sw, "--out", &o2, "--resume"],
+        vec!["merge", &o2, "--out", &o3],
+    ];
+    for args in &commands {
+        // Standard output on a full disk: a message and status 1.
+        let o = regionsim_to(args, full(), Stdio::piped());
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?} > /dev/full: {err}");
+        assert!(
+            err.contains("cannot write to standard output") && !err.contains("panicked"),
+            "{args:?}: {err}"
+        );
+        // A reader that went away: quietly status 0.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_regionsim"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?} | closed: {}",
+            text(&o.stderr)
+        );
+    }
+    // Standard error on a full disk: messages are dropped, the status is the command's own.
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[[[").unwrap();
+    let o = regionsim_to(&["validate", bad.to_str().unwrap()], Stdio::null(), full());
+    assert_eq!(o.status.code(), Some(1));
+    let o = regionsim_to(&["sweep", sw, "--out", &o4], Stdio::null(), full());
+    assert_eq!(o.status.code(), Some(0));
+    let o = regionsim_to(&["run", "--seed", "x"], Stdio::null(), full());
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_plan_without_a_feasible_design_exits_2_and_says_why_per_objective() {
+    let dir = temp_dir("plan-none");
+    let tiny = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/plan_tiny.toml");
+    let out = dir.join("out");
+    let o = regionsim(&[
+        "plan",
+        tiny,
+        "--quick",
+        "--slo",
+        "p99=5ms",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let t = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{t}{}", text(&o.stderr));
+    assert!(
+        t.contains("p99 ≤ 5 ms: below the network round trip"),
+        "{t}"
+    );
+    assert!(!t.contains("over capacity"), "{t}");
+    let designs = std::fs::read_to_string(out.join("designs.csv")).unwrap();
+    assert!(
+        designs.contains("is below the network round trip"),
+        "{designs}"
+    );
+    let help = text(&regionsim(&["plan", "--help"]).stdout);
+    assert!(help.contains("2 when none does"), "{help}");
+}
+
+#[test]
+fn availability_runs_the_years_asked_or_refuses_naming_the_limit() {
+    for bad in ["0", "200000", "-5", "1.5"] {
+        let o = regionsim(&["availability", "--years", bad]);
+        let e = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "--years {bad}: {e}");
+        assert!(e.contains("between 1 and 50000"), "--years {bad}: {e}");
+    }
+    // The example in the help is within the limit.
+    let help = text(&regionsim(&["availability", "--help"]).stdout);
+    let example = help
+        .lines()
+        .find(|l| l.contains("regionsim availability") && l.contains("--years"))
+        .unwrap_or_else(|| panic!("{help}"));
+    let years: u32 = example
+        .split("--years ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .and_then(|y| y.parse().ok())
+        .unwrap();
+    assert!((1..=50_000).contains(&years), "{example}");
+    let dir = temp_dir("years");
+    let o = regionsim(&[
+        "availability",
+        "--years",
+        "300",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("300 simulated years per layout"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+#[test]
+fn an_out_that_is_a_file_is_refused_before_any_work() {
+    let dir = temp_dir("out-file");
+    let file = dir.join("results.csv");
+    std::fs::write(&file, "keep me").unwrap();
+    let sweep = dir.join("sweep.toml");
+    std::fs::write(&sweep, "[axes]\nlayout = [\"sharded\"]\n").unwrap();
+    let f = file.to_str().unwrap();
+    for args in [
+        vec!["run", "--out", f],
+        vec!["compare", "--out", f],
+        vec!["availability", "--out", f],
+        vec!["sweep", sweep.to_str().unwrap(), "--out", f],
+        vec!["plan", "--out", f],
+        vec!["merge", dir.to_str().unwrap(), "--out", f],
+    ] {
+        let start = std::time::Instant::now();
+        let o = regionsim(&args);
+        let e = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {e}");
+        assert!(e.contains("is a file, not a folder"), "{args:?}: {e}");
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "{args:?} worked before refusing"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+}
+
+#[test]
+fn negative_numbers_get_a_plain_message() {
+    for args in [
+        vec!["run", "--seed", "-1"],
+        vec!["availability", "--seed", "-7"],
+        vec!["sweep", "x.toml", "--threads", "-2"],
+        vec!["plan", "--top", "-1"],
+        vec!["plan", "--instances", "3,-1"],
+        vec!["plan", "--replications", "-3"],
+    ] {
+        let o = regionsim(&args);
+        let e = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        assert!(e.contains("must be a whole number ≥ 0"), "{args:?}: {e}");
+        assert!(!e.contains("-- -"), "{args:?}: {e}");
+    }
 }

@@ -12,8 +12,8 @@
 //! [`EVENTS_PER_REQUEST`] per request (reach the region, finish, respond, timeout sweep,
 //! replication and probes on top: measured 4–6 on the default scenario).
 
-use crate::spec::Resolved;
 use crate::model::workload::Diurnal;
+use crate::spec::Resolved;
 
 /// Requests one run may simulate unless `--max-requests` says more: about ten minutes of
 /// wall time on one core.

@@ -128,7 +128,11 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     }
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let mut col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    // A byte-order mark is invisible in editors: columns of the first line do not count it.
+    if line == 1 && col > 1 && text.starts_with('\u{FEFF}') {
+        col -= 1;
+    }
     (line, col)
 }
 
@@ -163,6 +167,8 @@ mod tests {
         assert_eq!(line_col(t, 6), (2, 1));
         assert_eq!(line_col(t, 11), (2, 6));
         assert_eq!(line_col(t, 999), (3, 1));
+        let bom = "\u{FEFF}seed = -1\n";
+        assert_eq!(line_col(bom, bom.find('-').unwrap()), (1, 8));
     }
 
     #[test]

@@ -121,7 +121,7 @@ pub fn run(cmd: ClusterCommand) -> Result<ExitCode> {
             let files = slurm::files(&job, &plan)?;
             write(&a.common.out, &files)?;
             summary(&job.common, plan.runs, "Slurm job array");
-            println!(
+            crate::out::outln!(
                 "submit: bash {}   (results in {})",
                 job.out.join("submit.sh").display(),
                 job.out.join("result").display()
@@ -140,7 +140,7 @@ pub fn run(cmd: ClusterCommand) -> Result<ExitCode> {
             let files = k8s::files(&job, &plan)?;
             write(&a.common.out, &files)?;
             summary(&job.common, plan.runs, "Kubernetes Indexed Job");
-            println!(
+            crate::out::outln!(
                 "submit: bash {}   (results in /data/result on the claim {}-data)",
                 a.common.out.join("submit.sh").display(),
                 job.common.name
@@ -186,13 +186,13 @@ fn write(dir: &Path, files: &[File]) -> Result<()> {
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
                 .with_context(|| format!("making {} executable", path.display()))?;
         }
-        println!("wrote {}", path.display());
+        crate::out::outln!("wrote {}", path.display());
     }
     Ok(())
 }
 
 fn summary(c: &Common, runs: u64, what: &str) {
-    println!(
+    crate::out::outln!(
         "{what} `{}`: {runs} runs in {} tasks (≤ {} runs each), {} thread(s), {} MiB and {} per task",
         c.name,
         c.shards,

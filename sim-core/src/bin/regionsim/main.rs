@@ -1,10 +1,17 @@
 //! `regionsim`: simulate and plan multi-region deployments from the command line.
 
+// Output goes through `out` (`outln!`, `errln!`), which cannot panic.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod args;
 mod cluster_cmd;
+mod out;
 mod plan_cmd;
 mod report;
 mod sweep_cmd;
 mod watch;
+
+use out::{errln, outln};
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -82,16 +89,18 @@ service demands, so differences come from the layouts alone.\n\nExample:\n  regi
     #[command(
         after_help = "Regions fail at random (MTBF) and are repaired (MTTR): per-provider statistics from\n\
 the catalog unless the scenario's [random_failures] sets them. Failover takes detection +\n\
-promotion + DNS TTL (+ scale-up for warm/cold standbys).\n\nExamples:\n  regionsim availability\n  regionsim availability my.toml --years 200000 --out out/"
+promotion + DNS TTL (+ scale-up for warm/cold standbys).\n\nExamples:\n  regionsim availability\n  regionsim availability my.toml --years 50000 --out out/"
     )]
     Availability {
         /// Scenario file; the embedded default when omitted.
         file: Option<PathBuf>,
-        /// Simulated years per layout (split over 100 replications).
-        #[arg(long, default_value_t = 20_000)]
+        /// Simulated years per layout, 1 to 50000 (split over 100 replications; rounded up
+        /// to a multiple of 100).
+        #[arg(long, default_value_t = 20_000, allow_negative_numbers = true,
+              value_parser = parse_years)]
         years: u32,
         /// Master seed (default: the scenario's `seed`).
-        #[arg(long)]
+        #[arg(long, allow_negative_numbers = true, value_parser = args::whole::<u64>)]
         seed: Option<u64>,
         /// Folder for availability.csv.
         #[arg(long, default_value = "out")]
@@ -112,7 +121,10 @@ promotion + DNS TTL (+ scale-up for warm/cold standbys).\n\nExamples:\n  regions
     #[command(
         after_help = "Objectives come from the scenario's [slo] table and --slo flags. Candidate regions are the\n\
 scenario's regions. Writes designs.csv (every design, ranked, with why it is feasible or\n\
-what it misses) and pareto.csv. See docs/planner.md.\n\nExamples:\n  \
+what it misses) and pareto.csv. See docs/planner.md.\n\n\
+Exit status: 0 when at least one design meets every objective; 2 when none does (the files are\n\
+still written, and the output lists, per objective, the closest any design came); 1 on\n\
+an error.\n\nExamples:\n  \
 regionsim plan --quick --slo p99=250ms --slo availability=0.999\n  \
 regionsim plan my.toml --slo p99=200ms --slo residency --slo n+1 --layouts sharded,active-active"
     )]
@@ -129,7 +141,7 @@ regionsim plan my.toml --slo p99=200ms --slo residency --slo n+1 --layouts shard
 #[derive(clap::Args)]
 struct RunArgs {
     /// Master seed (default: the scenario's `seed`).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = args::whole::<u64>)]
     seed: Option<u64>,
     /// Folder for runs.csv, areas.csv, timeseries.csv and timing.csv.
     #[arg(long, default_value = "out")]
@@ -144,12 +156,39 @@ fn parse_layout(s: &str) -> Result<LayoutKind, String> {
     s.parse()
 }
 
+/// Replications of the years-scale availability simulation.
+const YEARS_REPLICATIONS: u32 = 100;
+/// Most simulated years per replication (and so `--years` ≤ 100 × this).
+const MAX_YEARS_PER_REPLICATION: u32 = 500;
+
+fn parse_years(s: &str) -> Result<u32, String> {
+    let max = YEARS_REPLICATIONS * MAX_YEARS_PER_REPLICATION;
+    match args::whole::<u32>(s) {
+        Ok(y) if (1..=max).contains(&y) => Ok(y),
+        Ok(y) => Err(format!("must be between 1 and {max} years, not {y}")),
+        Err(_) => Err(format!(
+            "must be a whole number of years between 1 and {max}, not `{s}`"
+        )),
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version go to standard output, usage errors to standard error.
+            if let Err(io) = e.print() {
+                if !e.use_stderr() {
+                    out::stdout_failed(&io);
+                }
+            }
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
     match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            errln!("error: {e:#}");
             ExitCode::FAILURE
         }
     }
@@ -158,7 +197,7 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Init => {
-            emit(DEFAULT_SCENARIO);
+            out::out(DEFAULT_SCENARIO);
             Ok(ExitCode::SUCCESS)
         }
         Command::Validate { files } => validate(&files),
@@ -167,6 +206,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             layout,
             common,
         } => {
+            args::out_dir("--out", &common.out)?;
             let Loaded {
                 scenario,
                 spec: prepared,
@@ -176,11 +216,12 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let seed = common.seed.unwrap_or(scenario.seed);
             let est = watch::budget(&prepared, common.max_requests, 1)?;
             let results = watch::run(&prepared, &[layout], seed, &est);
-            emit(&report::summary(&scenario, &results));
+            out::out(&report::summary(&scenario, &results));
             write_csv(&common.out, &results)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Compare { file, common } => {
+            args::out_dir("--out", &common.out)?;
             let Loaded {
                 scenario,
                 spec: prepared,
@@ -189,8 +230,8 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let seed = common.seed.unwrap_or(scenario.seed);
             let est = watch::budget(&prepared, common.max_requests, 3)?;
             let results = watch::run(&prepared, &LayoutKind::ALL, seed, &est);
-            emit(&report::summary(&scenario, &results));
-            emit(&report::areas(&results));
+            out::out(&report::summary(&scenario, &results));
+            out::out(&report::areas(&results));
             write_csv(&common.out, &results)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -200,25 +241,27 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             seed,
             out,
         } => {
+            args::out_dir("--out", &out)?;
             let Loaded {
                 scenario,
                 spec: prepared,
                 ..
             } = load(file.as_deref())?;
-            let replications = 100u32;
+            let replications = YEARS_REPLICATIONS;
             let cfg = sim_core::analytic::years::YearsConfig {
                 replications,
-                years_per_replication: years.div_ceil(replications).clamp(1, 500),
+                // parse_years bounds `years`, so this is at most MAX_YEARS_PER_REPLICATION.
+                years_per_replication: years.div_ceil(replications),
                 seed: seed.unwrap_or(scenario.seed),
             };
             let rows = sim_core::experiment::availability::availability(&prepared, &cfg)
                 .map_err(anyhow::Error::msg)?;
-            emit(&report::availability(&rows));
+            out::out(&report::availability(&rows));
             let bytes = sim_core::experiment::availability::availability_csv(&rows)?;
             let path = out.join("availability.csv");
             sim_core::export::write_atomic(&path, &bytes)
                 .with_context(|| format!("writing {}", path.display()))?;
-            emit(&format!("\nwrote {}\n", path.display()));
+            outln!("\nwrote {}", path.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Sweep(args) => sweep_cmd::sweep(args),
@@ -229,7 +272,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             let catalog = sim_core::experiment::load::embedded_catalog();
             match sim_core::catalog::regions_table(&catalog, provider.as_deref()) {
                 Ok(t) => {
-                    emit(&t);
+                    out::out(&t);
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => bail!("{e}"),
@@ -259,7 +302,7 @@ fn warn(file: Option<&Path>, warnings: &[sim_core::scenario::error::Located]) {
         problems: warnings.to_vec(),
     };
     for line in e.to_string().lines() {
-        eprintln!("warning: {line}");
+        errln!("warning: {line}");
     }
 }
 
@@ -267,39 +310,22 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
     let mut bad = 0;
     for f in files {
         match load_file(Some(f)) {
-            Ok(l) if l.warnings.is_empty() => emit(&format!("{}: ok\n", f.display())),
+            Ok(l) if l.warnings.is_empty() => outln!("{}: ok", f.display()),
             Ok(l) => {
                 warn(Some(f), &l.warnings);
-                emit(&format!(
-                    "{}: ok, with {} warning(s)\n",
-                    f.display(),
-                    l.warnings.len()
-                ));
+                outln!("{}: ok, with {} warning(s)", f.display(), l.warnings.len());
             }
             Err(e) => {
                 bad += 1;
-                eprintln!("{e}");
+                errln!("{e}");
             }
         }
     }
     if bad > 0 {
-        eprintln!("{bad} of {} file(s) invalid", files.len());
+        errln!("{bad} of {} file(s) invalid", files.len());
         Ok(ExitCode::FAILURE)
     } else {
         Ok(ExitCode::SUCCESS)
-    }
-}
-
-/// Writes to standard output; a closed pipe (`regionsim compare | head`) ends quietly.
-fn emit(text: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        eprintln!("error: writing to standard output: {e}");
-        std::process::exit(1);
     }
 }
 
@@ -307,6 +333,6 @@ fn write_csv(dir: &Path, results: &[sim_core::experiment::RunResult]) -> Result<
     let written = csv_out::write_all(dir, results)
         .with_context(|| format!("writing CSV under {}", dir.display()))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    emit(&format!("\nwrote {}\n", names.join(", ")));
+    outln!("\nwrote {}", names.join(", "));
     Ok(())
 }

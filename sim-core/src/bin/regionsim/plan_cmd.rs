@@ -5,6 +5,7 @@
 //! `designs.csv` and `pareto.csv` are written once, at the end, atomically — an interrupt
 //! (Ctrl-C) before then leaves any previous files as they were.
 
+use crate::out::errln;
 use anyhow::{bail, Context, Result};
 use sim_core::experiment::plan::{self, report, PlanOptions, Progress, Status};
 use sim_core::scenario::slo::problems;
@@ -34,20 +35,21 @@ pub struct PlanArgs {
     #[arg(long)]
     quick: bool,
     /// Master seed (default: the scenario's `seed`).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<u64>)]
     seed: Option<u64>,
     /// Steady-state replications per simulated design.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<u32>)]
     replications: Option<u32>,
     /// Per layout, stop after this many designs meet every objective.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<usize>)]
     finalists: Option<usize>,
     /// Per layout, simulate at most this many designs.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<usize>)]
     max_verified: Option<usize>,
     /// Instance counts to try per region, comma-separated (default: the Erlang C size ± a
     /// few).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', allow_negative_numbers = true,
+          value_parser = crate::args::whole::<u32>)]
     instances: Vec<u32>,
     /// Active-passive standby modes to try, comma-separated: hot, warm, cold (default: the
     /// scenario's `active_passive.standby_mode`).
@@ -60,7 +62,8 @@ pub struct PlanArgs {
     #[arg(long)]
     window: bool,
     /// Designs to print.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 10, allow_negative_numbers = true,
+          value_parser = crate::args::whole::<usize>)]
     top: usize,
     /// Refuse to plan when one verification run is estimated to simulate more requests
     /// than this.
@@ -70,11 +73,7 @@ pub struct PlanArgs {
 
 /// `Err` if one verification run (the measured window capped by the options, every area
 /// at its peak unless `--window`) exceeds `max_requests`.
-fn within_budget(
-    mut p: sim_core::spec::Resolved,
-    opts: &PlanOptions,
-    max: u64,
-) -> Result<()> {
+fn within_budget(mut p: sim_core::spec::Resolved, opts: &PlanOptions, max: u64) -> Result<()> {
     let s = &mut p.scenario;
     if let Some(cap) = opts.duration {
         s.duration = s.duration.min(cap);
@@ -86,6 +85,10 @@ fn within_budget(
         .check(max, 1)
         .map_err(|m| anyhow::anyhow!("each verification run: {m}"))
 }
+
+/// Exit status of a plan that found no feasible design (documented in `--help` and
+/// docs/planner.md): distinct from 1, an error before any answer.
+pub const NO_FEASIBLE_DESIGN: u8 = 2;
 
 fn parse_layout(s: &str) -> Result<LayoutKind, String> {
     s.parse()
@@ -99,6 +102,7 @@ fn parse_mode(s: &str) -> Result<StandbyMode, String> {
 }
 
 pub fn run(args: PlanArgs) -> Result<ExitCode> {
+    crate::args::out_dir("--out", &args.out)?;
     let super::Loaded {
         mut scenario,
         catalog,
@@ -147,7 +151,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
         bail!("--{p}");
     }
     within_budget(prepared, &opts, args.max_requests)?;
-    eprintln!(
+    errln!(
         "planning `{}`: {} candidate regions; layouts: {}",
         scenario.name,
         scenario.regions.len(),
@@ -158,7 +162,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
         let mut bar = bar.lock().unwrap_or_else(|e| e.into_inner());
         match p {
             Progress::Analytic { shapes, designs } => {
-                eprintln!("analytic: {shapes} layout × region shapes, {designs} designs sized and checked")
+                errln!("analytic: {shapes} layout × region shapes, {designs} designs sized and checked")
             }
             Progress::Runs {
                 round,
@@ -168,7 +172,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
                 if let Some(b) = bar.take() {
                     b.finish_and_clear();
                 }
-                eprintln!("verification round {round}: {total} simulation runs");
+                errln!("verification round {round}: {total} simulation runs");
                 let b = indicatif::ProgressBar::new(total as u64);
                 b.set_style(
                     indicatif::ProgressStyle::with_template(
@@ -191,7 +195,7 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
         b.finish_and_clear();
     }
     let r = result.map_err(|e| anyhow::anyhow!("{e}"))?;
-    super::emit(&table(&r, args.top));
+    super::out::out(&table(&r, args.top));
     let designs = report::designs_csv(&r)?;
     let pareto = report::pareto_csv(&r)?;
     let (dp, pp) = (args.out.join("designs.csv"), args.out.join("pareto.csv"));
@@ -199,7 +203,10 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
         .with_context(|| format!("writing {}", dp.display()))?;
     sim_core::export::write_atomic(&pp, &pareto)
         .with_context(|| format!("writing {}", pp.display()))?;
-    super::emit(&format!("\nwrote {}, {}\n", dp.display(), pp.display()));
+    super::out::out(&format!("\nwrote {}, {}\n", dp.display(), pp.display()));
+    if r.feasible().next().is_none() {
+        return Ok(ExitCode::from(NO_FEASIBLE_DESIGN));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -258,7 +265,15 @@ fn table(r: &plan::PlanReport, top: usize) -> String {
         )
     };
     if count(Status::Feasible) == 0 {
-        out += "\nno design meets every objective; the cheapest simulated ones:\n";
+        out += "\nno design meets every objective; per objective, the closest any design came:\n";
+        for line in plan::why::closest(r) {
+            out += &format!("  {line}\n");
+        }
+        if count(Status::Infeasible) == 0 {
+            out += "\nno design got as far as a simulation: the analytic checks pruned every one (reasons in designs.csv)\n";
+            return out;
+        }
+        out += "\nthe cheapest simulated designs:\n";
     } else {
         out += "\nfeasible designs, cheapest first (◆ = on the Pareto front of cost, p99, availability):";
     }

@@ -1,6 +1,7 @@
 //! `regionsim sweep` and `regionsim merge`: command-line glue over
 //! `sim_core::experiment::sweep`, plus progress display (the only wall-clock reads).
 
+use crate::out::{errln, outln};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use sim_core::experiment::sweep::{self, Observer, Options, Shard, SweepPlan};
@@ -38,8 +39,10 @@ Examples:
 
 pub const MERGE_HELP: &str = "\
 Every folder must come from the same sweep file and base scenario (checked by hash), and
-every run must be in exactly one folder. The result is byte-identical to one machine
-running the whole sweep.
+every run must be in exactly one folder. Every part must verify (it ends with a CRC-32
+line): a part cut short or changed is refused, naming it; run its shard again with
+--resume, which replaces it. The result is byte-identical to one machine running the
+whole sweep.
 
 Example:
   regionsim merge part-0/ part-1/ part-2/ --out ws/";
@@ -52,7 +55,7 @@ pub struct SweepArgs {
     #[arg(long, default_value = "sweep-out")]
     out: PathBuf,
     /// Worker threads (default: one per core).
-    #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
     threads: Option<u16>,
     /// Continue the sweep in --out: run only the runs not yet saved (starts one if none).
     #[arg(long)]
@@ -82,7 +85,15 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
     s.parse()
 }
 
+fn parse_threads(s: &str) -> Result<u16, String> {
+    match crate::args::whole::<u16>(s)? {
+        0 => Err("must be at least 1 (leave --threads out for one per core)".into()),
+        n => Ok(n),
+    }
+}
+
 pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
+    crate::args::out_dir("--out", &a.out)?;
     let plan = SweepPlan::load(&a.file)?;
     let shard = a.shard.unwrap_or(Shard::ALL);
     let opts = Options {
@@ -100,14 +111,14 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     for r in &outcome.redone {
-        eprintln!("warning: re-ran a damaged part: {r}");
+        errln!("warning: re-ran a damaged part: {r}");
     }
     let shard_note = if shard == Shard::ALL {
         String::new()
     } else {
         format!(", shard {shard} ({} runs)", outcome.shard_runs)
     };
-    println!(
+    outln!(
         "sweep {}: {} runs ({} points × {} replications){shard_note}: ran {}, {} already done",
         a.file.display(),
         outcome.runs,
@@ -117,7 +128,7 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
         outcome.already_done
     );
     if outcome.written.is_empty() {
-        println!(
+        outln!(
             "parts saved in {}; join the shards with `regionsim merge FOLDERS… --out DIR`",
             a.out.join("parts").display()
         );
@@ -127,12 +138,13 @@ pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
             .iter()
             .map(|p| p.display().to_string())
             .collect();
-        println!("wrote {}", names.join(", "));
+        outln!("wrote {}", names.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn merge(a: MergeArgs) -> Result<ExitCode> {
+    crate::args::out_dir("--out", &a.out)?;
     let (m, written) = sweep::merge(&a.dirs, &a.out).with_context(|| {
         format!(
             "merging {} folder(s) into {}",
@@ -141,7 +153,7 @@ pub fn merge(a: MergeArgs) -> Result<ExitCode> {
         )
     })?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
-    println!(
+    outln!(
         "merged {} runs of {} from {} folder(s); wrote {}",
         m.runs,
         m.describe(),
@@ -221,7 +233,7 @@ impl Observer for Progress {
             l.started = Instant::now();
             l.last = l.started;
             l.last_tenth = done * 10 / total.max(1);
-            eprintln!("sweep: {total} runs, {done} already done");
+            errln!("sweep: {total} runs, {done} already done");
         }
     }
 
@@ -244,7 +256,7 @@ impl Observer for Progress {
                 } else {
                     "?".into()
                 };
-                eprintln!(
+                errln!(
                     "sweep: {}/{} runs ({:.0}%), {rate:.2} runs/s, ETA {eta}",
                     l.done,
                     l.total,

@@ -11,8 +11,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use sim_core::experiment::budget::{estimate, Estimate};
 use sim_core::experiment::RunResult;
-use sim_core::spec::Resolved;
 use sim_core::scenario::LayoutKind;
+use sim_core::spec::Resolved;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 

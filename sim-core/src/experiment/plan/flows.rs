@@ -193,6 +193,29 @@ pub fn loads(state: &State, n: usize) -> Vec<f64> {
     l
 }
 
+/// The `q`-quantile (seconds) of the network delay alone of the flows selected by `which`
+/// (weighted by rate): the latency with no queueing and no service time, a floor no number
+/// of instances can lower. `None` if no flow is selected.
+pub fn network_quantile(state: &State, q: f64, which: impl Fn(&Flow) -> bool) -> Option<f64> {
+    let mut flows: Vec<(f64, f64)> = state
+        .flows
+        .iter()
+        .filter(|f| which(f) && f.rate > 0.0)
+        .map(|f| (f.delay_s, f.rate))
+        .collect();
+    flows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f64 = flows.iter().map(|f| f.1).sum();
+    let mut acc = 0.0;
+    flows
+        .iter()
+        .find(|f| {
+            acc += f.1;
+            acc >= q * total
+        })
+        .or(flows.last())
+        .map(|f| f.0)
+}
+
 /// `P(L > t)` for the flows selected by `which` (weighted by rate), with `servers[r]`
 /// instances of service rate `mu[r]` per region; `None` if no flow is selected.
 pub fn tail_at(

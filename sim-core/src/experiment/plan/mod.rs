@@ -30,6 +30,7 @@ pub mod report;
 pub mod sizing;
 pub mod spec;
 pub mod verify;
+pub mod why;
 
 pub use candidates::{Design, Shape};
 pub use prune::Analytic;

@@ -19,7 +19,7 @@
 //! Pruning is a filter, not a verdict: only the simulation declares a design feasible.
 
 use super::candidates::{design_scenario, Design, Shape};
-use super::flows::{area_rates, loads, quantile, states, State};
+use super::flows::{area_rates, loads, network_quantile, quantile, states, State};
 use super::spec::{Objectives, PlanOptions, QUANTILE};
 use crate::analytic::availability::solve;
 use crate::catalog::Catalog;
@@ -38,6 +38,11 @@ pub struct Analytic {
     pub p99_ms: f64,
     /// Predicted worst p99 with one region down (N+1 only), ms.
     pub outage_p99_ms: Option<f64>,
+    /// p99 of the network delay alone in the steady state, ms: a floor for the p99 that no
+    /// number of instances lowers.
+    pub network_p99_ms: f64,
+    /// Annual availability of the layout (CTMC), when it could be computed.
+    pub annual_availability: Option<f64>,
     /// Highest utilisation of a region in the steady state.
     pub utilisation: f64,
     /// Worst predicted p99 / bound over the bounds and checked states (0 without bounds);
@@ -165,6 +170,7 @@ impl ShapeModel {
             .fold(0.0, f64::max);
         let p99 = |s: &State| quantile(s, instances, &self.mu, QUANTILE, |_| true).unwrap_or(0.0);
         let p99_ms = p99(steady) * 1e3;
+        let network_p99_ms = network_quantile(steady, QUANTILE, |_| true).unwrap_or(0.0) * 1e3;
         let outage_p99_ms = obj.n_plus_one.then(|| {
             self.states[1..]
                 .iter()
@@ -199,6 +205,8 @@ impl ShapeModel {
             cost_usd,
             p99_ms,
             outage_p99_ms,
+            network_p99_ms,
+            annual_availability: self.annual_availability,
             utilisation,
             verdict,
         }
@@ -228,6 +236,31 @@ impl ShapeModel {
                 ));
             }
         }
+        // A bound below the network delay alone is out of reach whatever the capacity:
+        // say so first, rather than blaming the capacity of some region.
+        let slack = 1.0 + opts.tolerance;
+        let floor = |which: &dyn Fn(&super::flows::Flow) -> bool| {
+            network_quantile(s, QUANTILE, which).unwrap_or(0.0) * 1e3
+        };
+        if let Some(b) = obj.p99_ms {
+            let f = floor(&|_| true);
+            if f > b * slack {
+                return Err(format!(
+                    "p99 bound {b} ms is below the network round trip: the network delay alone has a p99 of {f:.0} ms"
+                ));
+            }
+        }
+        for (a, b) in obj.area_p99_ms.iter().enumerate() {
+            if let Some(b) = b {
+                let f = floor(&|fl| fl.area == a);
+                if f > b * slack {
+                    return Err(format!(
+                        "p99 bound of {} {b} ms is below the network round trip: the network delay alone has a p99 of {f:.0} ms",
+                        w.areas[a].name
+                    ));
+                }
+            }
+        }
         for (r, l) in loads(s, n).iter().enumerate() {
             let rho = l / (c[r].max(1) as f64 * self.mu[r]);
             if rho > opts.max_utilisation || rho >= 1.0 {
@@ -237,7 +270,6 @@ impl ShapeModel {
                 ));
             }
         }
-        let slack = 1.0 + opts.tolerance;
         if let Some(b) = obj.p99_ms {
             let p = quantile(s, c, &self.mu, QUANTILE, |_| true).unwrap_or(0.0) * 1e3;
             ratio = ratio.max(p / b);

@@ -203,8 +203,14 @@ fn key(k: &str) -> FieldPath {
     FieldPath::root().key(k)
 }
 
-/// A key of `[axes]`, `[set]` or `[[zip]]` as shown in messages: quoted when needed.
+/// A key of `[axes]`, `[set]` or `[[zip]]` as shown in messages: quoted when needed, and
+/// cut after 60 characters (a key may be thousands long; its line locates it).
 fn quoted(k: &str) -> String {
+    const SHOWN: usize = 60;
+    if k.chars().count() > SHOWN {
+        let head: String = k.chars().take(SHOWN).collect();
+        return format!("\"{}…\"", head.replace('"', "\\\""));
+    }
     if !k.is_empty()
         && k.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')

@@ -9,6 +9,7 @@
 
 use super::store::{self, list_parts, part_path, Manifest};
 use super::SweepError;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Indices listed in a message before the rest are counted.
@@ -69,9 +70,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(Manifest, Vec<PathBuf>), S
         }
     }
 
-    // Which folder holds each run.
-    let none = u32::MAX;
-    let mut owner = vec![none; m.runs as usize];
+    // Which folder holds each run. A map, not a vector of `m.runs` entries: its size is that
+    // of the part files present, whatever count a (damaged) manifest announces.
+    let mut owner: BTreeMap<u64, usize> = BTreeMap::new();
     let mut same = Vec::new();
     let mut differ = Vec::new();
     let mut example: Option<(u64, usize, usize)> = None;
@@ -83,12 +84,11 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(Manifest, Vec<PathBuf>), S
                     message: format!("run {r} is outside the sweep ({} runs)", m.runs),
                 });
             }
-            let o = owner[r as usize];
-            if o == none {
-                owner[r as usize] = di as u32;
+            let Some(&o) = owner.get(&r) else {
+                owner.insert(r, di);
                 continue;
-            }
-            let a = part_path(&dirs[o as usize], r);
+            };
+            let a = part_path(&dirs[o], r);
             let b = part_path(d, r);
             let read = |p: &Path| std::fs::read(p).map_err(|e| SweepError::io(p, "read", e));
             if read(&a)? == read(&b)? {
@@ -96,7 +96,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(Manifest, Vec<PathBuf>), S
             } else {
                 differ.push(r);
             }
-            example.get_or_insert((r, o as usize, di));
+            example.get_or_insert((r, o, di));
         }
     }
     if let Some((r, a, b)) = example {
@@ -121,17 +121,24 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<(Manifest, Vec<PathBuf>), S
         }
         return Err(SweepError::Merge(msg + "; give each run's folder once"));
     }
-    let missing: Vec<u64> = (0..m.runs).filter(|&r| owner[r as usize] == none).collect();
-    if !missing.is_empty() {
+    let missing = m.runs - owner.len() as u64;
+    if missing > 0 {
+        // The first few missing runs: the scan stops after SHOW + 1 gaps, so it is short
+        // even when the manifest announces billions of runs.
+        let few: Vec<u64> = (0..m.runs)
+            .filter(|r| !owner.contains_key(r))
+            .take(SHOW + 1)
+            .collect();
         let shards: Vec<String> = manifests.iter().map(|m| m.shard.to_string()).collect();
         return Err(SweepError::Merge(format!(
-            "incomplete: {} of {} runs are missing (runs {}); the folders hold shards {}; finish the missing shards (`regionsim sweep FILE --shard I/N --resume --out THEIR_FOLDER`) and merge again",
-            missing.len(),
+            "incomplete: {missing} of {} runs are missing (runs {}); the folders hold shards {}; finish the missing shards (`regionsim sweep FILE --shard I/N --resume --out THEIR_FOLDER`) and merge again",
             m.runs,
-            first_few(&missing),
+            first_few(&few),
             shards.join(", ")
         )));
     }
-    let written = store::assemble(out, &m, |r| part_path(&dirs[owner[r as usize] as usize], r))?;
+    let written = store::assemble(out, &m, |r| {
+        part_path(&dirs[owner.get(&r).copied().unwrap_or(0)], r)
+    })?;
     Ok((m, written))
 }

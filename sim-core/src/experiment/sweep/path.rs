@@ -9,8 +9,14 @@
 use crate::scenario::error::{FieldPath, Seg};
 use toml_edit::{Array, ArrayOfTables, InlineTable, Item, Table, TableLike, Value};
 
+/// Most parts (keys and indices) a path may have. The scenario's deepest field has about
+/// six; without a bound, a path of thousands of parts builds tables nested as deep, which
+/// the TOML writer and reader then walk recursively until the stack overflows.
+pub const MAX_DEPTH: usize = 32;
+
 /// Parses a path: keys separated by `.`, each followed by any number of `[index]`; a key
 /// with characters other than letters, digits, `_` and `-` is written in double quotes.
+/// At most [`MAX_DEPTH`] parts.
 pub fn parse(text: &str) -> Result<FieldPath, String> {
     let bad = |why: &str| Err(format!("`{text}` is not a field path: {why}"));
     let s = text.trim();
@@ -41,6 +47,9 @@ pub fn parse(text: &str) -> Result<FieldPath, String> {
         segs.push(Seg::Key(key.to_string()));
         // Any indices.
         while let Some(r) = rest.strip_prefix('[') {
+            if segs.len() >= MAX_DEPTH {
+                break;
+            }
             let Some(end) = r.find(']') else {
                 return bad("`[` is not closed");
             };
@@ -49,6 +58,12 @@ pub fn parse(text: &str) -> Result<FieldPath, String> {
             };
             segs.push(Seg::Index(i));
             rest = &r[end + 1..];
+        }
+        if segs.len() >= MAX_DEPTH && !rest.is_empty() {
+            return Err(format!(
+                "`{}…` is not a field path: it has more than {MAX_DEPTH} parts (the limit; scenario fields are at most a few deep)",
+                text.chars().take(40).collect::<String>()
+            ));
         }
         if rest.is_empty() {
             return Ok(FieldPath(segs));
@@ -205,6 +220,12 @@ mod tests {
             ]
         );
         assert_eq!(p("a[1][2]").0.len(), 3);
+        let deep = vec!["a"; MAX_DEPTH].join(".");
+        assert_eq!(p(&deep).0.len(), MAX_DEPTH);
+        let e = parse(&format!("{deep}.a")).unwrap_err();
+        assert!(e.contains("more than 32 parts"), "{e}");
+        let e = parse(&format!("a{}", "[0]".repeat(5000))).unwrap_err();
+        assert!(e.contains("more than 32 parts"), "{e}");
         for bad in ["", "a..b", "a.", "[0]", "a[x]", "a[1", "a b", "\"a"] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }

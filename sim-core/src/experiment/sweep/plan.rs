@@ -31,7 +31,7 @@ use std::sync::Arc;
 use toml_edit::{DocumentMut, Value};
 
 /// Most runs one sweep may have (run indices fit in 32 bits).
-const MAX_RUNS: u64 = u32::MAX as u64;
+pub(super) const MAX_RUNS: u64 = u32::MAX as u64;
 
 /// Sweeps of at most this many points have every point checked before the first run;
 /// larger ones a sample ([`SweepPlan::points_to_check`]).
@@ -129,7 +129,7 @@ impl SweepPlan {
         let hash = {
             let mut h = String::new();
             for part in [
-                "regionsim-sweep/1",
+                "regionsim-sweep/2",
                 env!("CARGO_PKG_VERSION"),
                 &RUN_COLUMNS.join(","),
                 text,

@@ -19,6 +19,7 @@ use crate::export::csv_out::run_row;
 use crate::export::write_atomic;
 use crate::spec::Resolved;
 use rayon::prelude::*;
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 /// Hears about progress; called from worker threads.
@@ -159,7 +160,7 @@ pub fn run_sweep(
 
     // Which runs of the shard are finished (and intact): a set of what is on disk, not a
     // flag per run, so that a sweep of 10⁹ runs starts at once.
-    let mut done = std::collections::BTreeSet::new();
+    let mut done = BTreeSet::new();
     let mut redone = Vec::new();
     for &r in parts
         .iter()
@@ -193,10 +194,12 @@ pub fn run_sweep(
                     };
                     if !matches!(cache, Some((p, _)) if *p == id.point) {
                         let (scenario, catalog) = plan.load_point(id.point)?;
-                        let prepared = crate::spec::validate(&scenario, &catalog).map_err(|errs| {
-                            let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
-                            fail(msgs.join("; "))
-                        })?;
+                        let prepared =
+                            crate::spec::validate(&scenario, &catalog).map_err(|errs| {
+                                let msgs: Vec<String> =
+                                    errs.iter().map(|e| e.to_string()).collect();
+                                fail(msgs.join("; "))
+                            })?;
                         budget_of(plan, id.point, &prepared, opts.max_requests)?;
                         *cache = Some((id.point, prepared));
                     }

@@ -8,10 +8,26 @@
 //!
 //! Every file is written atomically (temporary file, `fsync`, rename), so a part exists
 //! whole or not at all: a sweep killed at any moment leaves finished runs and, at worst, a
-//! temporary file that the next `--resume` removes. A part starts with
-//! `# regionsim-sweep <hash> run <index>`, so a part that strays into another sweep's
-//! folder is recognised; its row must have the run's index, point and replication and the
-//! right number of cells.
+//! temporary file that the next `--resume` removes. Atomic renames do not protect against
+//! everything (a copy cut short, a full disk on another machine, an edit), so a part also
+//! verifies itself:
+//!
+//! ```text
+//! # regionsim-sweep <hash> run <index>
+//! <the run's runs.csv row>
+//! # end crc32 <8 hex digits>
+//! ```
+//!
+//! The first line names the sweep and run, so a part that strays into another sweep's
+//! folder is recognised. The last line is a terminator carrying the CRC-32 of every byte
+//! before it: a part cut short by any number of bytes lacks it or fails it, and is never
+//! taken as data (`--resume` runs it again, `merge` refuses it, naming the file). The row
+//! must also have the run's index, point and replication and the right number of cells.
+//! The checksum lives only in the part: `runs.csv` holds the row alone.
+//!
+//! Reads are bounded: a manifest or part larger than any this program writes, or a
+//! manifest announcing more runs than a sweep may have, is refused before anything is
+//! allocated for it.
 
 use super::plan::SweepPlan;
 use super::summary::Summary;
@@ -23,8 +39,17 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use toml_edit::{value, Array, DocumentMut};
 
-/// Version of the layout of this folder; a different one is refused.
-const FORMAT: i64 = 1;
+/// Version of the layout of this folder; a different one is refused. 2: parts end with a
+/// CRC-32 terminator line.
+const FORMAT: i64 = 2;
+/// Largest manifest accepted (the ones written are a few hundred bytes plus the axis names).
+const MAX_MANIFEST_BYTES: u64 = 1 << 20;
+/// Largest part accepted (one CSV row: a few hundred bytes plus the axis values).
+const MAX_PART_BYTES: u64 = 1 << 20;
+/// Most runs a manifest may announce: as many as a sweep may have.
+pub const MAX_RUNS: u64 = super::plan::MAX_RUNS;
+/// Start of a part's last line.
+const END: &str = "# end crc32 ";
 pub const MANIFEST: &str = "sweep.manifest";
 pub const PARTS: &str = "parts";
 
@@ -164,12 +189,21 @@ impl Manifest {
             .and_then(|v| v.as_array())
             .and_then(|a| a.iter().map(|v| v.as_str().map(str::to_string)).collect())
             .ok_or_else(|| "manifest field `axes` is missing or wrong".to_string())?;
+        let count = |k: &str| {
+            let v = int(k)?;
+            if v > MAX_RUNS {
+                return Err(format!(
+                    "manifest field `{k}` is {v}, more than a sweep can have (at most {MAX_RUNS}): the file is damaged or not a regionsim manifest"
+                ));
+            }
+            Ok(v)
+        };
         let m = Manifest {
             hash,
             source: text_of("sweep_file")?.to_string(),
-            runs: int("runs")?,
-            points: int("points")?,
-            replications: int("replications")?,
+            runs: count("runs")?,
+            points: count("points")?,
+            replications: count("replications")?,
             seed,
             shard: text_of("shard")?.parse()?,
             axes,
@@ -183,11 +217,18 @@ impl Manifest {
     /// The manifest of `dir`, `None` if it has none.
     pub fn read(dir: &Path) -> Result<Option<Manifest>, SweepError> {
         let p = dir.join(MANIFEST);
-        match std::fs::read_to_string(&p) {
-            Ok(t) => Manifest::parse(&t)
-                .map(Some)
-                .map_err(|message| SweepError::Part { path: p, message }),
+        let part = |message: String| SweepError::Part {
+            path: p.clone(),
+            message,
+        };
+        match read_bounded(&p, MAX_MANIFEST_BYTES) {
+            Ok(b) => {
+                let t = String::from_utf8(b)
+                    .map_err(|_| part("not a manifest: it is not UTF-8 text".into()))?;
+                Manifest::parse(&t).map(Some).map_err(part)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(part(e.to_string())),
             Err(e) => Err(SweepError::io(&p, "read", e)),
         }
     }
@@ -215,21 +256,71 @@ fn tag(hash: u64, run: u64) -> String {
     format!("# regionsim-sweep {hash:016x} run {run}\n")
 }
 
-/// The bytes of run `run`'s part file holding `row`.
+/// Reads `path` whole, refusing a file larger than `max` bytes before reading it.
+fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let f = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    f.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("it is larger than {max} bytes, more than regionsim ever writes there"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// The bytes of run `run`'s part file holding `row`: tag line, row, CRC-32 terminator.
 pub fn part_bytes(hash: u64, run: u64, row: &[String]) -> Result<Vec<u8>, std::io::Error> {
     let mut w = csv::Writer::from_writer(tag(hash, run).into_bytes());
     w.write_record(row).map_err(std::io::Error::other)?;
-    w.into_inner()
-        .map_err(|e| std::io::Error::other(e.to_string()))
+    let mut bytes = w
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    let crc = crc32fast::hash(&bytes);
+    bytes.extend_from_slice(format!("{END}{crc:08x}\n").as_bytes());
+    Ok(bytes)
 }
 
 /// Reads and checks run `run`'s part at `path` against manifest `m`; the row on success,
 /// else what is wrong with the file.
 pub fn read_part(path: &Path, m: &Manifest, run: u64) -> Result<csv::StringRecord, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read it: {e}"))?;
+    let bytes = read_bounded(path, MAX_PART_BYTES).map_err(|e| format!("cannot read it: {e}"))?;
+    check_part(&bytes, m, run)
+}
+
+/// Checks the bytes of run `run`'s part against manifest `m`: terminator and checksum
+/// first (so a cut-short file is named as such), then the tag line and the row.
+pub fn check_part(bytes: &[u8], m: &Manifest, run: u64) -> Result<csv::StringRecord, String> {
+    let cut = "a truncated or damaged file: run it again (`--resume` does)";
+    let Some(body) = bytes.strip_suffix(b"\n") else {
+        return Err(format!("it does not end with its terminator line, {cut}"));
+    };
+    let start = body.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let (content, last) = bytes.split_at(start);
+    let Some(hex) = last
+        .strip_prefix(END.as_bytes())
+        .and_then(|h| h.strip_suffix(b"\n"))
+        // Exactly as written: 8 lower-case hex digits (from_str_radix alone would also take
+        // `A-F` and a sign, so a changed file could still verify; found by tests/fuzz.rs).
+        .filter(|h| h.len() == 8 && h.iter().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .and_then(|h| std::str::from_utf8(h).ok())
+        .and_then(|h| u32::from_str_radix(h, 16).ok())
+    else {
+        return Err(format!(
+            "its last line is not the `{END}…` terminator: {cut} (folders of regionsim before sweep format {FORMAT} have none)"
+        ));
+    };
+    let crc = crc32fast::hash(content);
+    if crc != hex {
+        return Err(format!(
+            "its checksum does not match (file says {hex:08x}, content gives {crc:08x}): {cut}"
+        ));
+    }
     let want = tag(m.hash, run);
-    let Some(row) = bytes.strip_prefix(want.as_bytes()) else {
-        let first = String::from_utf8_lossy(bytes.split(|b| *b == b'\n').next().unwrap_or(&[]))
+    let Some(row) = content.strip_prefix(want.as_bytes()) else {
+        let first = String::from_utf8_lossy(content.split(|b| *b == b'\n').next().unwrap_or(&[]))
             .chars()
             .take(80)
             .collect::<String>();
@@ -245,7 +336,7 @@ pub fn read_part(path: &Path, m: &Manifest, run: u64) -> Result<csv::StringRecor
     let rec = match records.next() {
         Some(Ok(rec)) => rec,
         Some(Err(e)) => return Err(format!("its row is not CSV: {e}")),
-        None => return Err("it has no row (a truncated file?)".into()),
+        None => return Err("it has no row".into()),
     };
     if records.next().is_some() {
         return Err("it has more than one row".into());
@@ -257,7 +348,11 @@ pub fn read_part(path: &Path, m: &Manifest, run: u64) -> Result<csv::StringRecor
             rec.len()
         ));
     }
-    let expect = [run, run / m.replications, run % m.replications];
+    let expect = [
+        run,
+        run / m.replications.max(1),
+        run % m.replications.max(1),
+    ];
     for (i, want) in expect.iter().enumerate() {
         if rec.get(i).and_then(|c| c.parse::<u64>().ok()) != Some(*want) {
             return Err(format!(
@@ -380,6 +475,45 @@ mod tests {
                 total += s.size(runs);
             }
             assert_eq!(total, runs);
+        }
+    }
+
+    #[test]
+    fn only_the_bytes_written_verify() {
+        let m = Manifest {
+            hash: 7,
+            source: "s.toml".into(),
+            runs: 2,
+            points: 2,
+            replications: 1,
+            seed: 1,
+            shard: Shard::ALL,
+            axes: Vec::new(),
+        };
+        // A row whose checksum has a letter (the first of a few tries).
+        let good = (0..20)
+            .map(|k| {
+                let mut row = vec!["1".to_string(), "1".into(), "0".into()];
+                row.extend(RUN_COLUMNS.iter().map(|_| k.to_string()));
+                String::from_utf8(part_bytes(7, 1, &row).unwrap()).unwrap()
+            })
+            .find(|t| {
+                t.trim_end()
+                    .rsplit(' ')
+                    .next()
+                    .unwrap()
+                    .contains(char::is_alphabetic)
+            })
+            .unwrap();
+        assert!(check_part(good.as_bytes(), &m, 1).is_ok());
+        let (body, crc) = good.trim_end().rsplit_once(' ').unwrap();
+        for other in [
+            crc.to_uppercase(),
+            format!("+{}", &crc[1..]),
+            format!("{crc} "),
+        ] {
+            let bad = format!("{body} {other}\n");
+            assert!(check_part(bad.as_bytes(), &m, 1).is_err(), "{bad}");
         }
     }
 

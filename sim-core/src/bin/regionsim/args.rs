@@ -1,0 +1,71 @@
+//! Checks on command-line values that clap cannot express by itself.
+//!
+//! - Whole-number flags accept a leading `-` (clap's `allow_negative_numbers`) only to
+//!   refuse it with "must be ≥ 0": otherwise clap takes `-1` for a flag and suggests
+//!   `-- -1`, which would pass it as a file name.
+//! - `--out` must be a folder: naming an existing file is refused before any simulation,
+//!   not after minutes of work when the CSV cannot be written.
+
+use anyhow::{bail, Result};
+use std::path::Path;
+use std::str::FromStr;
+
+/// A whole number ≥ 0 of type `T` (u16, u32, u64, usize), with a message that names the
+/// problem for negative, fractional and too-large values.
+pub fn whole<T: FromStr>(s: &str) -> Result<T, String> {
+    let t = s.trim();
+    if t.starts_with('-') {
+        return Err(format!("must be a whole number ≥ 0, not `{s}`"));
+    }
+    t.parse().map_err(|_| {
+        if t.parse::<f64>()
+            .is_ok_and(|x| x.is_finite() && x.fract() != 0.0)
+        {
+            format!("must be a whole number, not `{s}`")
+        } else if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+            format!("`{s}` is too large (at most {})", max_of::<T>())
+        } else {
+            format!("must be a whole number ≥ 0, not `{s}`")
+        }
+    })
+}
+
+/// The largest value of unsigned `T` (std has no trait for it): the largest of the
+/// unsigned maxima that parses as a `T`. Only used in a message.
+fn max_of<T: FromStr>() -> String {
+    [u64::MAX, u32::MAX.into(), u16::MAX.into(), u8::MAX.into()]
+        .map(|m| m.to_string())
+        .into_iter()
+        .find(|m| m.parse::<T>().is_ok())
+        .unwrap_or_else(|| "the type's limit".into())
+}
+
+/// Refuses an output folder that names an existing file (or something else that is not a
+/// folder); a missing folder is fine, it is created when the results are written.
+pub fn out_dir(flag: &str, dir: &Path) -> Result<()> {
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => bail!(
+            "{flag} {}: is a file, not a folder; name a folder (it is created if missing)",
+            dir.display()
+        ),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_explain_what_is_wrong() {
+        assert_eq!(whole::<u32>("12"), Ok(12));
+        assert!(whole::<u32>("-1")
+            .unwrap_err()
+            .contains("must be a whole number ≥ 0"));
+        assert!(whole::<u32>("1.5")
+            .unwrap_err()
+            .contains("whole number, not"));
+        assert!(whole::<u16>("70000").unwrap_err().contains("at most 65535"));
+        assert!(whole::<u64>("x").unwrap_err().contains("≥ 0"));
+    }
+}
