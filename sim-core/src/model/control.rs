@@ -19,7 +19,6 @@
 use super::layout::Plan;
 use crate::engine::{SimDuration, SimTime};
 use crate::metrics::Kind;
-use crate::scenario::{LayoutKind, ReadPolicy};
 use crate::spec::{Resolved, World};
 
 /// A primary with an optional standby that can take over.
@@ -41,7 +40,6 @@ struct Answer {
 
 /// Health view, DNS answers and failover groups; see the module docs.
 pub struct Control {
-    layout: LayoutKind,
     reads_nearest: bool,
     ttl: SimDuration,
     threshold: u32,
@@ -59,38 +57,29 @@ impl Control {
         let n = w.n_regions();
         let mut groups: Vec<Group> = Vec::new();
         let mut group_of_area = vec![None; w.areas.len()];
-        match plan.layout {
-            LayoutKind::ActivePassive => {
-                let primary = spec.active_passive.primary.index();
-                groups.push(Group {
-                    primary,
-                    standby: plan.replicas[primary].first().copied(),
-                    promoting: false,
-                });
-                group_of_area.iter_mut().for_each(|g| *g = Some(0));
+        // Layouts that fail over: one group per home region (the region an area's writes
+        // go to), in the order areas first name them; active-passive has one.
+        if plan.behaviour.failover.is_some() {
+            for (a, g) in group_of_area.iter_mut().enumerate() {
+                let Some(home) = plan.write_region[a] else {
+                    continue;
+                };
+                let idx = match groups.iter().position(|x| x.primary == home) {
+                    Some(i) => i,
+                    None => {
+                        groups.push(Group {
+                            primary: home,
+                            standby: plan.replicas[home].first().copied(),
+                            promoting: false,
+                        });
+                        groups.len() - 1
+                    }
+                };
+                *g = Some(idx);
             }
-            LayoutKind::Sharded => {
-                for (a, g) in group_of_area.iter_mut().enumerate() {
-                    let home = spec.sharded.homes[a].index();
-                    let idx = match groups.iter().position(|x| x.primary == home) {
-                        Some(i) => i,
-                        None => {
-                            groups.push(Group {
-                                primary: home,
-                                standby: plan.replicas[home].first().copied(),
-                                promoting: false,
-                            });
-                            groups.len() - 1
-                        }
-                    };
-                    *g = Some(idx);
-                }
-            }
-            LayoutKind::ActiveActive => {}
         }
         let mut c = Control {
-            layout: plan.layout,
-            reads_nearest: s.active_passive.reads == ReadPolicy::Nearest,
+            reads_nearest: plan.behaviour.reads_nearest_standby,
             ttl: s.routing.dns_ttl,
             threshold: s.routing.health_check.failure_threshold.max(1),
             healthy: vec![true; n],
@@ -119,8 +108,8 @@ impl Control {
             Some(g) => {
                 let grp = &self.groups[g];
                 let write = grp.primary;
-                let read = match (self.layout, self.reads_nearest, grp.standby) {
-                    (LayoutKind::ActivePassive, true, Some(sb)) => {
+                let read = match (self.reads_nearest, grp.standby) {
+                    (true, Some(sb)) => {
                         let cands = [write, sb];
                         let healthy: Vec<usize> =
                             cands.iter().copied().filter(|&r| self.healthy[r]).collect();

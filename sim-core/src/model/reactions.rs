@@ -4,7 +4,7 @@
 use super::requests::{Ev, OutageRecord, ReqRef, RequestModel};
 use crate::engine::{Scheduler, SimDuration};
 use crate::metrics::Failure;
-use crate::scenario::{LayoutKind, StandbyMode};
+use crate::scenario::StandbyMode;
 use rand::Rng;
 
 /// Steps in which a promoted warm or cold standby reaches full capacity.
@@ -83,11 +83,8 @@ impl RequestModel<'_> {
     pub(super) fn on_probe(&mut self, sched: &mut Scheduler<Ev>, region: usize) {
         let ok = !self.cond.is_down(region);
         if self.control.probe(region, ok) {
-            if !ok {
-                let promotion = match self.plan.layout {
-                    LayoutKind::Sharded => self.s.sharded.failover.promotion,
-                    _ => self.s.active_passive.failover.promotion,
-                };
+            if let (false, Some(f)) = (ok, &self.plan.behaviour.failover) {
+                let promotion = f.promotion;
                 for g in self.control.groups_to_promote(region) {
                     sched.schedule_in(promotion, Ev::Promote(g as u16));
                 }
@@ -113,10 +110,10 @@ impl RequestModel<'_> {
         self.lose(risk, failed_at);
         self.replicas[new] = vec![old];
         self.replicas[old].clear();
-        if self.plan.layout == LayoutKind::ActivePassive {
+        if let Some(mode) = self.plan.behaviour.scale_up_after_promotion {
             let full = self.plan.instances[new];
             if self.base_servers[new] < full {
-                if self.s.active_passive.standby_mode == StandbyMode::Cold {
+                if mode == StandbyMode::Cold {
                     self.base_servers[new] = 0;
                 }
                 sched.schedule_in(self.scale_step(), Ev::ScaleStep(g as u16));
@@ -128,7 +125,12 @@ impl RequestModel<'_> {
 
     fn scale_step(&self) -> SimDuration {
         SimDuration::from_nanos(
-            self.s.active_passive.failover.scale_up.as_nanos() / SCALE_STEPS as u64,
+            self.plan
+                .behaviour
+                .failover
+                .as_ref()
+                .map_or(0, |f| f.scale_up.as_nanos())
+                / SCALE_STEPS as u64,
         )
     }
 

@@ -21,7 +21,7 @@
 use super::layout::Ack;
 use super::requests::RequestModel;
 use crate::engine::SimTime;
-use crate::scenario::{AsyncRecovery, LayoutKind};
+use crate::scenario::AsyncRecovery;
 
 /// An acknowledged write that no replica held yet when it was committed.
 #[derive(Clone, Copy, Debug)]
@@ -102,7 +102,7 @@ impl RequestModel<'_> {
         if measured {
             self.writes.committed += 1;
             self.writes.replica_usd_per_gb += price;
-            if self.plan.layout == LayoutKind::ActiveActive
+            if self.plan.behaviour.multi_master
                 && ack_mode == Ack::Async
                 && self.keys.conflicts(key, origin, now)
             {
@@ -129,7 +129,7 @@ impl RequestModel<'_> {
             }
         }
         // Sharded layouts never read a key away from its home: nothing to track.
-        if self.plan.layout != LayoutKind::Sharded {
+        if self.plan.behaviour.shares_keys {
             let applied = &self.applied;
             self.keys.write(key, origin, acked, |r| applied[r]);
         }
@@ -161,7 +161,7 @@ impl RequestModel<'_> {
     /// Whether writes at risk at a failure of a region are lost at once (no failover
     /// decides their fate): asynchronous multi-master with `async_recovery = "lost"`.
     pub(super) fn lost_at_failure(&self) -> bool {
-        self.plan.layout == LayoutKind::ActiveActive
+        self.plan.behaviour.multi_master
             && self.plan.ack == Ack::Async
             && self.s.active_active.async_recovery == AsyncRecovery::Lost
     }

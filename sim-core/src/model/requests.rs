@@ -29,7 +29,7 @@ use super::station::{Admission, Station};
 use super::workload::{exp_gap, Diurnal};
 use crate::engine::{Model, Scheduler, SimDuration, SimTime, StreamRng, Streams};
 use crate::metrics::{Failure, Kind, Outcome, Recorder};
-use crate::scenario::{Dist, LayoutKind, RoutingPolicy, Scenario};
+use crate::scenario::{Dist, RoutingPolicy, Scenario};
 use crate::spec::{Resolved, World};
 use rand::Rng;
 use rand_distr::{Distribution, Zipf};
@@ -199,26 +199,11 @@ impl<'w> RequestModel<'w> {
             })
             .collect();
         let n = world.n_regions();
-        let lag = match plan.layout {
-            LayoutKind::ActivePassive => s.active_passive.replication_lag.clone(),
-            LayoutKind::ActiveActive => s.active_active.replication_lag.clone(),
-            LayoutKind::Sharded => s.sharded.replication_lag.clone(),
-        };
+        let lag = plan.behaviour.replication_lag.clone();
         let warm = SimTime::ZERO + s.warmup;
         let end = warm + s.duration;
         let incidents = incidents(spec, seed, end);
-        let base_servers: Vec<u32> = plan
-            .instances
-            .iter()
-            .zip(&plan.billed_fraction)
-            .map(|(&i, &f)| {
-                if plan.layout == LayoutKind::ActivePassive {
-                    (i as f64 * f).ceil() as u32
-                } else {
-                    i
-                }
-            })
-            .collect();
+        let base_servers = plan.base_servers.clone();
         RequestModel {
             world,
             plan,
@@ -249,7 +234,7 @@ impl<'w> RequestModel<'w> {
             outages: Vec::new(),
             deadlines: VecDeque::new(),
             sweep_armed: false,
-            check_stale: plan.layout != LayoutKind::Sharded,
+            check_stale: plan.behaviour.shares_keys,
             cond: Conditions::new(n, world.areas.len(), incidents.len()),
             incidents,
             control: Control::new(spec, plan),
@@ -342,9 +327,7 @@ impl<'w> RequestModel<'w> {
     }
 
     fn route(&mut self, area: usize, kind: Kind, now: SimTime) -> usize {
-        if self.plan.policy == RoutingPolicy::Weighted
-            && self.plan.layout == LayoutKind::ActiveActive
-        {
+        if self.plan.policy == RoutingPolicy::Weighted && self.plan.behaviour.routed_per_request {
             let healthy = &self.control.healthy;
             let w = |r: usize| {
                 if healthy[r] {

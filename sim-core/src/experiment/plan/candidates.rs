@@ -77,10 +77,9 @@ pub fn pool(world: &World, max_regions: usize) -> Vec<usize> {
     let mut attracted = vec![0.0; n];
     let mut mean_rtt = vec![0.0; n];
     for (a, area) in world.areas.iter().enumerate() {
-        let best = (0..n)
-            .min_by_key(|&r| (world.user_rtt(a, r), r))
-            .unwrap_or(0);
-        attracted[best] += area.share;
+        if let Some(best) = (0..n).min_by_key(|&r| (world.user_rtt(a, r), r)) {
+            attracted[best] += area.share;
+        }
         for (r, m) in mean_rtt.iter_mut().enumerate() {
             *m += area.share * world.user_rtt(a, r).as_millis_f64();
         }

@@ -160,7 +160,10 @@ fn route(
                 .unwrap_or_default()
         }
         LayoutKind::ActivePassive | LayoutKind::Sharded => {
-            let primary = plan.write_region[area].unwrap_or(0);
+            // These layouts send every area's writes to its group's primary.
+            let Some(primary) = plan.write_region[area] else {
+                return Vec::new();
+            };
             let standby = plan.replicas[primary].first().copied();
             let want = if write {
                 primary

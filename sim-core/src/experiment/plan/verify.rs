@@ -33,7 +33,7 @@ use crate::catalog::Catalog;
 use crate::engine::{derive_seed, SimDuration};
 use crate::model::cost::cost;
 use crate::model::layout::Plan;
-use crate::scenario::{FailureSpec, LayoutKind, Scenario, StandbyMode};
+use crate::scenario::{FailureSpec, LayoutKind, Scenario};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -138,17 +138,10 @@ pub struct Finalist {
 /// Time from a region's failure until routing has settled and retries have drained.
 pub fn settle_time(s: &Scenario, layout: LayoutKind) -> SimDuration {
     let hc = &s.routing.health_check;
-    let mut t = hc.interval.mul_f64(hc.failure_threshold as f64) + hc.timeout + s.routing.dns_ttl;
-    match layout {
-        LayoutKind::ActivePassive => {
-            t += s.active_passive.failover.promotion;
-            if s.active_passive.standby_mode != StandbyMode::Hot {
-                t += s.active_passive.failover.scale_up;
-            }
-        }
-        LayoutKind::Sharded => t += s.sharded.failover.promotion,
-        LayoutKind::ActiveActive => {}
-    }
+    let t = hc.interval.mul_f64(hc.failure_threshold as f64)
+        + hc.timeout
+        + s.routing.dns_ttl
+        + crate::model::layout::failover_delay(s, layout);
     let c = &s.client;
     t + c.timeout.mul_f64(c.retries as f64 + 1.0)
         + c.backoff_max.mul_f64(c.retries as f64)
