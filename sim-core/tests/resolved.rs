@@ -58,6 +58,25 @@ fn resolve(text: &str) -> Resolved {
     spec::validate(&s, &cat).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
+/// `regionsim validate` on `text` saved as `name`: exit code and standard error.
+fn validate_cli(name: &str, text: &str) -> (Option<i32>, String) {
+    let dir =
+        std::env::temp_dir().join(format!("regionsim-resolved-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_regionsim"))
+        .arg("validate")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
 /// Every message of a scenario that must not load.
 fn load_errors(text: &str) -> String {
     match load_text(text, Path::new("test.toml")) {
@@ -190,25 +209,15 @@ fn standby_equal_to_effective_primary_is_an_error() {
 
 #[test]
 fn standby_equal_to_effective_primary_is_an_error_in_the_cli() {
-    let dir = std::env::temp_dir().join(format!("regionsim-resolved-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("standby.toml");
     let text = MIXED_CASE
         .replace("primary = \"AWS:us-east-1\"\n", "")
         .replace("standby = \"aws:US-WEST-2\"", "standby = \"aws:eu-west-1\"");
-    std::fs::write(&file, text).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_regionsim"))
-        .arg("validate")
-        .arg(&file)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    let (code, err) = validate_cli("standby.toml", &text);
+    assert_eq!(code, Some(1), "{err}");
     assert!(
         err.contains("standby.toml:") && err.contains("active_passive.standby"),
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -307,24 +316,14 @@ fn failure_after_the_run_is_a_warning_in_validate_and_the_cli() {
         w.error
     );
 
-    let dir = std::env::temp_dir().join(format!("regionsim-late-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("late.toml");
-    std::fs::write(&file, &text).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_regionsim"))
-        .arg("validate")
-        .arg(&file)
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "warnings alone pass: {err}");
+    let (code, err) = validate_cli("late.toml", &text);
+    assert_eq!(code, Some(0), "warnings alone pass: {err}");
     assert!(
         err.contains("warning: ")
             && err.contains("late.toml:")
             && err.contains("failures[0].start"),
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
