@@ -5,6 +5,12 @@
 //! map and the editor do the same thing. Every validation problem (and warning, in its own
 //! colour) is shown under the field its path names; problems of fields the editor has no
 //! widget for are listed at the end.
+//!
+//! Messages come and go while the user types, and egui numbers widgets by the order they
+//! are laid out in: a message appearing above a field would give it a new id and take the
+//! keyboard focus away mid-number (typing 12000 gave 1). So every place that may show
+//! messages takes exactly one slot of that order whether it shows any or not
+//! ([`show_messages`]): fields keep their ids, and keystrokes their field.
 
 use super::{editor_failures, editor_layouts};
 use super::{Commands, ERROR_COLOR, WARNING_COLOR};
@@ -76,12 +82,28 @@ impl<'a> Problems<'a> {
     }
 
     fn show_matching(&mut self, ui: &mut Ui, matches: impl Fn(&str) -> bool) {
-        for i in 0..self.errors.len() {
-            if !self.shown[i] && matches(&self.paths[i]) {
-                self.shown[i] = true;
+        let hits: Vec<usize> = (0..self.errors.len())
+            .filter(|&i| !self.shown[i] && matches(&self.paths[i]))
+            .collect();
+        for &i in &hits {
+            self.shown[i] = true;
+        }
+        show_messages(ui, !hits.is_empty(), |ui| {
+            for &i in &hits {
                 self.label(ui, i, self.errors[i].message.clone());
             }
-        }
+        });
+    }
+}
+
+/// Draws `messages` (when `any`) in one scope, or skips the one widget id that scope
+/// would take: the widgets after it keep their ids, and a focused field its focus, whether
+/// messages are shown or not (see the module docs).
+pub fn show_messages(ui: &mut Ui, any: bool, messages: impl FnOnce(&mut Ui)) {
+    if any {
+        ui.scope(messages);
+    } else {
+        ui.skip_ahead_auto_ids(1);
     }
 }
 
@@ -90,7 +112,7 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     let mut s = view.scenario.clone();
     let mut cmds = Commands::new();
     let mut p = Problems::new(view.errors, view.warnings);
-    if !view.errors.is_empty() {
+    show_messages(ui, !view.errors.is_empty(), |ui| {
         ui.colored_label(
             ERROR_COLOR,
             RichText::new(format!(
@@ -101,7 +123,7 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
             ))
             .strong(),
         );
-    }
+    });
     general(ui, &mut s, &mut p);
     workload(ui, &mut s, &mut p);
     regions(ui, &mut s, view.catalog, &mut p, &mut cmds);

@@ -1,0 +1,65 @@
+//! Editing a user can trust: what is typed is what the scenario gets, even when validation
+//! messages come and go while typing.
+
+mod common;
+
+use common::harness;
+use egui::accesskit::Role;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use planner_gui::dialogs::NoDialogs;
+use planner_gui::state::AppState;
+use planner_gui::PlannerApp;
+
+/// The drag value showing `value` (the editor's numbers are spin buttons).
+fn spin_button<'h>(h: &'h Harness<'_, PlannerApp>, value: f64) -> egui_kittest::Node<'h> {
+    h.get_by(move |n| n.role() == Role::SpinButton && n.numeric_value() == Some(value))
+}
+
+/// Clicks into the field, clears it and types `keys` one character a frame, so that
+/// validation runs (and its messages appear or vanish) between keystrokes.
+fn retype(h: &mut Harness<'_, PlannerApp>, current: f64, keys: &str) {
+    spin_button(h, current).scroll_to_me();
+    h.run_ok();
+    spin_button(h, current).focus();
+    h.run_ok();
+    for _ in 0..16 {
+        h.key_press(egui::Key::Backspace);
+        h.step();
+    }
+    for c in keys.chars() {
+        h.input_mut().events.push(egui::Event::Text(c.to_string()));
+        h.step();
+        h.step();
+    }
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+}
+
+#[test]
+fn typing_after_an_error_appears_keeps_every_keystroke() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    let before = h.state().state.scenario.workload.peak_rps;
+    assert_eq!(before, 12000.0);
+    // "0" first: a peak of 0 req/s is an error, shown above the editor at once; the
+    // following keystrokes must still reach the field.
+    retype(&mut h, before, "09000");
+    let st = &h.state().state;
+    assert_eq!(st.scenario.workload.peak_rps, 9000.0);
+    assert!(st.errors.is_empty(), "{:?}", st.errors);
+}
+
+#[test]
+fn typing_that_clears_an_error_keeps_every_keystroke() {
+    let mut state = AppState::from_default();
+    let mut s = state.scenario.clone();
+    s.workload.peak_rps = 0.0;
+    state.set_scenario(s);
+    assert!(!state.is_valid(), "a peak of 0 is an error");
+    let mut h = harness(state, Box::new(NoDialogs));
+    // The first keystroke makes the scenario valid: the problem heading disappears.
+    retype(&mut h, 0.0, "2400");
+    let st = &h.state().state;
+    assert_eq!(st.scenario.workload.peak_rps, 2400.0);
+    assert!(st.is_valid(), "{:?}", st.errors);
+}
