@@ -6,6 +6,7 @@
 
 use crate::dialogs::{DialogKind, Dialogs, NativeDialogs};
 use crate::jobs::{CompareJob, JobEnd};
+use crate::panels::path_prompt::{self, PathPrompt, NO_PORTAL_WITHIN};
 use crate::panels::{compare, editor, files, map, planner as planner_panel, run, status};
 use crate::planner::{self, PlanCommand};
 use crate::state::{AppState, Message, Results, Tab};
@@ -13,6 +14,7 @@ use crate::{edit, Command};
 use egui::{Context, Key, KeyboardShortcut, Modifiers};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::Instant;
 
 /// The storage key of the recent-files list.
 const RECENT_KEY: &str = "planner-gui.recent";
@@ -21,8 +23,8 @@ const RECENT_KEY: &str = "planner-gui.recent";
 pub struct PlannerApp {
     pub state: AppState,
     dialogs: Box<dyn Dialogs>,
-    /// A file dialog waiting for the user.
-    pending: Option<(DialogKind, Receiver<Option<PathBuf>>)>,
+    /// A file dialog waiting for the user, and when it was asked.
+    pending: Option<(DialogKind, Receiver<Option<PathBuf>>, Instant)>,
 }
 
 impl PlannerApp {
@@ -69,7 +71,7 @@ impl PlannerApp {
             }
         }
         planner::poll(&mut self.state, ctx);
-        if let Some((kind, rx)) = &self.pending {
+        if let Some((kind, rx, asked)) = &self.pending {
             let answer = match rx.try_recv() {
                 Ok(a) => Some(a),
                 Err(TryRecvError::Disconnected) => Some(None),
@@ -79,7 +81,7 @@ impl PlannerApp {
                 }
             };
             if let Some(answer) = answer {
-                let kind = *kind;
+                let (kind, quick) = (*kind, asked.elapsed() < NO_PORTAL_WITHIN);
                 self.pending = None;
                 match (kind, answer) {
                     (DialogKind::OpenScenario, Some(p)) => cmds.push(Command::Open(p)),
@@ -88,9 +90,18 @@ impl PlannerApp {
                     (DialogKind::PlanExportFolder, Some(p)) => {
                         cmds.push(PlanCommand::Export(p).into())
                     }
-                    (_, None) => self.state.message = Some(Message::info(
-                        "no file chosen (if no dialog appeared, type the path in the File menu)",
-                    )),
+                    // Nothing, sooner than a person cancels: no dialog could show.
+                    (kind, None) if quick => {
+                        self.state.prompt = Some(PathPrompt::new(
+                            kind,
+                            self.start_dir().as_deref(),
+                            Some(
+                                "No file dialog is available on this desktop: type the path."
+                                    .into(),
+                            ),
+                        ))
+                    }
+                    (_, None) => self.state.message = Some(Message::info("no file chosen")),
                 }
             }
         }
@@ -130,8 +141,18 @@ impl PlannerApp {
 
     /// Draws every panel; returns what they asked for.
     fn ui(&mut self, ctx: &Context) -> Vec<Command> {
-        let st = &self.state;
         let mut cmds = Vec::new();
+        if let Some(prompt) = self.state.prompt.as_mut() {
+            match path_prompt::show(ctx, prompt) {
+                path_prompt::Outcome::Open => {}
+                path_prompt::Outcome::Cancelled => self.state.prompt = None,
+                path_prompt::Outcome::Answered(c) => {
+                    self.state.prompt = None;
+                    cmds.push(c);
+                }
+            }
+        }
+        let st = &self.state;
         egui::TopBottomPanel::top("top").show(ctx, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 cmds.extend(files::show(
@@ -297,6 +318,13 @@ impl PlannerApp {
                 });
             }
             Command::ExportDialog => self.ask(DialogKind::ExportFolder),
+            Command::PromptPath(kind) => {
+                let start = match kind {
+                    DialogKind::SaveScenario | DialogKind::OpenScenario => st.path.clone(),
+                    DialogKind::ExportFolder | DialogKind::PlanExportFolder => None,
+                };
+                st.prompt = Some(PathPrompt::new(kind, start.as_deref(), None));
+            }
             Command::ShowTab(t) => st.tab = t,
             Command::DismissMessage => st.message = None,
             Command::Plan(PlanCommand::ExportDialog) => self.ask(DialogKind::PlanExportFolder),
@@ -349,16 +377,20 @@ impl PlannerApp {
     }
 
     fn ask(&mut self, kind: DialogKind) {
-        if self.pending.is_some() {
+        if self.pending.is_some() || self.state.prompt.is_some() {
             return;
         }
-        let start = self
-            .state
+        let start = self.start_dir();
+        self.pending = Some((kind, self.dialogs.ask(kind, start), Instant::now()));
+    }
+
+    /// Where dialogs start: the folder of the current file.
+    fn start_dir(&self) -> Option<PathBuf> {
+        self.state
             .path
             .as_ref()
             .and_then(|p| p.parent())
-            .map(|p| p.to_path_buf());
-        self.pending = Some((kind, self.dialogs.ask(kind, start)));
+            .map(|p| p.to_path_buf())
     }
 }
 

@@ -34,6 +34,8 @@ pub enum Command {
     /// Write the CSV files of the last results into a folder.
     Export(PathBuf),
     ExportDialog,
+    /// Ask for a path in the app's own prompt (no desktop dialog needed).
+    PromptPath(crate::dialogs::DialogKind),
     ShowTab(Tab),
     DismissMessage,
     /// Something the Planner tab asked for ([`crate::planner::handle`]).

@@ -83,6 +83,8 @@ pub struct AppState {
     pub estimates: Estimates,
     pub job: Option<CompareJob>,
     pub message: Option<Message>,
+    /// The app's own path prompt, while open (desktops without a file-dialog portal).
+    pub prompt: Option<crate::panels::path_prompt::PathPrompt>,
     pub recent: Vec<PathBuf>,
     pub tab: Tab,
     /// Where the map was last drawn on screen (plot ↔ screen), for hit tests and tests.
@@ -110,6 +112,7 @@ impl AppState {
             estimates: Vec::new(),
             job: None,
             message: None,
+            prompt: None,
             recent: Vec::new(),
             tab: Tab::Map,
             map_transform: None,

@@ -1,9 +1,11 @@
 //! The File menu: new, open, recent files, save, save as, export CSV.
 //!
-//! Dialog buttons ask the desktop's file dialog; the path field below them does the same
-//! without a dialog (for desktops without a file-dialog portal, and for typing a path).
+//! Dialog buttons ask the desktop's file dialog; the "typed path" entries below them ask the
+//! same in the app's own prompt ([`super::path_prompt`]), for desktops without a
+//! file-dialog portal and for typing a path.
 
 use super::Commands;
+use crate::dialogs::DialogKind;
 use crate::Command;
 use egui::Ui;
 use std::path::{Path, PathBuf};
@@ -51,7 +53,7 @@ pub fn show(ui: &mut Ui, view: &FilesView<'_>) -> Commands {
             Command::ExportDialog,
         );
         ui.separator();
-        path_field(ui, view, &mut cmds);
+        typed_paths(ui, view, &mut cmds);
     });
     cmds
 }
@@ -68,46 +70,33 @@ fn item(ui: &mut Ui, cmds: &mut Commands, enabled: bool, text: &str, hint: &str,
     }
 }
 
-/// A path typed by hand, with open / save / export buttons.
-fn path_field(ui: &mut Ui, view: &FilesView<'_>, cmds: &mut Commands) {
-    let id = ui.make_persistent_id("typed-path");
-    let mut text: String = ui.data_mut(|d| {
-        d.get_temp::<String>(id).unwrap_or_else(|| {
-            view.path
-                .map(|p| p.display().to_string())
-                .unwrap_or_default()
-        })
-    });
-    ui.label("or type a path:");
-    ui.add(
-        egui::TextEdit::singleline(&mut text)
-            .desired_width(320.0)
-            .hint_text("/path/to/scenario.toml or a folder"),
+/// The same questions answered in the app's own prompt, for desktops without a file
+/// dialog (a text field inside a menu would close it on the first click).
+fn typed_paths(ui: &mut Ui, view: &FilesView<'_>, cmds: &mut Commands) {
+    ui.weak("or type a path:");
+    let ask = |k| Command::PromptPath(k);
+    item(
+        ui,
+        cmds,
+        true,
+        "Open a typed path…",
+        "",
+        ask(DialogKind::OpenScenario),
     );
-    let path = PathBuf::from(text.trim());
-    let has = !text.trim().is_empty();
-    ui.horizontal(|ui| {
-        if ui.add_enabled(has, egui::Button::new("Open it")).clicked() {
-            cmds.push(Command::Open(path.clone()));
-            ui.close();
-        }
-        if ui
-            .add_enabled(has, egui::Button::new("Save to it"))
-            .clicked()
-        {
-            cmds.push(Command::SaveAs(path.clone()));
-            ui.close();
-        }
-        if ui
-            .add_enabled(
-                has && view.has_results,
-                egui::Button::new("Export CSV into it"),
-            )
-            .clicked()
-        {
-            cmds.push(Command::Export(path.clone()));
-            ui.close();
-        }
-    });
-    ui.data_mut(|d| d.insert_temp(id, text));
+    item(
+        ui,
+        cmds,
+        true,
+        "Save to a typed path…",
+        "",
+        ask(DialogKind::SaveScenario),
+    );
+    item(
+        ui,
+        cmds,
+        view.has_results,
+        "Export CSV to a typed folder…",
+        "",
+        ask(DialogKind::ExportFolder),
+    );
 }

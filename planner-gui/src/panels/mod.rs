@@ -25,6 +25,7 @@ pub mod files;
 pub mod land;
 pub mod map;
 pub mod pareto;
+pub mod path_prompt;
 pub mod planner;
 pub mod run;
 pub mod status;

@@ -1,0 +1,166 @@
+//! Type a path: the app's own file prompt, for desktops without a file-dialog portal.
+//!
+//! The native dialogs ([`crate::dialogs::NativeDialogs`]) need an xdg-desktop-portal on
+//! Linux; where none runs they answer "nothing" at once, and a user could not open, save or
+//! export at all. So a native answer of "nothing" that comes back faster than a person can
+//! cancel ([`NO_PORTAL_WITHIN`]) opens this prompt instead, and File → "Type a path…" opens
+//! it on any desktop. It is a modal window (a text field that a menu cannot close), with
+//! the folder's entries listed to click on, for every kind of question the dialogs ask.
+
+use crate::dialogs::DialogKind;
+use crate::planner::PlanCommand;
+use crate::Command;
+use egui::{Key, Ui};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// A native dialog that answers "nothing" sooner than this never showed (no portal).
+pub const NO_PORTAL_WITHIN: Duration = Duration::from_millis(700);
+
+/// Entries of a folder listed at most (the rest are counted).
+const MAX_LISTED: usize = 200;
+
+/// An open prompt: what it is for and what is typed so far.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathPrompt {
+    pub kind: DialogKind,
+    pub text: String,
+    /// Why the prompt opened (e.g. no file dialog on this desktop).
+    pub note: Option<String>,
+    /// The field takes the keyboard focus when the prompt opens.
+    grab_focus: bool,
+}
+
+impl PathPrompt {
+    pub fn new(kind: DialogKind, start: Option<&Path>, note: Option<String>) -> Self {
+        PathPrompt {
+            kind,
+            text: start.map(|p| p.display().to_string()).unwrap_or_default(),
+            note,
+            grab_focus: true,
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self.kind {
+            DialogKind::OpenScenario => "Open a scenario file",
+            DialogKind::SaveScenario => "Save the scenario as",
+            DialogKind::ExportFolder => "Export the results' CSV into a folder",
+            DialogKind::PlanExportFolder => {
+                "Export the plan (designs.csv, pareto.csv) into a folder"
+            }
+        }
+    }
+
+    fn wants_folder(&self) -> bool {
+        matches!(
+            self.kind,
+            DialogKind::ExportFolder | DialogKind::PlanExportFolder
+        )
+    }
+
+    /// The command that answers the question with `path`.
+    pub fn answer(&self, path: PathBuf) -> Command {
+        match self.kind {
+            DialogKind::OpenScenario => Command::Open(path),
+            DialogKind::SaveScenario => Command::SaveAs(path),
+            DialogKind::ExportFolder => Command::Export(path),
+            DialogKind::PlanExportFolder => PlanCommand::Export(path).into(),
+        }
+    }
+}
+
+/// What the user did with the prompt this frame.
+pub enum Outcome {
+    Open,
+    Cancelled,
+    Answered(Command),
+}
+
+/// Draws the prompt as a modal window.
+pub fn show(ctx: &egui::Context, prompt: &mut PathPrompt) -> Outcome {
+    let mut outcome = Outcome::Open;
+    egui::Modal::new(egui::Id::new("path-prompt")).show(ctx, |ui| {
+        ui.set_width(560.0);
+        ui.heading(prompt.title());
+        if let Some(note) = &prompt.note {
+            ui.label(note);
+        }
+        let hint = if prompt.wants_folder() {
+            "/path/to/a/folder"
+        } else {
+            "/path/to/scenario.toml"
+        };
+        let field = ui.add(
+            egui::TextEdit::singleline(&mut prompt.text)
+                .id(egui::Id::new("path-prompt-field"))
+                .desired_width(f32::INFINITY)
+                .hint_text(hint),
+        );
+        if std::mem::take(&mut prompt.grab_focus) {
+            field.request_focus();
+        }
+        listing(ui, prompt);
+        let path = PathBuf::from(prompt.text.trim());
+        let ok = !prompt.text.trim().is_empty();
+        let enter = field.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter));
+        ui.horizontal(|ui| {
+            if ui.add_enabled(ok, egui::Button::new("OK")).clicked() || (ok && enter) {
+                outcome = Outcome::Answered(prompt.answer(path));
+            }
+            if ui.button("Cancel").clicked() || ui.input(|i| i.key_pressed(Key::Escape)) {
+                outcome = Outcome::Cancelled;
+            }
+        });
+    });
+    outcome
+}
+
+/// The folder the typed text names (or lies in), its sub-folders and scenario files,
+/// each a click away.
+fn listing(ui: &mut Ui, prompt: &mut PathPrompt) {
+    let typed = PathBuf::from(prompt.text.trim());
+    let dir = if typed.is_dir() {
+        typed
+    } else {
+        match typed.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        }
+    };
+    let Ok(read) = std::fs::read_dir(&dir) else {
+        ui.weak(format!("{} cannot be listed", dir.display()));
+        return;
+    };
+    let mut entries: Vec<(bool, PathBuf)> = read
+        .filter_map(Result::ok)
+        .map(|e| (e.path().is_dir(), e.path()))
+        .filter(|(is_dir, p)| {
+            *is_dir || (!prompt.wants_folder() && p.extension().is_some_and(|x| x == "toml"))
+        })
+        .collect();
+    entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    ui.weak(format!("in {}:", dir.display()));
+    egui::ScrollArea::vertical()
+        .max_height(220.0)
+        .show(ui, |ui| {
+            if let Some(up) = dir.parent() {
+                if ui.link("⬆ ..").clicked() {
+                    prompt.text = up.display().to_string();
+                }
+            }
+            for (is_dir, p) in entries.iter().take(MAX_LISTED) {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let label = if *is_dir { format!("{name}/") } else { name };
+                if ui.link(label).clicked() {
+                    prompt.text = p.display().to_string();
+                }
+            }
+            if entries.len() > MAX_LISTED {
+                ui.weak(format!("… and {} more", entries.len() - MAX_LISTED));
+            }
+        });
+}
