@@ -279,9 +279,11 @@ impl PlannerApp {
                 self.replace_state(AppState::from_default(), recent);
             }
             Command::Open(p) => match crate::files::open(&p) {
-                Ok((s, cat)) => {
+                Ok((s, cat, text)) => {
                     let recent = std::mem::take(&mut st.recent);
-                    self.replace_state(AppState::new(s, cat, Some(p.clone())), recent);
+                    let mut next = AppState::new(s, cat, Some(p.clone()));
+                    next.source_text = Some(text);
+                    self.replace_state(next, recent);
                     self.state.remember(&p);
                     self.state.message = Some(Message::info(format!("opened {}", p.display())));
                 }
@@ -292,15 +294,18 @@ impl PlannerApp {
                 Some(p) => self.handle(Command::SaveAs(p), ctx),
                 None => self.ask(DialogKind::SaveScenario),
             },
-            Command::SaveAs(p) => match crate::files::save(&st.scenario, &p) {
-                Ok(()) => {
-                    st.path = Some(p.clone());
-                    st.dirty = false;
-                    st.remember(&p);
-                    st.message = Some(Message::info(format!("saved {}", p.display())));
+            Command::SaveAs(p) => {
+                match crate::files::save(&st.scenario, &p, st.source_text.as_deref()) {
+                    Ok(text) => {
+                        st.source_text = Some(text);
+                        st.path = Some(p.clone());
+                        st.dirty = false;
+                        st.remember(&p);
+                        st.message = Some(Message::info(format!("saved {}", p.display())));
+                    }
+                    Err(e) => st.message = Some(Message::error(e)),
                 }
-                Err(e) => st.message = Some(Message::error(e)),
-            },
+            }
             Command::SaveAsDialog => self.ask(DialogKind::SaveScenario),
             Command::Export(dir) => {
                 let runs = st

@@ -35,6 +35,7 @@ pub mod panels;
 pub mod plan_job;
 pub mod planner;
 pub mod state;
+pub mod toml_merge;
 
 pub use app::PlannerApp;
 pub use command::Command;

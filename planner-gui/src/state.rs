@@ -65,6 +65,9 @@ pub struct AppState {
     pub path: Option<PathBuf>,
     /// Edited since opened or saved.
     pub dirty: bool,
+    /// The text the scenario was read from or last saved as (the embedded default's for
+    /// a new one): saving writes the new values into it, keeping its comments.
+    pub source_text: Option<String>,
     /// Every validation problem of `scenario` (empty when it can run).
     pub errors: Vec<FieldError>,
     /// Legal but surely unintended input (a failure after the run ends…): shown by its
@@ -102,6 +105,7 @@ impl AppState {
             catalog,
             path,
             dirty: false,
+            source_text: None,
             errors: Vec::new(),
             warnings: Vec::new(),
             spec: None,
@@ -125,7 +129,11 @@ impl AppState {
     /// The state for the embedded default scenario.
     pub fn from_default() -> Self {
         match load_text(DEFAULT_SCENARIO, Path::new("<embedded default scenario>")) {
-            Ok((scenario, catalog)) => AppState::new(scenario, catalog, None),
+            Ok((scenario, catalog)) => {
+                let mut s = AppState::new(scenario, catalog, None);
+                s.source_text = Some(DEFAULT_SCENARIO.to_string());
+                s
+            }
             // The default is tested to load; should it ever fail, show why and go on.
             Err(e) => {
                 let catalog = sim_core::experiment::load::embedded_catalog();

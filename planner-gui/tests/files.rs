@@ -58,6 +58,12 @@ fn without_a_file_dialog_a_typed_path_saves_and_opens() {
     let st = &h.state().state;
     assert!(st.prompt.is_none(), "{:?}", st.prompt);
     assert!(file.is_file(), "saved to the typed path");
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        saved,
+        sim_core::experiment::DEFAULT_SCENARIO,
+        "an unedited scenario saves as the text it came from, comments and all"
+    );
     assert_eq!(st.path.as_deref(), Some(file.as_path()));
     assert!(!st.dirty);
 
