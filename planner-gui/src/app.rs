@@ -23,6 +23,8 @@ const RECENT_KEY: &str = "planner-gui.recent";
 pub struct PlannerApp {
     pub state: AppState,
     dialogs: Box<dyn Dialogs>,
+    /// The user agreed to close with unsaved edits.
+    closing: bool,
     /// A file dialog waiting for the user, and when it was asked.
     pending: Option<(DialogKind, Receiver<Option<PathBuf>>, Instant)>,
 }
@@ -33,6 +35,7 @@ impl PlannerApp {
         PlannerApp {
             state,
             dialogs,
+            closing: false,
             pending: None,
         }
     }
@@ -52,6 +55,11 @@ impl PlannerApp {
     /// One frame: logic, panels, commands.
     pub fn frame(&mut self, ctx: &Context) {
         let mut cmds = self.logic(ctx);
+        // Closing the window with unsaved edits asks first.
+        if ctx.input(|i| i.viewport().close_requested()) && self.state.dirty && !self.closing {
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.state.confirm = Some(Command::Quit);
+        }
         cmds.extend(self.ui(ctx));
         for c in cmds {
             self.handle(c, ctx);
@@ -117,6 +125,18 @@ impl PlannerApp {
                 cmds.push(Command::OpenDialog);
             }
         });
+        // Ctrl+Z / Ctrl+Shift+Z undo scenario edits, except in a field being typed in
+        // (which has its own undo).
+        if ctx.memory(|m| m.focused().is_none()) {
+            let redo = KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+            ctx.input_mut(|i| {
+                if i.consume_shortcut(&redo) {
+                    cmds.push(Command::Redo);
+                } else if i.consume_shortcut(&shortcut(Key::Z)) {
+                    cmds.push(Command::Undo);
+                }
+            });
+        }
         cmds
     }
 
@@ -142,6 +162,21 @@ impl PlannerApp {
     /// Draws every panel; returns what they asked for.
     fn ui(&mut self, ctx: &Context) -> Vec<Command> {
         let mut cmds = Vec::new();
+        if let Some(then) = self.state.confirm.clone() {
+            match crate::panels::confirm::show(ctx, self.state.path.is_some()) {
+                crate::panels::confirm::Choice::Waiting => {}
+                crate::panels::confirm::Choice::Cancel => self.state.confirm = None,
+                crate::panels::confirm::Choice::Discard => {
+                    self.state.confirm = None;
+                    cmds.push(Command::Discard(Box::new(then)));
+                }
+                crate::panels::confirm::Choice::SaveFirst => {
+                    self.state.confirm = None;
+                    cmds.push(Command::Save);
+                    cmds.push(Command::IfSaved(Box::new(then)));
+                }
+            }
+        }
         if let Some(prompt) = self.state.prompt.as_mut() {
             match path_prompt::show(ctx, prompt) {
                 path_prompt::Outcome::Open => {}
@@ -162,6 +197,11 @@ impl PlannerApp {
                         recent: &st.recent,
                         has_results: st.results.is_some(),
                     },
+                ));
+                cmds.extend(files::edit_menu(
+                    ui,
+                    !st.history.undo.is_empty(),
+                    !st.history.redo.is_empty(),
                 ));
                 ui.separator();
                 cmds.extend(run::show(
@@ -272,6 +312,36 @@ impl PlannerApp {
                 if let Some(job) = st.job.take() {
                     job.cancel();
                     st.message = Some(Message::info("comparison cancelled"));
+                }
+            }
+            // Commands that would drop unsaved edits ask first.
+            Command::NewDefault | Command::Open(_) | Command::OpenDialog | Command::Quit
+                if st.dirty =>
+            {
+                st.confirm = Some(cmd);
+            }
+            Command::Discard(then) => {
+                st.dirty = false;
+                self.handle(*then, ctx);
+            }
+            Command::IfSaved(then) => {
+                // A save that failed left the edits unsaved: keep them (its message shows).
+                if !st.dirty {
+                    self.handle(*then, ctx);
+                }
+            }
+            Command::Quit => {
+                self.closing = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+            Command::Undo => {
+                if !st.undo() {
+                    st.message = Some(Message::info("nothing to undo"));
+                }
+            }
+            Command::Redo => {
+                if !st.redo() {
+                    st.message = Some(Message::info("nothing to redo"));
                 }
             }
             Command::NewDefault => {

@@ -37,6 +37,16 @@ pub enum Command {
     /// Ask for a path in the app's own prompt (no desktop dialog needed).
     PromptPath(crate::dialogs::DialogKind),
     ShowTab(Tab),
+    /// Back to the scenario before the last edit (Ctrl+Z).
+    Undo,
+    /// Forward again after an undo (Ctrl+Shift+Z).
+    Redo,
+    /// Carry out a command that discards unsaved edits, the user having agreed.
+    Discard(Box<Command>),
+    /// Carry out a command once the scenario is saved (nothing if the save failed).
+    IfSaved(Box<Command>),
+    /// Close the window (asks first when there are unsaved edits).
+    Quit,
     DismissMessage,
     /// Something the Planner tab asked for ([`crate::planner::handle`]).
     Plan(crate::planner::PlanCommand),

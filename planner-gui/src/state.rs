@@ -65,6 +65,10 @@ pub struct AppState {
     pub path: Option<PathBuf>,
     /// Edited since opened or saved.
     pub dirty: bool,
+    /// Earlier and undone versions of the scenario (Ctrl+Z, Ctrl+Shift+Z).
+    pub history: History,
+    /// A command waiting for the user to confirm that unsaved edits may go.
+    pub confirm: Option<crate::Command>,
     /// The text the scenario was read from or last saved as (the embedded default's for
     /// a new one): saving writes the new values into it, keeping its comments.
     pub source_text: Option<String>,
@@ -106,6 +110,8 @@ impl AppState {
             path,
             dirty: false,
             source_text: None,
+            history: History::default(),
+            confirm: None,
             errors: Vec::new(),
             warnings: Vec::new(),
             spec: None,
@@ -156,12 +162,42 @@ impl AppState {
     }
 
     /// Replaces the scenario with an edited one: re-validates, redraws the links and
-    /// cancels a comparison of the old scenario.
+    /// cancels a comparison of the old scenario. The old one can be had back with
+    /// [`AppState::undo`].
     pub fn set_scenario(&mut self, scenario: Scenario) {
         if scenario == self.scenario {
             return;
         }
-        self.scenario = scenario;
+        let old = std::mem::replace(&mut self.scenario, scenario);
+        self.history.record(old);
+        self.scenario_changed();
+    }
+
+    /// Goes back to the scenario before the last edit; `false` if there is none.
+    pub fn undo(&mut self) -> bool {
+        let Some(prev) = self.history.undo.pop() else {
+            return false;
+        };
+        let now = std::mem::replace(&mut self.scenario, prev);
+        self.history.redo.push(now);
+        self.history.last = None;
+        self.scenario_changed();
+        true
+    }
+
+    /// Goes forward again after [`AppState::undo`]; `false` if nothing was undone.
+    pub fn redo(&mut self) -> bool {
+        let Some(next) = self.history.redo.pop() else {
+            return false;
+        };
+        let now = std::mem::replace(&mut self.scenario, next);
+        self.history.undo.push(now);
+        self.history.last = None;
+        self.scenario_changed();
+        true
+    }
+
+    fn scenario_changed(&mut self) {
         self.dirty = true;
         if let Some(job) = self.job.take() {
             job.cancel();
@@ -215,6 +251,51 @@ impl AppState {
         self.recent.retain(|p| p != path);
         self.recent.insert(0, path.to_path_buf());
         self.recent.truncate(MAX_RECENT);
+    }
+}
+
+/// Undo and redo stacks of the scenario.
+///
+/// Edits that follow each other within [`History::coalesce`] (a drag, a number typed key
+/// by key) are one step: undo goes back to before the first of them.
+#[derive(Debug)]
+pub struct History {
+    pub undo: Vec<Scenario>,
+    pub redo: Vec<Scenario>,
+    /// When the last step was recorded (`None`: the next edit starts a new step).
+    pub last: Option<std::time::Instant>,
+    pub coalesce: std::time::Duration,
+}
+
+/// Undo steps kept.
+pub const MAX_UNDO: usize = 200;
+
+impl Default for History {
+    fn default() -> Self {
+        History {
+            undo: Vec::new(),
+            redo: Vec::new(),
+            last: None,
+            coalesce: std::time::Duration::from_millis(750),
+        }
+    }
+}
+
+impl History {
+    /// Remembers `before`, the scenario an edit replaced (unless it continues the last step).
+    fn record(&mut self, before: Scenario) {
+        let now = std::time::Instant::now();
+        let continues = self
+            .last
+            .is_some_and(|t| now.duration_since(t) < self.coalesce);
+        if !continues {
+            self.undo.push(before);
+            if self.undo.len() > MAX_UNDO {
+                self.undo.remove(0);
+            }
+        }
+        self.last = Some(now);
+        self.redo.clear();
     }
 }
 

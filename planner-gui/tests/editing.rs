@@ -63,3 +63,76 @@ fn typing_that_clears_an_error_keeps_every_keystroke() {
     assert_eq!(st.scenario.workload.peak_rps, 2400.0);
     assert!(st.is_valid(), "{:?}", st.errors);
 }
+
+#[test]
+fn undo_and_redo_walk_through_edits() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    retype(&mut h, 12000.0, "9000");
+    // Typing a number key by key is one step.
+    retype(&mut h, 9000.0, "7000");
+    assert_eq!(
+        h.state().state.history.undo.len(),
+        1,
+        "one step: both numbers were typed within the coalescing time"
+    );
+    h.state_mut().state.history.last = None; // the next edit starts a new step
+    retype(&mut h, 7000.0, "5000");
+    let peak = |h: &Harness<'_, PlannerApp>| h.state().state.scenario.workload.peak_rps;
+    assert_eq!(peak(&h), 5000.0);
+    // Ctrl+Z outside any field undoes; Ctrl+Shift+Z redoes.
+    h.key_press(egui::Key::Escape);
+    h.run_ok();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_ok();
+    assert_eq!(peak(&h), 7000.0);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_ok();
+    assert_eq!(peak(&h), 12000.0);
+    assert!(h.state().state.is_valid());
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    h.run_ok();
+    assert_eq!(peak(&h), 7000.0);
+    // A new edit after an undo drops what could be redone.
+    h.state_mut().state.history.last = None;
+    retype(&mut h, 7000.0, "3000");
+    assert!(h.state().state.history.redo.is_empty());
+}
+
+#[test]
+fn new_open_and_close_ask_before_dropping_unsaved_edits() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    retype(&mut h, 12000.0, "9000");
+    assert!(h.state().state.dirty);
+    h.get_by_label("File").click();
+    h.run_ok();
+    common::click_button(&mut h, "New from the default scenario");
+    h.get_by_label("Unsaved changes");
+    common::click_button(&mut h, "Cancel");
+    let st = &h.state().state;
+    assert!(st.confirm.is_none());
+    assert_eq!(
+        st.scenario.workload.peak_rps, 9000.0,
+        "cancel keeps the edits"
+    );
+
+    h.get_by_label("File").click();
+    h.run_ok();
+    common::click_button(&mut h, "New from the default scenario");
+    common::click_button(&mut h, "Discard the edits");
+    let st = &h.state().state;
+    assert_eq!(
+        st.scenario.workload.peak_rps, 12000.0,
+        "discarded: the default again"
+    );
+    assert!(!st.dirty);
+
+    // Closing the window with edits asks too.
+    retype(&mut h, 12000.0, "8000");
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(planner_gui::Command::Quit, &ctx);
+    h.run_ok();
+    assert_eq!(h.state().state.confirm, Some(planner_gui::Command::Quit));
+}

@@ -58,6 +58,23 @@ pub fn show(ui: &mut Ui, view: &FilesView<'_>) -> Commands {
     cmds
 }
 
+/// The Edit menu: undo and redo of scenario edits.
+pub fn edit_menu(ui: &mut Ui, can_undo: bool, can_redo: bool) -> Commands {
+    let mut cmds = Commands::new();
+    ui.menu_button("Edit", |ui| {
+        item(ui, &mut cmds, can_undo, "Undo", "Ctrl+Z", Command::Undo);
+        item(
+            ui,
+            &mut cmds,
+            can_redo,
+            "Redo",
+            "Ctrl+Shift+Z",
+            Command::Redo,
+        );
+    });
+    cmds
+}
+
 /// A menu entry that pushes `cmd` when clicked.
 fn item(ui: &mut Ui, cmds: &mut Commands, enabled: bool, text: &str, hint: &str, cmd: Command) {
     let mut b = egui::Button::new(text);

@@ -17,6 +17,7 @@
 
 pub mod charts;
 pub mod compare;
+pub mod confirm;
 pub mod editor;
 pub mod editor_failures;
 pub mod editor_layouts;
