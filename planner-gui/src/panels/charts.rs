@@ -260,39 +260,104 @@ pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
     out
 }
 
-/// Errors and p99 per minute per region of one run, on two plots sharing the time axis.
-pub fn timeline(ui: &mut Ui, r: &RunResult, height: f32) {
+/// A scheduled failure's interval in simulated minutes, and what it was.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Window {
+    pub start_min: f64,
+    pub end_min: f64,
+    pub what: String,
+}
+
+/// The scheduled failures of `s` as windows to shade on the time charts.
+pub fn failure_windows(s: &sim_core::scenario::Scenario) -> Vec<Window> {
+    use sim_core::scenario::FailureSpec as F;
+    s.failures
+        .iter()
+        .map(|f| {
+            let what = match f {
+                F::RegionOutage { region, .. } => format!("outage of {region}"),
+                F::CapacityLoss { region, .. } => format!("capacity loss at {region}"),
+                F::Degradation {
+                    region: Some(r), ..
+                } => format!("{r} slow"),
+                F::Degradation { regions, .. } => format!("slow link {}", regions.join("–")),
+                F::Partition {
+                    area: Some(a),
+                    region: Some(r),
+                    ..
+                } => format!("{a} cut off from {r}"),
+                F::Partition { regions, .. } => format!("partition {}", regions.join("–")),
+            };
+            let start_min = f.start().as_secs_f64() / 60.0;
+            Window {
+                start_min,
+                end_min: start_min + f.duration().as_secs_f64() / 60.0,
+                what,
+            }
+        })
+        .collect()
+}
+
+/// `points` split where a bucket has no data (no requests that minute), so that a line
+/// never joins across a gap: each run of consecutive buckets is one segment.
+pub fn segments(points: &[[f64; 2]], width_min: f64) -> Vec<Vec<[f64; 2]>> {
+    let mut out: Vec<Vec<[f64; 2]>> = Vec::new();
+    for &p in points {
+        match out.last_mut() {
+            Some(seg) if seg.last().is_some_and(|q| p[0] - q[0] <= width_min * 1.5) => seg.push(p),
+            _ => out.push(vec![p]),
+        }
+    }
+    out
+}
+
+/// Errors and p99 per minute per region of one run, on two plots sharing the time axis;
+/// the scheduled failures shaded.
+pub fn timeline(ui: &mut Ui, r: &RunResult, windows: &[Window], height: f32) {
     let series = minute_series(r);
+    let width = r.rec.series.width_mins() as f64;
     ui.columns(2, |cols| {
         let (left, right) = cols.split_at_mut(1);
-        minute_plot(
+        let plot = |ui: &mut Ui, title, id, y_unit, points| {
+            minute_plot(
+                ui, title, id, y_unit, &series, windows, width, height, points,
+            )
+        };
+        plot(
             &mut left[0],
             "failed requests per minute",
             "timeline-errors",
-            &series,
-            height,
-            |s| &s.failed,
+            "failed requests",
+            |s: &RegionSeries| &s.failed,
         );
-        minute_plot(
+        plot(
             &mut right[0],
-            "p99 latency per minute (ms)",
+            "p99 latency per minute",
             "timeline-p99",
-            &series,
-            height,
-            |s| &s.p99,
+            "p99 (ms)",
+            |s: &RegionSeries| &s.p99,
         );
     });
 }
 
 /// One per-minute plot of every region, its time axis and cursor linked to the others.
+#[allow(clippy::too_many_arguments)]
 fn minute_plot(
     ui: &mut Ui,
     title: &str,
     id: &str,
+    y_unit: &str,
     series: &[RegionSeries],
+    windows: &[Window],
+    width_min: f64,
     height: f32,
     points: fn(&RegionSeries) -> &Vec<[f64; 2]>,
 ) {
+    let top = series
+        .iter()
+        .flat_map(|s| points(s).iter().map(|p| p[1]))
+        .fold(1.0_f64, f64::max)
+        * 1.05;
     let link = egui::Id::new("timeline-x");
     ui.label(title);
     Plot::new(id)
@@ -300,15 +365,31 @@ fn minute_plot(
         .legend(Legend::default())
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
-        .x_axis_label("simulated minute")
+        .x_axis_label("simulated time (min)")
+        .y_axis_label(y_unit)
         .include_y(0.0)
         .allow_scroll(false)
         .show(ui, |pu| {
+            for w in windows {
+                let shade = egui_plot::Polygon::new(
+                    w.what.clone(),
+                    PlotPoints::new(vec![
+                        [w.start_min, 0.0],
+                        [w.end_min, 0.0],
+                        [w.end_min, top],
+                        [w.start_min, top],
+                    ]),
+                )
+                .fill_color(Color32::from_rgba_unmultiplied(220, 60, 60, 28))
+                .stroke(egui::Stroke::NONE);
+                pu.polygon(shade);
+            }
             for (i, s) in series.iter().enumerate() {
-                pu.line(
-                    Line::new(s.region.clone(), PlotPoints::new(points(s).clone()))
-                        .color(region_color(i)),
-                );
+                for seg in segments(points(s), width_min) {
+                    pu.line(
+                        Line::new(s.region.clone(), PlotPoints::new(seg)).color(region_color(i)),
+                    );
+                }
             }
         });
 }
@@ -316,6 +397,29 @@ fn minute_plot(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_break_where_minutes_have_no_data() {
+        let pts = [[0.0, 1.0], [1.0, 2.0], [2.0, 3.0], [6.0, 1.0], [7.0, 1.0]];
+        let segs = segments(&pts, 1.0);
+        assert_eq!(segs.len(), 2);
+        assert_eq!(segs[0].len(), 3);
+        assert_eq!(segs[1], vec![[6.0, 1.0], [7.0, 1.0]]);
+        // Wider buckets (long runs) are consecutive at their own width.
+        assert_eq!(
+            segments(&[[0.0, 1.0], [4.0, 1.0], [8.0, 1.0]], 4.0).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn failure_windows_are_in_minutes_and_say_what_failed() {
+        let (s, _) = sim_core::experiment::load_scenario(None).unwrap();
+        let w = failure_windows(&s);
+        assert_eq!(w.len(), 1);
+        assert_eq!((w[0].start_min, w[0].end_min), (4.0, 9.0));
+        assert_eq!(w[0].what, "outage of aws:us-east-1");
+    }
 
     #[test]
     fn cdf_points_start_at_the_last_zero_and_use_log_ms() {

@@ -172,7 +172,8 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
             }
         });
         if let Some(r) = runs.iter().find(|r| r.layout == view.timeline_layout) {
-            charts::timeline(ui, r, 200.0);
+            let windows = charts::failure_windows(&res.scenario);
+            charts::timeline(ui, r, &windows, 200.0);
         }
     });
     cmds
