@@ -112,7 +112,7 @@ impl PlannerApp {
     fn finish(&mut self, end: JobEnd, scenario: Option<sim_core::scenario::Scenario>) {
         match end {
             JobEnd::Finished(runs) => {
-                let wall: f64 = runs.iter().map(|r| r.wall_s).fold(0.0, f64::max);
+                let wall: f64 = runs.iter().map(|r| r.summary.wall_s).fold(0.0, f64::max);
                 self.state.message = Some(Message::info(format!(
                     "compared {} layouts ({:.1} s)",
                     runs.len(),

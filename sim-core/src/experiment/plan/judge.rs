@@ -1,7 +1,7 @@
 //! The verdict on one simulated design: the feasibility rule of [`super::verify`].
 
 use super::spec::{Objectives, OUTAGE_MIN_SERVED};
-use super::verify::{Finalist, Kind, Out, OutageCheck, Stat, Verification};
+use super::verify::{stat, Finalist, Kind, Out, OutageCheck, Stat, Verification};
 
 pub(super) fn judge(
     base: &crate::scenario::Scenario,
@@ -29,7 +29,7 @@ pub(super) fn judge(
             }
         }
     }
-    let stat = |g: &dyn Fn(&Out) -> f64| Stat::of(&steady.iter().map(g).collect::<Vec<_>>());
+    let stat = |g: &dyn Fn(&Out) -> f64| stat(steady.iter().map(g));
     let areas = obj.area_p99_ms.len();
     let p99 = stat(&|o| o.p99_ms);
     let area_p99: Vec<Stat> = (0..areas).map(|a| stat(&|o| o.area_p99_ms[a])).collect();

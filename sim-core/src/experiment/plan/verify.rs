@@ -28,42 +28,21 @@
 
 use super::candidates::{design_scenario, Design};
 use super::spec::{Objectives, PlanError, PlanOptions, QUANTILE};
-use crate::analytic::years::summary::t_975;
 use crate::catalog::Catalog;
 use crate::engine::{derive_seed, SimDuration};
+pub use crate::metrics::stats::Interval as Stat;
+use crate::metrics::stats::Moments;
 use crate::model::cost::cost;
 use crate::model::layout::Plan;
 use crate::scenario::{FailureSpec, LayoutKind, Scenario, StandbyMode};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-/// A mean with its 95 % confidence interval.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Stat {
-    pub mean: f64,
-    pub low: f64,
-    pub high: f64,
-}
-
-impl Stat {
-    pub fn of(xs: &[f64]) -> Stat {
-        let n = xs.len().max(1) as f64;
-        let mean = xs.iter().sum::<f64>() / n;
-        if xs.len() < 2 {
-            return Stat {
-                mean,
-                low: mean,
-                high: mean,
-            };
-        }
-        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        let half = t_975(xs.len() as u64 - 1) * var.sqrt() / n.sqrt();
-        Stat {
-            mean,
-            low: mean - half,
-            high: mean + half,
-        }
-    }
+/// The mean of `xs` with its 95 % confidence interval ([`Moments::interval95`]); one
+/// replication gives the single value.
+pub fn stat(xs: impl IntoIterator<Item = f64>) -> Stat {
+    let m = Moments::of(xs);
+    m.interval95().unwrap_or(Stat::point(m.mean()))
 }
 
 /// What one simulated outage of one region showed (worst over its replications).

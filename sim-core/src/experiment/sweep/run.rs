@@ -15,7 +15,6 @@ use super::plan::SweepPlan;
 use super::store::{self, list_parts, part_bytes, part_path, read_part, Manifest, Shard};
 use super::SweepError;
 use crate::experiment::budget::estimate;
-use crate::export::csv_out::run_row;
 use crate::export::write_atomic;
 use crate::spec::Resolved;
 use rayon::prelude::*;
@@ -207,13 +206,13 @@ pub fn run_sweep(
                         return Err(fail("no scenario".into()));
                     };
                     let result = prepared.run_layout(prepared.scenario.layout, id.seed);
-                    let mut row = vec![
-                        id.run.to_string(),
-                        id.point.to_string(),
-                        id.replication.to_string(),
-                    ];
-                    row.extend(plan.labels(id.point));
-                    row.extend(run_row(&result));
+                    let row = (
+                        id.run,
+                        id.point,
+                        id.replication,
+                        plan.labels(id.point),
+                        &result.summary,
+                    );
                     let path = part_path(dir, r);
                     let bytes = part_bytes(plan.hash, r, &row)
                         .map_err(|e| SweepError::io(&path, "write", e))?;
