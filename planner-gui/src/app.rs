@@ -124,7 +124,10 @@ impl PlannerApp {
                 });
                 self.state.tab = Tab::Compare;
             }
-            JobEnd::Failed(e) => self.state.message = Some(Message::error(e)),
+            JobEnd::Failed(e) => {
+                self.state.message = Some(Message::error(format!("the comparison failed: {e}")))
+            }
+            JobEnd::Cancelled => self.state.message = Some(Message::info("comparison cancelled")),
         }
     }
 
