@@ -5,7 +5,8 @@
 //! figure per failed region ([`worst_outages`]) against the bounds ([`outage_misses`]).
 
 use super::spec::{Objectives, OUTAGE_MIN_SERVED};
-use super::verify::{stat, Finalist, Kind, Out, OutageCheck, Stat, Verification};
+use super::verify::{stat, Finalist, Kind, Out, OutageCheck, Verification};
+use crate::metrics::stats::Interval;
 
 /// The runs of one design, by kind.
 #[derive(Default)]
@@ -42,10 +43,10 @@ impl Tally {
 
 /// The steady runs' figures with their 95 % intervals.
 struct Steady {
-    p99: Stat,
-    area_p99: Vec<Stat>,
-    served: Stat,
-    cost: Stat,
+    p99: Interval,
+    area_p99: Vec<Interval>,
+    served: Interval,
+    cost: Interval,
     availability: f64,
     availability_low: f64,
 }

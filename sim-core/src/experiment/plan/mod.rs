@@ -35,7 +35,7 @@ pub mod why;
 pub use candidates::{Design, Shape};
 pub use prune::Analytic;
 pub use spec::{Objectives, PlanError, PlanOptions, Progress};
-pub use verify::{Stat, Verification};
+pub use verify::Verification;
 
 use crate::catalog::Catalog;
 use crate::scenario::{LayoutKind, Scenario};

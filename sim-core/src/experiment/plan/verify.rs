@@ -27,10 +27,10 @@
 //! replication it collapses to the single value.
 
 use super::candidates::{design_scenario, Design};
-use super::spec::{Objectives, PlanError, PlanOptions, QUANTILE};
+use super::spec::{Objectives, PlanError, PlanOptions};
 use crate::catalog::Catalog;
 use crate::engine::{derive_seed, SimDuration};
-pub use crate::metrics::stats::Interval as Stat;
+use crate::metrics::stats::Interval;
 use crate::metrics::stats::Moments;
 use crate::model::cost::cost;
 use crate::model::layout::Plan;
@@ -40,9 +40,9 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// The mean of `xs` with its 95 % confidence interval ([`Moments::interval95`]); one
 /// replication gives the single value.
-pub fn stat(xs: impl IntoIterator<Item = f64>) -> Stat {
+pub fn stat(xs: impl IntoIterator<Item = f64>) -> Interval {
     let m = Moments::of(xs);
-    m.interval95().unwrap_or(Stat::point(m.mean()))
+    m.interval95().unwrap_or(Interval::point(m.mean()))
 }
 
 /// What one simulated outage of one region showed (worst over its replications).
@@ -62,11 +62,11 @@ pub struct OutageCheck {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verification {
     pub runs: usize,
-    pub cost_usd: Stat,
-    pub p99_ms: Stat,
-    pub area_p99_ms: Vec<Stat>,
+    pub cost_usd: Interval,
+    pub p99_ms: Interval,
+    pub area_p99_ms: Vec<Interval>,
     /// Fraction of requests served in the steady runs.
-    pub served: Stat,
+    pub served: Interval,
     /// Annual availability of the layout from the CTMC.
     pub annual_availability: Option<f64>,
     /// Annual availability × the steady runs' served fraction (mean and CI low end).
@@ -177,30 +177,16 @@ fn run(
     real.workload = base.workload.clone();
     let plan = Plan::new(&p, layout);
     let c = cost(&p.world, &plan, &real, &r.rec, &r.writes);
+    // The run's own figures (its RunSummary): p99 is the objectives' QUANTILE.
+    let sum = &r.summary;
     Ok(Out {
-        p99_ms: r.rec.all.quantile_ms(QUANTILE),
-        area_p99_ms: r
-            .rec
-            .areas
-            .iter()
-            .map(|a| a.all.quantile_ms(QUANTILE))
-            .collect(),
-        served: r.rec.availability(),
-        area_served: r
-            .rec
-            .areas
-            .iter()
-            .map(|a| {
-                if a.requests == 0 {
-                    1.0
-                } else {
-                    a.served as f64 / a.requests as f64
-                }
-            })
-            .collect(),
-        residency: r.rec.residency_violations,
+        p99_ms: sum.p99_ms,
+        area_p99_ms: sum.areas.iter().map(|a| a.p99_ms).collect(),
+        served: sum.availability,
+        area_served: sum.areas.iter().map(|a| a.availability).collect(),
+        residency: sum.residency_violations,
         cost: c.total(),
-        rpo_s: r.writes.rpo.as_secs_f64(),
+        rpo_s: sum.rpo_s,
     })
 }
 
