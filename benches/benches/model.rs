@@ -25,8 +25,8 @@ fn model(c: &mut Criterion) {
         eprintln!(
             "{layout}: {} requests, {} events ({:.2} events per request)",
             probe.rec.requests,
-            probe.events,
-            probe.events as f64 / probe.rec.requests as f64
+            probe.summary.events,
+            probe.summary.events as f64 / probe.rec.requests as f64
         );
         g.throughput(Throughput::Elements(probe.rec.requests));
         g.bench_function(layout.name(), |b| {

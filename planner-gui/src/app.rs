@@ -143,7 +143,7 @@ impl PlannerApp {
     fn finish(&mut self, end: JobEnd, scenario: Option<sim_core::scenario::Scenario>) {
         match end {
             JobEnd::Finished(runs) => {
-                let wall: f64 = runs.iter().map(|r| r.wall_s).fold(0.0, f64::max);
+                let wall: f64 = runs.iter().map(|r| r.summary.wall_s).fold(0.0, f64::max);
                 self.state.message = Some(Message::info(format!(
                     "compared {} layouts ({:.1} s)",
                     runs.len(),
@@ -155,7 +155,10 @@ impl PlannerApp {
                 });
                 self.state.tab = Tab::Compare;
             }
-            JobEnd::Failed(e) => self.state.message = Some(Message::error(e)),
+            JobEnd::Failed(e) => {
+                self.state.message = Some(Message::error(format!("the comparison failed: {e}")))
+            }
+            JobEnd::Cancelled => self.state.message = Some(Message::info("comparison cancelled")),
         }
     }
 

@@ -81,7 +81,8 @@ pub fn export(dir: &Path, runs: &[RunResult]) -> Result<Vec<PathBuf>, String> {
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("cannot create the folder {}: {e}", dir.display()))?;
-    csv_out::write_all(dir, runs)
+    let files: Vec<_> = runs.iter().map(RunResult::files).collect();
+    csv_out::write_all(dir, &files)
         .map_err(|e| format!("cannot write the CSV files into {}: {e}", dir.display()))
 }
 

@@ -1,52 +1,40 @@
-//! The comparison worker: a named thread runs the three layouts and reports over a channel.
+//! The comparison worker: a [`Job`] that runs the three layouts.
 //!
-//! The window only polls ([`CompareJob::poll`]) and never waits. The layouts run in
-//! parallel on rayon's pool (the same one `Resolved::compare` uses) through
-//! [`Resolved::run_layout_watched`], which reports the fraction of simulated time done
-//! every few milliseconds of work and looks at the cancel flag as often: Cancel stops
-//! every layout within milliseconds, and the worker thread ends without a result.
+//! The layouts run in parallel on rayon's pool (the same one `Resolved::compare` uses)
+//! through [`Resolved::run_layout_watched`], which reports the fraction of simulated time
+//! done every few milliseconds of work and looks at the cancel flag as often: Cancel (or
+//! dropping the job) stops every layout within milliseconds.
 
+use crate::job::{End, Job, Worker};
 use sim_core::catalog::Catalog;
-use sim_core::experiment::RunResult;
+use sim_core::experiment::{Resolved, RunResult};
 use sim_core::scenario::{LayoutKind, Scenario};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use std::time::Instant;
 
 /// The name of the worker thread (shown by debuggers and profilers).
 pub const WORKER_NAME: &str = "planner-compare";
 
-/// What the worker sends.
+/// What the worker reports.
 #[derive(Debug)]
-enum Msg {
+enum Step {
     /// Fraction of simulated time done by the layout at this index of `LayoutKind::ALL`.
     Progress(usize, f64),
     LayoutDone(LayoutKind),
-    Finished(Vec<RunResult>),
-    Failed(String),
 }
 
-/// How a job ended.
-#[derive(Debug)]
-pub enum JobEnd {
-    /// One result per layout, in `LayoutKind::ALL` order.
-    Finished(Vec<RunResult>),
-    Failed(String),
-}
+/// How a comparison ended: one result per layout, in `LayoutKind::ALL` order.
+pub type JobEnd = End<Vec<RunResult>>;
 
 /// A comparison running on the worker thread.
 #[derive(Debug)]
 pub struct CompareJob {
-    rx: Receiver<Msg>,
-    cancel: Arc<AtomicBool>,
+    job: Job<Step, Vec<RunResult>>,
     /// Layouts finished so far, in the order they finished.
     pub done: Vec<LayoutKind>,
     pub total: usize,
     /// Fraction of simulated time done per layout, in `LayoutKind::ALL` order.
     pub progress: Vec<f64>,
-    /// When the job started (shown as elapsed time, never compared with anything).
-    pub started: Instant,
     /// The scenario being run.
     pub scenario: Scenario,
 }
@@ -59,48 +47,38 @@ impl CompareJob {
         catalog: Arc<Catalog>,
         wake: impl Fn() + Send + Sync + 'static,
     ) -> std::io::Result<CompareJob> {
-        let (tx, rx) = channel();
-        let cancel = Arc::new(AtomicBool::new(false));
-        let job = CompareJob {
-            rx,
-            cancel: cancel.clone(),
+        let s = scenario.clone();
+        let job = Job::spawn(WORKER_NAME, wake, move |w| work(&s, &catalog, w))?;
+        Ok(CompareJob {
+            job,
             done: Vec::new(),
             total: LayoutKind::ALL.len(),
             progress: vec![0.0; LayoutKind::ALL.len()],
-            started: Instant::now(),
-            scenario: scenario.clone(),
-        };
-        std::thread::Builder::new()
-            .name(WORKER_NAME.into())
-            .spawn(move || work(&scenario, &catalog, &cancel, &tx, &wake))?;
-        Ok(job)
+            scenario,
+        })
     }
 
     /// Takes what the worker sent since the last call; returns how the job ended, if it did.
     pub fn poll(&mut self) -> Option<JobEnd> {
-        loop {
-            match self.rx.try_recv() {
-                Ok(Msg::Progress(i, f)) => {
-                    if let Some(p) = self.progress.get_mut(i) {
-                        *p = p.max(f);
-                    }
-                }
-                Ok(Msg::LayoutDone(l)) => {
-                    if let Some(i) = LayoutKind::ALL.iter().position(|&k| k == l) {
-                        self.progress[i] = 1.0;
-                    }
-                    self.done.push(l);
-                }
-                Ok(Msg::Finished(runs)) => return Some(JobEnd::Finished(runs)),
-                Ok(Msg::Failed(e)) => return Some(JobEnd::Failed(e)),
-                Err(TryRecvError::Empty) => return None,
-                Err(TryRecvError::Disconnected) => {
-                    return Some(JobEnd::Failed(
-                        "the simulation stopped unexpectedly (worker thread ended)".into(),
-                    ))
+        let (progress, done) = (&mut self.progress, &mut self.done);
+        self.job.poll(|step| match step {
+            Step::Progress(i, f) => {
+                if let Some(p) = progress.get_mut(i) {
+                    *p = p.max(f);
                 }
             }
-        }
+            Step::LayoutDone(l) => {
+                if let Some(i) = LayoutKind::ALL.iter().position(|&k| k == l) {
+                    progress[i] = 1.0;
+                }
+                done.push(l);
+            }
+        })
+    }
+
+    /// When the job started (shown as elapsed time).
+    pub fn started(&self) -> std::time::Instant {
+        self.job.started
     }
 
     /// Fraction of the whole comparison done, in [0, 1]: the mean over the layouts of
@@ -112,32 +90,17 @@ impl CompareJob {
 
     /// Asks the worker to stop and forgets the job.
     pub fn cancel(self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.job.cancel();
     }
 }
 
-fn work(
-    scenario: &Scenario,
-    catalog: &Catalog,
-    cancel: &AtomicBool,
-    tx: &Sender<Msg>,
-    wake: &(impl Fn() + Sync),
-) {
+fn work(scenario: &Scenario, catalog: &Catalog, w: &Worker<Step>) -> JobEnd {
     use rayon::prelude::*;
-    let send = |m: Msg| {
-        // A closed channel means the job was cancelled or the window closed: just stop.
-        let _ = tx.send(m);
-        wake();
-    };
-    let prepared = match sim_core::spec::validate(scenario, catalog) {
+    let prepared: Resolved = match sim_core::spec::validate(scenario, catalog) {
         Ok(p) => p,
         Err(errors) => {
             let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-            send(Msg::Failed(format!(
-                "the scenario cannot run:\n{}",
-                text.join("\n")
-            )));
-            return;
+            return End::Failed(format!("the scenario cannot run:\n{}", text.join("\n")));
         }
     };
     let runs: Option<Vec<RunResult>> = LayoutKind::ALL
@@ -149,18 +112,18 @@ fn work(
             let progress = |f: f64| {
                 let pct = (f * 100.0) as u32;
                 if pct > last.swap(pct, Ordering::Relaxed) {
-                    send(Msg::Progress(i, f));
+                    w.progress(Step::Progress(i, f));
                 }
             };
-            let r = prepared.run_layout_watched(layout, scenario.seed, cancel, &progress)?;
-            send(Msg::LayoutDone(layout));
+            let r =
+                prepared.run_layout_watched(layout, scenario.seed, w.cancel_flag(), &progress)?;
+            w.progress(Step::LayoutDone(layout));
             Some(r)
         })
         .collect();
-    if let Some(runs) = runs {
-        if !cancel.load(Ordering::Relaxed) {
-            send(Msg::Finished(runs));
-        }
+    match runs {
+        Some(runs) if !w.cancelled() => End::Finished(runs),
+        _ => End::Cancelled,
     }
 }
 
@@ -183,15 +146,15 @@ mod tests {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
         let at_cancel = job.progress.clone();
-        job.cancel.store(true, Ordering::Relaxed);
+        job.job.cancel();
         let end = loop {
             if let Some(end) = job.poll() {
                 break end;
             }
             std::thread::sleep(std::time::Duration::from_millis(5));
         };
-        // The worker dropped its sender without sending `Finished`.
-        assert!(matches!(end, JobEnd::Failed(_)), "{end:?}");
+        // The worker stopped without a result.
+        assert!(matches!(end, End::Cancelled), "{end:?}");
         assert!(
             job.done.is_empty(),
             "no layout ran to its end: {:?}",

@@ -11,15 +11,17 @@
 //!   state and *return* [`Command`]s; they never change the state themselves;
 //! - [`app`] polls the worker and the file dialogs, turns shortcuts into commands, draws
 //!   the panels and carries out the commands in one place ([`app::PlannerApp::handle`]);
-//! - [`jobs`] runs the three layouts on a named worker thread and reports progress over a
-//!   channel, so the window never blocks; editing the scenario cancels a stale job;
+//! - [`job`] is the one background-job type: a named worker thread with progress over a
+//!   channel, cancel (also on drop) and panics caught as error messages, so the window
+//!   never blocks nor dies with a worker; [`jobs`] runs the three layouts on it (editing
+//!   the scenario cancels a stale comparison);
 //! - [`edit`] holds the scenario edits that need more than setting a field (adding or
 //!   removing a region and everything that refers to it), [`links`] what the map draws
 //!   between places (taken from the model's own layout plan), and [`files`] opening,
 //!   saving and exporting;
-//! - [`planner`] holds the capacity planner's options and answer and carries out the
-//!   Planner tab's commands; [`plan_job`] runs `sim_core`'s planner on its own named
-//!   thread with progress and cancel, like [`jobs`] does for comparisons.
+//! - [`planner`] holds the capacity planner's options (`sim_core`'s own `PlanOptions`,
+//!   wrapped with the two choices only the window has) and answer and carries out the
+//!   Planner tab's commands; [`plan_job`] runs `sim_core`'s planner as a [`job`].
 //!
 //! Nothing here panics on bad input: a file that fails to load, a scenario that fails to
 //! validate or an export that cannot be written becomes a message in the window.
@@ -29,6 +31,7 @@ pub mod command;
 pub mod dialogs;
 pub mod edit;
 pub mod files;
+pub mod job;
 pub mod jobs;
 pub mod links;
 pub mod panels;

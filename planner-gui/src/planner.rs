@@ -30,76 +30,62 @@ use sim_core::scenario::validate::Lookup;
 use sim_core::scenario::{LayoutKind, Scenario, StandbyMode};
 use std::path::{Path, PathBuf};
 
-/// How one search is run (the command line's flags); the objectives are the scenario's.
+/// How one search is run: the planner's own options (the command line's flags), and the
+/// two choices that only the window has. The objectives are the scenario's.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanSettings {
-    /// Layouts to consider (shown and passed in `LayoutKind::ALL` order).
-    pub layouts: Vec<LayoutKind>,
-    /// `--quick`: runs of at most two minutes and fewer instance counts per region.
+    /// What `regionsim plan` would be given. Its seed is replaced by the scenario's when
+    /// a plan starts ([`PlanSettings::options`]).
+    pub options: PlanOptions,
+    /// Which preset the options started from (`--quick` or not): ticking the box swaps
+    /// the preset's sizes, replications, finalists and limit in.
     pub quick: bool,
-    /// Steady-state replications per simulated design.
-    pub replications: u32,
-    /// Per layout, stop after this many designs met every objective.
-    pub finalists: usize,
-    /// Per layout, simulate at most this many designs.
-    pub max_verified: usize,
     /// The table lists pruned and not-simulated designs too.
     pub show_all: bool,
-    /// Active-passive standby modes to try (`--standby`); empty: the scenario's own.
-    pub standby_modes: Vec<StandbyMode>,
-    /// Simulate the scenario's own time of day instead of every area at its peak (`--window`).
-    pub window: bool,
-    /// Keep the scenario's failures in the steady runs (`--keep-failures`).
-    pub keep_failures: bool,
 }
 
 impl Default for PlanSettings {
     /// Quick: in a window, a first answer in seconds matters more than the last digit.
     fn default() -> Self {
-        let mut s = PlanSettings {
-            layouts: LayoutKind::ALL.to_vec(),
+        PlanSettings {
+            options: preset(true),
             quick: true,
-            replications: 0,
-            finalists: 0,
-            max_verified: 0,
             show_all: false,
-            standby_modes: Vec::new(),
-            window: false,
-            keep_failures: false,
-        };
-        s.set_quick(true);
-        s
+        }
     }
 }
 
 impl PlanSettings {
-    /// Switches quick mode and takes that mode's replications, finalists and limit.
+    /// Switches quick mode: the preset's options, keeping what the user chose that the
+    /// presets do not set (layouts, standby modes, time of day, failures).
     pub fn set_quick(&mut self, quick: bool) {
-        let o = preset(quick);
+        let o = &self.options;
+        self.options = PlanOptions {
+            layouts: o.layouts.clone(),
+            standby_modes: o.standby_modes.clone(),
+            at_peak: o.at_peak,
+            keep_failures: o.keep_failures,
+            ..preset(quick)
+        };
         self.quick = quick;
-        self.replications = o.replications;
-        self.finalists = o.finalists;
-        self.max_verified = o.max_verified.unwrap_or(usize::MAX);
     }
 
-    /// The planner's options, with the master seed `seed` (the scenario's own).
+    /// The planner's options, with the master seed `seed` (the scenario's own) and the
+    /// layouts and standby modes in their canonical order (whatever order they were
+    /// ticked in).
     pub fn options(&self, seed: u64) -> PlanOptions {
+        let o = &self.options;
         PlanOptions {
             layouts: LayoutKind::ALL
                 .into_iter()
-                .filter(|l| self.layouts.contains(l))
+                .filter(|l| o.layouts.contains(l))
                 .collect(),
-            seed,
-            replications: self.replications,
-            finalists: self.finalists,
-            max_verified: Some(self.max_verified),
             standby_modes: StandbyMode::ALL
                 .into_iter()
-                .filter(|m| self.standby_modes.contains(m))
+                .filter(|m| o.standby_modes.contains(m))
                 .collect(),
-            at_peak: !self.window,
-            keep_failures: self.keep_failures,
-            ..preset(self.quick)
+            seed,
+            ..o.clone()
         }
     }
 }
@@ -311,7 +297,7 @@ pub fn poll(st: &mut AppState, ctx: &Context) {
                 report: *report,
                 base: job.scenario.clone(),
                 options: job.options.clone(),
-                wall_s: job.started.elapsed().as_secs_f64(),
+                wall_s: job.started().elapsed().as_secs_f64(),
             };
             st.message = Some(Message::info(format!(
                 "plan: {} designs, {} simulated in {} runs, {} feasible ({:.1} s)",
@@ -324,7 +310,7 @@ pub fn poll(st: &mut AppState, ctx: &Context) {
             st.planner.result = Some(res);
             st.planner.loaded = None;
         }
-        PlanEnd::Failed(e) => st.message = Some(Message::error(e)),
+        PlanEnd::Failed(e) => st.message = Some(Message::error(format!("the plan failed: {e}"))),
         PlanEnd::Cancelled => st.message = Some(Message::info("plan cancelled")),
     }
 }
@@ -366,14 +352,14 @@ mod tests {
         );
         let mut full = s.clone();
         full.set_quick(false);
-        full.layouts = vec![LayoutKind::Sharded, LayoutKind::ActiveActive];
+        full.options.layouts = vec![LayoutKind::Sharded, LayoutKind::ActiveActive];
         let o = full.options(1);
         assert_eq!(o.replications, PlanOptions::default().replications);
         assert_eq!(o.duration, None);
         assert!(o.at_peak && !o.keep_failures && o.standby_modes.is_empty());
-        full.standby_modes = vec![StandbyMode::Cold, StandbyMode::Hot];
-        full.window = true;
-        full.keep_failures = true;
+        full.options.standby_modes = vec![StandbyMode::Cold, StandbyMode::Hot];
+        full.options.at_peak = false;
+        full.options.keep_failures = true;
         let o = full.options(1);
         assert_eq!(o.standby_modes, vec![StandbyMode::Hot, StandbyMode::Cold]);
         assert!(!o.at_peak && o.keep_failures);
@@ -382,6 +368,13 @@ mod tests {
             o.layouts,
             vec![LayoutKind::ActiveActive, LayoutKind::Sharded]
         );
+        // Back to quick: the preset's numbers, the user's choices kept.
+        full.set_quick(true);
+        let o = full.options(1);
+        assert_eq!(o.replications, PlanOptions::quick().replications);
+        assert_eq!(o.duration, PlanOptions::quick().duration);
+        assert!(!o.at_peak && o.keep_failures);
+        assert_eq!(o.standby_modes, vec![StandbyMode::Hot, StandbyMode::Cold]);
     }
 
     #[test]

@@ -65,13 +65,13 @@ fn compare_runs_the_three_layouts_and_shows_them() {
     compare(&mut h);
     let st = &h.state().state;
     let res = st.results.as_ref().expect("results");
-    let layouts: Vec<LayoutKind> = res.runs.iter().map(|r| r.layout).collect();
+    let layouts: Vec<LayoutKind> = res.runs.iter().map(|r| r.layout()).collect();
     assert_eq!(layouts, LayoutKind::ALL.to_vec());
     for r in &res.runs {
         assert!(
             r.rec.requests > 0 && r.rec.served > 0,
             "{}: nothing served",
-            r.layout
+            r.layout()
         );
         assert!(r.cost.total() > 0.0);
     }
@@ -122,11 +122,11 @@ fn clicking_a_region_on_the_map_removes_it_and_changes_the_next_run() {
     compare(&mut h);
     let after = h.state().state.results.clone().expect("results");
     for (b, a) in before.runs.iter().zip(&after.runs) {
-        assert!(b.region_ids.iter().any(|r| r == id));
+        assert!(b.summary.region_ids.iter().any(|r| r == id));
         assert!(
-            a.region_ids.iter().all(|r| r != id),
+            a.summary.region_ids.iter().all(|r| r != id),
             "{}: still ran {id}",
-            a.layout
+            a.layout()
         );
     }
     // Six regions' instances cost more than five: the active-active fleet shrank.
@@ -140,12 +140,8 @@ fn clicking_a_region_on_the_map_removes_it_and_changes_the_next_run() {
     // India's users (the default's `india` area, Mumbai) now travel further under active-active.
     let india_p50 = |r: &planner_gui::state::Results| {
         let run = &r.runs[1];
-        let i = run
-            .area_names
-            .iter()
-            .position(|n| n == "india")
-            .expect("india");
-        run.rec.areas[i].all.quantile_ms(0.5)
+        let india = run.summary.areas.iter().find(|a| a.area == "india");
+        india.expect("india").p50_ms
     };
     assert!(india_p50(&after) > india_p50(&before));
 
@@ -323,13 +319,20 @@ fn the_failure_timeline_adds_removes_and_validates_failures() {
 fn an_outage_added_on_the_timeline_happens_in_the_next_run() {
     let mut h = harness(quick_state(), Box::new(NoDialogs));
     compare(&mut h);
-    let before = h.state().state.results.as_ref().expect("results").runs[0].outages;
+    let before = h.state().state.results.as_ref().expect("results").runs[0]
+        .summary
+        .outages;
     assert_eq!(before, 0, "the default's outage lies after this short run");
     click_button(&mut h, "+ region outage");
     compare(&mut h);
     let res = h.state().state.results.as_ref().expect("results");
     for r in &res.runs {
-        assert_eq!(r.outages, 1, "{}: the added outage happened", r.layout);
+        assert_eq!(
+            r.summary.outages,
+            1,
+            "{}: the added outage happened",
+            r.layout()
+        );
     }
 }
 

@@ -198,7 +198,7 @@ fn cancel_stops_a_running_plan() {
     open_planner(&mut h);
     // Many replications, so that the plan is still running when Cancel is pressed.
     set_value(&mut h, "replications", 40.0);
-    assert_eq!(h.state().state.planner.settings.replications, 40);
+    assert_eq!(h.state().state.planner.settings.options.replications, 40);
     click_button(&mut h, PLAN_BUTTON);
     assert!(h.state().state.planner.job.is_some());
     h.get_by_role_and_label(Role::Button, CANCEL_BUTTON).click();

@@ -55,3 +55,28 @@ fn sim_core_does_not_depend_on_a_gui() {
         );
     }
 }
+
+/// Output files are written from measured numbers (`metrics`), not from the experiment
+/// runner: `export` reads `RunSummary` and friends and never imports `experiment`, so the
+/// dependency points one way (`experiment` → `export` → `metrics`). `metrics` itself is a
+/// leaf the model feeds: it imports neither `experiment` nor `export`.
+#[test]
+fn export_and_metrics_do_not_import_the_runner() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for (dir, forbidden) in [
+        ("export", &["crate::experiment"][..]),
+        (
+            "metrics",
+            &["crate::experiment", "crate::export", "crate::model"][..],
+        ),
+    ] {
+        let mut files = Vec::new();
+        sources(&root.join(dir), &mut files);
+        assert!(!files.is_empty(), "src/{dir} has no sources");
+        for (path, text) in &files {
+            for word in forbidden {
+                assert!(!text.contains(word), "{path} mentions `{word}`");
+            }
+        }
+    }
+}

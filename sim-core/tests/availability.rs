@@ -58,11 +58,11 @@ fn simulated_availability_ci_contains_the_markov_value_for_every_layout() {
         let sim = simulate_years(layout, &p, &cfg).unwrap();
         let a = sim.availability;
         assert!(
-            a.ci95_low <= exact.availability && exact.availability <= a.ci95_high,
+            a.low <= exact.availability && exact.availability <= a.high,
             "{layout:?} n={n}: CTMC {} outside the simulated 95 % CI [{}, {}]",
             exact.availability,
-            a.ci95_low,
-            a.ci95_high
+            a.low,
+            a.high
         );
         // Tight: the interval is within ±2.5 % of the downtime.
         let d = &sim.downtime_min_per_year;
@@ -182,7 +182,7 @@ fn bad_configurations_are_errors() {
     assert!(simulate_years(Layout::ActivePassive, &p, &cfg(10, 501)).is_err());
     assert!(simulate_years(Layout::ActivePassive, &params(1), &cfg(10, 10)).is_err());
     let one = simulate_years(Layout::Sharded { standby: false }, &params(1), &cfg(1, 3)).unwrap();
-    assert!(one.availability.ci95_low.is_infinite());
+    assert!(one.availability.low.is_infinite());
 }
 
 #[test]

@@ -12,7 +12,12 @@ fn prepare(toml: &str) -> Resolved {
 }
 
 fn conserved(r: &RunResult) {
-    assert_eq!(r.rec.requests, r.rec.served + r.rec.failed, "{}", r.layout);
+    assert_eq!(
+        r.rec.requests,
+        r.rec.served + r.rec.failed,
+        "{}",
+        r.layout()
+    );
     assert_eq!(r.rec.in_flight(), 0);
 }
 
@@ -87,7 +92,7 @@ duration = "5m"
         let r = p.run_layout(LayoutKind::ActivePassive, 3);
         conserved(&r);
         assert_eq!(r.writes.failovers, 1);
-        let rto = r.rto.as_secs_f64();
+        let rto = r.summary.rto_s;
         let lo = ((threshold - 1) as u64 * interval + promotion) as f64;
         let hi = (threshold as u64 * interval + promotion + ttl) as f64 + 1.0 + 1.0;
         assert!(rto >= lo && rto <= hi, "interval {interval}, threshold {threshold}, promotion {promotion}, ttl {ttl}: RTO {rto} not in [{lo}, {hi}]");
@@ -196,7 +201,7 @@ duration = "5m"
     let r = prepare(&pair(extra, 800.0, 0.5, 8)).run_layout(LayoutKind::Sharded, 3);
     conserved(&r);
     assert_eq!(r.writes.failovers, 1);
-    let rto = r.rto.as_secs_f64();
+    let rto = r.summary.rto_s;
     assert!((25.0..=52.0).contains(&rto), "RTO {rto}");
     // Only the east shard's writes (200/s) were at risk: ≈ 200 × 0.501.
     let want = 200.0 * 0.501;
@@ -310,7 +315,7 @@ fn gray_failure_is_not_detected_and_raises_p99_for_its_users() {
 fn the_default_scenario_shows_the_textbook_orderings() {
     let (s, cat) = sim_core::experiment::load_scenario(None).unwrap();
     let runs = sim_core::spec::validate(&s, &cat).unwrap().compare(s.seed);
-    let by = |l: LayoutKind| runs.iter().find(|r| r.layout == l).unwrap();
+    let by = |l: LayoutKind| runs.iter().find(|r| r.layout() == l).unwrap();
     let (ap, aa, sh) = (
         by(LayoutKind::ActivePassive),
         by(LayoutKind::ActiveActive),
@@ -318,24 +323,24 @@ fn the_default_scenario_shows_the_textbook_orderings() {
     );
     for r in &runs {
         conserved(r);
-        assert!(r.outages == 1);
+        assert!(r.summary.outages == 1);
     }
     // Active-active reroutes in under a minute; active-passive takes detection +
     // promotion + DNS; a shard without a standby is down as long as its region.
     assert!(
-        aa.rto.as_secs_f64() < 60.0,
+        aa.summary.rto_s < 60.0,
         "active-active RTO {:?}",
-        aa.rto
+        aa.summary.rto_s
     );
     assert!(
-        ap.rto > aa.rto && ap.rto.as_secs_f64() < 180.0,
+        ap.summary.rto_s > aa.summary.rto_s && ap.summary.rto_s < 180.0,
         "active-passive RTO {:?}",
-        ap.rto
+        ap.summary.rto_s
     );
     assert!(
-        sh.rto > ap.rto && sh.rto.as_secs_f64() >= 300.0,
+        sh.summary.rto_s > ap.summary.rto_s && sh.summary.rto_s >= 300.0,
         "sharded RTO {:?}",
-        sh.rto
+        sh.summary.rto_s
     );
     // Asynchronous replication loses its window; synchronous quorums lose nothing.
     assert!(ap.writes.lost_writes > 0);
@@ -350,7 +355,7 @@ fn a_synchronous_replica_catches_up_when_it_is_back() {
     // is back, its users read there again and must not see the missed writes as stale.
     let healthy = sync_schedule(&[], "sync-quorum");
     let outage = sync_schedule(&[(1, 20, 30)], "sync-quorum");
-    assert_eq!(outage.outages, 1);
+    assert_eq!(outage.summary.outages, 1);
     // Healthy, Virginia and Ohio (1 ms apart) apply every write before it is acknowledged:
     // no read is stale. Without the catch-up, Ohio served about 1 % stale reads after its
     // outage (every key written while it was down, until written again).

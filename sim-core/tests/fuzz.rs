@@ -21,7 +21,7 @@ use sim_core::experiment::load_text;
 use sim_core::experiment::sweep::store::{check_part, part_bytes};
 use sim_core::experiment::sweep::{path, Manifest, Shard, SweepPlan};
 use sim_core::experiment::DEFAULT_SCENARIO;
-use sim_core::export::csv_out::RUN_COLUMNS;
+use sim_core::metrics::summary::run_columns;
 use sim_core::scenario::ScenarioError;
 use std::path::Path;
 
@@ -256,7 +256,7 @@ fn manifests_never_panic() {
 fn part_files_never_panic_and_cut_parts_never_verify() {
     let m = manifest();
     let mut row: Vec<String> = vec!["5".into(), "2".into(), "1".into(), "60s".into()];
-    row.extend((0..RUN_COLUMNS.len()).map(|i| format!("{i}.5")));
+    row.extend((0..run_columns().len()).map(|i| format!("{i}.5")));
     let good = part_bytes(m.hash, 5, &row).unwrap();
     assert!(check_part(&good, &m, 5).is_ok());
     let seed: &'static str = Box::leak(String::from_utf8(good.clone()).unwrap().into_boxed_str());

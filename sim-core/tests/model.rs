@@ -17,9 +17,9 @@ fn assert_conserved(r: &RunResult) {
         rec.requests,
         rec.served + rec.failed + rec.in_flight(),
         "{}",
-        r.layout
+        r.layout()
     );
-    assert_eq!(rec.in_flight(), 0, "{}: the run drains", r.layout);
+    assert_eq!(rec.in_flight(), 0, "{}: the run drains", r.layout());
     assert_eq!(rec.failed, rec.timeouts + rec.rejected + rec.unavailable);
     let per_area: u64 = rec.areas.iter().map(|a| a.requests).sum();
     assert_eq!(per_area, rec.requests);
@@ -182,7 +182,7 @@ fn residency_sharded_by_jurisdiction_has_no_violations_global_replication_does()
         0.9,
     ));
     let runs = p.compare(5);
-    let by = |l: LayoutKind| runs.iter().find(|r| r.layout == l).unwrap();
+    let by = |l: LayoutKind| runs.iter().find(|r| r.layout() == l).unwrap();
     let eu_requests = by(LayoutKind::Sharded).rec.areas[1].requests;
     assert_eq!(by(LayoutKind::Sharded).rec.residency_violations, 0);
     assert_eq!(
@@ -310,9 +310,12 @@ fn same_seed_same_csv_bytes() {
     let p = prepare(&two_site("[active_active]\nwrites = \"async\"", 0.8));
     let a = p.compare(21);
     let b = p.compare(21);
-    assert_eq!(runs_csv(&a).unwrap(), runs_csv(&b).unwrap());
-    assert_eq!(areas_csv(&a).unwrap(), areas_csv(&b).unwrap());
-    assert_eq!(timeseries_csv(&a).unwrap(), timeseries_csv(&b).unwrap());
+    let s = |rs: &Vec<RunResult>| runs_csv(rs.iter().map(|r| &r.summary)).unwrap();
+    assert_eq!(s(&a), s(&b));
+    let s = |rs: &Vec<RunResult>| areas_csv(rs.iter().map(|r| &r.summary)).unwrap();
+    assert_eq!(s(&a), s(&b));
+    let s = |rs: &Vec<RunResult>| timeseries_csv(rs.iter().map(|r| r.files())).unwrap();
+    assert_eq!(s(&a), s(&b));
 }
 
 #[test]
@@ -367,7 +370,7 @@ fn a_watched_run_reports_progress_gives_the_same_bytes_and_stops_when_cancelled(
     let p = prepare(&two_site("[active_active]\nwrites = \"async\"", 0.8));
     let plain = p.run_layout(LayoutKind::ActiveActive, 5);
     assert!(
-        plain.events > 3 * sim_core::experiment::WATCH_EVERY,
+        plain.summary.events > 3 * sim_core::experiment::WATCH_EVERY,
         "several chunks"
     );
 
@@ -378,10 +381,15 @@ fn a_watched_run_reports_progress_gives_the_same_bytes_and_stops_when_cancelled(
             seen.lock().unwrap().push(f)
         })
         .expect("not cancelled");
-    assert_eq!(watched.events, plain.events);
-    let (a, b) = (std::slice::from_ref(&plain), std::slice::from_ref(&watched));
-    assert_eq!(runs_csv(a).unwrap(), runs_csv(b).unwrap());
-    assert_eq!(timeseries_csv(a).unwrap(), timeseries_csv(b).unwrap());
+    assert_eq!(watched.summary.events, plain.summary.events);
+    assert_eq!(
+        runs_csv([&plain.summary]).unwrap(),
+        runs_csv([&watched.summary]).unwrap()
+    );
+    assert_eq!(
+        timeseries_csv([plain.files()]).unwrap(),
+        timeseries_csv([watched.files()]).unwrap()
+    );
     let seen = seen.into_inner().unwrap();
     assert!(seen.len() >= 3, "progress every chunk: {seen:?}");
     assert!(seen.windows(2).all(|w| w[0] <= w[1]), "monotone: {seen:?}");

@@ -105,7 +105,7 @@ fn case_mismatched_outage_hits_the_named_region() {
 
     // In a run, us-east-1 goes down (a failover happens), and eu-west-1 keeps serving.
     let run = r.run_layout(LayoutKind::ActivePassive, 3);
-    assert_eq!(run.outages, 1);
+    assert_eq!(run.summary.outages, 1);
     assert_eq!(
         run.writes.failovers, 1,
         "the primary (us-east-1) failed over"
@@ -268,7 +268,7 @@ fn seventy_thousand_failures_work() {
         }
     );
     let run = r.run_layout(LayoutKind::ActiveActive, 1);
-    assert_eq!(run.outages, 1, "the 70,000th failure happened");
+    assert_eq!(run.summary.outages, 1, "the 70,000th failure happened");
     let t = &run.rec;
     let cell = |m: u64, reg: usize| {
         t.series

@@ -60,8 +60,8 @@ pub fn latency_cdf(ui: &mut Ui, runs: &[RunResult], height: f32) {
             for r in runs {
                 let pts = cdf_log_points(&r.rec.all.cdf_points());
                 pu.line(
-                    Line::new(r.layout.name(), PlotPoints::new(pts))
-                        .color(layout_color(r.layout))
+                    Line::new(r.layout().name(), PlotPoints::new(pts))
+                        .color(layout_color(r.layout()))
                         .width(2.0),
                 );
             }
@@ -115,13 +115,9 @@ pub fn top_areas(runs: &[RunResult], n: usize) -> Vec<usize> {
     let Some(first) = runs.first() else {
         return Vec::new();
     };
-    let mut idx: Vec<usize> = (0..first.rec.areas.len()).collect();
-    idx.sort_by(|&a, &b| {
-        first.rec.areas[b]
-            .requests
-            .cmp(&first.rec.areas[a].requests)
-            .then(a.cmp(&b))
-    });
+    let areas = &first.summary.areas;
+    let mut idx: Vec<usize> = (0..areas.len()).collect();
+    idx.sort_by(|&a, &b| areas[b].requests.cmp(&areas[a].requests).then(a.cmp(&b)));
     idx.truncate(n);
     idx
 }
@@ -140,7 +136,7 @@ pub fn area_p99(ui: &mut Ui, runs: &[RunResult], height: f32) {
     let names: Vec<String> = top
         .iter()
         .rev()
-        .map(|&a| first.area_names[a].clone())
+        .map(|&a| first.summary.areas[a].area.clone())
         .collect();
     let rows = names.len();
     let w = 0.8 / runs.len().max(1) as f64;
@@ -161,15 +157,16 @@ pub fn area_p99(ui: &mut Ui, runs: &[RunResult], height: f32) {
                     .enumerate()
                     .map(|(k, &a)| {
                         let row = (rows - 1 - k) as f64;
-                        Bar::new(row - offset, r.rec.areas[a].all.quantile_ms(0.99))
+                        let area = &r.summary.areas[a];
+                        Bar::new(row - offset, area.p99_ms)
                             .width(w * 0.95)
-                            .name(&r.area_names[a])
+                            .name(&area.area)
                     })
                     .collect();
                 pu.bar_chart(
-                    BarChart::new(r.layout.name(), bars)
+                    BarChart::new(r.layout().name(), bars)
                         .horizontal()
-                        .color(layout_color(r.layout)),
+                        .color(layout_color(r.layout())),
                 );
             }
         });
@@ -178,18 +175,20 @@ pub fn area_p99(ui: &mut Ui, runs: &[RunResult], height: f32) {
 /// Cost per month by part, stacked, one bar per layout.
 pub fn cost(ui: &mut Ui, runs: &[RunResult], height: f32) {
     ui.strong("Cost per month (USD) by part");
-    let names: Vec<String> = runs.iter().map(|r| r.layout.name().to_string()).collect();
+    let names: Vec<String> = runs.iter().map(|r| r.layout().name().to_string()).collect();
     let part = |name: &str, color: Color32, f: &dyn Fn(&RunResult) -> f64| {
         let bars = runs
             .iter()
             .enumerate()
-            .map(|(i, r)| Bar::new(i as f64, f(r)).width(0.6).name(r.layout.name()))
+            .map(|(i, r)| Bar::new(i as f64, f(r)).width(0.6).name(r.layout().name()))
             .collect();
         BarChart::new(name, bars).color(color)
     };
-    let compute = part("compute", COMPUTE, &|r| r.cost.compute);
-    let transfer = part("transfer", TRANSFER, &|r| r.cost.transfer).stack_on(&[&compute]);
-    let egress = part("egress", EGRESS, &|r| r.cost.egress).stack_on(&[&compute, &transfer]);
+    let compute = part("compute", COMPUTE, &|r| r.summary.compute_usd_month);
+    let transfer =
+        part("transfer", TRANSFER, &|r| r.summary.transfer_usd_month).stack_on(&[&compute]);
+    let egress =
+        part("egress", EGRESS, &|r| r.summary.egress_usd_month).stack_on(&[&compute, &transfer]);
     Plot::new("cost")
         .height(height)
         .legend(Legend::default())
@@ -237,6 +236,7 @@ pub struct RegionSeries {
 /// runs a point stands for a wider bucket starting at that minute).
 pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
     let mut out: Vec<RegionSeries> = r
+        .summary
         .region_ids
         .iter()
         .map(|id| RegionSeries {

@@ -6,6 +6,7 @@ use crate::state::{Estimates, Results};
 use crate::Command;
 use egui::{Grid, RichText, Ui};
 use sim_core::experiment::RunResult;
+use sim_core::metrics::RunSummary;
 use sim_core::scenario::LayoutKind;
 
 /// What the view shows.
@@ -66,51 +67,33 @@ impl Row {
     }
 }
 
-/// The summary rows for `runs`, in table order.
+/// The summary rows for `runs`, in table order: figures of their [`RunSummary`]s.
 pub fn summary_rows(runs: &[RunResult]) -> Vec<Row> {
-    let row = |name, better, decimals, unit, f: &dyn Fn(&RunResult) -> f64| Row {
+    let row = |name, better, decimals, unit, f: &dyn Fn(&RunSummary) -> f64| Row {
         name,
-        values: runs.iter().map(f).collect(),
+        values: runs.iter().map(|r| f(&r.summary)).collect(),
         better,
         decimals,
         unit,
     };
     use Better::*;
     vec![
-        row("requests", Neither, 0, "", &|r| r.rec.requests as f64),
-        row("availability", Higher, 4, " %", &|r| {
-            100.0 * r.rec.availability()
-        }),
-        row("failed requests", Lower, 0, "", &|r| r.rec.failed as f64),
-        row("p50 latency", Lower, 1, " ms", &|r| {
-            r.rec.all.quantile_ms(0.5)
-        }),
-        row("p99 latency", Lower, 1, " ms", &|r| {
-            r.rec.all.quantile_ms(0.99)
-        }),
-        row("p99.9 latency", Lower, 1, " ms", &|r| {
-            r.rec.all.quantile_ms(0.999)
-        }),
-        row("read p99", Lower, 1, " ms", &|r| {
-            r.rec.read_latency.quantile_ms(0.99)
-        }),
-        row("write p99", Lower, 1, " ms", &|r| {
-            r.rec.write_latency.quantile_ms(0.99)
-        }),
+        row("requests", Neither, 0, "", &|r| r.requests as f64),
+        row("availability", Higher, 4, " %", &|r| 100.0 * r.availability),
+        row("failed requests", Lower, 0, "", &|r| r.failed as f64),
+        row("p50 latency", Lower, 1, " ms", &|r| r.p50_ms),
+        row("p99 latency", Lower, 1, " ms", &|r| r.p99_ms),
+        row("p99.9 latency", Lower, 1, " ms", &|r| r.p999_ms),
+        row("read p99", Lower, 1, " ms", &|r| r.read_p99_ms),
+        row("write p99", Lower, 1, " ms", &|r| r.write_p99_ms),
         row("stale reads", Lower, 3, " %", &|r| {
-            if r.rec.reads == 0 {
-                0.0
-            } else {
-                100.0 * r.rec.stale_reads as f64 / r.rec.reads as f64
-            }
+            100.0 * r.stale_read_fraction
         }),
-        row("write conflicts", Lower, 0, "", &|r| {
-            r.writes.conflicts as f64
-        }),
+        row("write conflicts", Lower, 0, "", &|r| r.conflicts as f64),
         row("residency violations", Lower, 0, "", &|r| {
-            r.rec.residency_violations as f64
+            r.residency_violations as f64
         }),
-        row("cost per month", Lower, 0, " USD", &|r| r.cost.total()),
+        row("cost per month", Lower, 0, " USD", &|r| r.cost_usd_month),
     ]
 }
 
@@ -171,7 +154,7 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
                 }
             }
         });
-        if let Some(r) = runs.iter().find(|r| r.layout == view.timeline_layout) {
+        if let Some(r) = runs.iter().find(|r| r.layout() == view.timeline_layout) {
             let windows = charts::failure_windows(&res.scenario);
             charts::timeline(ui, r, &windows, 200.0);
         }
@@ -181,7 +164,7 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
 
 fn table(ui: &mut Ui, runs: &[RunResult]) {
     ui.strong("Summary (best per row in green)");
-    let layouts: Vec<LayoutKind> = runs.iter().map(|r| r.layout).collect();
+    let layouts: Vec<LayoutKind> = runs.iter().map(|r| r.layout()).collect();
     grid(ui, "summary", &layouts, summary_rows(runs));
 }
 

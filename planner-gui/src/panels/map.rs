@@ -246,9 +246,9 @@ fn region_tooltip(ui: &mut Ui, r: &Region, view: &MapView<'_>) {
                 }
             }
             if let Some(run) = run_of(view) {
-                if let Some(i) = run.region_ids.iter().position(|x| *x == r.id) {
+                if let Some(i) = run.summary.region_ids.iter().position(|x| *x == r.id) {
                     let n = run.rec.served_by_region.get(i).copied().unwrap_or(0);
-                    ui.label(format!("{}: served {n} requests", run.layout));
+                    ui.label(format!("{}: served {n} requests", run.layout()));
                 }
             }
             ui.weak("click to remove it from the deployment");
@@ -270,13 +270,12 @@ fn area_tooltip(ui: &mut Ui, a: &Serving, view: &MapView<'_>) {
         ui.label(format!("{}: goes to {r}", view.layout));
     }
     if let Some(run) = run_of(view) {
-        if let Some(i) = run.area_names.iter().position(|n| *n == a.area) {
-            let st = &run.rec.areas[i];
+        if let Some(st) = run.summary.areas.iter().find(|s| s.area == a.area) {
             ui.label(format!(
                 "{}: p50 {:.0} ms · p99 {:.0} ms",
-                run.layout,
-                st.all.quantile_ms(0.5),
-                st.all.quantile_ms(0.99)
+                run.layout(),
+                st.p50_ms,
+                st.p99_ms
             ));
         }
     }
@@ -288,5 +287,5 @@ fn run_of<'a>(view: &MapView<'a>) -> Option<&'a sim_core::experiment::RunResult>
     if res.scenario != *view.scenario {
         return None;
     }
-    res.runs.iter().find(|r| r.layout == view.layout)
+    res.runs.iter().find(|r| r.layout() == view.layout)
 }

@@ -258,15 +258,15 @@ fn search(ui: &mut Ui, set: &mut PlanSettings, candidates: usize) {
     ui.horizontal_wrapped(|ui| {
         ui.label("layouts");
         for l in LayoutKind::ALL {
-            let mut on = set.layouts.contains(&l);
+            let mut on = set.options.layouts.contains(&l);
             if ui
                 .checkbox(&mut on, RichText::new(l.name()).color(layout_color(l)))
                 .changed()
             {
                 if on {
-                    set.layouts.push(l);
+                    set.options.layouts.push(l);
                 } else {
-                    set.layouts.retain(|x| *x != l);
+                    set.options.layouts.retain(|x| *x != l);
                 }
             }
         }
@@ -283,51 +283,57 @@ fn search(ui: &mut Ui, set: &mut PlanSettings, candidates: usize) {
         let l = ui
             .label("replications")
             .on_hover_text("steady-state runs per simulated design");
-        ui.add(DragValue::new(&mut set.replications).range(0..=50))
+        ui.add(DragValue::new(&mut set.options.replications).range(0..=50))
             .labelled_by(l.id);
         ui.end_row();
         let l = ui
             .label("finalists per layout")
             .on_hover_text("stop once this many designs of a layout met every objective");
-        ui.add(DragValue::new(&mut set.finalists).range(0..=50))
+        ui.add(DragValue::new(&mut set.options.finalists).range(0..=50))
             .labelled_by(l.id);
         ui.end_row();
         let l = ui
             .label("simulate at most")
             .on_hover_text("designs per layout");
+        let mut max = set.options.max_verified.unwrap_or(usize::MAX);
         ui.add(
-            DragValue::new(&mut set.max_verified)
+            DragValue::new(&mut max)
                 .range(0..=500)
                 .suffix(" per layout"),
         )
         .labelled_by(l.id);
+        if Some(max) != set.options.max_verified {
+            set.options.max_verified = Some(max).filter(|&m| m != usize::MAX);
+        }
         ui.end_row();
     });
     ui.horizontal_wrapped(|ui| {
         ui.label("active-passive standby")
             .on_hover_text("standby modes to try (--standby); none ticked: the scenario's own");
         for m in StandbyMode::ALL {
-            let mut on = set.standby_modes.contains(&m);
+            let mut on = set.options.standby_modes.contains(&m);
             if ui.checkbox(&mut on, m.name()).changed() {
                 if on {
-                    set.standby_modes.push(m);
+                    set.options.standby_modes.push(m);
                 } else {
-                    set.standby_modes.retain(|x| *x != m);
+                    set.options.standby_modes.retain(|x| *x != m);
                 }
             }
         }
     });
-    ui.checkbox(&mut set.window, "simulate the scenario's time of day")
+    let mut window = !set.options.at_peak;
+    ui.checkbox(&mut window, "simulate the scenario's time of day")
         .on_hover_text("instead of every area at its daily peak at once (--window)");
+    set.options.at_peak = !window;
     ui.checkbox(
-        &mut set.keep_failures,
+        &mut set.options.keep_failures,
         "keep the scenario's failures in the runs",
     )
     .on_hover_text("the scheduled and random failures run too (--keep-failures)");
 }
 
 fn progress(ui: &mut Ui, job: &PlanJob, cmds: &mut Commands) {
-    let secs = job.started.elapsed().as_secs();
+    let secs = job.started().elapsed().as_secs();
     ui.horizontal(|ui| {
         ui.spinner();
         if job.is_cancelling() {

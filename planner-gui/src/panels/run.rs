@@ -30,7 +30,7 @@ pub fn show(ui: &mut Ui, view: &RunView<'_>) -> Commands {
         Some(job) => {
             ui.spinner();
             let done = job.done.len();
-            let secs = job.started.elapsed().as_secs();
+            let secs = job.started().elapsed().as_secs();
             ui.add(
                 egui::ProgressBar::new(job.fraction())
                     .desired_width(220.0)

@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod load;
 pub mod plan;
 pub mod run;
+mod summary;
 pub mod sweep;
 
 pub use crate::spec::{validate, Resolved};

@@ -6,8 +6,10 @@
 //! arrivals and service demands (common random numbers); they run in parallel with rayon
 //! and come back in the fixed order of [`LayoutKind::ALL`].
 
+use super::summary::{summarize, Run};
 use crate::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StopReason};
-use crate::metrics::Recorder;
+use crate::export::csv_out::RunFiles;
+use crate::metrics::{Recorder, RunSummary};
 use crate::model::cost::{cost, Cost};
 use crate::model::layout::Plan;
 use crate::model::requests::{RequestModel, WriteStats};
@@ -21,28 +23,32 @@ use std::time::Instant;
 /// milliseconds of work: cancelling feels immediate, checking costs nothing measurable).
 pub const WATCH_EVERY: u64 = 50_000;
 
-/// Everything one run of one layout measured.
+/// Everything one run of one layout measured: the raw accumulators, and the numbers
+/// derived from them once ([`RunSummary`]), which every report reads.
 #[derive(Clone, Debug)]
 pub struct RunResult {
-    pub layout: LayoutKind,
-    pub seed: u64,
     pub rec: Recorder,
     pub writes: WriteStats,
     pub cost: Cost,
-    pub events: u64,
-    /// Seconds in which the users as a whole were down (fewer than 90 % of the requests
-    /// ending in that second succeeded).
-    pub downtime: SimDuration,
-    /// Observed recovery time: the longest, over region outages that affected users, from
-    /// the outage's start to the end of the last second its users were down.
-    pub rto: SimDuration,
-    /// Region outages that happened during the run (scheduled and random).
-    pub outages: usize,
-    /// Wall-clock seconds the run took (not part of any deterministic output).
-    pub wall_s: f64,
-    /// Names of areas and regions, in the order of the per-area and per-region results.
-    pub area_names: Vec<String>,
-    pub region_ids: Vec<String>,
+    pub summary: RunSummary,
+}
+
+impl RunResult {
+    pub fn layout(&self) -> LayoutKind {
+        self.summary.layout
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.summary.seed
+    }
+
+    /// What its CSV files are written from ([`crate::export::csv_out::write_all`]).
+    pub fn files(&self) -> RunFiles<'_> {
+        RunFiles {
+            summary: &self.summary,
+            series: &self.rec.series,
+        }
+    }
 }
 
 /// Running a resolved spec: any layout, or the three side by side.
@@ -106,7 +112,6 @@ impl Resolved {
     ) -> RunResult {
         let cost = cost(&self.world, plan, &self.scenario, &model.rec, &model.writes);
         let rec = &model.rec;
-        let downtime = rec.downtime();
         let rto = model
             .outages
             .iter()
@@ -114,19 +119,23 @@ impl Resolved {
             .map(|o| rec.recovery_time(o.watch))
             .max()
             .unwrap_or(SimDuration::ZERO);
-        RunResult {
-            downtime,
-            rto,
-            outages: model.outages.len(),
+        let run = Run {
             layout,
             seed,
+            rec,
+            writes: &model.writes,
+            cost: &cost,
+            rto,
+            outages: model.outages.len() as u64,
             events: sched.events_processed(),
             wall_s: started.elapsed().as_secs_f64(),
+        };
+        let summary = summarize(&run, &self.world);
+        RunResult {
+            summary,
             cost,
             writes: model.writes,
             rec: model.rec,
-            area_names: self.world.areas.iter().map(|a| a.name.clone()).collect(),
-            region_ids: self.world.regions.iter().map(|r| r.id.clone()).collect(),
         }
     }
 

@@ -6,7 +6,9 @@ pub mod latency;
 pub mod recorder;
 pub mod series;
 pub mod stats;
+pub mod summary;
 
 pub use latency::LatencyHist;
 pub use recorder::{AreaStats, Failure, Kind, Outcome, Recorder};
 pub use series::{MinuteCell, Series};
+pub use summary::{AreaSummary, Metric, RunSummary};

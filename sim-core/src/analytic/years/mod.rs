@@ -33,9 +33,10 @@ pub mod summary;
 
 use crate::analytic::availability::{AvailabilityError, AvailabilityParams, Layout};
 use crate::engine::{derive_seed, Streams};
+pub use crate::metrics::stats::Interval;
 use rayon::prelude::*;
 use serde::Serialize;
-pub use summary::{Interval, Summary};
+pub use summary::Summary;
 
 /// At most this many years per replication: simulated time is a u64 of nanoseconds
 /// (about 584 years); use more replications instead.
@@ -147,8 +148,8 @@ fn summarise(runs: &[Vec<YearOutcome>], cfg: &YearsConfig) -> YearsReport {
         years_per_replication: cfg.years_per_replication,
         availability: Interval {
             mean: 1.0 - downtime.mean / minutes,
-            ci95_low: 1.0 - downtime.ci95_high / minutes,
-            ci95_high: 1.0 - downtime.ci95_low / minutes,
+            low: 1.0 - downtime.ci95_high / minutes,
+            high: 1.0 - downtime.ci95_low / minutes,
         },
         downtime_min_per_year: downtime,
         failovers_per_year: Summary::of(&column(|y| y.failovers as f64)),

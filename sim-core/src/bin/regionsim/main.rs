@@ -330,7 +330,8 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
 }
 
 fn write_csv(dir: &Path, results: &[sim_core::experiment::RunResult]) -> Result<()> {
-    let written = csv_out::write_all(dir, results)
+    let files: Vec<_> = results.iter().map(|r| r.files()).collect();
+    let written = csv_out::write_all(dir, &files)
         .with_context(|| format!("writing CSV under {}", dir.display()))?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     outln!("\nwrote {}", names.join(", "));

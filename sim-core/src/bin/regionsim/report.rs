@@ -1,11 +1,13 @@
 //! Terminal tables of run results.
 
 use sim_core::experiment::RunResult;
+use sim_core::metrics::RunSummary;
 use sim_core::scenario::Scenario;
 use std::fmt::Write;
 
 /// The main comparison table: one column per layout, one row per metric.
 pub fn summary(s: &Scenario, results: &[RunResult]) -> String {
+    let runs: Vec<&RunSummary> = results.iter().map(|r| &r.summary).collect();
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -15,76 +17,61 @@ pub fn summary(s: &Scenario, results: &[RunResult]) -> String {
         s.workload.peak_rps,
         s.duration,
         s.warmup,
-        results.first().map_or(s.seed, |r| r.seed)
+        runs.first().map_or(s.seed, |r| r.seed)
     );
-    type Row = (&'static str, fn(&RunResult) -> String);
+    type Row = (&'static str, fn(&RunSummary) -> String);
     let rows: &[Row] = &[
-        ("requests", |r| r.rec.requests.to_string()),
+        ("requests", |r| r.requests.to_string()),
         ("availability", |r| {
-            format!("{:.4}%", 100.0 * r.rec.availability())
+            format!("{:.4}%", 100.0 * r.availability)
         }),
-        ("failed", |r| r.rec.failed.to_string()),
-        ("downtime", |r| format!("{:.0} s", r.downtime.as_secs_f64())),
-        ("observed RTO", |r| format!("{:.0} s", r.rto.as_secs_f64())),
-        ("lost writes", |r| r.writes.lost_writes.to_string()),
-        ("observed RPO", |r| {
-            format!("{:.2} s", r.writes.rpo.as_secs_f64())
-        }),
-        ("failovers", |r| r.writes.failovers.to_string()),
-        ("retries", |r| r.rec.retries.to_string()),
-        ("p50 latency", |r| {
-            format!("{:.1} ms", r.rec.all.quantile_ms(0.5))
-        }),
-        ("p99 latency", |r| {
-            format!("{:.1} ms", r.rec.all.quantile_ms(0.99))
-        }),
-        ("p99.9 latency", |r| {
-            format!("{:.1} ms", r.rec.all.quantile_ms(0.999))
-        }),
-        ("read p99", |r| {
-            format!("{:.1} ms", r.rec.read_latency.quantile_ms(0.99))
-        }),
-        ("write p99", |r| {
-            format!("{:.1} ms", r.rec.write_latency.quantile_ms(0.99))
-        }),
+        ("failed", |r| r.failed.to_string()),
+        ("downtime", |r| format!("{:.0} s", r.downtime_s)),
+        ("observed RTO", |r| format!("{:.0} s", r.rto_s)),
+        ("lost writes", |r| r.lost_writes.to_string()),
+        ("observed RPO", |r| format!("{:.2} s", r.rpo_s)),
+        ("failovers", |r| r.failovers.to_string()),
+        ("retries", |r| r.retries.to_string()),
+        ("p50 latency", |r| format!("{:.1} ms", r.p50_ms)),
+        ("p99 latency", |r| format!("{:.1} ms", r.p99_ms)),
+        ("p99.9 latency", |r| format!("{:.1} ms", r.p999_ms)),
+        ("read p99", |r| format!("{:.1} ms", r.read_p99_ms)),
+        ("write p99", |r| format!("{:.1} ms", r.write_p99_ms)),
         ("stale reads", |r| {
-            let f = if r.rec.reads == 0 {
-                0.0
-            } else {
-                r.rec.stale_reads as f64 / r.rec.reads as f64
-            };
-            format!("{:.3}%", 100.0 * f)
+            format!("{:.3}%", 100.0 * r.stale_read_fraction)
         }),
-        ("write conflicts", |r| r.writes.conflicts.to_string()),
+        ("write conflicts", |r| r.conflicts.to_string()),
         ("residency violations", |r| {
-            r.rec.residency_violations.to_string()
+            r.residency_violations.to_string()
         }),
-        ("compute $/month", |r| format!("{:.0}", r.cost.compute)),
-        ("transfer $/month", |r| format!("{:.0}", r.cost.transfer)),
-        ("egress $/month", |r| format!("{:.0}", r.cost.egress)),
-        ("total $/month", |r| format!("{:.0}", r.cost.total())),
+        ("compute $/month", |r| format!("{:.0}", r.compute_usd_month)),
+        ("transfer $/month", |r| {
+            format!("{:.0}", r.transfer_usd_month)
+        }),
+        ("egress $/month", |r| format!("{:.0}", r.egress_usd_month)),
+        ("total $/month", |r| format!("{:.0}", r.cost_usd_month)),
         ("events simulated", |r| r.events.to_string()),
         ("wall time", |r| format!("{:.2} s", r.wall_s)),
     ];
     let _ = write!(out, "{:<22}", "");
-    for r in results {
+    for r in &runs {
         let _ = write!(out, "{:>18}", r.layout.to_string());
     }
     out.push('\n');
     for (name, f) in rows {
         let _ = write!(out, "{name:<22}");
-        for r in results {
+        for r in &runs {
             let _ = write!(out, "{:>18}", f(r));
         }
         out.push('\n');
     }
-    for r in results {
-        if !r.cost.unpriced.is_empty() {
+    for r in &runs {
+        if !r.unpriced.is_empty() {
             let _ = writeln!(
                 out,
                 "note: {} has no price for {}; counted as $0",
                 r.layout,
-                r.cost.unpriced.join(", ")
+                r.unpriced.join(", ")
             );
         }
     }
@@ -99,13 +86,13 @@ pub fn areas(results: &[RunResult]) -> String {
     };
     let _ = write!(out, "{:<22}", "area");
     for r in results {
-        let _ = write!(out, "{:>18}", r.layout.to_string());
+        let _ = write!(out, "{:>18}", r.layout().to_string());
     }
     out.push('\n');
-    for (i, name) in first.area_names.iter().enumerate() {
-        let _ = write!(out, "{name:<22}");
+    for (i, a) in first.summary.areas.iter().enumerate() {
+        let _ = write!(out, "{:<22}", a.area);
         for r in results {
-            let _ = write!(out, "{:>18.1}", r.rec.areas[i].all.quantile_ms(0.99));
+            let _ = write!(out, "{:>18.1}", r.summary.areas[i].p99_ms);
         }
         out.push('\n');
     }

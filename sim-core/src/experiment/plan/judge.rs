@@ -1,93 +1,114 @@
 //! The verdict on one simulated design: the feasibility rule of [`super::verify`].
+//!
+//! Stages: sort the runs' outcomes by kind ([`Tally`]); the steady-state figures and their
+//! intervals against the bounds ([`steady_misses`]); the RPO runs; the N+1 runs, worst
+//! figure per failed region ([`worst_outages`]) against the bounds ([`outage_misses`]).
 
 use super::spec::{Objectives, OUTAGE_MIN_SERVED};
-use super::verify::{Finalist, Kind, Out, OutageCheck, Stat, Verification};
+use super::verify::{stat, Finalist, Kind, Out, OutageCheck, Verification};
+use crate::metrics::stats::Interval;
 
-pub(super) fn judge(
-    base: &crate::scenario::Scenario,
+/// The runs of one design, by kind.
+#[derive(Default)]
+struct Tally {
+    steady: Vec<Out>,
+    /// (region index in the design, outcome) of each run with that region down throughout.
+    settled: Vec<(usize, Out)>,
+    /// Oldest lost write of each RPO run, s.
+    rpo: Vec<f64>,
+    residency: u64,
+    /// Runs that could not be simulated, as misses.
+    errors: Vec<String>,
+}
 
-    f: &Finalist,
-    outs: Vec<(Kind, Result<Out, String>)>,
-    obj: &Objectives,
-) -> Verification {
-    let mut misses = Vec::new();
-    let runs = outs.len();
-    let mut steady = Vec::new();
-    let mut settled: Vec<(usize, Out)> = Vec::new();
-    let mut rpo: Vec<f64> = Vec::new();
-    let mut residency = 0;
-    for (kind, o) in outs {
-        match o {
-            Err(e) => misses.push(format!("could not simulate: {e}")),
-            Ok(o) => {
-                residency += o.residency;
-                match kind {
-                    Kind::Steady => steady.push(o),
-                    Kind::Settled(r) => settled.push((r, o)),
-                    Kind::Rpo(_) => rpo.push(o.rpo_s),
+impl Tally {
+    fn of(outs: Vec<(Kind, Result<Out, String>)>) -> Tally {
+        let mut t = Tally::default();
+        for (kind, o) in outs {
+            match o {
+                Err(e) => t.errors.push(format!("could not simulate: {e}")),
+                Ok(o) => {
+                    t.residency += o.residency;
+                    match kind {
+                        Kind::Steady => t.steady.push(o),
+                        Kind::Settled(r) => t.settled.push((r, o)),
+                        Kind::Rpo(_) => t.rpo.push(o.rpo_s),
+                    }
                 }
             }
         }
+        t
     }
-    let stat = |g: &dyn Fn(&Out) -> f64| Stat::of(&steady.iter().map(g).collect::<Vec<_>>());
-    let areas = obj.area_p99_ms.len();
-    let p99 = stat(&|o| o.p99_ms);
-    let area_p99: Vec<Stat> = (0..areas).map(|a| stat(&|o| o.area_p99_ms[a])).collect();
-    let served = stat(&|o| o.served);
-    let cost = stat(&|o| o.cost);
-    let annual = f.annual_availability;
-    let availability = annual.unwrap_or(1.0) * served.mean;
-    let availability_low = annual.unwrap_or(1.0) * served.low.clamp(0.0, 1.0);
-    let area_name = |a: usize| obj.area_names.get(a).cloned().unwrap_or_default();
+}
+
+/// The steady runs' figures with their 95 % intervals.
+struct Steady {
+    p99: Interval,
+    area_p99: Vec<Interval>,
+    served: Interval,
+    cost: Interval,
+    availability: f64,
+    availability_low: f64,
+}
+
+impl Steady {
+    fn of(steady: &[Out], areas: usize, annual: Option<f64>) -> Steady {
+        let of = |g: &dyn Fn(&Out) -> f64| stat(steady.iter().map(g));
+        let served = of(&|o| o.served);
+        Steady {
+            p99: of(&|o| o.p99_ms),
+            area_p99: (0..areas).map(|a| of(&|o| o.area_p99_ms[a])).collect(),
+            cost: of(&|o| o.cost),
+            availability: annual.unwrap_or(1.0) * served.mean,
+            availability_low: annual.unwrap_or(1.0) * served.low.clamp(0.0, 1.0),
+            served,
+        }
+    }
+}
+
+fn area_name(obj: &Objectives, a: usize) -> String {
+    obj.area_names.get(a).cloned().unwrap_or_default()
+}
+
+/// The objectives the steady runs miss: the CI's unfavourable end against each bound.
+fn steady_misses(s: &Steady, residency: u64, obj: &Objectives, misses: &mut Vec<String>) {
     if let Some(b) = obj.p99_ms {
-        if p99.high > b {
+        if s.p99.high > b {
             misses.push(format!(
                 "p99 {:.0} ms (CI high {:.0}) > {b} ms",
-                p99.mean, p99.high
+                s.p99.mean, s.p99.high
             ));
         }
     }
     for (a, b) in obj.area_p99_ms.iter().enumerate() {
         if let Some(b) = b {
-            if area_p99[a].high > *b {
+            if s.area_p99[a].high > *b {
                 misses.push(format!(
                     "p99 of {} {:.0} ms > {b} ms",
-                    area_name(a),
-                    area_p99[a].high
+                    area_name(obj, a),
+                    s.area_p99[a].high
                 ));
             }
         }
     }
     if let Some(t) = obj.availability {
-        if availability_low < t {
-            misses.push(format!("availability {availability_low:.5} < {t}"));
+        if s.availability_low < t {
+            misses.push(format!("availability {:.5} < {t}", s.availability_low));
         }
     }
     if let Some(b) = obj.budget_usd {
-        if cost.high > b {
-            misses.push(format!("cost ${:.0} > ${b:.0}", cost.high));
+        if s.cost.high > b {
+            misses.push(format!("cost ${:.0} > ${b:.0}", s.cost.high));
         }
     }
     if obj.residency && residency > 0 {
         misses.push(format!("{residency} residency violations"));
     }
-    let rpo_s = if f.lossy {
-        rpo.iter().copied().reduce(f64::max)
-    } else {
-        Some(0.0)
-    };
-    if let (Some(b), Some(r)) = (obj.rpo_s, rpo_s) {
-        if r > b {
-            misses.push(format!("RPO {r:.2} s > {b} s"));
-        }
-    }
-    let ids: Vec<String> = f
-        .design
-        .shape
-        .regions
-        .iter()
-        .map(|&i| base.regions[i].id.clone())
-        .collect();
+}
+
+/// Per failed region (in the order first seen), the worst of each figure over its
+/// replications. `ids` are the design's region ids by index in the design.
+fn worst_outages(settled: Vec<(usize, Out)>, ids: &[String], obj: &Objectives) -> Vec<OutageCheck> {
     let mut outages: Vec<OutageCheck> = Vec::new();
     for (r, o) in settled {
         let (min_a, min_served) = o
@@ -102,7 +123,7 @@ pub(super) fn judge(
             p99_ms: o.p99_ms,
             area_p99_ms: o.area_p99_ms.clone(),
             min_served,
-            min_served_area: area_name(min_a),
+            min_served_area: area_name(obj, min_a),
         };
         match outages.iter_mut().find(|c| c.region == check.region) {
             // Several replications: keep the worst of each figure.
@@ -119,7 +140,12 @@ pub(super) fn judge(
             None => outages.push(check),
         }
     }
-    for c in &outages {
+    outages
+}
+
+/// The N+1 objectives the outage runs miss.
+fn outage_misses(outages: &[OutageCheck], obj: &Objectives, misses: &mut Vec<String>) {
+    for c in outages {
         let down = &c.region;
         if c.min_served < OUTAGE_MIN_SERVED {
             misses.push(format!(
@@ -138,23 +164,57 @@ pub(super) fn judge(
                 if c.area_p99_ms[a] > *b {
                     misses.push(format!(
                         "N+1: {down} down: p99 of {} {:.0} ms > {b} ms",
-                        area_name(a),
+                        area_name(obj, a),
                         c.area_p99_ms[a]
                     ));
                 }
             }
         }
     }
+}
+
+pub(super) fn judge(
+    base: &crate::scenario::Scenario,
+
+    f: &Finalist,
+    outs: Vec<(Kind, Result<Out, String>)>,
+    obj: &Objectives,
+) -> Verification {
+    let runs = outs.len();
+    let tally = Tally::of(outs);
+    let mut misses = tally.errors;
+    let annual = f.annual_availability;
+    let s = Steady::of(&tally.steady, obj.area_p99_ms.len(), annual);
+    steady_misses(&s, tally.residency, obj, &mut misses);
+    let rpo_s = if f.lossy {
+        tally.rpo.iter().copied().reduce(f64::max)
+    } else {
+        Some(0.0)
+    };
+    if let (Some(b), Some(r)) = (obj.rpo_s, rpo_s) {
+        if r > b {
+            misses.push(format!("RPO {r:.2} s > {b} s"));
+        }
+    }
+    let ids: Vec<String> = f
+        .design
+        .shape
+        .regions
+        .iter()
+        .map(|&i| base.regions[i].id.clone())
+        .collect();
+    let outages = worst_outages(tally.settled, &ids, obj);
+    outage_misses(&outages, obj, &mut misses);
     Verification {
         runs,
-        cost_usd: cost,
-        p99_ms: p99,
-        area_p99_ms: area_p99,
-        served,
+        cost_usd: s.cost,
+        p99_ms: s.p99,
+        area_p99_ms: s.area_p99,
+        served: s.served,
         annual_availability: annual,
-        availability,
-        availability_low,
-        residency_violations: residency,
+        availability: s.availability,
+        availability_low: s.availability_low,
+        residency_violations: tally.residency,
         rpo_s,
         outages,
         misses,

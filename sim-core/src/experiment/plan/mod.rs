@@ -35,7 +35,7 @@ pub mod why;
 pub use candidates::{Design, Shape};
 pub use prune::Analytic;
 pub use spec::{Objectives, PlanError, PlanOptions, Progress};
-pub use verify::{Stat, Verification};
+pub use verify::Verification;
 
 use crate::catalog::Catalog;
 use crate::scenario::{LayoutKind, Scenario};
@@ -126,6 +126,11 @@ struct Candidate {
 }
 
 /// Plans `scenario` (candidate regions = its `regions`, objectives = its `[slo]`).
+///
+/// Stages: the candidate shapes ([`shapes_to_try`]); the analytic stage, sizing and
+/// pruning every design of every shape ([`analyse`]); verification rounds, each
+/// simulating the designs that could still become finalists ([`next_batch`]) until none
+/// could; ranking and the Pareto front ([`rank`]).
 pub fn plan(
     scenario: &Scenario,
     catalog: &Catalog,
@@ -140,6 +145,74 @@ pub fn plan(
     let base = prepare_base(scenario, catalog)?;
     let obj = Objectives::new(&scenario.slo, &base.world);
     let mut notes = Vec::new();
+    let shapes = shapes_to_try(scenario, &base, opts, &mut notes)?;
+    let (models, mut all) = analyse(scenario, catalog, &shapes, &obj, opts, &mut notes);
+    if cancel.load(Ordering::Relaxed) {
+        return Err(PlanError::Cancelled);
+    }
+    let shape_count = models.iter().flatten().count();
+    progress(Progress::Analytic {
+        shapes: shape_count,
+        designs: all.len(),
+    });
+    // Cheapest first; ties by predicted p99, then enumeration order.
+    all.sort_by(|a, b| {
+        a.analytic
+            .cost_usd
+            .total_cmp(&b.analytic.cost_usd)
+            .then(a.analytic.p99_ms.total_cmp(&b.analytic.p99_ms))
+    });
+    let mut verified: Vec<Option<Verification>> = vec![None; all.len()];
+    let mut runs = 0;
+    let mut round = 0;
+    loop {
+        let batch = next_batch(&all, &verified, opts);
+        if batch.is_empty() {
+            break;
+        }
+        round += 1;
+        let finalists: Vec<Finalist> = batch
+            .iter()
+            .map(|&i| {
+                let m = models[all[i].shape]
+                    .as_ref()
+                    .expect("candidates come from models");
+                finalist(&all[i].design, m)
+            })
+            .collect();
+        let vs = verify::verify(
+            scenario,
+            catalog,
+            &finalists,
+            &obj,
+            opts,
+            cancel,
+            &|done, total| progress(Progress::Runs { round, done, total }),
+        )?;
+        for (&i, v) in batch.iter().zip(vs) {
+            runs += v.runs;
+            verified[i] = Some(v);
+        }
+    }
+    let (designs, pareto) = rank(scenario, all, verified, &obj);
+    Ok(PlanReport {
+        objectives: obj,
+        designs,
+        pareto,
+        shapes: shape_count,
+        runs,
+        notes,
+    })
+}
+
+/// The shapes (layout × region subset) worth sizing; notes when only the candidate
+/// regions that attract the most traffic are combined.
+fn shapes_to_try(
+    scenario: &Scenario,
+    base: &Resolved,
+    opts: &PlanOptions,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Shape>, PlanError> {
     let pool = candidates::pool(&base.world, opts.max_regions);
     if pool.len() < base.world.n_regions() {
         let ids: Vec<&str> = pool
@@ -159,19 +232,32 @@ pub fn plan(
             "active-passive needs at least two candidate regions".into(),
         ));
     }
-    // Analytic stage, in parallel per shape, collected in shape order.
+    Ok(shapes)
+}
+
+/// The analytic stage, in parallel per shape, collected in shape order: each shape's
+/// model (`None` for a redundant or invalid shape, the latter with a note) and every
+/// design of every shape with its estimate.
+fn analyse(
+    scenario: &Scenario,
+    catalog: &Catalog,
+    shapes: &[Shape],
+    obj: &Objectives,
+    opts: &PlanOptions,
+    notes: &mut Vec<String>,
+) -> (Vec<Option<ShapeModel>>, Vec<Candidate>) {
     let analysed: Vec<Analysed> = shapes
         .par_iter()
         .enumerate()
         .map(|(i, shape)| {
-            let Some(m) = ShapeModel::new(scenario, catalog, shape, &obj, opts)? else {
+            let Some(m) = ShapeModel::new(scenario, catalog, shape, obj, opts)? else {
                 return Ok(None);
             };
             let cands = m
-                .vectors(&obj, opts)
+                .vectors(obj, opts)
                 .into_iter()
                 .map(|v| Candidate {
-                    analytic: m.evaluate(&v, &obj, opts),
+                    analytic: m.evaluate(&v, obj, opts),
                     design: Design {
                         shape: shape.clone(),
                         instances: v,
@@ -182,9 +268,6 @@ pub fn plan(
             Ok(Some((m, cands)))
         })
         .collect();
-    if cancel.load(Ordering::Relaxed) {
-        return Err(PlanError::Cancelled);
-    }
     let mut models: Vec<Option<ShapeModel>> = Vec::new();
     let mut all: Vec<Candidate> = Vec::new();
     for (i, a) in analysed.into_iter().enumerate() {
@@ -204,99 +287,84 @@ pub fn plan(
             }
         }
     }
-    progress(Progress::Analytic {
-        shapes: models.iter().flatten().count(),
-        designs: all.len(),
-    });
-    // Cheapest first; ties by predicted p99, then enumeration order.
-    all.sort_by(|a, b| {
-        a.analytic
-            .cost_usd
-            .total_cmp(&b.analytic.cost_usd)
-            .then(a.analytic.p99_ms.total_cmp(&b.analytic.p99_ms))
-    });
-    let mut verified: Vec<Option<Verification>> = vec![None; all.len()];
-    let mut runs = 0;
-    let mut round = 0;
-    loop {
-        let mut batch: Vec<usize> = Vec::new();
-        for &layout in &opts.layouts {
-            let of_layout: Vec<usize> = (0..all.len())
-                .filter(|&i| {
-                    all[i].design.shape.layout == layout && all[i].analytic.verdict.is_ok()
-                })
-                .collect();
-            let done: Vec<&Verification> = of_layout
-                .iter()
-                .filter_map(|&i| verified[i].as_ref())
-                .collect();
-            let mut costs: Vec<f64> = done
-                .iter()
-                .filter(|v| v.feasible())
-                .map(|v| v.cost_usd.mean)
-                .collect();
-            costs.sort_by(f64::total_cmp);
-            let budget = opts
-                .max_verified
-                .unwrap_or(usize::MAX)
-                .saturating_sub(done.len());
-            let todo = of_layout.iter().copied().filter(|&i| verified[i].is_none());
-            match costs.get(opts.finalists - 1) {
-                // Enough finalists: every design not dearer than the last one (+1 % for
-                // the small gap between estimated and simulated costs) could still beat it.
-                Some(&kth) => batch.extend(
-                    todo.take_while(|&i| all[i].analytic.cost_usd <= kth * (1.0 + NEAR_TIE))
-                        .take(budget),
-                ),
-                // Designs predicted to meet every bound first, then those within the
-                // tolerance; cheapest first in each tier.
-                None => {
-                    let (sure, maybe): (Vec<usize>, Vec<usize>) =
-                        todo.partition(|&i| all[i].analytic.latency_ratio <= 1.0);
-                    batch.extend(
-                        sure.into_iter()
-                            .chain(maybe)
-                            .take((opts.finalists - costs.len()).min(budget)),
-                    )
-                }
+    (models, all)
+}
+
+/// The designs (indices into `all`, sorted cheapest first) to simulate next: per layout,
+/// while fewer than `finalists` designs are known feasible, the next cheapest ones (those
+/// predicted to meet every bound first); once there are enough, every design not dearer
+/// than the last finalist. Each layout simulates at most `max_verified` designs. Empty
+/// when nothing could change the answer.
+fn next_batch(
+    all: &[Candidate],
+    verified: &[Option<Verification>],
+    opts: &PlanOptions,
+) -> Vec<usize> {
+    let mut batch: Vec<usize> = Vec::new();
+    for &layout in &opts.layouts {
+        let of_layout: Vec<usize> = (0..all.len())
+            .filter(|&i| all[i].design.shape.layout == layout && all[i].analytic.verdict.is_ok())
+            .collect();
+        let done: Vec<&Verification> = of_layout
+            .iter()
+            .filter_map(|&i| verified[i].as_ref())
+            .collect();
+        let mut costs: Vec<f64> = done
+            .iter()
+            .filter(|v| v.feasible())
+            .map(|v| v.cost_usd.mean)
+            .collect();
+        costs.sort_by(f64::total_cmp);
+        let budget = opts
+            .max_verified
+            .unwrap_or(usize::MAX)
+            .saturating_sub(done.len());
+        let todo = of_layout.iter().copied().filter(|&i| verified[i].is_none());
+        match costs.get(opts.finalists - 1) {
+            // Enough finalists: every design not dearer than the last one (+1 % for
+            // the small gap between estimated and simulated costs) could still beat it.
+            Some(&kth) => batch.extend(
+                todo.take_while(|&i| all[i].analytic.cost_usd <= kth * (1.0 + NEAR_TIE))
+                    .take(budget),
+            ),
+            // Designs predicted to meet every bound first, then those within the
+            // tolerance; cheapest first in each tier.
+            None => {
+                let (sure, maybe): (Vec<usize>, Vec<usize>) =
+                    todo.partition(|&i| all[i].analytic.latency_ratio <= 1.0);
+                batch.extend(
+                    sure.into_iter()
+                        .chain(maybe)
+                        .take((opts.finalists - costs.len()).min(budget)),
+                )
             }
         }
-        if batch.is_empty() {
-            break;
-        }
-        round += 1;
-        let finalists: Vec<Finalist> = batch
-            .iter()
-            .map(|&i| {
-                let m = models[all[i].shape]
-                    .as_ref()
-                    .expect("candidates come from models");
-                Finalist {
-                    design: all[i].design.clone(),
-                    used: m.used.clone(),
-                    lossy: m.lossy,
-                    annual_availability: m.annual_availability,
-                }
-            })
-            .collect();
-        let vs = verify::verify(
-            scenario,
-            catalog,
-            &finalists,
-            &obj,
-            opts,
-            cancel,
-            &|done, total| progress(Progress::Runs { round, done, total }),
-        )?;
-        for (&i, v) in batch.iter().zip(vs) {
-            runs += v.runs;
-            verified[i] = Some(v);
-        }
     }
+    batch
+}
+
+/// What verification needs to know of `design`, from its shape's model.
+fn finalist(design: &Design, m: &ShapeModel) -> Finalist {
+    Finalist {
+        design: design.clone(),
+        used: m.used.clone(),
+        lossy: m.lossy,
+        annual_availability: m.annual_availability,
+    }
+}
+
+/// The report's rows, ranked (feasible by cost, then infeasible, not simulated, pruned),
+/// and the Pareto front of the feasible ones (indices into the rows).
+fn rank(
+    scenario: &Scenario,
+    all: Vec<Candidate>,
+    verified: Vec<Option<Verification>>,
+    obj: &Objectives,
+) -> (Vec<DesignRow>, Vec<usize>) {
     let mut designs: Vec<DesignRow> = all
         .into_iter()
         .zip(verified)
-        .map(|(c, v)| report::row(scenario, c.design, c.analytic, v, &obj))
+        .map(|(c, v)| report::row(scenario, c.design, c.analytic, v, obj))
         .collect();
     designs.sort_by(|a, b| a.status.cmp(&b.status).then(a.cost().total_cmp(&b.cost())));
     let feasible: Vec<usize> = (0..designs.len())
@@ -310,14 +378,7 @@ pub fn plan(
         .into_iter()
         .map(|k| feasible[k])
         .collect();
-    Ok(PlanReport {
-        objectives: obj,
-        designs,
-        pareto,
-        shapes: models.iter().flatten().count(),
-        runs,
-        notes,
-    })
+    (designs, pareto)
 }
 
 /// Simulates and judges `designs` with the same rule as [`plan`] (tests use it to search
@@ -339,12 +400,7 @@ pub fn verify_designs(
             ShapeModel::new(scenario, catalog, &d.shape, &obj, opts).map_err(PlanError::Empty)?;
         keep.push(m.is_some());
         if let Some(m) = m {
-            finalists.push(Finalist {
-                design: d.clone(),
-                used: m.used.clone(),
-                lossy: m.lossy,
-                annual_availability: m.annual_availability,
-            });
+            finalists.push(finalist(d, &m));
         }
     }
     let mut vs = verify::verify(

@@ -27,43 +27,22 @@
 //! replication it collapses to the single value.
 
 use super::candidates::{design_scenario, Design};
-use super::spec::{Objectives, PlanError, PlanOptions, QUANTILE};
-use crate::analytic::years::summary::t_975;
+use super::spec::{Objectives, PlanError, PlanOptions};
 use crate::catalog::Catalog;
 use crate::engine::{derive_seed, SimDuration};
+use crate::metrics::stats::Interval;
+use crate::metrics::stats::Moments;
 use crate::model::cost::cost;
 use crate::model::layout::Plan;
 use crate::scenario::{FailureSpec, LayoutKind, Scenario};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-/// A mean with its 95 % confidence interval.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Stat {
-    pub mean: f64,
-    pub low: f64,
-    pub high: f64,
-}
-
-impl Stat {
-    pub fn of(xs: &[f64]) -> Stat {
-        let n = xs.len().max(1) as f64;
-        let mean = xs.iter().sum::<f64>() / n;
-        if xs.len() < 2 {
-            return Stat {
-                mean,
-                low: mean,
-                high: mean,
-            };
-        }
-        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        let half = t_975(xs.len() as u64 - 1) * var.sqrt() / n.sqrt();
-        Stat {
-            mean,
-            low: mean - half,
-            high: mean + half,
-        }
-    }
+/// The mean of `xs` with its 95 % confidence interval ([`Moments::interval95`]); one
+/// replication gives the single value.
+pub fn stat(xs: impl IntoIterator<Item = f64>) -> Interval {
+    let m = Moments::of(xs);
+    m.interval95().unwrap_or(Interval::point(m.mean()))
 }
 
 /// What one simulated outage of one region showed (worst over its replications).
@@ -83,11 +62,11 @@ pub struct OutageCheck {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verification {
     pub runs: usize,
-    pub cost_usd: Stat,
-    pub p99_ms: Stat,
-    pub area_p99_ms: Vec<Stat>,
+    pub cost_usd: Interval,
+    pub p99_ms: Interval,
+    pub area_p99_ms: Vec<Interval>,
     /// Fraction of requests served in the steady runs.
-    pub served: Stat,
+    pub served: Interval,
     /// Annual availability of the layout from the CTMC.
     pub annual_availability: Option<f64>,
     /// Annual availability × the steady runs' served fraction (mean and CI low end).
@@ -191,30 +170,16 @@ fn run(
     real.workload = base.workload.clone();
     let plan = Plan::new(&p, layout);
     let c = cost(&p.world, &plan, &real, &r.rec, &r.writes);
+    // The run's own figures (its RunSummary): p99 is the objectives' QUANTILE.
+    let sum = &r.summary;
     Ok(Out {
-        p99_ms: r.rec.all.quantile_ms(QUANTILE),
-        area_p99_ms: r
-            .rec
-            .areas
-            .iter()
-            .map(|a| a.all.quantile_ms(QUANTILE))
-            .collect(),
-        served: r.rec.availability(),
-        area_served: r
-            .rec
-            .areas
-            .iter()
-            .map(|a| {
-                if a.requests == 0 {
-                    1.0
-                } else {
-                    a.served as f64 / a.requests as f64
-                }
-            })
-            .collect(),
-        residency: r.rec.residency_violations,
+        p99_ms: sum.p99_ms,
+        area_p99_ms: sum.areas.iter().map(|a| a.p99_ms).collect(),
+        served: sum.availability,
+        area_served: sum.areas.iter().map(|a| a.availability).collect(),
+        residency: sum.residency_violations,
         cost: c.total(),
-        rpo_s: r.writes.rpo.as_secs_f64(),
+        rpo_s: sum.rpo_s,
     })
 }
 

@@ -29,78 +29,28 @@ pub(super) struct SweepFile {
 }
 
 /// Parses sweep `text` read from `source` and loads its base scenario.
+///
+/// Stages: TOML syntax; unknown keys; the base scenario ([`read_base`], loaded and
+/// checked); `seed` and `replications`; the axes of `[set]`, `[axes]` and `[[zip]]` in
+/// dimension order ([`gather_axes`]); each path at most once ([`duplicate_paths`]). A
+/// base that cannot be read stops at once; every other problem is collected.
 pub(super) fn parse(text: &str, source: &Path) -> Result<SweepFile, SweepError> {
-    let sweep_error = |problems: Vec<Located>| {
-        let mut problems = problems;
-        problems.sort_by_key(|l| l.line_col.unwrap_or((usize::MAX, 0)));
-        SweepError::Sweep(ScenarioError {
-            source: source.to_path_buf(),
-            problems,
-        })
+    let mut p = Problems {
+        text,
+        list: Vec::new(),
     };
     let doc = match ImDocument::parse(text.to_string()) {
         Ok(d) => d,
         Err(e) => {
             let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
-            let mut p = Problems {
-                text,
-                list: Vec::new(),
-            };
             p.at(e.span(), FieldPath::root(), format!("TOML syntax: {msg}"));
-            return Err(sweep_error(p.list));
+            return Err(sweep_error(source, p.list));
         }
-    };
-    let mut p = Problems {
-        text,
-        list: Vec::new(),
     };
     let root = doc.as_table();
-    let span_of = |k: &str| root.get_key_value(k).and_then(|(k, _)| k.span());
-
-    for (k, _) in root.iter() {
-        if !KEYS.contains(&k) {
-            let mut msg = format!("unknown field `{k}`");
-            if let Some(s) = did_you_mean(k, KEYS) {
-                msg += &format!(": did you mean `{s}`?");
-            }
-            msg += &format!(" (allowed: {})", KEYS.join(", "));
-            p.at(span_of(k), key(k), msg);
-        }
-    }
-
-    // The base scenario.
-    let (base_text, base_source) = match root.get("base") {
-        None => (
-            DEFAULT_SCENARIO.to_string(),
-            PathBuf::from("<embedded default scenario>"),
-        ),
-        Some(item) => match item.as_str() {
-            Some(rel) => {
-                let dir = source.parent().unwrap_or(Path::new(""));
-                let bp = dir.join(rel);
-                match std::fs::read_to_string(&bp) {
-                    Ok(t) => (t, bp),
-                    Err(e) => {
-                        let at = item.span().or(span_of("base"));
-                        p.at(
-                            at,
-                            key("base"),
-                            format!("cannot read `{}`: {e}", bp.display()),
-                        );
-                        return Err(sweep_error(p.list));
-                    }
-                }
-            }
-            None => {
-                let at = item.span().or(span_of("base"));
-                p.at(
-                    at,
-                    key("base"),
-                    "must be a path (a string), relative to the sweep file",
-                );
-                return Err(sweep_error(p.list));
-            }
-        },
+    unknown_keys(&mut p, root);
+    let Some((base_text, base_source)) = read_base(&mut p, root, source) else {
+        return Err(sweep_error(source, p.list));
     };
     let (base, _) = load_text(&base_text, &base_source).map_err(SweepError::Base)?;
     // The loader parsed this text already, so it is valid TOML.
@@ -113,34 +63,123 @@ pub(super) fn parse(text: &str, source: &Path) -> Result<SweepFile, SweepError> 
             }],
         })
     })?;
+    let seed = whole(&mut p, root, "seed", 0, "a whole number ≥ 0").unwrap_or(base.seed);
+    let replications = whole(&mut p, root, "replications", 1, "a whole number ≥ 1").unwrap_or(1);
+    let (axes, dims) = gather_axes(&mut p, root);
+    duplicate_paths(&mut p, &axes);
+    if !p.list.is_empty() {
+        return Err(sweep_error(source, p.list));
+    }
+    Ok(SweepFile {
+        base_source,
+        base_text,
+        base_doc,
+        seed,
+        replications,
+        axes,
+        dims,
+    })
+}
 
-    let mut whole = |name: &str, min: i64, what: &str| -> Option<u64> {
-        let item = root.get(name)?;
-        match item.as_integer() {
-            Some(v) if v >= min => Some(v as u64),
-            _ => {
-                p.at(
-                    item.span().or(span_of(name)),
-                    key(name),
-                    format!("must be {what}"),
-                );
-                None
+/// The error of a sweep file with `problems`, in file order.
+fn sweep_error(source: &Path, mut problems: Vec<Located>) -> SweepError {
+    problems.sort_by_key(|l| l.line_col.unwrap_or((usize::MAX, 0)));
+    SweepError::Sweep(ScenarioError {
+        source: source.to_path_buf(),
+        problems,
+    })
+}
+
+/// Where key `k` of `root` is written.
+fn span_of(root: &toml_edit::Table, k: &str) -> Option<Range<usize>> {
+    root.get_key_value(k).and_then(|(k, _)| k.span())
+}
+
+/// Top-level keys the sweep file does not know, each with a suggestion if one is close.
+fn unknown_keys(p: &mut Problems<'_>, root: &toml_edit::Table) {
+    for (k, _) in root.iter() {
+        if !KEYS.contains(&k) {
+            let mut msg = format!("unknown field `{k}`");
+            if let Some(s) = did_you_mean(k, KEYS) {
+                msg += &format!(": did you mean `{s}`?");
             }
+            msg += &format!(" (allowed: {})", KEYS.join(", "));
+            p.at(span_of(root, k), key(k), msg);
         }
-    };
-    let seed = whole("seed", 0, "a whole number ≥ 0").unwrap_or(base.seed);
-    let replications = whole("replications", 1, "a whole number ≥ 1").unwrap_or(1);
+    }
+}
 
+/// The base scenario's text and where it came from (the embedded default without
+/// `base`); `None`, with the problem noted, when `base` is not a readable path.
+fn read_base(
+    p: &mut Problems<'_>,
+    root: &toml_edit::Table,
+    source: &Path,
+) -> Option<(String, PathBuf)> {
+    let Some(item) = root.get("base") else {
+        return Some((
+            DEFAULT_SCENARIO.to_string(),
+            PathBuf::from("<embedded default scenario>"),
+        ));
+    };
+    let at = item.span().or(span_of(root, "base"));
+    let Some(rel) = item.as_str() else {
+        p.at(
+            at,
+            key("base"),
+            "must be a path (a string), relative to the sweep file",
+        );
+        return None;
+    };
+    let bp = source.parent().unwrap_or(Path::new("")).join(rel);
+    match std::fs::read_to_string(&bp) {
+        Ok(t) => Some((t, bp)),
+        Err(e) => {
+            p.at(
+                at,
+                key("base"),
+                format!("cannot read `{}`: {e}", bp.display()),
+            );
+            None
+        }
+    }
+}
+
+/// Top-level whole number `name` (≥ `min`), if present and valid; else noted.
+fn whole(
+    p: &mut Problems<'_>,
+    root: &toml_edit::Table,
+    name: &str,
+    min: i64,
+    what: &str,
+) -> Option<u64> {
+    let item = root.get(name)?;
+    match item.as_integer() {
+        Some(v) if v >= min => Some(v as u64),
+        _ => {
+            p.at(
+                item.span().or(span_of(root, name)),
+                key(name),
+                format!("must be {what}"),
+            );
+            None
+        }
+    }
+}
+
+/// The axes of `[set]` (no dimension), then of each dimension (an `[axes]` entry or a
+/// `[[zip]]` group) in file order; and per dimension the indices of its axes.
+fn gather_axes(p: &mut Problems<'_>, root: &toml_edit::Table) -> (Vec<Axis>, Vec<Vec<usize>>) {
     // `[set]`, `[axes]` and `[[zip]]`: (position in the file, axes) per dimension.
-    let constants: Vec<Axis> = entries(&mut p, root, "set", false)
+    let constants: Vec<Axis> = entries(p, root, "set", false)
         .into_iter()
         .map(|(_, a)| a)
         .collect();
-    let mut dims: Vec<(usize, Vec<Axis>)> = entries(&mut p, root, "axes", true)
+    let mut dims: Vec<(usize, Vec<Axis>)> = entries(p, root, "axes", true)
         .into_iter()
         .map(|(pos, a)| (pos, vec![a]))
         .collect();
-    dims.extend(zip_groups(&mut p, root));
+    dims.extend(zip_groups(p, root));
     dims.sort_by_key(|(pos, _)| *pos);
 
     let mut axes = constants;
@@ -154,7 +193,11 @@ pub(super) fn parse(text: &str, source: &Path) -> Result<SweepFile, SweepError> 
         }
         dim_axes.push(ids);
     }
-    // Each path at most once.
+    (axes, dim_axes)
+}
+
+/// Each path at most once: a later axis on a path already set is a problem.
+fn duplicate_paths(p: &mut Problems<'_>, axes: &[Axis]) {
     for (i, a) in axes.iter().enumerate() {
         if let Some(b) = axes[..i].iter().find(|b| b.path == a.path) {
             let first = b
@@ -169,19 +212,6 @@ pub(super) fn parse(text: &str, source: &Path) -> Result<SweepFile, SweepError> 
             });
         }
     }
-    if !p.list.is_empty() {
-        return Err(sweep_error(p.list));
-    }
-
-    Ok(SweepFile {
-        base_source,
-        base_text,
-        base_doc,
-        seed,
-        replications,
-        axes,
-        dims: dim_axes,
-    })
 }
 
 /// Collects located problems of the sweep file.

@@ -21,7 +21,7 @@ use super::SweepError;
 use crate::catalog::Catalog;
 use crate::engine::rng::{derive_seed, fnv1a64};
 use crate::experiment::load::load_text;
-use crate::export::csv_out::RUN_COLUMNS;
+use crate::metrics::summary::run_columns;
 use crate::scenario::error::{FieldError, FieldPath, Located, Seg};
 use crate::scenario::{Scenario, ScenarioError};
 use rayon::prelude::*;
@@ -131,7 +131,7 @@ impl SweepPlan {
             for part in [
                 "regionsim-sweep/2",
                 env!("CARGO_PKG_VERSION"),
-                &RUN_COLUMNS.join(","),
+                &run_columns().join(","),
                 text,
                 &base_text,
             ] {

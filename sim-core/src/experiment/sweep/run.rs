@@ -15,7 +15,6 @@ use super::plan::SweepPlan;
 use super::store::{self, list_parts, part_bytes, part_path, read_part, Manifest, Shard};
 use super::SweepError;
 use crate::experiment::budget::estimate;
-use crate::export::csv_out::run_row;
 use crate::export::write_atomic;
 use crate::spec::Resolved;
 use rayon::prelude::*;
@@ -101,79 +100,14 @@ pub fn run_sweep(
         .num_threads(opts.threads)
         .build()
         .map_err(|e| SweepError::Threads(e.to_string()))?;
-    pool.install(|| plan.check_points())?;
-    // The same sample, for size: a point of 10⁹ requests fails now, not hours in.
-    pool.install(|| {
-        plan.points_to_check()
-            .par_iter()
-            .try_for_each(|&p| within_budget(plan, p, opts.max_requests))
-    })?;
+    pool.install(|| check_first(plan, opts))?;
 
     let dir = &opts.out;
     let manifest = Manifest::of_plan(plan, opts.shard);
     let parts = list_parts(dir)?;
-    match Manifest::read(dir)? {
-        Some(old) if !opts.resume => {
-            return Err(SweepError::Dir {
-                dir: dir.clone(),
-                message: format!(
-                    "already holds a sweep ({}, shard {}, {} of its runs done): pass --resume to continue it, or choose another --out",
-                    old.describe(),
-                    old.shard,
-                    parts.len()
-                ),
-            })
-        }
-        Some(old) if !old.same_sweep(&manifest) => {
-            return Err(SweepError::Dir {
-                dir: dir.clone(),
-                message: format!(
-                    "holds a different sweep ({}); this is {}: --resume continues only the same sweep file and base scenario (choose another --out)",
-                    old.describe(),
-                    manifest.describe()
-                ),
-            })
-        }
-        Some(old) if old.shard != opts.shard => {
-            return Err(SweepError::Dir {
-                dir: dir.clone(),
-                message: format!(
-                    "holds shard {} of this sweep, not {}: resume it with --shard {}",
-                    old.shard, opts.shard, old.shard
-                ),
-            })
-        }
-        Some(_) => {}
-        None if !parts.is_empty() => {
-            return Err(SweepError::Dir {
-                dir: dir.clone(),
-                message: format!(
-                    "holds {} part file(s) but no {}: not a sweep folder this program can continue (choose another --out)",
-                    parts.len(),
-                    store::MANIFEST
-                ),
-            })
-        }
-        None => manifest.write(dir)?,
-    }
+    open_folder(dir, &manifest, opts, &parts)?;
     store::remove_temporaries(dir)?;
-
-    // Which runs of the shard are finished (and intact): a set of what is on disk, not a
-    // flag per run, so that a sweep of 10⁹ runs starts at once.
-    let mut done = BTreeSet::new();
-    let mut redone = Vec::new();
-    for &r in parts
-        .iter()
-        .filter(|&&r| r < plan.runs && opts.shard.contains(r))
-    {
-        let p = part_path(dir, r);
-        match read_part(&p, &manifest, r) {
-            Ok(_) => {
-                done.insert(r);
-            }
-            Err(why) => redone.push(format!("{}: {why}", p.display())),
-        }
-    }
+    let (done, redone) = finished_runs(dir, &manifest, plan, opts, &parts);
     let shard_runs = opts.shard.size(plan.runs);
     let already_done = done.len() as u64;
     let todo = shard_runs - already_done;
@@ -186,38 +120,7 @@ pub fn run_sweep(
             .try_for_each_init(
                 || None::<(u64, Resolved)>,
                 |cache, r| {
-                    let id = plan.run_id(r);
-                    let fail = |message: String| SweepError::Run {
-                        run: r,
-                        point: plan.describe(id.point),
-                        message,
-                    };
-                    if !matches!(cache, Some((p, _)) if *p == id.point) {
-                        let (scenario, catalog) = plan.load_point(id.point)?;
-                        let prepared =
-                            crate::spec::validate(&scenario, &catalog).map_err(|errs| {
-                                let msgs: Vec<String> =
-                                    errs.iter().map(|e| e.to_string()).collect();
-                                fail(msgs.join("; "))
-                            })?;
-                        budget_of(plan, id.point, &prepared, opts.max_requests)?;
-                        *cache = Some((id.point, prepared));
-                    }
-                    let Some((_, prepared)) = cache.as_ref() else {
-                        return Err(fail("no scenario".into()));
-                    };
-                    let result = prepared.run_layout(prepared.scenario.layout, id.seed);
-                    let mut row = vec![
-                        id.run.to_string(),
-                        id.point.to_string(),
-                        id.replication.to_string(),
-                    ];
-                    row.extend(plan.labels(id.point));
-                    row.extend(run_row(&result));
-                    let path = part_path(dir, r);
-                    let bytes = part_bytes(plan.hash, r, &row)
-                        .map_err(|e| SweepError::io(&path, "write", e))?;
-                    write_atomic(&path, &bytes).map_err(|e| SweepError::io(&path, "write", e))?;
+                    run_one(plan, opts, cache, r)?;
                     observer.run_done();
                     Ok(())
                 },
@@ -237,4 +140,120 @@ pub fn run_sweep(
         redone,
         written,
     })
+}
+
+/// Before the first run: every point's scenario (a sample in a huge sweep) loads and
+/// checks, and — the same sample, for size — none exceeds the request budget: a point of
+/// 10⁹ requests fails now, not hours in. Runs on the current rayon pool.
+fn check_first(plan: &SweepPlan, opts: &Options) -> Result<(), SweepError> {
+    plan.check_points()?;
+    plan.points_to_check()
+        .par_iter()
+        .try_for_each(|&p| within_budget(plan, p, opts.max_requests))
+}
+
+/// Makes `dir` this sweep's folder: writes the manifest in a new folder, or checks that an
+/// existing one holds this sweep and shard and that `--resume` was asked for.
+fn open_folder(
+    dir: &std::path::Path,
+    manifest: &Manifest,
+    opts: &Options,
+    parts: &[u64],
+) -> Result<(), SweepError> {
+    let refuse = |message: String| {
+        Err(SweepError::Dir {
+            dir: dir.to_path_buf(),
+            message,
+        })
+    };
+    match Manifest::read(dir)? {
+        Some(old) if !opts.resume => refuse(format!(
+            "already holds a sweep ({}, shard {}, {} of its runs done): pass --resume to continue it, or choose another --out",
+            old.describe(),
+            old.shard,
+            parts.len()
+        )),
+        Some(old) if !old.same_sweep(manifest) => refuse(format!(
+            "holds a different sweep ({}); this is {}: --resume continues only the same sweep file and base scenario (choose another --out)",
+            old.describe(),
+            manifest.describe()
+        )),
+        Some(old) if old.shard != opts.shard => refuse(format!(
+            "holds shard {} of this sweep, not {}: resume it with --shard {}",
+            old.shard, opts.shard, old.shard
+        )),
+        Some(_) => Ok(()),
+        None if !parts.is_empty() => refuse(format!(
+            "holds {} part file(s) but no {}: not a sweep folder this program can continue (choose another --out)",
+            parts.len(),
+            store::MANIFEST
+        )),
+        None => manifest.write(dir),
+    }
+}
+
+/// Which runs of the shard are finished (and intact): a set of what is on disk, not a
+/// flag per run, so that a sweep of 10⁹ runs starts at once. Also the parts found
+/// damaged or not matching (to be re-run), as `path: why`.
+fn finished_runs(
+    dir: &std::path::Path,
+    manifest: &Manifest,
+    plan: &SweepPlan,
+    opts: &Options,
+    parts: &[u64],
+) -> (BTreeSet<u64>, Vec<String>) {
+    let mut done = BTreeSet::new();
+    let mut redone = Vec::new();
+    for &r in parts
+        .iter()
+        .filter(|&&r| r < plan.runs && opts.shard.contains(r))
+    {
+        let p = part_path(dir, r);
+        match read_part(&p, manifest, r) {
+            Ok(_) => {
+                done.insert(r);
+            }
+            Err(why) => redone.push(format!("{}: {why}", p.display())),
+        }
+    }
+    (done, redone)
+}
+
+/// Simulates run `r` and writes its part. `cache` keeps the last point's resolved
+/// scenario (a worker's consecutive runs are mostly replications of one point).
+fn run_one(
+    plan: &SweepPlan,
+    opts: &Options,
+    cache: &mut Option<(u64, Resolved)>,
+    r: u64,
+) -> Result<(), SweepError> {
+    let id = plan.run_id(r);
+    let fail = |message: String| SweepError::Run {
+        run: r,
+        point: plan.describe(id.point),
+        message,
+    };
+    if !matches!(cache, Some((p, _)) if *p == id.point) {
+        let (scenario, catalog) = plan.load_point(id.point)?;
+        let prepared = crate::spec::validate(&scenario, &catalog).map_err(|errs| {
+            let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+            fail(msgs.join("; "))
+        })?;
+        budget_of(plan, id.point, &prepared, opts.max_requests)?;
+        *cache = Some((id.point, prepared));
+    }
+    let Some((_, prepared)) = cache.as_ref() else {
+        return Err(fail("no scenario".into()));
+    };
+    let result = prepared.run_layout(prepared.scenario.layout, id.seed);
+    let row = (
+        id.run,
+        id.point,
+        id.replication,
+        plan.labels(id.point),
+        &result.summary,
+    );
+    let path = part_path(&opts.out, r);
+    let bytes = part_bytes(plan.hash, r, &row).map_err(|e| SweepError::io(&path, "write", e))?;
+    write_atomic(&path, &bytes).map_err(|e| SweepError::io(&path, "write", e))
 }

@@ -32,8 +32,8 @@
 use super::plan::SweepPlan;
 use super::summary::Summary;
 use super::SweepError;
-use crate::export::csv_out::RUN_COLUMNS;
 use crate::export::write_atomic;
+use crate::metrics::summary::run_columns;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -242,7 +242,7 @@ impl Manifest {
     pub fn header(&self) -> Vec<String> {
         let mut h: Vec<String> = ["run", "point", "replication"].map(String::from).to_vec();
         h.extend(self.axes.iter().cloned());
-        h.extend(RUN_COLUMNS.iter().map(|c| c.to_string()));
+        h.extend(run_columns().iter().cloned());
         h
     }
 }
@@ -271,10 +271,18 @@ fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// The bytes of run `run`'s part file holding `row`: tag line, row, CRC-32 terminator.
-pub fn part_bytes(hash: u64, run: u64, row: &[String]) -> Result<Vec<u8>, std::io::Error> {
-    let mut w = csv::Writer::from_writer(tag(hash, run).into_bytes());
-    w.write_record(row).map_err(std::io::Error::other)?;
+/// The bytes of run `run`'s part file holding `row` (any serde value that makes one CSV
+/// record: cells, or a tuple of cells and a [`RunSummary`](crate::metrics::RunSummary)):
+/// tag line, row, CRC-32 terminator.
+pub fn part_bytes<T: serde::Serialize + ?Sized>(
+    hash: u64,
+    run: u64,
+    row: &T,
+) -> Result<Vec<u8>, std::io::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(tag(hash, run).into_bytes());
+    w.serialize(row).map_err(std::io::Error::other)?;
     let mut bytes = w
         .into_inner()
         .map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -341,7 +349,7 @@ pub fn check_part(bytes: &[u8], m: &Manifest, run: u64) -> Result<csv::StringRec
     if records.next().is_some() {
         return Err("it has more than one row".into());
     }
-    let cols = 3 + m.axes.len() + RUN_COLUMNS.len();
+    let cols = 3 + m.axes.len() + run_columns().len();
     if rec.len() != cols {
         return Err(format!(
             "its row has {} cells, this sweep has {cols} columns",
@@ -494,7 +502,7 @@ mod tests {
         let good = (0..20)
             .map(|k| {
                 let mut row = vec!["1".to_string(), "1".into(), "0".into()];
-                row.extend(RUN_COLUMNS.iter().map(|_| k.to_string()));
+                row.extend(run_columns().iter().map(|_| k.to_string()));
                 String::from_utf8(part_bytes(7, 1, &row).unwrap()).unwrap()
             })
             .find(|t| {

@@ -15,75 +15,12 @@
 //! share seeds (common random numbers), which makes *differences* between points more
 //! precise than these per-point intervals suggest.
 
-use crate::export::csv_out::RUN_COLUMNS;
+use crate::metrics::stats::Moments;
+use crate::metrics::summary::{run_columns, Metric};
 
-/// Columns of `runs.csv` summarised, in this order (those the run columns have).
-pub const METRICS: &[&str] = &[
-    "p50_ms",
-    "p99_ms",
-    "p999_ms",
-    "read_p99_ms",
-    "write_p99_ms",
-    "availability",
-    "failed",
-    "timeouts",
-    "rejected",
-    "unavailable",
-    "downtime_s",
-    "rto_s",
-    "rpo_s",
-    "lost_writes",
-    "stale_read_fraction",
-    "conflicts",
-    "residency_violations",
-    "cost_usd_month",
-    "retries",
-    "failovers",
-];
-
-/// Running mean and sum of squared deviations (Welford), mergeable.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Moments {
-    pub n: u64,
-    pub mean: f64,
-    m2: f64,
-}
-
-impl Moments {
-    pub fn push(&mut self, x: f64) {
-        self.n += 1;
-        let d = x - self.mean;
-        self.mean += d / self.n as f64;
-        self.m2 += d * (x - self.mean);
-    }
-
-    /// Combines two accumulators (Chan, Golub & LeVeque): as if one had seen both inputs.
-    pub fn merge(&mut self, o: &Moments) {
-        if o.n == 0 {
-            return;
-        }
-        if self.n == 0 {
-            *self = *o;
-            return;
-        }
-        let n = self.n + o.n;
-        let d = o.mean - self.mean;
-        self.mean += d * o.n as f64 / n as f64;
-        self.m2 += o.m2 + d * d * (self.n as f64 * o.n as f64 / n as f64);
-        self.n = n;
-    }
-
-    /// Sample standard deviation (`n − 1` in the denominator); `None` when `n < 2`.
-    pub fn sd(&self) -> Option<f64> {
-        (self.n >= 2).then(|| (self.m2.max(0.0) / (self.n - 1) as f64).sqrt())
-    }
-
-    /// Half-width of the 95 % confidence interval of the mean; `None` when `n < 2`.
-    pub fn ci95(&self) -> Option<f64> {
-        let sd = self.sd()?;
-        Some(crate::metrics::stats::t975(self.n - 1) * sd / (self.n as f64).sqrt())
-    }
-}
+/// The metrics summarised, in column order ([`Metric::ALL`]); each is a `runs.csv` column
+/// (a test checks it).
+pub const METRICS: &[Metric] = &Metric::ALL;
 
 fn num(x: f64) -> String {
     format!("{x:.6}")
@@ -93,7 +30,7 @@ fn num(x: f64) -> String {
 pub struct Summary {
     /// Column index in a run row of `layout` and of each metric.
     layout_col: usize,
-    metric_cols: Vec<(usize, &'static str)>,
+    metric_cols: Vec<(usize, Metric)>,
     axes: usize,
     /// The point being accumulated: its number, its leading cells, its moments.
     current: Option<(u64, Vec<String>, Vec<Moments>)>,
@@ -105,22 +42,22 @@ impl Summary {
     pub fn new(axes: &[String]) -> std::io::Result<Summary> {
         let offset = 3 + axes.len();
         let col = |name: &str| {
-            RUN_COLUMNS
+            run_columns()
                 .iter()
-                .position(|c| *c == name)
+                .position(|c| c == name)
                 .map(|i| offset + i)
         };
         let layout_col = col("layout").ok_or_else(|| std::io::Error::other("no layout column"))?;
-        let metric_cols: Vec<(usize, &'static str)> = METRICS
+        let metric_cols: Vec<(usize, Metric)> = METRICS
             .iter()
-            .filter_map(|&m| col(m).map(|c| (c, m)))
+            .filter_map(|&m| col(m.name()).map(|c| (c, m)))
             .collect();
         let mut header: Vec<String> = vec!["point".into(), "layout".into()];
         header.extend(axes.iter().cloned());
         header.push("n".into());
         for (_, m) in &metric_cols {
             for stat in ["mean", "sd", "ci95"] {
-                header.push(format!("{m}_{stat}"));
+                header.push(format!("{}_{stat}", m.name()));
             }
         }
         let mut out = csv::Writer::from_writer(Vec::new());
@@ -134,7 +71,7 @@ impl Summary {
         })
     }
 
-    /// Adds one run row (`run, point, replication, axes…, RUN_COLUMNS…`).
+    /// Adds one run row (`run, point, replication, axes…, run columns…`).
     pub fn push(&mut self, point: u64, row: &csv::StringRecord) -> std::io::Result<()> {
         if self.current.as_ref().is_some_and(|(p, _, _)| *p != point) {
             self.flush()?;
@@ -165,9 +102,9 @@ impl Summary {
         let Some((_, mut cells, moments)) = self.current.take() else {
             return Ok(());
         };
-        cells.push(moments.first().map_or(0, |m| m.n).to_string());
+        cells.push(moments.first().map_or(0, |m| m.n()).to_string());
         for m in &moments {
-            cells.push(num(m.mean));
+            cells.push(num(m.mean()));
             cells.push(m.sd().map(num).unwrap_or_default());
             cells.push(m.ci95().map(num).unwrap_or_default());
         }
@@ -188,37 +125,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn moments_match_two_pass_and_merge() {
-        let xs = [3.0, 1.5, 4.25, 1.0, 5.5, 9.0, 2.75, 6.5];
-        let mut all = Moments::default();
-        xs.iter().for_each(|&x| all.push(x));
-        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
-        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (xs.len() - 1) as f64;
-        assert!((all.mean - mean).abs() < 1e-12);
-        assert!((all.sd().unwrap() - var.sqrt()).abs() < 1e-12);
-        let (mut a, mut b) = (Moments::default(), Moments::default());
-        xs[..3].iter().for_each(|&x| a.push(x));
-        xs[3..].iter().for_each(|&x| b.push(x));
-        a.merge(&b);
-        assert_eq!(a.n, all.n);
-        assert!((a.mean - all.mean).abs() < 1e-12);
-        assert!((a.sd().unwrap() - all.sd().unwrap()).abs() < 1e-12);
-        // CI by hand: t(7) = 2.364624252.
-        let ci = 2.364_624_252 * var.sqrt() / (xs.len() as f64).sqrt();
-        assert!((all.ci95().unwrap() - ci).abs() < 1e-9);
-        let mut one = Moments::default();
-        one.push(1.0);
-        assert_eq!((one.sd(), one.ci95()), (None, None));
-    }
-
-    #[test]
     fn summary_rows_group_consecutive_runs_of_a_point() {
         let axes = vec!["routing.dns_ttl".to_string()];
         let mut s = Summary::new(&axes).unwrap();
         let row = |run: u64, point: u64, p99: &str| {
             let mut cells = vec![run.to_string(), point.to_string(), "0".into(), "10s".into()];
-            for c in RUN_COLUMNS {
-                cells.push(match *c {
+            for c in run_columns() {
+                cells.push(match c.as_str() {
                     "layout" => "sharded".into(),
                     "p99_ms" => p99.into(),
                     _ => "0".into(),
@@ -236,7 +149,7 @@ mod tests {
             "{}",
             lines[0]
         );
-        let p99 = METRICS.iter().position(|m| *m == "p99_ms").unwrap();
+        let p99 = METRICS.iter().position(|m| *m == Metric::P99).unwrap();
         let cells: Vec<&str> = lines[1].split(',').collect();
         assert_eq!(&cells[..4], ["0", "sharded", "10s", "2"]);
         assert_eq!(cells[4 + 3 * p99], "12.000000");
