@@ -79,6 +79,20 @@ fn compare_runs_the_three_layouts_and_shows_them() {
     h.get_by_label("Summary (best per row in green)");
     h.get_by_label("p99 latency");
     h.get_by_label("cost per month");
+    // The failure story, and the two availabilities told apart.
+    for row in [
+        "observed RTO",
+        "lost writes",
+        "downtime (users down)",
+        "observed RPO",
+        "failovers",
+        "retried attempts",
+        "availability in this run",
+        "availability per year",
+    ] {
+        h.get_by_label(row);
+    }
+    h.get_by_label_contains("is cheapest");
 }
 
 #[test]

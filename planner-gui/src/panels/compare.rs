@@ -79,8 +79,17 @@ pub fn summary_rows(runs: &[RunResult]) -> Vec<Row> {
     use Better::*;
     vec![
         row("requests", Neither, 0, "", &|r| r.requests as f64),
-        row("availability", Higher, 4, " %", &|r| 100.0 * r.availability),
+        row("availability in this run", Higher, 4, " %", &|r| {
+            100.0 * r.availability
+        }),
         row("failed requests", Lower, 0, "", &|r| r.failed as f64),
+        // The failure story: how long users were down, what was lost, what it took.
+        row("downtime (users down)", Lower, 0, " s", &|r| r.downtime_s),
+        row("observed RTO", Lower, 0, " s", &|r| r.rto_s),
+        row("lost writes", Lower, 0, "", &|r| r.lost_writes as f64),
+        row("observed RPO", Lower, 3, " s", &|r| r.rpo_s),
+        row("failovers", Neither, 0, "", &|r| r.failovers as f64),
+        row("retried attempts", Lower, 0, "", &|r| r.retries as f64),
         row("p50 latency", Lower, 1, " ms", &|r| r.p50_ms),
         row("p99 latency", Lower, 1, " ms", &|r| r.p99_ms),
         row("p99.9 latency", Lower, 1, " ms", &|r| r.p999_ms),
@@ -95,6 +104,47 @@ pub fn summary_rows(runs: &[RunResult]) -> Vec<Row> {
         }),
         row("cost per month", Lower, 0, " USD", &|r| r.cost_usd_month),
     ]
+}
+
+/// One paragraph that reads the table for the user: which layout is cheapest and fastest,
+/// how long each layout's users were down and what they lost.
+pub fn verdict(runs: &[RunResult]) -> String {
+    let s: Vec<&RunSummary> = runs.iter().map(|r| &r.summary).collect();
+    let (Some(cheap), Some(fast)) = (
+        s.iter()
+            .min_by(|a, b| a.cost_usd_month.total_cmp(&b.cost_usd_month)),
+        s.iter().min_by(|a, b| a.p99_ms.total_cmp(&b.p99_ms)),
+    ) else {
+        return String::new();
+    };
+    let mut out = if cheap.layout == fast.layout {
+        format!(
+            "{} is cheapest ({:.0} USD/month) and fastest (p99 {:.0} ms).",
+            cheap.layout, cheap.cost_usd_month, fast.p99_ms
+        )
+    } else {
+        format!(
+            "{} is cheapest ({:.0} USD/month); {} is fastest (p99 {:.0} ms).",
+            cheap.layout, cheap.cost_usd_month, fast.layout, fast.p99_ms
+        )
+    };
+    for r in &s {
+        let lost = match r.lost_writes {
+            0 => "lost no acknowledged write".to_string(),
+            n => format!("lost {n} acknowledged writes (RPO {:.1} s)", r.rpo_s),
+        };
+        if r.outages == 0 {
+            out.push_str(&format!(" {}: no outage in this run, {lost}.", r.layout));
+        } else if r.downtime_s == 0.0 {
+            out.push_str(&format!(" {}: users were never down, {lost}.", r.layout));
+        } else {
+            out.push_str(&format!(
+                " {}: users were down {:.0} s and recovered in {:.0} s (RTO); it {lost}.",
+                r.layout, r.downtime_s, r.rto_s
+            ));
+        }
+    }
+    out
 }
 
 pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
@@ -163,6 +213,8 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
 }
 
 fn table(ui: &mut Ui, runs: &[RunResult]) {
+    ui.label(verdict(runs));
+    ui.add_space(4.0);
     ui.strong("Summary (best per row in green)");
     let layouts: Vec<LayoutKind> = runs.iter().map(|r| r.layout()).collect();
     grid(ui, "summary", &layouts, summary_rows(runs));

@@ -25,7 +25,7 @@ pub fn rows(estimates: &Estimates) -> Vec<Row> {
         unit,
     };
     vec![
-        row("availability", Better::Higher, 4, " %", &|i| {
+        row("availability per year", Better::Higher, 4, " %", &|i| {
             100.0 * solved[i].availability
         }),
         row("downtime per year", Better::Lower, 1, " min", &|i| {
