@@ -7,8 +7,10 @@
 //! lower-case ones. Assumptions (units in names):
 //! - region↔region RTT: the catalog's measured median where one exists, else its fitted
 //!   distance model; `network.rtt_overrides` replace either;
-//! - user↔region RTT: the catalog's fitted distance model from the area's position (or the
-//!   area's `rtt_overrides`) plus the area's access (last-mile) latency;
+//! - user↔region RTT: the catalog's user RTT from the area's position — the measured RTT
+//!   from the catalog region nearest the user plus a last mile where one is measured, else
+//!   the fitted distance model ([`Catalog::user_rtt_ms`]) — or the area's `rtt_overrides`,
+//!   plus the area's access latency;
 //! - area shares are normalised to sum to 1.
 
 use super::ids::{AreaId, RegionId};
@@ -218,7 +220,7 @@ impl World {
                 let c = &catalog.regions()[r.catalog];
                 user_km.push(great_circle_km(a.lat, a.lon, c.lat, c.lon));
                 let rtt = over.get(&r.catalog).copied().unwrap_or_else(|| {
-                    SimDuration::from_millis_f64(catalog.rtt_to_point_ms(r.catalog, a.lat, a.lon))
+                    SimDuration::from_millis_f64(catalog.user_rtt_ms(a.lat, a.lon, r.catalog))
                 });
                 user_rtt.push(rtt + *access);
             }
