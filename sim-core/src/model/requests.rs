@@ -106,6 +106,9 @@ pub struct WriteStats {
     pub committed: u64,
     /// Σ over committed writes of Σ over their replicas of the transfer price (USD/GB).
     pub replica_usd_per_gb: f64,
+    /// Per area: measured writes committed and Σ of their replica transfer prices
+    /// (USD/GB), for [`cost`](super::cost::cost) to weigh areas by their whole day.
+    pub by_area: Vec<(u64, f64)>,
     /// Concurrent writes to one key from different regions (asynchronous multi-master).
     pub conflicts: u64,
     /// Acknowledged writes that were lost in a failover (never reached a surviving copy).
@@ -245,7 +248,10 @@ impl<'w> RequestModel<'w> {
             lag,
             arrivals_end: end,
             rec: Recorder::new(world.areas.len(), n, warm, s.duration),
-            writes: WriteStats::default(),
+            writes: WriteStats {
+                by_area: vec![(0, 0.0); world.areas.len()],
+                ..WriteStats::default()
+            },
             outages: Vec::new(),
             deadlines: VecDeque::new(),
             sweep_armed: false,
@@ -525,7 +531,7 @@ impl<'w> RequestModel<'w> {
                     self.reqs[r.idx as usize].stale = stale;
                 }
             }
-            Kind::Write => match self.commit(now, region, key, measured) {
+            Kind::Write => match self.commit(now, region, area, key, measured) {
                 Some(acked) => {
                     delay = acked.since(now);
                     let q = &mut self.reqs[r.idx as usize];
