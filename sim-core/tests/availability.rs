@@ -26,6 +26,7 @@ fn params(regions: u32) -> AvailabilityParams {
         },
         write_rate_per_s: 100.0,
         replication_lag_s: 2.0,
+        replication_delay_s: 0.0,
         delay_phases: DEFAULT_DELAY_PHASES,
     }
 }

@@ -34,7 +34,7 @@ pub(super) fn build(layout: Layout, p: &AvailabilityParams) -> RewardChain {
     let lambda = 1.0 / p.mtbf_h;
     let mu = 1.0 / p.mttr_h;
     let n = p.regions as usize;
-    let window = p.write_rate_per_s * p.replication_lag_s;
+    let window = p.loss_window();
     let failover_h = p.failover.failover_s() / 3600.0;
     let reroute_h = p.failover.reroute_s() / 3600.0;
     let k = p.delay_phases as usize;
@@ -49,9 +49,9 @@ pub(super) fn build(layout: Layout, p: &AvailabilityParams) -> RewardChain {
             };
             ap.build(1.0, window)
         }
-        // Each shard is a two-region active-passive pair with a 1/n share of the writes;
-        // n shards multiply the frequencies, so the window per shard-failover is
-        // n · (w/n) · lag = w · lag.
+        // Each of the n shards is a two-region active-passive pair with a 1/n share of
+        // the writes; n shards multiply the frequencies, so the writes lost per unit of
+        // failover frequency are n · (w/n) · window = w · window.
         Layout::Sharded { standby: true } => {
             let ap = ApChain {
                 regions: 2,

@@ -34,12 +34,20 @@
 //!   region's users — a share `1/u` — until they are rerouted after `R = detection + DNS
 //!   TTL`, or until the region is repaired, whichever is first. This is counted as a
 //!   failover (of traffic). See "Reroute delay" below.
-//! - **Sharded** ([`Layout::Sharded`]): shard `i` lives in region `i` with share `1/n`.
-//!   Without standby a shard is down exactly while its region is down, so `A = a`; no
-//!   writes are lost (the data is at risk but comes back with the region). With a standby
-//!   (in region `i + 1 mod n`), each shard is an active-passive pair with write rate
+//! - **Sharded** ([`Layout::Sharded`]): `n` = the number of shards (homes); shard `i`
+//!   lives in region `i` with share `1/n`. Without standby a shard is down exactly while
+//!   its region is down, so `A = a`; no writes are lost (the data is at risk but comes
+//!   back with the region). With a standby (in region `i + 1 mod n`, or in a region of its
+//!   own when there is one shard), each shard is an active-passive pair with write rate
 //!   `write_rate/n`; shards share regions, which correlates them but leaves the mean
-//!   (each shard's own two-region chain) exact.
+//!   (each shard's own two-region chain) exact. One shard with a standby is therefore
+//!   exactly active-passive over two regions (same failovers, same lost writes).
+//! - Lost writes per failover are `write_rate × (lag + one-way delay)`
+//!   ([`AvailabilityParams::loss_window`]): a write acknowledged by the primary is safe
+//!   once it reached the replica, which takes the lag plus the network's one-way delay.
+//!   Active-active asynchronous with `async_recovery = "delayed"` loses nothing (the
+//!   failed region's writes are replicated when it returns): the experiment maps it to a
+//!   quorum of one, [`Layout::ActiveActiveSync`] `{ quorum: 1 }`.
 //!
 //! # Deterministic delays in a Markov chain
 //!
@@ -126,8 +134,12 @@ pub struct AvailabilityParams {
     pub failover: FailoverTime,
     /// Writes per second over the whole service.
     pub write_rate_per_s: f64,
-    /// Asynchronous replication lag: the window of writes lost at a failure, seconds.
+    /// Asynchronous replication lag, seconds.
     pub replication_lag_s: f64,
+    /// One-way network delay from a write's origin to its replica, seconds. A failure
+    /// loses the writes of the last `lag + delay` (as the request-level model and
+    /// `docs/failures.md` define lost writes).
+    pub replication_delay_s: f64,
     /// Erlang phases approximating a deterministic failover (see the module docs).
     pub delay_phases: u32,
 }
@@ -156,6 +168,12 @@ pub enum AvailabilityError {
 }
 
 impl AvailabilityParams {
+    /// Writes lost when a primary (or an async multi-master region holding all the
+    /// writes) fails: `write_rate × (lag + one-way delay)`.
+    pub fn loss_window(&self) -> f64 {
+        self.write_rate_per_s * (self.replication_lag_s + self.replication_delay_s)
+    }
+
     /// Checks every field against `layout`; the first problem is reported.
     pub fn validate(&self, layout: Layout) -> Result<(), AvailabilityError> {
         let bad = |field, reason: &str| {
@@ -173,11 +191,7 @@ impl AvailabilityParams {
         if n > 64 {
             return bad("regions", "at most 64 regions are supported");
         }
-        let needs_two = matches!(
-            layout,
-            Layout::ActivePassive | Layout::Sharded { standby: true }
-        );
-        if needs_two && n < 2 {
+        if layout == Layout::ActivePassive && n < 2 {
             return bad("regions", "a standby needs a second region");
         }
         if let Layout::ActiveActiveSync { quorum } = layout {
@@ -199,6 +213,7 @@ impl AvailabilityParams {
             ("failover.scale_up_s", f.scale_up_s),
             ("write_rate_per_s", self.write_rate_per_s),
             ("replication_lag_s", self.replication_lag_s),
+            ("replication_delay_s", self.replication_delay_s),
         ] {
             if !nonneg(x) {
                 return bad(field, "must be finite and ≥ 0");

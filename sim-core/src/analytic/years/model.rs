@@ -21,7 +21,7 @@ pub(super) struct Plan {
     mttr_s: f64,
     failover: SimDuration,
     reroute: SimDuration,
-    /// Writes in one replication window: write rate × lag.
+    /// Writes in one replication window: write rate × (lag + one-way delay).
     window: f64,
     kind: Kind,
 }
@@ -45,13 +45,18 @@ impl Plan {
     pub(super) fn new(layout: Layout, p: &AvailabilityParams) -> Plan {
         let n = p.regions;
         let shard = |candidates, share| ShardSpec { candidates, share };
+        // Physical regions: one shard with a standby needs a second region.
+        let regions = match layout {
+            Layout::Sharded { standby: true } => n.max(2),
+            _ => n,
+        };
         let kind = match layout {
             Layout::ActivePassive => Kind::Shards(vec![shard((0..n).collect(), 1.0)]),
             Layout::Sharded { standby } => Kind::Shards(
                 (0..n)
                     .map(|i| {
                         let c = if standby {
-                            vec![i, (i + 1) % n]
+                            vec![i, (i + 1) % regions]
                         } else {
                             vec![i]
                         };
@@ -69,12 +74,12 @@ impl Plan {
             },
         };
         Plan {
-            regions: n,
+            regions,
             mtbf_s: p.mtbf_h * 3600.0,
             mttr_s: p.mttr_h * 3600.0,
             failover: SimDuration::from_secs_f64(p.failover.failover_s()),
             reroute: SimDuration::from_secs_f64(p.failover.reroute_s()),
-            window: p.write_rate_per_s * p.replication_lag_s,
+            window: p.loss_window(),
             kind,
         }
     }
