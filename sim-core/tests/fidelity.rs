@@ -177,3 +177,72 @@ fn the_monthly_bill_does_not_depend_on_the_hour_simulated() {
         day.cost.transfer
     );
 }
+
+/// `regions.csv` of the textbook M/M/c station: λ = 160/s, μ = 50/s, c = 4 (ρ = 0.8).
+#[test]
+fn regions_csv_matches_erlang_c_and_littles_law_on_mmc() {
+    use sim_core::analytic::erlang::{erlang_c, mmc_mean_wait};
+    use sim_core::export::csv_out::regions_csv;
+    let toml = r#"
+duration = "1h"
+warmup = "2m"
+[workload]
+peak_rps = 160.0
+diurnal = false
+read_fraction = 1.0
+[[areas]]
+name = "here"
+lat_deg = 39.0
+lon_deg = -77.5
+jurisdiction = "US"
+share = 1.0
+[[regions]]
+id = "aws:us-east-1"
+instances = 4
+service_time = { dist = "exponential", mean = "20ms" }
+queue_limit = 1000000
+[client]
+timeout = "1h"
+"#;
+    let r = prepare(toml).run_layout(LayoutKind::ActiveActive, 3);
+    let bytes = regions_csv(std::slice::from_ref(&r)).unwrap();
+    let mut rd = csv::Reader::from_reader(bytes.as_slice());
+    let head = rd.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = rd.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 1);
+    let get = |name: &str| -> f64 {
+        let i = head.iter().position(|h| h == name).unwrap();
+        rows[0][i].parse().unwrap()
+    };
+    assert_eq!(&rows[0][1], "aws:us-east-1");
+    let rel = |got: f64, want: f64| (got - want).abs() / want;
+    let (c, lambda, mu) = (4, 160.0, 50.0);
+    assert_eq!(get("servers"), 4.0);
+    assert!(
+        rel(get("utilisation"), 0.8) < 0.01,
+        "{}",
+        get("utilisation")
+    );
+    let pw = erlang_c(c, lambda / mu);
+    assert!(
+        rel(get("p_wait"), pw) < 0.02,
+        "P(wait) {} vs {pw}",
+        get("p_wait")
+    );
+    let wq_ms = 1e3 * mmc_mean_wait(c, lambda, mu);
+    assert!(
+        rel(get("mean_wait_ms"), wq_ms) < 0.05,
+        "Wq {} vs {wq_ms}",
+        get("mean_wait_ms")
+    );
+    // Little's law on the file's own numbers: Lq = λ Wq, L = λ (Wq + 1/μ).
+    let lambda_seen = get("arrivals") / 3600.0;
+    let lq = get("mean_queue_len");
+    assert!(
+        rel(lq, lambda_seen * get("mean_wait_ms") / 1e3) < 0.01,
+        "Lq {lq}"
+    );
+    assert!(rel(get("mean_in_system"), lq + 4.0 * get("utilisation")) < 1e-3);
+    assert!(rel(get("throughput_rps"), lambda) < 0.01);
+    assert_eq!(get("rejected"), 0.0);
+}

@@ -11,6 +11,7 @@ use crate::metrics::Recorder;
 use crate::model::cost::{cost, Cost};
 use crate::model::layout::Plan;
 use crate::model::requests::{RequestModel, WriteStats};
+use crate::model::station::StationWindow;
 use crate::scenario::LayoutKind;
 use crate::spec::Resolved;
 use rayon::prelude::*;
@@ -40,6 +41,8 @@ pub struct RunResult {
     pub outages: usize,
     /// Wall-clock seconds the run took (not part of any deterministic output).
     pub wall_s: f64,
+    /// Each region's station over the measured window, in region order.
+    pub stations: Vec<StationWindow>,
     /// Names of areas and regions, in the order of the per-area and per-region results.
     pub area_names: Vec<String>,
     pub region_ids: Vec<String>,
@@ -100,7 +103,7 @@ impl Resolved {
         layout: LayoutKind,
         seed: u64,
         plan: &Plan,
-        model: RequestModel<'_>,
+        mut model: RequestModel<'_>,
         sched: &Scheduler<<RequestModel<'_> as Model>::Event>,
         started: Instant,
     ) -> RunResult {
@@ -114,7 +117,9 @@ impl Resolved {
             .map(|o| rec.recovery_time(o.watch))
             .max()
             .unwrap_or(SimDuration::ZERO);
+        let stations = model.station_windows();
         RunResult {
+            stations,
             downtime,
             rto,
             outages: model.outages.len(),

@@ -177,6 +177,42 @@ pub fn timeseries_csv(results: &[RunResult]) -> io::Result<Vec<u8>> {
     to_bytes(&header, rows)
 }
 
+/// `regions.csv` bytes: one row per layout and region, each region's station over the
+/// measured window (time-weighted; see `docs/csv.md`).
+pub fn regions_csv(results: &[RunResult]) -> io::Result<Vec<u8>> {
+    let header = [
+        "layout",
+        "region",
+        "servers",
+        "utilisation",
+        "mean_in_system",
+        "mean_queue_len",
+        "mean_wait_ms",
+        "p_wait",
+        "arrivals",
+        "throughput_rps",
+        "rejected",
+    ];
+    let rows = results.iter().flat_map(|r| {
+        r.stations.iter().zip(&r.region_ids).map(move |(s, id)| {
+            vec![
+                r.layout.to_string(),
+                id.clone(),
+                format!("{:.3}", s.mean_servers),
+                format!("{:.6}", s.utilisation),
+                format!("{:.6}", s.mean_in_system),
+                format!("{:.6}", s.mean_queue_len),
+                ms(s.mean_wait_s * 1e3),
+                format!("{:.6}", s.p_wait),
+                s.arrivals.to_string(),
+                format!("{:.3}", s.throughput),
+                s.rejected.to_string(),
+            ]
+        })
+    });
+    to_bytes(&header, rows)
+}
+
 /// `timing.csv` bytes: wall time per run (not deterministic).
 pub fn timing_csv(results: &[RunResult]) -> io::Result<Vec<u8>> {
     let header = ["layout", "seed", "events", "wall_s", "events_per_s"];
@@ -192,12 +228,13 @@ pub fn timing_csv(results: &[RunResult]) -> io::Result<Vec<u8>> {
     to_bytes(&header, rows)
 }
 
-/// Writes `runs.csv`, `areas.csv`, `timeseries.csv` and `timing.csv` into `dir`, each
+/// Writes `runs.csv`, `areas.csv`, `regions.csv`, `timeseries.csv` and `timing.csv` into `dir`, each
 /// atomically. Returns the paths written.
 pub fn write_all(dir: &Path, results: &[RunResult]) -> io::Result<Vec<std::path::PathBuf>> {
     let files = [
         ("runs.csv", runs_csv(results)?),
         ("areas.csv", areas_csv(results)?),
+        ("regions.csv", regions_csv(results)?),
         ("timeseries.csv", timeseries_csv(results)?),
         ("timing.csv", timing_csv(results)?),
     ];

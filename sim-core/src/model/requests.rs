@@ -138,6 +138,7 @@ pub struct RequestModel<'w> {
     pub(super) world: &'w World,
     pub(super) plan: &'w Plan,
     pub(super) stations: Vec<Station<ReqRef>>,
+    station_readings: super::station::WindowReadings,
     pub(super) reqs: Vec<Req>,
     free: Vec<u32>,
     pub(super) areas: Vec<AreaGen>,
@@ -255,6 +256,7 @@ impl<'w> RequestModel<'w> {
             outages: Vec::new(),
             deadlines: VecDeque::new(),
             sweep_armed: false,
+            station_readings: super::station::WindowReadings::new(warm, warm + s.duration),
             check_stale: plan.layout != LayoutKind::Sharded,
             cond: Conditions::new(n, world.areas.len(), incidents.len()),
             incidents,
@@ -580,9 +582,18 @@ impl<'w> RequestModel<'w> {
     }
 }
 
+impl RequestModel<'_> {
+    /// Each region's station over the measured window (`regions.csv`); after the run.
+    pub fn station_windows(&mut self) -> Vec<super::station::StationWindow> {
+        self.station_readings.finish(&mut self.stations)
+    }
+}
+
 impl Model for RequestModel<'_> {
     type Event = Ev;
     fn handle(&mut self, sched: &mut Scheduler<Ev>, ev: Ev) {
+        self.station_readings
+            .observe(sched.now(), &mut self.stations);
         match ev {
             Ev::Arrive(a) => self.on_arrive(sched, a as usize),
             Ev::AtRegion(r) => self.on_at_region(sched, r),
