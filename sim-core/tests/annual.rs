@@ -143,3 +143,67 @@ fn async_writes_recovered_later_are_never_lost_in_the_annual_model() {
             > 0
     );
 }
+
+#[test]
+fn per_region_failure_rates_reach_both_models_and_bad_names_are_located_errors() {
+    let own = "[random_failures.regions.\"AWS:US-East-1\"]\nmtbf = \"100h\"\nmttr = \"20h\"\n";
+    let p = prepare(&pair(own));
+    let w = &p.world;
+    assert_eq!(w.regions[0].mtbf.as_secs_f64(), 100.0 * 3600.0);
+    assert_eq!(w.regions[0].mttr.as_secs_f64(), 20.0 * 3600.0);
+    assert_eq!(
+        w.regions[1].mtbf.as_secs_f64(),
+        500.0 * 3600.0,
+        "others keep the global"
+    );
+    let (model, params) = params_for(&p, LayoutKind::ActivePassive);
+    let rates: Vec<(f64, f64)> = params
+        .region_rates
+        .iter()
+        .map(|r| (r.mtbf_h, r.mttr_h))
+        .collect();
+    assert_eq!(rates, vec![(100.0, 20.0), (500.0, 10.0)]);
+    // The fragile primary lowers the pair's availability below the homogeneous one.
+    let base = prepare(&pair(""));
+    let (bm, bp) = params_for(&base, LayoutKind::ActivePassive);
+    let (a, b) = (solve(model, &params).unwrap(), solve(bm, &bp).unwrap());
+    assert!(
+        a.availability < b.availability && a.failovers_per_year > 1.3 * b.failovers_per_year,
+        "{a:?} vs {b:?}"
+    );
+    let y = simulate_years(model, &params, &years()).unwrap();
+    let rel = (y.failovers_per_year.mean - a.failovers_per_year).abs() / a.failovers_per_year;
+    assert!(rel < 0.03, "{y:?} vs {a:?}");
+
+    for (name, want) in [
+        ("aws:us-esat-1", "aws:us-east-1"),
+        ("aws:eu-west-1", "not one of the deployment's regions"),
+    ] {
+        let toml = pair(&format!(
+            "[random_failures.regions.\"{name}\"]\nmtbf = \"100h\"\n"
+        ));
+        let text = error_text(&toml);
+        // Located: the field path and the line of the entry.
+        assert!(
+            text.contains("random_failures.regions") && text.contains(want) && text.contains("31"),
+            "{text}"
+        );
+    }
+    let zero = pair("[random_failures.regions.\"aws:us-east-1\"]\nmttr = \"0s\"\n");
+    let err = error_text(&zero);
+    assert!(
+        err.contains("mttr") && err.contains("longer than 0s"),
+        "{err}"
+    );
+}
+
+/// The error a scenario is refused with, by the loader or by `spec::validate`.
+fn error_text(toml: &str) -> String {
+    match load_text(toml, Path::new("test.toml")) {
+        Ok((s, cat)) => match sim_core::spec::validate(&s, &cat) {
+            Ok(_) => panic!("accepted"),
+            Err(e) => format!("{e:?}"),
+        },
+        Err(e) => e.to_string(),
+    }
+}

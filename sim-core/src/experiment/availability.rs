@@ -14,7 +14,8 @@
 //! `async_recovery = "delayed"` loses no write and is a quorum of one.
 
 use crate::analytic::availability::{
-    solve, AvailabilityParams, AvailabilityReport, FailoverTime, Layout, DEFAULT_DELAY_PHASES,
+    solve, AvailabilityParams, AvailabilityReport, FailoverTime, Layout, RegionRates,
+    DEFAULT_DELAY_PHASES,
 };
 use crate::analytic::years::{simulate_years, YearsConfig, YearsReport};
 use crate::model::cost::monthly_requests;
@@ -38,17 +39,6 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
     let s = &p.scenario;
     let w = &p.world;
     let plan = Plan::new(p, layout);
-    // Regions that serve or hold a replica in this layout.
-    let used: Vec<usize> = (0..w.n_regions())
-        .filter(|&r| {
-            plan.billed_fraction[r] > 0.0 || plan.replicas.iter().any(|reps| reps.contains(&r))
-        })
-        .collect();
-    let used = if used.is_empty() { vec![0] } else { used };
-    let mean =
-        |f: &dyn Fn(usize) -> f64| used.iter().map(|&r| f(r)).sum::<f64>() / used.len() as f64;
-    let mtbf_h = mean(&|r| w.regions[r].mtbf.as_secs_f64() / 3600.0);
-    let mttr_h = mean(&|r| w.regions[r].mttr.as_secs_f64() / 3600.0);
     let hc = &s.routing.health_check;
     let detection_s = (hc.failure_threshold as f64 - 0.5).max(0.5) * hc.interval.as_secs_f64();
     let write_rate = monthly_requests(w, s) / SECONDS_PER_MONTH * (1.0 - s.workload.read_fraction);
@@ -70,7 +60,9 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
             d.iter().sum::<f64>() / d.len() as f64
         }
     };
-    let (model, regions, promotion, scale_up, lag, delay) = match layout {
+    // Each arm also names the deployed regions behind the model's regions, in its order
+    // (for per-region failure rates).
+    let (model, regions, promotion, scale_up, lag, delay, behind) = match layout {
         LayoutKind::ActivePassive => {
             let ap = &s.active_passive;
             let scale = match ap.standby_mode {
@@ -89,6 +81,9 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
                 scale,
                 ap.replication_lag.mean(),
                 delay_to_replicas(&[p.active_passive.primary.index()]),
+                std::iter::once(p.active_passive.primary.index())
+                    .chain(p.active_passive.standby.map(|r| r.index()))
+                    .collect::<Vec<_>>(),
             )
         }
         LayoutKind::ActiveActive => {
@@ -114,6 +109,7 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
                 0.0,
                 aa.replication_lag.mean(),
                 delay,
+                all,
             )
         }
         LayoutKind::Sharded => {
@@ -135,10 +131,34 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
                 0.0,
                 sh.replication_lag.mean(),
                 delay_to_replicas(&homes),
+                match homes.as_slice() {
+                    [] => vec![0],
+                    // One shard with a standby: the pair (home, its standby).
+                    &[h] if sh.standby => vec![h, plan.replicas[h].first().copied().unwrap_or(h)],
+                    _ => homes.clone(),
+                },
             )
         }
     };
+    let rates: Vec<RegionRates> = behind
+        .iter()
+        .map(|&r| RegionRates {
+            mtbf_h: w.regions[r].mtbf.as_secs_f64() / 3600.0,
+            mttr_h: w.regions[r].mttr.as_secs_f64() / 3600.0,
+        })
+        .collect();
+    let mean = |f: &dyn Fn(&RegionRates) -> f64| {
+        rates.iter().map(f).sum::<f64>() / rates.len().max(1) as f64
+    };
+    let (mtbf_h, mttr_h) = (mean(&|r| r.mtbf_h), mean(&|r| r.mttr_h));
+    // Equal rates everywhere: the homogeneous chains (lumped by the number of regions up).
+    let region_rates = if rates.windows(2).all(|x| x[0] == x[1]) {
+        Vec::new()
+    } else {
+        rates
+    };
     let params = AvailabilityParams {
+        region_rates,
         regions,
         mtbf_h,
         mttr_h,

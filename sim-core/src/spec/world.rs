@@ -90,12 +90,17 @@ impl World {
                     let price = price_of.get(&idx).copied().or(c.usd_per_hour);
                     let defaults = catalog.failure_defaults(&c.provider);
                     let rf = &s.random_failures;
-                    let mtbf = rf.mtbf.unwrap_or_else(|| {
+                    let own = rf
+                        .regions
+                        .iter()
+                        .find(|(id, _)| catalog.region(id).ok() == Some(idx))
+                        .map(|(_, r)| r);
+                    let mtbf = own.and_then(|r| r.mtbf).or(rf.mtbf).unwrap_or_else(|| {
                         defaults.map_or(FALLBACK_MTBF, |d| {
                             SimDuration::from_secs_f64(d.mtbf_hours * 3600.0)
                         })
                     });
-                    let mttr = rf.mttr.unwrap_or_else(|| {
+                    let mttr = own.and_then(|r| r.mttr).or(rf.mttr).unwrap_or_else(|| {
                         defaults.map_or(FALLBACK_MTTR, |d| {
                             SimDuration::from_secs_f64(d.mttr_hours * 3600.0)
                         })
@@ -120,6 +125,23 @@ impl World {
                     root.key("regions").index(i).key("id"),
                     e.to_string(),
                 )),
+            }
+        }
+        // Per-region failure rates must name deployed regions.
+        for id in s.random_failures.regions.keys() {
+            let path = root.key("random_failures").key("regions").key(id);
+            match catalog.region(id) {
+                Err(e) => errors.push(FieldError::new(path, e.to_string())),
+                Ok(idx) if !regions.iter().any(|r: &RegionRt| r.catalog == idx) => {
+                    errors.push(FieldError::new(
+                        path,
+                        format!(
+                            "`{id}` is not one of the deployment's regions; add it under \
+                             [[regions]] or remove this entry"
+                        ),
+                    ))
+                }
+                Ok(_) => {}
             }
         }
         let n = regions.len();
