@@ -7,7 +7,7 @@
 //! by chance, which is why the secondary figures use a wider band.
 
 use sim_core::analytic::availability::{
-    solve, AvailabilityParams, FailoverTime, Layout, DEFAULT_DELAY_PHASES,
+    solve, AvailabilityParams, FailoverTime, Layout, RegionRates, DEFAULT_DELAY_PHASES,
 };
 use sim_core::analytic::years::{simulate_replication, simulate_years, Summary, YearsConfig};
 
@@ -26,6 +26,8 @@ fn params(regions: u32) -> AvailabilityParams {
         },
         write_rate_per_s: 100.0,
         replication_lag_s: 2.0,
+        replication_delay_s: 0.0,
+        region_rates: Vec::new(),
         delay_phases: DEFAULT_DELAY_PHASES,
     }
 }
@@ -208,4 +210,129 @@ fn instant_estimates_are_the_analytic_column_of_the_full_report() {
             "{layout}: {est:?}"
         );
     }
+}
+
+/// Regions 0, 1, 2 with their own rates: a fragile one, a sturdy one, a slow-to-repair one.
+fn hetero(regions: u32) -> AvailabilityParams {
+    let all = [(300.0, 5.0), (2000.0, 2.0), (800.0, 30.0)];
+    AvailabilityParams {
+        region_rates: all[..regions as usize]
+            .iter()
+            .map(|&(mtbf_h, mttr_h)| RegionRates { mtbf_h, mttr_h })
+            .collect(),
+        ..params(regions)
+    }
+}
+
+#[test]
+fn per_region_rates_match_a_hand_computed_pair() {
+    let p = AvailabilityParams {
+        failover: FailoverTime::default(),
+        ..hetero(2)
+    };
+    let a = [300.0 / 305.0, 2000.0 / 2002.0];
+    let (l, window) = ([1.0 / 300.0, 1.0 / 2000.0], 100.0 * 2.0);
+    // Both regions must be up for a quorum of two; one suffices for a quorum of one.
+    let both = solve(Layout::ActiveActiveSync { quorum: 2 }, &p).unwrap();
+    assert!((both.availability - a[0] * a[1]).abs() < 1e-12, "{both:?}");
+    let one = solve(Layout::ActiveActiveSync { quorum: 1 }, &p).unwrap();
+    let any = 1.0 - (1.0 - a[0]) * (1.0 - a[1]);
+    assert!((one.availability - any).abs() < 1e-12, "{one:?}");
+    // Survived failures: region i fails (rate λᵢ aᵢ) while the other is up.
+    let survived = l[0] * a[0] * a[1] + l[1] * a[1] * a[0];
+    assert!((one.failovers_per_year - survived * 8766.0).abs() < 1e-9);
+    // Asynchronous: a failure loses the window shared by the regions up before it.
+    let aa = solve(Layout::ActiveActiveAsync, &p).unwrap();
+    let lost: f64 = (0..2)
+        .map(|i| l[i] * a[i] * (a[1 - i] * window / 2.0 + (1.0 - a[1 - i]) * window))
+        .sum();
+    assert!(
+        (aa.lost_writes_per_year - lost * 8766.0).abs() < 1e-6,
+        "{aa:?}"
+    );
+    // A pair that fails over at once serves while either region is up.
+    let ap = solve(Layout::ActivePassive, &p).unwrap();
+    assert!((ap.availability - any).abs() < 1e-12, "{ap:?}");
+    // Sharded without standby: the mean of the shards' own availability.
+    let sh = solve(Layout::Sharded { standby: false }, &p).unwrap();
+    assert!((sh.availability - (a[0] + a[1]) / 2.0).abs() < 1e-12);
+}
+
+#[test]
+fn equal_per_region_rates_are_the_homogeneous_chains() {
+    for (layout, n) in LAYOUTS {
+        let p = params(n);
+        let m = p.model_regions(layout) as usize;
+        let same = AvailabilityParams {
+            region_rates: vec![
+                RegionRates {
+                    mtbf_h: p.mtbf_h,
+                    mttr_h: p.mttr_h
+                };
+                m
+            ],
+            ..p.clone()
+        };
+        if layout == Layout::ActivePassive && n != 2 {
+            assert!(solve(layout, &same).is_err(), "{layout:?}");
+            continue;
+        }
+        let (x, y) = (solve(layout, &p).unwrap(), solve(layout, &same).unwrap());
+        let close = |u: f64, v: f64| (u - v).abs() <= 1e-9 * u.abs().max(1.0);
+        assert!(
+            close(x.availability, y.availability),
+            "{layout:?}: {x:?} {y:?}"
+        );
+        assert!(
+            close(x.failovers_per_year, y.failovers_per_year),
+            "{layout:?}"
+        );
+        assert!(
+            close(x.lost_writes_per_year, y.lost_writes_per_year),
+            "{layout:?}"
+        );
+    }
+}
+
+#[test]
+fn per_region_chains_agree_with_the_years_simulation() {
+    let cfg = YearsConfig {
+        replications: 400,
+        years_per_replication: 50,
+        seed: SEED,
+    };
+    for (layout, n) in [
+        (Layout::ActivePassive, 2),
+        (Layout::ActiveActiveSync { quorum: 2 }, 3),
+        (Layout::ActiveActiveAsync, 3),
+        (Layout::Sharded { standby: true }, 3),
+        (Layout::Sharded { standby: true }, 1),
+    ] {
+        let p = hetero(n.max(layout_regions(layout, n)));
+        let p = AvailabilityParams { regions: n, ..p };
+        let exact = solve(layout, &p).unwrap();
+        let sim = simulate_years(layout, &p, &cfg).unwrap();
+        let zd = z(&sim.downtime_min_per_year, exact.downtime_min_per_year);
+        assert!(
+            zd.abs() < 3.0,
+            "{layout:?}: downtime z = {zd}, {exact:?} vs {sim:?}"
+        );
+        let rel = |s: f64, x: f64| (s - x).abs() / x.max(1e-9);
+        let f = sim.failovers_per_year.mean;
+        assert!(
+            rel(f, exact.failovers_per_year) < 0.02,
+            "{layout:?}: {f} vs {exact:?}"
+        );
+        let w = sim.lost_writes_per_year.mean;
+        assert!(
+            (w == 0.0 && exact.lost_writes_per_year == 0.0)
+                || rel(w, exact.lost_writes_per_year) < 0.02,
+            "{layout:?}: {w} vs {exact:?}"
+        );
+    }
+}
+
+/// Model regions of `layout` over `n` shards or regions.
+fn layout_regions(layout: Layout, n: u32) -> u32 {
+    params(n).model_regions(layout)
 }

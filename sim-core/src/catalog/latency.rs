@@ -85,6 +85,8 @@ pub(crate) struct Rtt {
     positions: Vec<(f64, f64)>,
     /// Resolved RTT of each measured unordered pair `(a, b)`, `a ≤ b`.
     measured: BTreeMap<(RegionIdx, RegionIdx), f64>,
+    /// Per region: the other regions it has a measured RTT with, sorted (user anchors).
+    partners: Vec<Vec<RegionIdx>>,
     fit: LatencyFit,
 }
 
@@ -130,9 +132,18 @@ impl Rtt {
             file: name.to_string(),
             problem,
         })?;
+        let mut partners = vec![Vec::new(); positions.len()];
+        for &(a, b) in measured.keys().filter(|(a, b)| a != b) {
+            partners[a].push(b);
+            partners[b].push(a);
+        }
+        for p in &mut partners {
+            p.sort_unstable();
+        }
         Ok(Rtt {
             positions: positions.to_vec(),
             measured,
+            partners,
             fit,
         })
     }
@@ -156,6 +167,96 @@ impl Rtt {
 
     pub fn fit(&self) -> &LatencyFit {
         &self.fit
+    }
+
+    /// How a user at `(lat, lon)` reaches `region`; see [`UserRoute`] for the rules.
+    ///
+    /// # Panics
+    /// If `region` is out of range.
+    pub fn user_route(&self, lat: f64, lon: f64, region: RegionIdx) -> UserRoute {
+        let km_to = |r: RegionIdx| {
+            let p = self.positions[r];
+            great_circle_km(lat, lon, p.0, p.1)
+        };
+        let direct_km = km_to(region);
+        let fit = UserRoute::Fit {
+            km: direct_km,
+            ms: self.fit.predict_ms(direct_km),
+        };
+        let partners = &self.partners[region];
+        if partners.is_empty() && !self.is_measured(region, region) {
+            return fit;
+        }
+        // The nearest of the region and its measured partners (ties: the region, then
+        // the lower index).
+        let (anchor, km) =
+            partners
+                .iter()
+                .map(|&r| (r, km_to(r)))
+                .fold(
+                    (region, direct_km),
+                    |best, c| {
+                        if c.1 < best.1 {
+                            c
+                        } else {
+                            best
+                        }
+                    },
+                );
+        let last_mile_ms = self.fit.ms_per_km * km;
+        if anchor == region {
+            UserRoute::Intra {
+                km,
+                ms: self.ms(region, region) + last_mile_ms,
+            }
+        } else if km <= ANCHOR_MAX_SHARE * direct_km {
+            UserRoute::Anchored {
+                anchor,
+                km,
+                ms: last_mile_ms + self.ms(anchor, region),
+            }
+        } else {
+            fit
+        }
+    }
+}
+
+/// The farthest an anchor region may be from a user, as a share of the user's distance
+/// to the serving region. Farther anchors lie off the user's path (a measured RTT from a
+/// region 1,000 km away in another direction says little about the user's own route);
+/// the leave-one-out evaluation in `datasets/README.md` chose 0.1 (0.25 and 0.5 were
+/// worse under 2,000 km and no better beyond).
+pub const ANCHOR_MAX_SHARE: f64 = 0.1;
+
+/// The network path of a user to a region, as [`Catalog::user_rtt_ms`](super::Catalog::user_rtt_ms)
+/// builds it (access latency not included).
+///
+/// Measurements are used wherever they exist: the *anchor* is the catalog region nearest
+/// to the user among the serving region and every region with a measured RTT to it
+/// (the whole catalog, not only deployed regions). The user→anchor *last mile* costs the
+/// fit's slope only (`b × km`: light in fibre times the route inflation), because the
+/// measured RTT it is added to already holds the fixed overheads the intercept stands for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum UserRoute {
+    /// The anchor is the serving region: its measured intra-region RTT (else
+    /// [`INTRA_REGION_RTT_MS`]) + `b × km`.
+    Intra { km: f64, ms: f64 },
+    /// `b × km` to `anchor` + the measured RTT `anchor` ↔ serving region; used when the
+    /// anchor is within [`ANCHOR_MAX_SHARE`] of the user's distance to the region.
+    Anchored { anchor: RegionIdx, km: f64, ms: f64 },
+    /// Nothing measured near the user's path: the distance fit on the user↔region
+    /// great-circle distance `km`.
+    Fit { km: f64, ms: f64 },
+}
+
+impl UserRoute {
+    /// The round trip in ms.
+    pub fn ms(&self) -> f64 {
+        match *self {
+            UserRoute::Intra { ms, .. }
+            | UserRoute::Anchored { ms, .. }
+            | UserRoute::Fit { ms, .. } => ms,
+        }
     }
 }
 
@@ -308,6 +409,38 @@ mod tests {
             (50.0, 50.0, 0.5)
         );
         assert_eq!(rtt.ms(0, 2), 31.0);
+    }
+
+    #[test]
+    fn a_region_without_measurements_is_reached_by_the_fit() {
+        // Regions 0 and 1 measured (10° apart on the equator), region 2 not at all.
+        let pos = [(0.0, 0.0), (0.0, 10.0), (0.0, 20.0)];
+        let base: Directed = [((0, 1), (20.0, 2)), ((0, 2), (50.0, 3)), ((1, 1), (0.5, 4))].into();
+        let mut rtt = Rtt::build(&pos, std::slice::from_ref(&base), "t").expect("build");
+        // Region 2 measured only with 0: a user at region 1 is as near to 2 as to 0, and
+        // ties go to the serving region itself, whose diagonal defaults.
+        let r = rtt.user_route(0.0, 10.0, 2);
+        assert!(matches!(r, UserRoute::Intra { .. }), "{r:?}");
+        // A user at region 0's position reaching region 1: anchored on 0, 0 km.
+        assert_eq!(
+            rtt.user_route(0.0, 0.0, 1),
+            UserRoute::Anchored {
+                anchor: 0,
+                km: 0.0,
+                ms: 20.0
+            }
+        );
+        // Forget every measurement of region 2: the fit.
+        rtt.measured.retain(|&(a, b), _| a != 2 && b != 2);
+        rtt.partners = vec![vec![1], vec![0], vec![]];
+        let km = great_circle_km(0.0, 10.0, 0.0, 20.0);
+        assert_eq!(
+            rtt.user_route(0.0, 10.0, 2),
+            UserRoute::Fit {
+                km,
+                ms: rtt.fit.predict_ms(km)
+            }
+        );
     }
 
     #[test]

@@ -10,8 +10,9 @@
 //! What the model uses:
 //! - [`Catalog::rtt_ms`] between regions: the measured median where it exists, else a
 //!   line fitted on distance ([`LatencyFit`], see [`latency`] for the rules);
-//! - [`Catalog::rtt_to_point_ms`] from a region to a user position: the fitted line (the
-//!   network model adds access latency and jitter on top);
+//! - [`Catalog::user_rtt_ms`] from a user position to a region: the measured RTT from the
+//!   anchor region nearest the user plus a last mile, else the fitted line (see
+//!   [`latency::UserRoute`]; the network model adds access latency and jitter on top);
 //! - [`Catalog::transfer_usd_per_gb`] and [`Catalog::egress_usd_per_gb`]: per-GB prices
 //!   resolved from provider rules (see [`prices`]);
 //! - [`Region::usd_per_hour`]: the on-demand price of one reference VM (2 vCPU, 8 GiB),
@@ -200,6 +201,24 @@ impl Catalog {
         self.rtt
             .fit()
             .predict_ms(great_circle_km(r.lat, r.lon, lat, lon))
+    }
+
+    /// The RTT in ms from a user at a point (degrees) to `region`, without access
+    /// latency: anchored on the measured matrix where it can be, else the fit
+    /// ([`latency::UserRoute`]). Costs O(regions measured with `region`).
+    ///
+    /// # Panics
+    /// If `region` is out of range.
+    pub fn user_rtt_ms(&self, lat: f64, lon: f64, region: RegionIdx) -> f64 {
+        self.user_route(lat, lon, region).ms()
+    }
+
+    /// How [`Catalog::user_rtt_ms`] reaches its value.
+    ///
+    /// # Panics
+    /// If `region` is out of range.
+    pub fn user_route(&self, lat: f64, lon: f64, region: RegionIdx) -> latency::UserRoute {
+        self.rtt.user_route(lat, lon, region)
     }
 
     /// The distance model behind unmeasured RTTs.

@@ -279,3 +279,41 @@ fn regions_table_lists_rows_and_rejects_unknown_providers() {
     assert_eq!(e.suggestion.as_deref(), Some("aws"));
     assert!(e.to_string().contains("aws, azure, gcp"), "{e}");
 }
+
+#[test]
+fn user_rtt_is_anchored_on_the_nearest_measured_region_else_the_fit() {
+    use super::latency::UserRoute;
+    let c = cat();
+    let use1 = c.region("aws:us-east-1").unwrap();
+    let euw1 = c.region("aws:eu-west-1").unwrap();
+    let b = c.fit().ms_per_km;
+    // Next to the serving region: its measured diagonal plus the slope-only last mile.
+    let u = &c.regions()[use1];
+    match c.user_route(u.lat + 0.1, u.lon, use1) {
+        UserRoute::Intra { km, ms } => {
+            assert!((ms - (c.rtt_ms(use1, use1) + b * km)).abs() < 1e-12)
+        }
+        other => panic!("{other:?}"),
+    }
+    // In Dublin: eu-west-1 is the anchor, its measured RTT to us-east-1 is used.
+    match c.user_route(53.35, -6.26, use1) {
+        UserRoute::Anchored { anchor, ms, .. } => {
+            assert_eq!(anchor, euw1);
+            assert!((ms - c.rtt_ms(euw1, use1)).abs() < 0.01, "{ms}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // Mid-Atlantic: the nearest measured region is too far off the path: the fit.
+    let (lat, lon) = (45.0, -40.0);
+    match c.user_route(lat, lon, use1) {
+        UserRoute::Fit { km, ms } => {
+            assert_eq!(ms, c.fit().predict_ms(km));
+            assert_eq!(km, great_circle_km(lat, lon, u.lat, u.lon));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        c.user_rtt_ms(lat, lon, use1),
+        c.user_route(lat, lon, use1).ms()
+    );
+}

@@ -5,16 +5,23 @@
 //! ([`AvailabilityParams`]): regions of each layout, their mean MTBF and MTTR (scenario
 //! `random_failures`, else the catalog's provider statistics), the failover time
 //! (mean detection `(threshold − ½) × interval` + promotion + DNS TTL, + scale-up for a
-//! warm or cold standby), the daily-mean write rate and the mean replication lag.
+//! warm or cold standby), the daily-mean write rate, the mean replication lag and the
+//! one-way delay to the replica (lost writes are those of the last lag + one-way, as in
+//! the request-level model).
+//!
+//! Mapping of the options: sharded counts its homes as shards (one home with a standby
+//! is active-passive over the pair); active-active asynchronous with
+//! `async_recovery = "delayed"` loses no write and is a quorum of one.
 
 use crate::analytic::availability::{
-    solve, AvailabilityParams, AvailabilityReport, FailoverTime, Layout, DEFAULT_DELAY_PHASES,
+    solve, AvailabilityParams, AvailabilityReport, FailoverTime, Layout, RegionRates,
+    DEFAULT_DELAY_PHASES,
 };
 use crate::analytic::years::{simulate_years, YearsConfig, YearsReport};
 use crate::model::cost::monthly_requests;
 use crate::model::layout::Plan;
 use crate::model::workload::SECONDS_PER_MONTH;
-use crate::scenario::{LayoutKind, StandbyMode, WriteMode};
+use crate::scenario::{AsyncRecovery, LayoutKind, StandbyMode, WriteMode};
 use crate::spec::Resolved;
 
 /// One layout's analytic and simulated availability.
@@ -32,21 +39,30 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
     let s = &p.scenario;
     let w = &p.world;
     let plan = Plan::new(p, layout);
-    // Regions that serve or hold a replica in this layout.
-    let used: Vec<usize> = (0..w.n_regions())
-        .filter(|&r| {
-            plan.billed_fraction[r] > 0.0 || plan.replicas.iter().any(|reps| reps.contains(&r))
-        })
-        .collect();
-    let used = if used.is_empty() { vec![0] } else { used };
-    let mean =
-        |f: &dyn Fn(usize) -> f64| used.iter().map(|&r| f(r)).sum::<f64>() / used.len() as f64;
-    let mtbf_h = mean(&|r| w.regions[r].mtbf.as_secs_f64() / 3600.0);
-    let mttr_h = mean(&|r| w.regions[r].mttr.as_secs_f64() / 3600.0);
     let hc = &s.routing.health_check;
     let detection_s = (hc.failure_threshold as f64 - 0.5).max(0.5) * hc.interval.as_secs_f64();
     let write_rate = monthly_requests(w, s) / SECONDS_PER_MONTH * (1.0 - s.workload.read_fraction);
-    let (model, regions, promotion, scale_up, lag) = match layout {
+    let one_way = |a: usize, b: usize| w.rtt(a, b).as_secs_f64() / 2.0;
+    // Mean over the given origins of the one-way delay to their nearest replica.
+    let delay_to_replicas = |origins: &[usize]| {
+        let d: Vec<f64> = origins
+            .iter()
+            .filter_map(|&o| {
+                plan.replicas[o]
+                    .iter()
+                    .map(|&r| one_way(o, r))
+                    .min_by(f64::total_cmp)
+            })
+            .collect();
+        if d.is_empty() {
+            0.0
+        } else {
+            d.iter().sum::<f64>() / d.len() as f64
+        }
+    };
+    // Each arm also names the deployed regions behind the model's regions, in its order
+    // (for per-region failure rates).
+    let (model, regions, promotion, scale_up, lag, delay, behind) = match layout {
         LayoutKind::ActivePassive => {
             let ap = &s.active_passive;
             let scale = match ap.standby_mode {
@@ -64,45 +80,86 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
                 ap.failover.promotion,
                 scale,
                 ap.replication_lag.mean(),
+                delay_to_replicas(&[p.active_passive.primary.index()]),
+                std::iter::once(p.active_passive.primary.index())
+                    .chain(p.active_passive.standby.map(|r| r.index()))
+                    .collect::<Vec<_>>(),
             )
         }
         LayoutKind::ActiveActive => {
             let aa = &s.active_active;
             let n = w.n_regions() as u32;
             let m = match aa.writes {
+                // The failed region's writes are replicated when it returns: none lost.
+                WriteMode::Async if aa.async_recovery == AsyncRecovery::Delayed => {
+                    Layout::ActiveActiveSync { quorum: 1 }
+                }
                 WriteMode::Async => Layout::ActiveActiveAsync,
                 WriteMode::SyncAll => Layout::ActiveActiveSync { quorum: n },
                 WriteMode::SyncQuorum => Layout::ActiveActiveSync {
                     quorum: aa.quorum.unwrap_or(n / 2 + 1).clamp(1, n.max(1)),
                 },
             };
-            (m, n, Default::default(), 0.0, aa.replication_lag.mean())
+            let all: Vec<usize> = (0..w.n_regions()).collect();
+            let delay = delay_to_replicas(&all);
+            (
+                m,
+                n,
+                Default::default(),
+                0.0,
+                aa.replication_lag.mean(),
+                delay,
+                all,
+            )
         }
         LayoutKind::Sharded => {
             let sh = &s.sharded;
-            let homes = plan
+            let homes: Vec<usize> = plan
                 .write_region
                 .iter()
                 .flatten()
+                .copied()
                 .collect::<std::collections::BTreeSet<_>>()
-                .len() as u32;
+                .into_iter()
+                .collect();
             (
                 Layout::Sharded {
                     standby: sh.standby,
                 },
-                homes.max(1),
+                (homes.len() as u32).max(1),
                 sh.failover.promotion,
                 0.0,
                 sh.replication_lag.mean(),
+                delay_to_replicas(&homes),
+                match homes.as_slice() {
+                    [] => vec![0],
+                    // One shard with a standby: the pair (home, its standby).
+                    &[h] if sh.standby => vec![h, plan.replicas[h].first().copied().unwrap_or(h)],
+                    _ => homes.clone(),
+                },
             )
         }
     };
+    let rates: Vec<RegionRates> = behind
+        .iter()
+        .map(|&r| RegionRates {
+            mtbf_h: w.regions[r].mtbf.as_secs_f64() / 3600.0,
+            mttr_h: w.regions[r].mttr.as_secs_f64() / 3600.0,
+        })
+        .collect();
+    let mean = |f: &dyn Fn(&RegionRates) -> f64| {
+        rates.iter().map(f).sum::<f64>() / rates.len().max(1) as f64
+    };
+    let (mtbf_h, mttr_h) = (mean(&|r| r.mtbf_h), mean(&|r| r.mttr_h));
+    // Equal rates everywhere: the homogeneous chains (lumped by the number of regions up).
+    let region_rates = if rates.windows(2).all(|x| x[0] == x[1]) {
+        Vec::new()
+    } else {
+        rates
+    };
     let params = AvailabilityParams {
-        regions: if matches!(model, Layout::Sharded { standby: true }) {
-            regions.max(2)
-        } else {
-            regions
-        },
+        region_rates,
+        regions,
         mtbf_h,
         mttr_h,
         failover: FailoverTime {
@@ -113,6 +170,7 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
         },
         write_rate_per_s: write_rate,
         replication_lag_s: lag.as_secs_f64(),
+        replication_delay_s: delay,
         delay_phases: DEFAULT_DELAY_PHASES,
     };
     (model, params)

@@ -9,6 +9,7 @@
 use super::summary::{summarize, Run};
 use crate::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StopReason};
 use crate::export::csv_out::RunFiles;
+use crate::metrics::StationWindow;
 use crate::metrics::{Recorder, RunSummary};
 use crate::model::cost::{cost, Cost};
 use crate::model::layout::Plan;
@@ -31,6 +32,8 @@ pub struct RunResult {
     pub writes: WriteStats,
     pub cost: Cost,
     pub summary: RunSummary,
+    /// Each region's station over the measured window, in region order (`regions.csv`).
+    pub stations: Vec<StationWindow>,
 }
 
 impl RunResult {
@@ -47,6 +50,7 @@ impl RunResult {
         RunFiles {
             summary: &self.summary,
             series: &self.rec.series,
+            stations: &self.stations,
         }
     }
 }
@@ -106,10 +110,11 @@ impl Resolved {
         layout: LayoutKind,
         seed: u64,
         plan: &Plan,
-        model: RequestModel<'_>,
+        mut model: RequestModel<'_>,
         sched: &Scheduler<<RequestModel<'_> as Model>::Event>,
         started: Instant,
     ) -> RunResult {
+        let stations = model.station_windows();
         let cost = cost(&self.world, plan, &self.scenario, &model.rec, &model.writes);
         let rec = &model.rec;
         let rto = model
@@ -133,6 +138,7 @@ impl Resolved {
         let summary = summarize(&run, &self.world);
         RunResult {
             summary,
+            stations,
             cost,
             writes: model.writes,
             rec: model.rec,

@@ -10,8 +10,8 @@
 //! (`tests/architecture.rs`).
 
 use super::atomic::write_atomic;
-use crate::metrics::summary::{columns_of, fixed0, fixed3, layout_name};
-use crate::metrics::{AreaSummary, RunSummary, Series};
+use crate::metrics::summary::{columns_of, fixed0, fixed3, fixed6, layout_name};
+use crate::metrics::{AreaSummary, RunSummary, Series, StationWindow};
 use crate::scenario::LayoutKind;
 use serde::Serialize;
 use std::io;
@@ -24,6 +24,8 @@ pub use crate::metrics::summary::run_columns;
 pub struct RunFiles<'a> {
     pub summary: &'a RunSummary,
     pub series: &'a Series,
+    /// Each region's station over the measured window, in region order.
+    pub stations: &'a [StationWindow],
 }
 
 /// One row of `timeseries.csv`.
@@ -102,6 +104,56 @@ pub fn timeseries_csv<'a>(runs: impl IntoIterator<Item = RunFiles<'a>>) -> io::R
     )
 }
 
+/// One row of `regions.csv`.
+#[derive(Default, Serialize)]
+struct RegionRow<'a> {
+    #[serde(serialize_with = "layout_name")]
+    layout: LayoutKind,
+    region: &'a str,
+    #[serde(serialize_with = "fixed3")]
+    servers: f64,
+    #[serde(serialize_with = "fixed6")]
+    utilisation: f64,
+    #[serde(serialize_with = "fixed6")]
+    mean_in_system: f64,
+    #[serde(serialize_with = "fixed6")]
+    mean_queue_len: f64,
+    #[serde(serialize_with = "fixed3")]
+    mean_wait_ms: f64,
+    #[serde(serialize_with = "fixed6")]
+    p_wait: f64,
+    arrivals: u64,
+    #[serde(serialize_with = "fixed3")]
+    throughput_rps: f64,
+    rejected: u64,
+}
+
+/// `regions.csv` bytes: one row per layout and region, each region's station over the
+/// measured window (time-weighted; see `docs/csv.md`).
+pub fn regions_csv<'a>(runs: impl IntoIterator<Item = RunFiles<'a>>) -> io::Result<Vec<u8>> {
+    to_bytes(
+        &columns_of::<RegionRow>(),
+        runs.into_iter().flat_map(|r| {
+            r.stations
+                .iter()
+                .zip(&r.summary.region_ids)
+                .map(move |(s, id)| RegionRow {
+                    layout: r.summary.layout,
+                    region: id,
+                    servers: s.mean_servers,
+                    utilisation: s.utilisation,
+                    mean_in_system: s.mean_in_system,
+                    mean_queue_len: s.mean_queue_len,
+                    mean_wait_ms: s.mean_wait_s * 1e3,
+                    p_wait: s.p_wait,
+                    arrivals: s.arrivals,
+                    throughput_rps: s.throughput,
+                    rejected: s.rejected,
+                })
+        }),
+    )
+}
+
 /// `timing.csv` bytes: wall time per run (not deterministic).
 pub fn timing_csv<'a>(runs: impl IntoIterator<Item = &'a RunSummary>) -> io::Result<Vec<u8>> {
     to_bytes(
@@ -116,13 +168,14 @@ pub fn timing_csv<'a>(runs: impl IntoIterator<Item = &'a RunSummary>) -> io::Res
     )
 }
 
-/// Writes `runs.csv`, `areas.csv`, `timeseries.csv` and `timing.csv` into `dir`, each
+/// Writes `runs.csv`, `areas.csv`, `regions.csv`, `timeseries.csv` and `timing.csv` into `dir`, each
 /// atomically. Returns the paths written.
 pub fn write_all(dir: &Path, runs: &[RunFiles<'_>]) -> io::Result<Vec<std::path::PathBuf>> {
     let summaries = || runs.iter().map(|r| r.summary);
     let files = [
         ("runs.csv", runs_csv(summaries())?),
         ("areas.csv", areas_csv(summaries())?),
+        ("regions.csv", regions_csv(runs.iter().copied())?),
         ("timeseries.csv", timeseries_csv(runs.iter().copied())?),
         ("timing.csv", timing_csv(summaries())?),
     ];

@@ -5,10 +5,12 @@ pub mod downtime;
 pub mod latency;
 pub mod recorder;
 pub mod series;
+pub mod station;
 pub mod stats;
 pub mod summary;
 
 pub use latency::LatencyHist;
 pub use recorder::{AreaStats, Failure, Kind, Outcome, Recorder};
 pub use series::{MinuteCell, Series};
+pub use station::StationWindow;
 pub use summary::{AreaSummary, Metric, RunSummary};

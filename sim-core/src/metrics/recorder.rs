@@ -95,8 +95,11 @@ pub struct Recorder {
     /// Requests, failures and latency per region and time bucket (minutes from simulated
     /// time zero; buckets widen on long runs, see [`Series`]).
     pub series: Series,
-    /// Requests served per region (for cost attribution).
+    /// Requests served per region.
     pub served_by_region: Vec<u64>,
+    /// Requests served per area and region, `[area * regions + region]` (for cost
+    /// attribution: each area's egress is priced at the regions that served it).
+    pub served_by_area_region: Vec<u64>,
     /// Retried attempts of measured requests (extra load from clients).
     pub retries: u64,
     /// Down seconds and recovery times, judged second by second as outcomes arrive.
@@ -124,6 +127,7 @@ impl Recorder {
             areas: vec![AreaStats::default(); areas],
             series: Series::new(regions),
             served_by_region: vec![0; regions],
+            served_by_area_region: vec![0; areas * regions],
             retries: 0,
             down: Downtime::new(areas),
         }
@@ -162,6 +166,7 @@ impl Recorder {
                 cell.latency.record(latency);
                 self.served += 1;
                 self.served_by_region[o.region] += 1;
+                self.served_by_area_region[o.area * self.regions + o.region] += 1;
                 self.all.record(latency);
                 let a = &mut self.areas[o.area];
                 a.served += 1;

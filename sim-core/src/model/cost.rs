@@ -5,14 +5,23 @@
 //!   layout (1 for serving regions and hot standbys, `warm_fraction` for a warm standby,
 //!   0 for a cold standby or an unused region). Regions without a price add 0 and are
 //!   listed in `unpriced`.
-//! - **transfer** = monthly writes × request bytes / 10⁹ × (mean over simulated writes of
-//!   Σ over the write's replicas of the inter-region price per GB).
-//! - **egress** = monthly requests × response bytes / 10⁹ × (mean over simulated served
-//!   requests of the serving region's internet egress price per GB).
+//! - **transfer** = Σ over areas of the area's monthly writes × request bytes / 10⁹ ×
+//!   (the area's mean over simulated writes of Σ over the write's replicas of the
+//!   inter-region price per GB).
+//! - **egress** = Σ over areas of the area's monthly requests × response bytes / 10⁹ ×
+//!   (the area's mean over simulated served requests of the serving region's internet
+//!   egress price per GB).
 //!
-//! Monthly requests come from the workload formula, not from the simulated window (which
-//! may sit at the daily peak): Σ over areas of `peak_rps · share · daily_mean(f)` × seconds
-//! per month; monthly writes are their `1 − read_fraction`.
+//! Why per area: prices differ by region, and which region serves depends on the area.
+//! Weighing the prices by the simulated window's traffic mix would bill the same users
+//! differently for a window at 01:00 UTC (the Americas awake) than at 11:00 UTC (Asia and
+//! Europe awake). Each area's monthly traffic is its whole-day traffic — the diurnal
+//! curve integrated over a day, independent of where the window falls:
+//! `peak_rps · share · daily_mean(f)` × seconds per month; its writes are
+//! `1 − read_fraction` of that. The simulated window only says *where* an area's requests
+//! go (failovers included). An area without a served request (or a write) in the window
+//! is priced at the plan's regions for it: reads at its read region, writes at its write
+//! region, else the first of its routing order.
 
 use super::layout::Plan;
 use super::requests::WriteStats;
@@ -40,15 +49,19 @@ impl Cost {
 /// Hours per average month.
 pub const HOURS_PER_MONTH: f64 = SECONDS_PER_MONTH / 3600.0;
 
-pub fn monthly_requests(w: &World, s: &Scenario) -> f64 {
+/// Requests per month of each area (whole days; see the module docs).
+pub fn monthly_requests_by_area(w: &World, s: &Scenario) -> Vec<f64> {
     w.areas
         .iter()
         .map(|a| {
             let d = Diurnal::new(&s.workload, s.start_utc_hour, a.utc_offset_hours);
-            s.workload.peak_rps * a.share * d.daily_mean()
+            s.workload.peak_rps * a.share * d.daily_mean() * SECONDS_PER_MONTH
         })
-        .sum::<f64>()
-        * SECONDS_PER_MONTH
+        .collect()
+}
+
+pub fn monthly_requests(w: &World, s: &Scenario) -> f64 {
+    monthly_requests_by_area(w, s).iter().sum()
 }
 
 pub fn cost(w: &World, plan: &Plan, s: &Scenario, rec: &Recorder, writes: &WriteStats) -> Cost {
@@ -63,22 +76,43 @@ pub fn cost(w: &World, plan: &Plan, s: &Scenario, rec: &Recorder, writes: &Write
             None => c.unpriced.push(region.id.clone()),
         }
     }
-    let requests = monthly_requests(w, s);
-    let write_fraction = 1.0 - s.workload.read_fraction;
-    if writes.committed > 0 {
-        let per_write = writes.replica_usd_per_gb / writes.committed as f64;
-        c.transfer = requests * write_fraction * s.workload.request_bytes as f64 / 1e9 * per_write;
-    }
-    let served: u64 = rec.served_by_region.iter().sum();
-    if served > 0 {
-        let mean_price = rec
-            .served_by_region
-            .iter()
-            .zip(&w.regions)
-            .map(|(n, r)| *n as f64 * r.egress_usd_per_gb)
-            .sum::<f64>()
-            / served as f64;
-        c.egress = requests * s.workload.response_bytes as f64 / 1e9 * mean_price;
+    let n = w.n_regions();
+    let read_fraction = s.workload.read_fraction;
+    let write_fraction = 1.0 - read_fraction;
+    let request_gb = s.workload.request_bytes as f64 / 1e9;
+    let response_gb = s.workload.response_bytes as f64 / 1e9;
+    for (a, monthly) in monthly_requests_by_area(w, s).into_iter().enumerate() {
+        let first = plan.routing_order[a].first().copied();
+        let reads_at = plan.read_region[a].or(first);
+        let writes_at = plan.write_region[a].or(first);
+        // Egress: the area's served requests by region, else the plan's regions for it.
+        let served = rec.served_by_area_region.get(a * n..(a + 1) * n);
+        let egress_per_gb = match served.filter(|v| v.iter().any(|&k| k > 0)) {
+            Some(v) => {
+                let total: u64 = v.iter().sum();
+                v.iter()
+                    .zip(&w.regions)
+                    .map(|(&k, r)| k as f64 * r.egress_usd_per_gb)
+                    .sum::<f64>()
+                    / total as f64
+            }
+            None => {
+                let price = |r: Option<usize>| r.map_or(0.0, |r| w.regions[r].egress_usd_per_gb);
+                read_fraction * price(reads_at) + write_fraction * price(writes_at)
+            }
+        };
+        c.egress += monthly * response_gb * egress_per_gb;
+        // Transfer: the area's committed writes, else its write region's replicas.
+        let per_write = match writes.by_area.get(a) {
+            Some(&(k, usd)) if k > 0 => usd / k as f64,
+            _ => writes_at.map_or(0.0, |o| {
+                plan.replicas[o]
+                    .iter()
+                    .map(|&r| w.transfer_usd_per_gb(o, r))
+                    .sum()
+            }),
+        };
+        c.transfer += monthly * write_fraction * request_gb * per_write;
     }
     c
 }

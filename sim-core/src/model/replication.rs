@@ -40,6 +40,7 @@ impl RequestModel<'_> {
         &mut self,
         now: SimTime,
         origin: usize,
+        area: usize,
         key: u64,
         measured: bool,
     ) -> Option<SimTime> {
@@ -102,6 +103,10 @@ impl RequestModel<'_> {
         if measured {
             self.writes.committed += 1;
             self.writes.replica_usd_per_gb += price;
+            if let Some(a) = self.writes.by_area.get_mut(area) {
+                a.0 += 1;
+                a.1 += price;
+            }
             if self.plan.behaviour.multi_master
                 && ack_mode == Ack::Async
                 && self.keys.conflicts(key, origin, now)

@@ -106,6 +106,9 @@ pub struct WriteStats {
     pub committed: u64,
     /// Σ over committed writes of Σ over their replicas of the transfer price (USD/GB).
     pub replica_usd_per_gb: f64,
+    /// Per area: measured writes committed and Σ of their replica transfer prices
+    /// (USD/GB), for [`cost`](super::cost::cost) to weigh areas by their whole day.
+    pub by_area: Vec<(u64, f64)>,
     /// Concurrent writes to one key from different regions (asynchronous multi-master).
     pub conflicts: u64,
     /// Acknowledged writes that were lost in a failover (never reached a surviving copy).
@@ -135,6 +138,7 @@ pub struct RequestModel<'w> {
     pub(super) world: &'w World,
     pub(super) plan: &'w Plan,
     pub(super) stations: Vec<Station<ReqRef>>,
+    station_readings: super::station::WindowReadings,
     pub(super) reqs: Vec<Req>,
     free: Vec<u32>,
     pub(super) areas: Vec<AreaGen>,
@@ -230,10 +234,14 @@ impl<'w> RequestModel<'w> {
             lag,
             arrivals_end: end,
             rec: Recorder::new(world.areas.len(), n, warm, s.duration),
-            writes: WriteStats::default(),
+            writes: WriteStats {
+                by_area: vec![(0, 0.0); world.areas.len()],
+                ..WriteStats::default()
+            },
             outages: Vec::new(),
             deadlines: VecDeque::new(),
             sweep_armed: false,
+            station_readings: super::station::WindowReadings::new(warm, warm + s.duration),
             check_stale: plan.behaviour.shares_keys,
             cond: Conditions::new(n, world.areas.len(), incidents.len()),
             incidents,
@@ -508,7 +516,7 @@ impl<'w> RequestModel<'w> {
                     self.reqs[r.idx as usize].stale = stale;
                 }
             }
-            Kind::Write => match self.commit(now, region, key, measured) {
+            Kind::Write => match self.commit(now, region, area, key, measured) {
                 Some(acked) => {
                     delay = acked.since(now);
                     let q = &mut self.reqs[r.idx as usize];
@@ -557,9 +565,18 @@ impl<'w> RequestModel<'w> {
     }
 }
 
+impl RequestModel<'_> {
+    /// Each region's station over the measured window (`regions.csv`); after the run.
+    pub fn station_windows(&mut self) -> Vec<crate::metrics::StationWindow> {
+        self.station_readings.finish(&mut self.stations)
+    }
+}
+
 impl Model for RequestModel<'_> {
     type Event = Ev;
     fn handle(&mut self, sched: &mut Scheduler<Ev>, ev: Ev) {
+        self.station_readings
+            .observe(sched.now(), &mut self.stations);
         match ev {
             Ev::Arrive(a) => self.on_arrive(sched, a as usize),
             Ev::AtRegion(r) => self.on_at_region(sched, r),

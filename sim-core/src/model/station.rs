@@ -14,10 +14,14 @@
 //! - the number of servers can change (capacity loss, scale-up); jobs in service finish,
 //!   and no new job starts while more servers are busy than exist.
 //!
-//! The station keeps time-weighted integrals of the number in system and in queue, so that
-//! `L` and `Lq` can be checked against `λW` (Little's law).
+//! The station keeps time-weighted integrals of the number in system, in queue, busy and
+//! of servers, and counts arrivals, waits, rejections and completions, so that `L` and
+//! `Lq` can be checked against `λW` (Little's law). [`Station::totals`] reads them at an
+//! instant; the difference of two readings ([`StationTotals::window`]) gives the
+//! time-weighted figures of any window, such as the measured one (`regions.csv`).
 
 use crate::engine::{SimDuration, SimTime};
+use crate::metrics::StationWindow;
 use std::collections::VecDeque;
 
 /// A job waiting in the queue.
@@ -52,6 +56,85 @@ pub struct Station<J> {
     area_in_system: u128,
     area_in_queue: u128,
     area_busy: u128,
+    area_servers: u128,
+    counts: Counts,
+}
+
+/// Event counts of a station since time zero.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Counts {
+    arrivals: u64,
+    /// Arrivals that found every server busy and joined the queue.
+    queued: u64,
+    rejected: u64,
+    completions: u64,
+    /// Jobs that found a free server on arrival.
+    started_at_once: u64,
+    /// Jobs that left the queue for a server, and the sum of their waits (ns).
+    started_from_queue: u64,
+    wait_ns: u128,
+}
+
+/// Cumulative readings of a station at one instant (see [`Station::totals`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StationTotals {
+    at: SimTime,
+    area_in_queue: u128,
+    area_in_system: u128,
+    area_busy: u128,
+    area_servers: u128,
+    counts: Counts,
+}
+
+impl StationTotals {
+    /// The figures of the window from `earlier` to `self`.
+    pub fn window(&self, earlier: &StationTotals) -> StationWindow {
+        let ns = self.at.since(earlier.at).as_nanos() as f64;
+        let per_ns = |a: u128, b: u128| {
+            if ns > 0.0 {
+                a.saturating_sub(b) as f64 / ns
+            } else {
+                0.0
+            }
+        };
+        let (c, e) = (&self.counts, &earlier.counts);
+        let arrivals = c.arrivals - e.arrivals;
+        let rejected = c.rejected - e.rejected;
+        let completions = c.completions - e.completions;
+        let started =
+            c.started_from_queue - e.started_from_queue + c.started_at_once - e.started_at_once;
+        let busy = self.area_busy.saturating_sub(earlier.area_busy);
+        let servers = self.area_servers.saturating_sub(earlier.area_servers);
+        StationWindow {
+            seconds: ns / 1e9,
+            utilisation: if servers > 0 {
+                busy as f64 / servers as f64
+            } else {
+                0.0
+            },
+            mean_servers: per_ns(self.area_servers, earlier.area_servers),
+            mean_in_system: per_ns(self.area_in_system, earlier.area_in_system),
+            mean_queue_len: per_ns(self.area_in_queue, earlier.area_in_queue),
+            mean_wait_s: if started > 0 {
+                c.wait_ns.saturating_sub(e.wait_ns) as f64 / started as f64 / 1e9
+            } else {
+                0.0
+            },
+            p_wait: if arrivals > 0 {
+                (c.queued - e.queued + rejected) as f64 / arrivals as f64
+            } else {
+                0.0
+            },
+            arrivals,
+            rejected,
+            completions,
+            throughput: if ns > 0.0 {
+                completions as f64 / (ns / 1e9)
+            } else {
+                0.0
+            },
+        }
+    }
 }
 
 impl<J> Station<J> {
@@ -66,6 +149,22 @@ impl<J> Station<J> {
             area_in_system: 0,
             area_in_queue: 0,
             area_busy: 0,
+            area_servers: 0,
+            counts: Counts::default(),
+        }
+    }
+
+    /// The cumulative readings at `at`, which must not precede the last change (call it
+    /// before anything happens at `at`, or at `now`).
+    pub fn totals(&mut self, at: SimTime) -> StationTotals {
+        self.account(at);
+        StationTotals {
+            at: at.max(self.last_change),
+            area_in_queue: self.area_in_queue,
+            area_in_system: self.area_in_system,
+            area_busy: self.area_busy,
+            area_servers: self.area_servers,
+            counts: self.counts,
         }
     }
 
@@ -75,6 +174,7 @@ impl<J> Station<J> {
             self.area_in_system += dt * (self.busy as u128 + self.queue.len() as u128);
             self.area_in_queue += dt * self.queue.len() as u128;
             self.area_busy += dt * self.busy as u128;
+            self.area_servers += dt * self.servers as u128;
             self.last_change = now;
         }
     }
@@ -82,10 +182,13 @@ impl<J> Station<J> {
     /// A job arrives at `now`; it must start by `deadline` or be dropped.
     pub fn arrive(&mut self, now: SimTime, job: J, deadline: SimTime) -> Admission<J> {
         self.account(now);
+        self.counts.arrivals += 1;
         if self.busy < self.servers {
             self.busy += 1;
+            self.counts.started_at_once += 1;
             Admission::Started(job)
         } else if self.queue.len() < self.queue_limit {
+            self.counts.queued += 1;
             self.queue.push_back(Waiting {
                 job,
                 arrived: now,
@@ -93,6 +196,7 @@ impl<J> Station<J> {
             });
             Admission::Queued
         } else {
+            self.counts.rejected += 1;
             Admission::Rejected(job)
         }
     }
@@ -107,6 +211,7 @@ impl<J> Station<J> {
         self.account(now);
         debug_assert!(self.busy > 0, "completion with no busy server");
         self.busy = self.busy.saturating_sub(1);
+        self.counts.completions += 1;
         self.start_next(now, expired)
     }
 
@@ -123,6 +228,8 @@ impl<J> Station<J> {
                 expired(w);
             } else {
                 self.busy += 1;
+                self.counts.started_from_queue += 1;
+                self.counts.wait_ns += now.since(w.arrived).as_nanos() as u128;
                 return Some(w);
             }
         }
@@ -190,6 +297,62 @@ impl<J> Station<J> {
     }
 }
 
+/// Readings of a set of stations at the start and the end of a window, taken lazily:
+/// [`observe`](Self::observe) before handling each event reads every station at a
+/// boundary the clock has just reached (nothing changed since the previous event, so the
+/// reading at the boundary is exact).
+#[derive(Clone, Debug)]
+pub struct WindowReadings {
+    start: SimTime,
+    end: SimTime,
+    at_start: Vec<StationTotals>,
+    at_end: Vec<StationTotals>,
+    /// Boundaries read: 0, 1 (start) or 2 (both).
+    marks: u8,
+}
+
+impl WindowReadings {
+    pub fn new(start: SimTime, end: SimTime) -> Self {
+        WindowReadings {
+            start,
+            end,
+            at_start: Vec::new(),
+            at_end: Vec::new(),
+            marks: 0,
+        }
+    }
+
+    /// Call before handling an event at `now`.
+    #[inline]
+    pub fn observe<J>(&mut self, now: SimTime, stations: &mut [Station<J>]) {
+        if self.marks < 2 && now >= self.start {
+            self.read(now, stations);
+        }
+    }
+
+    #[cold]
+    fn read<J>(&mut self, now: SimTime, stations: &mut [Station<J>]) {
+        if self.marks == 0 {
+            self.at_start = stations.iter_mut().map(|s| s.totals(self.start)).collect();
+            self.marks = 1;
+        }
+        if self.marks == 1 && now >= self.end {
+            self.at_end = stations.iter_mut().map(|s| s.totals(self.end)).collect();
+            self.marks = 2;
+        }
+    }
+
+    /// The window's figures per station (call once the run has ended).
+    pub fn finish<J>(&mut self, stations: &mut [Station<J>]) -> Vec<StationWindow> {
+        self.read(SimTime::MAX, stations);
+        self.at_end
+            .iter()
+            .zip(&self.at_start)
+            .map(|(e, s)| e.window(s))
+            .collect()
+    }
+}
+
 /// How long a waiting job waited (for callers that record it).
 pub fn waited<J>(w: &Waiting<J>, now: SimTime) -> SimDuration {
     now.since(w.arrived)
@@ -220,6 +383,23 @@ mod tests {
         assert!((st.mean_in_system(t(4)) - 2.5).abs() < 1e-12);
         assert!((st.mean_in_queue(t(4)) - 0.5).abs() < 1e-12);
         assert!((st.utilisation(t(4)) - 1.0).abs() < 1e-12);
+        // The window [1 s, 4 s): 3 + 3 + 2 in system, 1 + 1 + 0 waiting, 2 servers busy.
+        let mut st2 = Station::new(2, 1);
+        st2.arrive(t(0), 'a', never);
+        st2.arrive(t(0), 'b', never);
+        let from = st2.totals(t(1));
+        st2.arrive(t(1), 'c', never);
+        st2.arrive(t(1), 'd', never);
+        st2.complete(t(3), |_| {});
+        let w = st2.totals(t(4)).window(&from);
+        assert_eq!((w.arrivals, w.rejected, w.completions), (2, 1, 1));
+        assert!((w.seconds - 3.0).abs() < 1e-12);
+        assert!((w.mean_in_system - 8.0 / 3.0).abs() < 1e-12);
+        assert!((w.mean_queue_len - 2.0 / 3.0).abs() < 1e-12);
+        assert!((w.utilisation - 1.0).abs() < 1e-12 && (w.mean_servers - 2.0).abs() < 1e-12);
+        // 'c' waited 2 s (the only start); both arrivals found the servers busy.
+        assert!((w.mean_wait_s - 2.0).abs() < 1e-12 && w.p_wait == 1.0);
+        assert!((w.throughput - 1.0 / 3.0).abs() < 1e-12);
     }
 
     #[test]

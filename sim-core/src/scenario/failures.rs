@@ -2,6 +2,7 @@
 
 use crate::engine::SimDuration;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// One scheduled failure. Several may overlap.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -74,6 +75,21 @@ pub struct RandomFailures {
     /// statistics (`datasets/failure_defaults.csv`), else 26,000 h.
     pub mtbf: Option<SimDuration>,
     /// Mean time to repair; default from the catalog, else 3 h.
+    pub mttr: Option<SimDuration>,
+    /// Per-region MTBF and MTTR, by region id (any spelling the catalog accepts), e.g.
+    /// `[random_failures.regions."aws:us-east-1"] mtbf = "8000h"`. They win over `mtbf`
+    /// and `mttr` above for that region; the request-level model and the annual model
+    /// both use them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub regions: BTreeMap<String, RegionFailureRates>,
+}
+
+/// One region's failure statistics; either may be left out (then `random_failures`'
+/// own, else the catalog's provider default).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegionFailureRates {
+    pub mtbf: Option<SimDuration>,
     pub mttr: Option<SimDuration>,
 }
 

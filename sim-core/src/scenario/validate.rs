@@ -256,6 +256,19 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         );
     }
 
+    let rf = root.key("random_failures");
+    let zero = |c: &mut Checker, path: FieldPath, d: Option<crate::engine::SimDuration>| {
+        if d.is_some_and(|d| d.is_zero()) {
+            c.err(path, "must be longer than 0s, e.g. \"8000h\"");
+        }
+    };
+    zero(&mut c, rf.key("mtbf"), s.random_failures.mtbf);
+    zero(&mut c, rf.key("mttr"), s.random_failures.mttr);
+    for (id, r) in &s.random_failures.regions {
+        zero(&mut c, rf.key("regions").key(id).key("mtbf"), r.mtbf);
+        zero(&mut c, rf.key("regions").key(id).key("mttr"), r.mttr);
+    }
+
     if s.client.timeout.is_zero() {
         c.err(
             root.key("client").key("timeout"),

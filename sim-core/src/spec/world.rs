@@ -7,8 +7,10 @@
 //! lower-case ones. Assumptions (units in names):
 //! - region↔region RTT: the catalog's measured median where one exists, else its fitted
 //!   distance model; `network.rtt_overrides` replace either;
-//! - user↔region RTT: the catalog's fitted distance model from the area's position (or the
-//!   area's `rtt_overrides`) plus the area's access (last-mile) latency;
+//! - user↔region RTT: the catalog's user RTT from the area's position — the measured RTT
+//!   from the catalog region nearest the user plus a last mile where one is measured, else
+//!   the fitted distance model ([`Catalog::user_rtt_ms`]) — or the area's `rtt_overrides`,
+//!   plus the area's access latency;
 //! - area shares are normalised to sum to 1.
 
 use super::ids::{AreaId, RegionId};
@@ -88,12 +90,17 @@ impl World {
                     let price = price_of.get(&idx).copied().or(c.usd_per_hour);
                     let defaults = catalog.failure_defaults(&c.provider);
                     let rf = &s.random_failures;
-                    let mtbf = rf.mtbf.unwrap_or_else(|| {
+                    let own = rf
+                        .regions
+                        .iter()
+                        .find(|(id, _)| catalog.region(id).ok() == Some(idx))
+                        .map(|(_, r)| r);
+                    let mtbf = own.and_then(|r| r.mtbf).or(rf.mtbf).unwrap_or_else(|| {
                         defaults.map_or(FALLBACK_MTBF, |d| {
                             SimDuration::from_secs_f64(d.mtbf_hours * 3600.0)
                         })
                     });
-                    let mttr = rf.mttr.unwrap_or_else(|| {
+                    let mttr = own.and_then(|r| r.mttr).or(rf.mttr).unwrap_or_else(|| {
                         defaults.map_or(FALLBACK_MTTR, |d| {
                             SimDuration::from_secs_f64(d.mttr_hours * 3600.0)
                         })
@@ -118,6 +125,23 @@ impl World {
                     root.key("regions").index(i).key("id"),
                     e.to_string(),
                 )),
+            }
+        }
+        // Per-region failure rates must name deployed regions.
+        for id in s.random_failures.regions.keys() {
+            let path = root.key("random_failures").key("regions").key(id);
+            match catalog.region(id) {
+                Err(e) => errors.push(FieldError::new(path, e.to_string())),
+                Ok(idx) if !regions.iter().any(|r: &RegionRt| r.catalog == idx) => {
+                    errors.push(FieldError::new(
+                        path,
+                        format!(
+                            "`{id}` is not one of the deployment's regions; add it under \
+                             [[regions]] or remove this entry"
+                        ),
+                    ))
+                }
+                Ok(_) => {}
             }
         }
         let n = regions.len();
@@ -218,7 +242,7 @@ impl World {
                 let c = &catalog.regions()[r.catalog];
                 user_km.push(great_circle_km(a.lat, a.lon, c.lat, c.lon));
                 let rtt = over.get(&r.catalog).copied().unwrap_or_else(|| {
-                    SimDuration::from_millis_f64(catalog.rtt_to_point_ms(r.catalog, a.lat, a.lon))
+                    SimDuration::from_millis_f64(catalog.user_rtt_ms(a.lat, a.lon, r.catalog))
                 });
                 user_rtt.push(rtt + *access);
             }

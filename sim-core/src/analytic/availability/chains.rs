@@ -4,7 +4,7 @@
 //! users served in each state) and impulse rewards on its transitions ([`Impulse`]).
 
 use super::{AvailabilityParams, Layout};
-use crate::analytic::markov::Ctmc;
+use crate::analytic::markov::{Ctmc, MarkovError};
 
 /// What one occurrence of a transition costs.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -17,7 +17,7 @@ pub(super) struct Impulse {
     pub lost_user_h: f64,
 }
 
-const NONE: Impulse = Impulse {
+pub(super) const NONE: Impulse = Impulse {
     failovers: 0.0,
     lost_writes: 0.0,
     lost_user_h: 0.0,
@@ -29,12 +29,33 @@ pub(super) struct RewardChain {
     pub served: Vec<f64>,
 }
 
+/// Long-run figures of a chain (or of a product form): availability net of stranded
+/// users, and rates per hour.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(super) struct Figures {
+    pub availability: f64,
+    pub failovers_per_h: f64,
+    pub lost_writes_per_h: f64,
+}
+
+/// Solves `chain` for its [`Figures`].
+pub(super) fn chain_figures(chain: &RewardChain) -> Result<Figures, MarkovError> {
+    let pi = chain.ctmc.steady_state()?;
+    let served: f64 = pi.iter().zip(&chain.served).map(|(p, s)| p * s).sum();
+    let lost_user_h = chain.ctmc.flow(&pi, |i| i.lost_user_h);
+    Ok(Figures {
+        availability: (served - lost_user_h).clamp(0.0, 1.0),
+        failovers_per_h: chain.ctmc.flow(&pi, |i| i.failovers),
+        lost_writes_per_h: chain.ctmc.flow(&pi, |i| i.lost_writes),
+    })
+}
+
 /// The chain of `layout`; `p` has been validated.
 pub(super) fn build(layout: Layout, p: &AvailabilityParams) -> RewardChain {
     let lambda = 1.0 / p.mtbf_h;
     let mu = 1.0 / p.mttr_h;
     let n = p.regions as usize;
-    let window = p.write_rate_per_s * p.replication_lag_s;
+    let window = p.loss_window();
     let failover_h = p.failover.failover_s() / 3600.0;
     let reroute_h = p.failover.reroute_s() / 3600.0;
     let k = p.delay_phases as usize;
@@ -49,9 +70,9 @@ pub(super) fn build(layout: Layout, p: &AvailabilityParams) -> RewardChain {
             };
             ap.build(1.0, window)
         }
-        // Each shard is a two-region active-passive pair with a 1/n share of the writes;
-        // n shards multiply the frequencies, so the window per shard-failover is
-        // n · (w/n) · lag = w · lag.
+        // Each of the n shards is a two-region active-passive pair with a 1/n share of
+        // the writes; n shards multiply the frequencies, so the writes lost per unit of
+        // failover frequency are n · (w/n) · window = w · window.
         Layout::Sharded { standby: true } => {
             let ap = ApChain {
                 regions: 2,

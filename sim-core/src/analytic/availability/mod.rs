@@ -34,12 +34,20 @@
 //!   region's users — a share `1/u` — until they are rerouted after `R = detection + DNS
 //!   TTL`, or until the region is repaired, whichever is first. This is counted as a
 //!   failover (of traffic). See "Reroute delay" below.
-//! - **Sharded** ([`Layout::Sharded`]): shard `i` lives in region `i` with share `1/n`.
-//!   Without standby a shard is down exactly while its region is down, so `A = a`; no
-//!   writes are lost (the data is at risk but comes back with the region). With a standby
-//!   (in region `i + 1 mod n`), each shard is an active-passive pair with write rate
+//! - **Sharded** ([`Layout::Sharded`]): `n` = the number of shards (homes); shard `i`
+//!   lives in region `i` with share `1/n`. Without standby a shard is down exactly while
+//!   its region is down, so `A = a`; no writes are lost (the data is at risk but comes
+//!   back with the region). With a standby (in region `i + 1 mod n`, or in a region of its
+//!   own when there is one shard), each shard is an active-passive pair with write rate
 //!   `write_rate/n`; shards share regions, which correlates them but leaves the mean
-//!   (each shard's own two-region chain) exact.
+//!   (each shard's own two-region chain) exact. One shard with a standby is therefore
+//!   exactly active-passive over two regions (same failovers, same lost writes).
+//! - Lost writes per failover are `write_rate × (lag + one-way delay)`
+//!   ([`AvailabilityParams::loss_window`]): a write acknowledged by the primary is safe
+//!   once it reached the replica, which takes the lag plus the network's one-way delay.
+//!   Active-active asynchronous with `async_recovery = "delayed"` loses nothing (the
+//!   failed region's writes are replicated when it returns): the experiment maps it to a
+//!   quorum of one, [`Layout::ActiveActiveSync`] `{ quorum: 1 }`.
 //!
 //! # Deterministic delays in a Markov chain
 //!
@@ -67,6 +75,7 @@
 //! the chains and check them in the tests.
 
 mod chains;
+mod hetero;
 
 use serde::Serialize;
 
@@ -114,8 +123,15 @@ impl FailoverTime {
     }
 }
 
-/// The inputs of the availability models: plain numbers, no scenario types.
+/// One region's own failure statistics (see [`AvailabilityParams::region_rates`]).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RegionRates {
+    pub mtbf_h: f64,
+    pub mttr_h: f64,
+}
+
+/// The inputs of the availability models: plain numbers, no scenario types.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AvailabilityParams {
     /// Number of regions `n`.
     pub regions: u32,
@@ -126,10 +142,19 @@ pub struct AvailabilityParams {
     pub failover: FailoverTime,
     /// Writes per second over the whole service.
     pub write_rate_per_s: f64,
-    /// Asynchronous replication lag: the window of writes lost at a failure, seconds.
+    /// Asynchronous replication lag, seconds.
     pub replication_lag_s: f64,
+    /// One-way network delay from a write's origin to its replica, seconds. A failure
+    /// loses the writes of the last `lag + delay` (as the request-level model and
+    /// `docs/failures.md` define lost writes).
+    pub replication_delay_s: f64,
     /// Erlang phases approximating a deterministic failover (see the module docs).
     pub delay_phases: u32,
+    /// Each region's own MTBF and MTTR, in the model's region order; empty = every
+    /// region has `mtbf_h` and `mttr_h`. The regions are: active-passive the primary then
+    /// the standby (two regions); active-active every region; sharded one per shard, plus
+    /// a second region when one shard has a standby. See `hetero.rs` for the models.
+    pub region_rates: Vec<RegionRates>,
 }
 
 /// Long-run figures of one layout.
@@ -156,6 +181,28 @@ pub enum AvailabilityError {
 }
 
 impl AvailabilityParams {
+    /// The physical regions of `layout`'s model: `regions`, but at least two for a
+    /// sharded layout with a standby (one shard's standby needs a region of its own).
+    pub fn model_regions(&self, layout: Layout) -> u32 {
+        match layout {
+            Layout::Sharded { standby: true } => self.regions.max(2),
+            _ => self.regions,
+        }
+    }
+
+    /// `(MTBF, MTTR)` in hours of model region `r`.
+    pub fn rates_of(&self, r: usize) -> (f64, f64) {
+        self.region_rates
+            .get(r)
+            .map_or((self.mtbf_h, self.mttr_h), |x| (x.mtbf_h, x.mttr_h))
+    }
+
+    /// Writes lost when a primary (or an async multi-master region holding all the
+    /// writes) fails: `write_rate × (lag + one-way delay)`.
+    pub fn loss_window(&self) -> f64 {
+        self.write_rate_per_s * (self.replication_lag_s + self.replication_delay_s)
+    }
+
     /// Checks every field against `layout`; the first problem is reported.
     pub fn validate(&self, layout: Layout) -> Result<(), AvailabilityError> {
         let bad = |field, reason: &str| {
@@ -173,11 +220,7 @@ impl AvailabilityParams {
         if n > 64 {
             return bad("regions", "at most 64 regions are supported");
         }
-        let needs_two = matches!(
-            layout,
-            Layout::ActivePassive | Layout::Sharded { standby: true }
-        );
-        if needs_two && n < 2 {
+        if layout == Layout::ActivePassive && n < 2 {
             return bad("regions", "a standby needs a second region");
         }
         if let Layout::ActiveActiveSync { quorum } = layout {
@@ -199,6 +242,7 @@ impl AvailabilityParams {
             ("failover.scale_up_s", f.scale_up_s),
             ("write_rate_per_s", self.write_rate_per_s),
             ("replication_lag_s", self.replication_lag_s),
+            ("replication_delay_s", self.replication_delay_s),
         ] {
             if !nonneg(x) {
                 return bad(field, "must be finite and ≥ 0");
@@ -206,6 +250,32 @@ impl AvailabilityParams {
         }
         if self.delay_phases == 0 || self.delay_phases > 1000 {
             return bad("delay_phases", "must lie in 1..=1000");
+        }
+        if !self.region_rates.is_empty() {
+            let want = self.model_regions(layout) as usize;
+            if self.region_rates.len() != want {
+                return bad(
+                    "region_rates",
+                    &format!(
+                        "needs one entry per region of the model ({want}), got {}",
+                        self.region_rates.len()
+                    ),
+                );
+            }
+            if layout == Layout::ActivePassive && n != 2 {
+                return bad(
+                    "region_rates",
+                    "per-region rates need exactly two regions for active-passive",
+                );
+            }
+            for r in &self.region_rates {
+                if !(pos(r.mtbf_h) && pos(r.mttr_h)) {
+                    return bad(
+                        "region_rates",
+                        "every MTBF and MTTR must be a finite number of hours > 0",
+                    );
+                }
+            }
         }
         Ok(())
     }
@@ -217,16 +287,16 @@ pub fn solve(
     params: &AvailabilityParams,
 ) -> Result<AvailabilityReport, AvailabilityError> {
     params.validate(layout)?;
-    let chain = chains::build(layout, params);
-    let pi = chain.ctmc.steady_state()?;
-    let served: f64 = pi.iter().zip(&chain.served).map(|(p, s)| p * s).sum();
-    let lost_user_h = chain.ctmc.flow(&pi, |i| i.lost_user_h);
-    let availability = (served - lost_user_h).clamp(0.0, 1.0);
+    let f = if params.region_rates.is_empty() {
+        chains::chain_figures(&chains::build(layout, params))?
+    } else {
+        hetero::figures(layout, params)?
+    };
     Ok(AvailabilityReport {
-        availability,
-        downtime_min_per_year: (1.0 - availability) * HOURS_PER_YEAR * 60.0,
-        failovers_per_year: chain.ctmc.flow(&pi, |i| i.failovers) * HOURS_PER_YEAR,
-        lost_writes_per_year: chain.ctmc.flow(&pi, |i| i.lost_writes) * HOURS_PER_YEAR,
+        availability: f.availability,
+        downtime_min_per_year: (1.0 - f.availability) * HOURS_PER_YEAR * 60.0,
+        failovers_per_year: f.failovers_per_h * HOURS_PER_YEAR,
+        lost_writes_per_year: f.lost_writes_per_h * HOURS_PER_YEAR,
     })
 }
 

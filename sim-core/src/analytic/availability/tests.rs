@@ -12,6 +12,8 @@ fn params(regions: u32) -> AvailabilityParams {
         failover: FailoverTime::default(),
         write_rate_per_s: 100.0,
         replication_lag_s: 2.0,
+        replication_delay_s: 0.0,
+        region_rates: Vec::new(),
         delay_phases: DEFAULT_DELAY_PHASES,
     }
 }

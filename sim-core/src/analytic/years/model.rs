@@ -17,11 +17,12 @@ pub(super) const YEAR: SimDuration = SimDuration::from_hours(HOURS_PER_YEAR as u
 /// The layout and its constants, shared (read-only) by every replication.
 pub(super) struct Plan {
     regions: u32,
-    mtbf_s: f64,
-    mttr_s: f64,
+    /// Per region: mean up and down times, seconds.
+    mtbf_s: Vec<f64>,
+    mttr_s: Vec<f64>,
     failover: SimDuration,
     reroute: SimDuration,
-    /// Writes in one replication window: write rate × lag.
+    /// Writes in one replication window: write rate × (lag + one-way delay).
     window: f64,
     kind: Kind,
 }
@@ -45,13 +46,15 @@ impl Plan {
     pub(super) fn new(layout: Layout, p: &AvailabilityParams) -> Plan {
         let n = p.regions;
         let shard = |candidates, share| ShardSpec { candidates, share };
+        // Physical regions: one shard with a standby needs a second region.
+        let regions = p.model_regions(layout);
         let kind = match layout {
             Layout::ActivePassive => Kind::Shards(vec![shard((0..n).collect(), 1.0)]),
             Layout::Sharded { standby } => Kind::Shards(
                 (0..n)
                     .map(|i| {
                         let c = if standby {
-                            vec![i, (i + 1) % n]
+                            vec![i, (i + 1) % regions]
                         } else {
                             vec![i]
                         };
@@ -69,12 +72,16 @@ impl Plan {
             },
         };
         Plan {
-            regions: n,
-            mtbf_s: p.mtbf_h * 3600.0,
-            mttr_s: p.mttr_h * 3600.0,
+            regions,
+            mtbf_s: (0..regions as usize)
+                .map(|r| p.rates_of(r).0 * 3600.0)
+                .collect(),
+            mttr_s: (0..regions as usize)
+                .map(|r| p.rates_of(r).1 * 3600.0)
+                .collect(),
             failover: SimDuration::from_secs_f64(p.failover.failover_s()),
             reroute: SimDuration::from_secs_f64(p.failover.reroute_s()),
-            window: p.write_rate_per_s * p.replication_lag_s,
+            window: p.loss_window(),
             kind,
         }
     }
@@ -161,9 +168,9 @@ impl Regions<'_> {
     /// Time to the next failure (`up`) or repair of region `r`.
     fn draw(&mut self, r: u32, up: bool) -> SimDuration {
         let (rng, mean) = if up {
-            (&mut self.failures[r as usize], self.plan.mtbf_s)
+            (&mut self.failures[r as usize], self.plan.mtbf_s[r as usize])
         } else {
-            (&mut self.repairs[r as usize], self.plan.mttr_s)
+            (&mut self.repairs[r as usize], self.plan.mttr_s[r as usize])
         };
         let x: f64 = rng.sample(Exp1);
         SimDuration::from_secs_f64(x * mean)
