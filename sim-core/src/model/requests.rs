@@ -168,6 +168,8 @@ pub struct RequestModel<'w> {
     pub(super) epoch: Vec<u16>,
     pub(super) down_since: Vec<SimTime>,
     pub(super) s: &'w Scenario,
+    /// The run's streams (master seed): health-probe phases come from `("health", region)`.
+    streams: Streams,
     /// Scratch space (no allocation per write).
     pub(super) acks: Vec<SimTime>,
     pub(super) applied: Vec<SimTime>,
@@ -243,6 +245,7 @@ impl<'w> RequestModel<'w> {
             epoch: vec![0; n],
             down_since: vec![SimTime::MAX; n],
             s,
+            streams,
             acks: Vec::with_capacity(n),
             applied: vec![SimTime::ZERO; n],
             pending: (0..n).map(|_| VecDeque::new()).collect(),
@@ -259,10 +262,11 @@ impl<'w> RequestModel<'w> {
                 sched.schedule_in(gap, Ev::Arrive(a as u16));
             }
         }
-        let streams = Streams::new(self.s.seed ^ 0x4845_414C_5448);
+        // Probe phases come from the run's master seed, like every other draw: `--seed N`
+        // is `seed = N`, and replications of a sweep probe at different instants.
         let interval = self.s.routing.health_check.interval;
         for r in 0..self.world.n_regions() {
-            let phase: f64 = streams.stream("health", r as u64).random();
+            let phase: f64 = self.streams.stream("health", r as u64).random();
             sched.schedule_in(interval.mul_f64(phase), Ev::Probe(r as u16));
         }
         for (i, inc) in self.incidents.iter().enumerate() {
