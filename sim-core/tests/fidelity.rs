@@ -150,3 +150,62 @@ fn replications_spread_rto_by_the_probe_phase() {
         "RTO spread {sd:.2} s over replications, expected ≈ {want:.2}: {rtos:?}"
     );
 }
+
+// ---- 2. A probe of a dead region fails after the probe timeout ----
+
+#[test]
+fn rto_grows_by_the_probe_timeout() {
+    let rto = |timeout_s: u64, seed: u64| {
+        let p = prepare(&failover(
+            &format!("dns_ttl = \"5s\"\nhealth_check = {{ interval = \"30s\", failure_threshold = 1, timeout = \"{timeout_s}s\" }}"),
+            "timeout = \"1s\"\nretries = 0",
+            200,
+        ));
+        p.run_layout(LayoutKind::ActivePassive, seed).rto.as_secs_f64()
+    };
+    // Same seeds, same probe phases: only the timeout differs.
+    for seed in 1..=3 {
+        let grew = rto(9, seed) - rto(1, seed);
+        assert!(
+            (6.0..=10.0).contains(&grew),
+            "seed {seed}: RTO grew by {grew} s for an 8 s longer probe timeout"
+        );
+    }
+}
+
+#[test]
+fn a_severely_slow_region_times_out_its_probes_and_is_routed_around() {
+    // Active-active, Virginia degraded 400×: its probes (10 ms × 400 = 4 s) miss the 2 s
+    // timeout, so the balancer marks it down and east's users move to Ohio. A 10×
+    // slowdown (100 ms) passes the probes and stays a gray failure.
+    let run = |factor: f64| {
+        let extra = format!(
+            r#"
+[active_active]
+writes = "async"
+[routing]
+dns_ttl = "5s"
+health_check = {{ interval = "5s", failure_threshold = 2, timeout = "2s" }}
+[[failures]]
+kind = "degradation"
+region = "aws:us-east-1"
+factor = {factor}
+start = "1m"
+duration = "1h"
+"#
+        );
+        prepare(&pair(&extra, 200.0, 0.9)).run_layout(LayoutKind::ActiveActive, 2)
+    };
+    let gray = run(10.0);
+    let severe = run(400.0);
+    conserved(&severe);
+    let share_east = |r: &RunResult| {
+        r.rec.served_by_region[0] as f64 / r.rec.served_by_region.iter().sum::<u64>() as f64
+    };
+    assert!(share_east(&gray) > 0.4, "10× is not detected: {}", share_east(&gray));
+    assert!(
+        share_east(&severe) < 0.25,
+        "400× is detected and routed around: {}",
+        share_east(&severe)
+    );
+}

@@ -1,10 +1,14 @@
 //! The control plane: what the global load balancer believes and what clients resolve.
 //!
 //! - **Health checks.** Every region is probed every `interval` (a fixed phase per region
-//!   drawn from stream `("health", region)`); a probe fails while the region is down. After
+//!   drawn from the run's stream `("health", region)`). A probe succeeds after its round
+//!   trip — [`PROBE_ROUND_TRIP`](super::reactions::PROBE_ROUND_TRIP) × the region's
+//!   slowdown factor — if the region is up and that is within `timeout`; otherwise it
+//!   fails when `timeout` expires (a dead region never answers). After
 //!   `failure_threshold` consecutive failures the balancer marks the region unhealthy, and
-//!   after as many successes healthy again. Probes hit a cheap health endpoint, so a slow
-//!   region (gray failure) or a partition between users and a region is never detected.
+//!   after as many successes healthy again. Probes hit a cheap health endpoint, so a
+//!   moderately slow region (gray failure) or a partition between users and a region is
+//!   not detected.
 //! - **DNS.** The balancer's answer for an area is the first healthy region in the
 //!   routing order (active-active), the group's current primary (active-passive, sharded),
 //!   or for nearest reads the nearer healthy member. When an answer changes at `c`,

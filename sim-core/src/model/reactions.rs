@@ -7,6 +7,12 @@ use crate::metrics::Failure;
 use crate::scenario::StandbyMode;
 use rand::Rng;
 
+/// Round trip of a health probe to a healthy region (the balancer's network path and the
+/// cheap health endpoint), multiplied by the region's slowdown factor: a region degraded
+/// by more than `timeout / PROBE_ROUND_TRIP` fails its probes (a gray failure only that
+/// severe is detected).
+pub const PROBE_ROUND_TRIP: SimDuration = SimDuration::from_millis(10);
+
 /// Steps in which a promoted warm or cold standby reaches full capacity.
 const SCALE_STEPS: u32 = 10;
 
@@ -80,8 +86,23 @@ impl RequestModel<'_> {
         }
     }
 
+    /// Sends a probe: it succeeds after its round trip if the region is up and answers
+    /// within the timeout, else fails when the timeout expires (see [`PROBE_ROUND_TRIP`]).
     pub(super) fn on_probe(&mut self, sched: &mut Scheduler<Ev>, region: usize) {
-        let ok = !self.cond.is_down(region);
+        let hc = &self.s.routing.health_check;
+        let round_trip = PROBE_ROUND_TRIP.mul_f64(self.cond.slow[region]);
+        let ev = if !self.cond.is_down(region) && round_trip <= hc.timeout {
+            (round_trip, Ev::ProbeResult(region as u16, true))
+        } else {
+            (hc.timeout, Ev::ProbeResult(region as u16, false))
+        };
+        sched.schedule_in(ev.0, ev.1);
+        if sched.now() < self.arrivals_end {
+            sched.schedule_in(hc.interval, Ev::Probe(region as u16));
+        }
+    }
+
+    pub(super) fn on_probe_result(&mut self, sched: &mut Scheduler<Ev>, region: usize, ok: bool) {
         if self.control.probe(region, ok) {
             if let (false, Some(f)) = (ok, &self.plan.behaviour.failover) {
                 let promotion = f.promotion;
@@ -90,12 +111,6 @@ impl RequestModel<'_> {
                 }
             }
             self.control.refresh(self.world, self.plan, sched.now());
-        }
-        if sched.now() < self.arrivals_end {
-            sched.schedule_in(
-                self.s.routing.health_check.interval,
-                Ev::Probe(region as u16),
-            );
         }
     }
 

@@ -58,8 +58,10 @@ pub enum Ev {
     TimeoutSweep,
     /// A client retries after its backoff.
     Retry(ReqRef),
-    /// The balancer probes a region.
+    /// The balancer sends a probe to a region.
     Probe(u16),
+    /// A probe of a region succeeds (`true`) or times out.
+    ProbeResult(u16, bool),
     /// Incident `i` starts (`true`) or ends.
     Incident(u32, bool),
     /// A failover group's standby finishes promotion.
@@ -572,6 +574,7 @@ impl Model for RequestModel<'_> {
             Ev::TimeoutSweep => self.on_sweep(sched),
             Ev::Retry(r) => self.send(sched, r),
             Ev::Probe(region) => self.on_probe(sched, region as usize),
+            Ev::ProbeResult(region, ok) => self.on_probe_result(sched, region as usize, ok),
             Ev::Incident(i, on) => self.on_incident(sched, i as usize, on),
             Ev::Promote(g) => self.on_promote(sched, g as usize),
             Ev::ScaleStep(g) => self.on_scale_step(sched, g as usize),
