@@ -209,3 +209,27 @@ duration = "1h"
         share_east(&severe)
     );
 }
+
+// ---- 1. A client's DNS cache survives its retries ----
+
+#[test]
+fn retries_do_not_escape_a_stale_dns_answer() {
+    // A 60 s TTL: after the failover, clients keep the dead primary's address until
+    // their own cache expires, retries included. Retrying cannot shorten the drain, so
+    // the RTO with retries equals the RTO without (same seeds, same probe phases).
+    let rto = |retries: u32, seed: u64| {
+        let p = prepare(&failover(
+            "dns_ttl = \"60s\"\nhealth_check = { interval = \"10s\", failure_threshold = 1, timeout = \"1s\" }",
+            &format!("timeout = \"1s\"\nretries = {retries}\nbackoff_base = \"200ms\"\nbackoff_max = \"1s\"\nretry_budget = 0.0"),
+            300,
+        ));
+        p.run_layout(LayoutKind::ActivePassive, seed).rto.as_secs_f64()
+    };
+    let diffs: Vec<f64> = (1..=4).map(|seed| rto(3, seed) - rto(0, seed)).collect();
+    let (mean, _) = mean_sd(&diffs);
+    // The probe phase alone spreads RTO by 10 / √12 ≈ 2.9 s.
+    assert!(
+        mean.abs() <= 2.9 && diffs.iter().all(|d| d.abs() <= 5.0),
+        "RTO with retries − without: {diffs:?}"
+    );
+}

@@ -12,9 +12,14 @@
 //! - **DNS.** The balancer's answer for an area is the first healthy region in the
 //!   routing order (active-active), the group's current primary (active-passive, sharded),
 //!   or for nearest reads the nearer healthy member. When an answer changes at `c`,
-//!   clients keep the old one until their cached entry expires. With many clients whose
-//!   cache ages are uniform over the TTL (a stationary renewal process), a request at
-//!   `c + x` still uses the old answer with probability `max(0, 1 − x / TTL)`.
+//!   clients keep the old one until their cached entry expires. Clients are many and each
+//!   request comes from its own client, whose cache age at `c` is uniform over the TTL (a
+//!   stationary renewal process): it is drawn once per request as `u` ∈ [0, 1), so that
+//!   client's entry expires at `c + (1 − u) × TTL`, and **every attempt of the request,
+//!   retries included, uses the old answer until then** — a retry cannot escape a stale
+//!   cache by luck. A request at `c + x` thus uses the old answer with probability
+//!   `max(0, 1 − x / TTL)` (the drain curve), and one whose attempts span `D` seconds
+//!   reaches only the old answer with probability `max(0, 1 − (x + D) / TTL)`.
 //! - **Failover groups.** Active-passive has one group {primary, standby}; sharded has one
 //!   per home region with a standby. When the balancer marks a group's primary unhealthy
 //!   and its standby is healthy, the standby is promoted after `failover.promotion`.
@@ -160,8 +165,9 @@ impl Control {
         any
     }
 
-    /// The region a client of `area` sends a request of `kind` to at `now`; `u` is a
-    /// uniform draw deciding whether this client still holds the previous answer.
+    /// The region a client of `area` sends a request of `kind` to at `now`; `u` is the
+    /// request's cache age as a fraction of the TTL (uniform, drawn once per request): the
+    /// client holds the previous answer while `now < changed_at + (1 − u) × TTL`.
     pub fn resolve(&self, area: usize, kind: Kind, now: SimTime, u: f64) -> usize {
         let a = &self.answers[area];
         let (cur, prev) = match kind {

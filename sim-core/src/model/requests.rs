@@ -7,7 +7,8 @@
 //!    its kind (read/write), key (Zipf) and service demand are drawn from the area's own
 //!    streams, so every layout sees the same requests (common random numbers);
 //! 2. the client **resolves** a region through its cached DNS answer
-//!    ([`control`](super::control)), starts its timeout and sends the attempt: one-way
+//!    ([`control`](super::control)), which it keeps until it expires, retries included;
+//!    it starts its timeout and sends the attempt: one-way
 //!    delay = user RTT / 2 + jitter. An attempt to a down region, or across a partition,
 //!    gets no answer;
 //! 3. the region's [`Station`] serves it (FIFO, `instances` servers, bounded queue; a full
@@ -83,6 +84,10 @@ pub(super) struct Req {
     pub(super) measured: bool,
     pub(super) service: SimDuration,
     pub(super) stale: bool,
+    /// Its client's DNS cache: the cached answer expires `(1 − dns_age) × TTL` after the
+    /// answer last changed (uniform, drawn once per request); every attempt, retries
+    /// included, uses the old answer until then (see [`Control::resolve`]).
+    pub(super) dns_age: f64,
     /// For writes: when the commit is acknowledged, and the origin's epoch at commit.
     pub(super) ack_at: SimTime,
     pub(super) commit_epoch: u16,
@@ -332,7 +337,7 @@ impl<'w> RequestModel<'w> {
         }
     }
 
-    fn route(&mut self, area: usize, kind: Kind, now: SimTime) -> usize {
+    fn route(&mut self, area: usize, kind: Kind, now: SimTime, dns_age: f64) -> usize {
         if self.plan.policy == RoutingPolicy::Weighted && self.plan.behaviour.routed_per_request {
             let healthy = &self.control.healthy;
             let w = |r: usize| {
@@ -353,8 +358,7 @@ impl<'w> RequestModel<'w> {
                 }
             }
         }
-        let u: f64 = self.areas[area].routing.random();
-        self.control.resolve(area, kind, now, u)
+        self.control.resolve(area, kind, now, dns_age)
     }
 
     pub(super) fn finish(
@@ -390,8 +394,8 @@ impl<'w> RequestModel<'w> {
     pub(super) fn send(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef) {
         let now = sched.now();
         let Some(q) = self.get(r) else { return };
-        let (area, kind) = (q.area as usize, q.kind);
-        let region = self.route(area, kind, now);
+        let (area, kind, dns_age) = (q.area as usize, q.kind, q.dns_age);
+        let region = self.route(area, kind, now, dns_age);
         let q = &mut self.reqs[r.idx as usize];
         q.region = region as u16;
         q.sent = now;
@@ -429,6 +433,7 @@ impl<'w> RequestModel<'w> {
         // Keys of different partitions (sharded areas) never collide.
         let key =
             self.zipf.sample(&mut g.attrs) as u64 + self.key_space * self.plan.key_partition[a];
+        let dns_age: f64 = g.routing.random();
         g.tokens =
             (g.tokens + self.s.client.retry_budget).min(10.0 + self.s.client.retry_budget * 100.0);
         let measured = self.rec.in_window(now);
@@ -448,6 +453,7 @@ impl<'w> RequestModel<'w> {
             measured,
             service: SimDuration::ZERO,
             stale: false,
+            dns_age,
             ack_at: now,
             commit_epoch: 0,
         });
