@@ -44,7 +44,7 @@ pub fn save(s: &Scenario, path: &Path) -> Result<(), String> {
     write_atomic(path, text.as_bytes()).map_err(|e| format!("cannot save {}: {e}", path.display()))
 }
 
-/// Writes `runs.csv`, `areas.csv`, `timeseries.csv` and `timing.csv` into `dir`
+/// Writes `runs.csv`, `areas.csv`, `timeseries.csv`, `incidents.csv` and `timing.csv` into `dir`
 /// (created if missing). Returns the files written.
 pub fn export(dir: &Path, runs: &[RunResult]) -> Result<Vec<PathBuf>, String> {
     if runs.is_empty() {

@@ -233,3 +233,46 @@ fn retries_do_not_escape_a_stale_dns_answer() {
         "RTO with retries − without: {diffs:?}"
     );
 }
+
+// ---- 8. RTO per incident ----
+
+/// Active-active (asynchronous) with outages of Virginia at `starts` (seconds), 30 s each.
+fn two_outages(starts: &[u64]) -> RunResult {
+    let mut extra = String::from(
+        r#"
+[active_active]
+writes = "async"
+[routing]
+dns_ttl = "10s"
+health_check = { interval = "5s", failure_threshold = 2, timeout = "1s" }
+[client]
+timeout = "1s"
+"#,
+    );
+    for s in starts {
+        extra += &format!(
+            "[[failures]]\nkind = \"region-outage\"\nregion = \"aws:us-east-1\"\nstart = \"{s}s\"\nduration = \"30s\"\n"
+        );
+    }
+    let r = prepare(&pair(&extra, 300.0, 0.8)).run_layout(LayoutKind::ActiveActive, 5);
+    conserved(&r);
+    r
+}
+
+#[test]
+fn two_outages_give_two_rtos_each_its_own() {
+    let one = two_outages(&[60]);
+    let two = two_outages(&[60, 240]);
+    assert_eq!(two.incidents.len(), 2);
+    let (first, second) = (&two.incidents[0], &two.incidents[1]);
+    // Detection (5–10 s + 1 s) and the 10 s DNS drain: each RTO is its own, far below the
+    // 180 s between the outages.
+    for inc in [first, second] {
+        let rto = inc.rto.as_secs_f64();
+        assert!((5.0..=30.0).contains(&rto), "RTO {rto} of {inc:?}");
+        assert_eq!(inc.affected_areas, 1, "east's users");
+    }
+    // Until the second outage the runs are the same: the first RTO does not see it.
+    assert_eq!(first.rto, one.incidents[0].rto);
+    assert_eq!(two.rto, first.rto.max(second.rto));
+}

@@ -11,4 +11,4 @@ pub mod sweep;
 
 pub use crate::spec::{validate, Resolved};
 pub use load::{load_checked, load_file, load_scenario, load_text, Loaded, DEFAULT_SCENARIO};
-pub use run::{RunResult, WATCH_EVERY};
+pub use run::{IncidentResult, RunResult, WATCH_EVERY};

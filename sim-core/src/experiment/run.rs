@@ -21,6 +21,22 @@ use std::time::Instant;
 /// milliseconds of work: cancelling feels immediate, checking costs nothing measurable).
 pub const WATCH_EVERY: u64 = 50_000;
 
+/// One region outage as users lived it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IncidentResult {
+    /// Index of the failed region.
+    pub region: usize,
+    pub start: SimTime,
+    /// Areas whose DNS answer pointed at the region when it failed.
+    pub affected_areas: usize,
+    /// From the start to the end of the last second in which the affected users were
+    /// down (under 90 % success), counting only seconds before the next outage affecting
+    /// any of them started; zero when no users were affected or never down.
+    pub rto: SimDuration,
+    /// Acknowledged writes this outage lost.
+    pub lost_writes: u64,
+}
+
 /// Everything one run of one layout measured.
 #[derive(Clone, Debug)]
 pub struct RunResult {
@@ -33,9 +49,11 @@ pub struct RunResult {
     /// Seconds in which the users as a whole were down (fewer than 90 % of the requests
     /// ending in that second succeeded).
     pub downtime: SimDuration,
-    /// Observed recovery time: the longest, over region outages that affected users, from
-    /// the outage's start to the end of the last second its users were down.
+    /// Observed recovery time: the longest over region outages that affected users (see
+    /// [`IncidentResult::rto`]).
     pub rto: SimDuration,
+    /// Every region outage of the run, in order of start.
+    pub incidents: Vec<IncidentResult>,
     /// Region outages that happened during the run (scheduled and random).
     pub outages: usize,
     /// Wall-clock seconds the run took (not part of any deterministic output).
@@ -107,16 +125,27 @@ impl Resolved {
         let cost = cost(&self.world, plan, &self.scenario, &model.rec, &model.writes);
         let rec = &model.rec;
         let downtime = rec.downtime();
-        let rto = model
+        let incidents: Vec<IncidentResult> = model
             .outages
             .iter()
-            .filter(|o| o.affected.iter().any(|&a| a))
-            .map(|o| rec.recovery_time(o.watch))
+            .map(|o| IncidentResult {
+                region: o.region,
+                start: o.start,
+                affected_areas: o.affected.iter().filter(|&&a| a).count(),
+                rto: rec.recovery_time(o.watch),
+                lost_writes: o.lost_writes,
+            })
+            .collect();
+        let rto = incidents
+            .iter()
+            .filter(|i| i.affected_areas > 0)
+            .map(|i| i.rto)
             .max()
             .unwrap_or(SimDuration::ZERO);
         RunResult {
             downtime,
             rto,
+            incidents,
             outages: model.outages.len(),
             layout,
             seed,

@@ -177,6 +177,35 @@ pub fn timeseries_csv(results: &[RunResult]) -> io::Result<Vec<u8>> {
     to_bytes(&header, rows)
 }
 
+/// `incidents.csv` bytes: one row per layout and region outage, in order of start.
+pub fn incidents_csv(results: &[RunResult]) -> io::Result<Vec<u8>> {
+    let header = [
+        "layout",
+        "seed",
+        "incident",
+        "region",
+        "start_s",
+        "affected_areas",
+        "rto_s",
+        "lost_writes",
+    ];
+    let rows = results.iter().flat_map(|r| {
+        r.incidents.iter().enumerate().map(move |(i, inc)| {
+            vec![
+                r.layout.to_string(),
+                r.seed.to_string(),
+                i.to_string(),
+                r.region_ids[inc.region].clone(),
+                format!("{:.3}", inc.start.as_secs_f64()),
+                inc.affected_areas.to_string(),
+                format!("{:.3}", inc.rto.as_secs_f64()),
+                inc.lost_writes.to_string(),
+            ]
+        })
+    });
+    to_bytes(&header, rows)
+}
+
 /// `timing.csv` bytes: wall time per run (not deterministic).
 pub fn timing_csv(results: &[RunResult]) -> io::Result<Vec<u8>> {
     let header = ["layout", "seed", "events", "wall_s", "events_per_s"];
@@ -192,13 +221,14 @@ pub fn timing_csv(results: &[RunResult]) -> io::Result<Vec<u8>> {
     to_bytes(&header, rows)
 }
 
-/// Writes `runs.csv`, `areas.csv`, `timeseries.csv` and `timing.csv` into `dir`, each
-/// atomically. Returns the paths written.
+/// Writes `runs.csv`, `areas.csv`, `timeseries.csv`, `incidents.csv` and `timing.csv`
+/// into `dir`, each atomically. Returns the paths written.
 pub fn write_all(dir: &Path, results: &[RunResult]) -> io::Result<Vec<std::path::PathBuf>> {
     let files = [
         ("runs.csv", runs_csv(results)?),
         ("areas.csv", areas_csv(results)?),
         ("timeseries.csv", timeseries_csv(results)?),
+        ("incidents.csv", incidents_csv(results)?),
         ("timing.csv", timing_csv(results)?),
     ];
     let mut written = Vec::new();

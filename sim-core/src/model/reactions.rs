@@ -62,11 +62,15 @@ impl RequestModel<'_> {
                         start: now,
                         affected,
                         watch,
+                        lost_writes: 0,
                     });
                     let risk = self.take_at_risk(region, now);
                     self.writes.exposed += risk.0;
                     if self.lost_at_failure() {
                         self.lose(risk, now);
+                        if let Some(o) = self.outages.last_mut() {
+                            o.lost_writes += risk.0;
+                        }
                     } else {
                         let acc = &mut self.at_risk[region];
                         acc.0 += risk.0;
@@ -123,6 +127,10 @@ impl RequestModel<'_> {
         let risk = std::mem::take(&mut self.at_risk[old]);
         let failed_at = self.down_since[old];
         self.lose(risk, failed_at);
+        // They belong to the old primary's latest outage (the one that caused this).
+        if let Some(o) = self.outages.iter_mut().rev().find(|o| o.region == old) {
+            o.lost_writes += risk.0;
+        }
         self.replicas[new] = vec![old];
         self.replicas[old].clear();
         if let Some(mode) = self.plan.behaviour.scale_up_after_promotion {

@@ -135,6 +135,8 @@ pub struct OutageRecord {
     pub affected: Vec<bool>,
     /// The recorder's watch of its users' recovery ([`Recorder::recovery_time`]).
     pub watch: usize,
+    /// Acknowledged writes this outage lost (at the failure or at the failover after it).
+    pub lost_writes: u64,
 }
 
 /// The request-level model of one layout; see the module docs.
