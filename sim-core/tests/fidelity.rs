@@ -276,3 +276,36 @@ fn two_outages_give_two_rtos_each_its_own() {
     assert_eq!(first.rto, one.incidents[0].rto);
     assert_eq!(two.rto, first.rto.max(second.rto));
 }
+
+// ---- 5. Writes without a quorum are refused: `unavailable` ----
+
+#[test]
+fn writes_without_a_quorum_are_unavailable_not_timeouts() {
+    // Two regions, a synchronous quorum of 2, and a 60 s partition between them: no
+    // write can be acknowledged. The origin knows its replica is cut off and refuses
+    // at once; clients retry, then give up with `unavailable`.
+    let extra = r#"
+[active_active]
+writes = "sync-quorum"
+quorum = 2
+[client]
+timeout = "1s"
+retries = 1
+[[failures]]
+kind = "partition"
+regions = ["aws:us-east-1", "aws:us-east-2"]
+start = "2m"
+duration = "60s"
+"#;
+    let r = prepare(&pair(extra, 300.0, 0.5)).run_layout(LayoutKind::ActiveActive, 3);
+    conserved(&r);
+    // 150 writes/s for 60 s (each refused on both attempts).
+    assert!(
+        r.rec.unavailable > 8_100,
+        "unavailable {}, timeouts {}",
+        r.rec.unavailable,
+        r.rec.timeouts
+    );
+    // Refused fast, not left to time out.
+    assert!(r.rec.timeouts < r.rec.unavailable / 100, "timeouts {}", r.rec.timeouts);
+}

@@ -7,8 +7,10 @@
 //!   at commit; a replica that is down or cut off applies it when the link is back;
 //! - **synchronous** (active-active sync-all / sync-quorum): acknowledged when `quorum − 1`
 //!   replicas have applied it and their answers have come back (a round trip each);
-//!   replicas that are down or cut off do not answer, and if too few can, the write is
-//!   never acknowledged (the client times out). An acknowledged synchronous write with a
+//!   replicas that are down or cut off do not answer. The origin sees at once which of
+//!   its replicas it can reach (its replication links are down or blocked); if too few
+//!   can answer, it refuses the write with an error and the client sees `unavailable`
+//!   (after its retries) instead of waiting out its timeout. An acknowledged synchronous write with a
 //!   quorum of at least 2 therefore always exists on a second region. A replica that missed
 //!   a write catches up when it can reach the origin again (one-way delay after the outage
 //!   or partition ends), so it does not serve stale data for ever after its recovery.

@@ -529,7 +529,15 @@ impl<'w> RequestModel<'w> {
                     q.ack_at = acked;
                     q.commit_epoch = self.epoch[region];
                 }
-                None => return, // quorum unreachable: no acknowledgement, the client times out
+                None => {
+                    // The origin cannot reach a quorum (its replicas are down or cut off,
+                    // which it sees at once): it refuses the write with an error.
+                    if !self.cond.user_blocked(area, region) {
+                        let back = self.user_one_way(area, region);
+                        sched.schedule_in(back, Ev::Respond(r, Some(Failure::Unavailable)));
+                    }
+                    return;
+                }
             },
         }
         if self.cond.user_blocked(area, region) {
