@@ -105,8 +105,14 @@ fn cli_seed_flag_is_the_files_seed_byte_for_byte() {
         std::fs::write(&f, format!("seed = {file_seed}\n{body}")).unwrap();
         let out = dir.join(name);
         let mut c = Command::new(env!("CARGO_BIN_EXE_regionsim"));
-        c.args(["run", f.to_str().unwrap(), "--layout", "active-passive", "--out"])
-            .arg(&out);
+        c.args([
+            "run",
+            f.to_str().unwrap(),
+            "--layout",
+            "active-passive",
+            "--out",
+        ])
+        .arg(&out);
         if let Some(s) = flag {
             c.args(["--seed", s]);
         }
@@ -140,7 +146,9 @@ fn replications_spread_rto_by_the_probe_phase() {
     let rtos: Vec<f64> = (1..=16u64)
         .map(|seed| {
             let seed = sim_core::engine::derive_seed(7, "replication", seed);
-            p.run_layout(LayoutKind::ActivePassive, seed).rto.as_secs_f64()
+            p.run_layout(LayoutKind::ActivePassive, seed)
+                .rto
+                .as_secs_f64()
         })
         .collect();
     let (_, sd) = mean_sd(&rtos);
@@ -161,7 +169,9 @@ fn rto_grows_by_the_probe_timeout() {
             "timeout = \"1s\"\nretries = 0",
             200,
         ));
-        p.run_layout(LayoutKind::ActivePassive, seed).rto.as_secs_f64()
+        p.run_layout(LayoutKind::ActivePassive, seed)
+            .rto
+            .as_secs_f64()
     };
     // Same seeds, same probe phases: only the timeout differs.
     for seed in 1..=3 {
@@ -202,7 +212,11 @@ duration = "1h"
     let share_east = |r: &RunResult| {
         r.rec.served_by_region[0] as f64 / r.rec.served_by_region.iter().sum::<u64>() as f64
     };
-    assert!(share_east(&gray) > 0.4, "10× is not detected: {}", share_east(&gray));
+    assert!(
+        share_east(&gray) > 0.4,
+        "10× is not detected: {}",
+        share_east(&gray)
+    );
     assert!(
         share_east(&severe) < 0.25,
         "400× is detected and routed around: {}",
@@ -223,7 +237,9 @@ fn retries_do_not_escape_a_stale_dns_answer() {
             &format!("timeout = \"1s\"\nretries = {retries}\nbackoff_base = \"200ms\"\nbackoff_max = \"1s\"\nretry_budget = 0.0"),
             300,
         ));
-        p.run_layout(LayoutKind::ActivePassive, seed).rto.as_secs_f64()
+        p.run_layout(LayoutKind::ActivePassive, seed)
+            .rto
+            .as_secs_f64()
     };
     let diffs: Vec<f64> = (1..=4).map(|seed| rto(3, seed) - rto(0, seed)).collect();
     let (mean, _) = mean_sd(&diffs);
@@ -307,5 +323,76 @@ duration = "60s"
         r.rec.timeouts
     );
     // Refused fast, not left to time out.
-    assert!(r.rec.timeouts < r.rec.unavailable / 100, "timeouts {}", r.rec.timeouts);
+    assert!(
+        r.rec.timeouts < r.rec.unavailable / 100,
+        "timeouts {}",
+        r.rec.timeouts
+    );
+}
+
+// ---- 7. A warm standby follows its scale-up profile ----
+
+#[test]
+fn a_warm_standby_is_half_way_up_at_half_of_scale_up() {
+    use sim_core::engine::{run, Scheduler, SimDuration, SimTime, Stop};
+    use sim_core::model::{layout::Plan, requests::RequestModel};
+    // 20 instances, warm fraction 0.5: the standby runs 10, and after promotion grows
+    // linearly to 20 over the 100 s scale-up — 15 at 50 s.
+    let extra = r#"
+[routing]
+health_check = { interval = "5s", failure_threshold = 1, timeout = "1s" }
+[active_passive]
+primary = "aws:us-east-1"
+standby = "aws:us-east-2"
+instances = 20
+standby_mode = "warm"
+warm_fraction = 0.5
+failover = { promotion = "10s", scale_up = "100s" }
+[[failures]]
+kind = "region-outage"
+region = "aws:us-east-1"
+start = "1m"
+duration = "5m"
+"#;
+    let p = prepare(&pair(extra, 100.0, 0.5));
+    let plan = Plan::new(&p, LayoutKind::ActivePassive);
+    let mut m = RequestModel::new(&p, &plan, 1);
+    let mut sched = Scheduler::new();
+    m.start(&mut sched);
+    let standby = 1;
+    // (second, servers, promoted) after each simulated second.
+    let mut trace = Vec::new();
+    for s in 1..=300u64 {
+        run(
+            &mut m,
+            &mut sched,
+            Stop::at(SimTime::ZERO + SimDuration::from_secs(s)),
+        );
+        trace.push((s, m.servers(standby), m.writes.failovers > 0));
+    }
+    let promoted = trace
+        .iter()
+        .find(|t| t.2)
+        .expect("the standby is promoted")
+        .0;
+    let at = |s: u64| trace.iter().find(|t| t.0 == s).unwrap().1;
+    assert_eq!(
+        at(promoted - 1),
+        10,
+        "warm: half the fleet before promotion"
+    );
+    assert_eq!(at(promoted), 10, "promoted at its standby capacity");
+    // `promoted` is the first whole second after the promotion: k steps are done k × 10 s
+    // after it, the next one 10 s later.
+    assert_eq!(
+        at(promoted + 50),
+        15,
+        "half-way at half of scale_up: {trace:?}"
+    );
+    assert_eq!(at(promoted + 20), 12);
+    assert!(
+        at(promoted + 98) < 20,
+        "not full before the end of scale_up"
+    );
+    assert_eq!(at(promoted + 100), 20, "full at the end of scale_up");
 }

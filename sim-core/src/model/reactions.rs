@@ -13,8 +13,12 @@ use rand::Rng;
 /// severe is detected).
 pub const PROBE_ROUND_TRIP: SimDuration = SimDuration::from_millis(10);
 
-/// Steps in which a promoted warm or cold standby reaches full capacity.
-const SCALE_STEPS: u32 = 10;
+/// Steps in which a promoted warm or cold standby reaches full capacity: at step `k` of
+/// `SCALE_STEPS`, `k × scale_up / SCALE_STEPS` after promotion, it runs
+/// `from + ⌈(full − from) × k / SCALE_STEPS⌉` servers, `from` being its capacity at
+/// promotion — the documented linear profile from standby to full capacity over
+/// `scale_up`, in whole instances.
+const SCALE_STEPS: u8 = 10;
 
 impl RequestModel<'_> {
     /// Sets a region's servers to its base capacity times its surviving fraction.
@@ -139,7 +143,9 @@ impl RequestModel<'_> {
                 if mode == StandbyMode::Cold {
                     self.base_servers[new] = 0;
                 }
-                sched.schedule_in(self.scale_step(), Ev::ScaleStep(g as u16));
+                let gen = self.scale_from[new].1.wrapping_add(1);
+                self.scale_from[new] = (self.base_servers[new], gen);
+                sched.schedule_in(self.scale_step(), Ev::ScaleStep(new as u16, 1, gen));
             }
             self.apply_capacity(sched, new);
         }
@@ -153,18 +159,28 @@ impl RequestModel<'_> {
                 .failover
                 .as_ref()
                 .map_or(0, |f| f.scale_up.as_nanos())
-                / SCALE_STEPS as u64,
+                / u64::from(SCALE_STEPS),
         )
     }
 
-    pub(super) fn on_scale_step(&mut self, sched: &mut Scheduler<Ev>, g: usize) {
-        let region = self.control.groups[g].primary;
+    pub(super) fn on_scale_step(
+        &mut self,
+        sched: &mut Scheduler<Ev>,
+        region: usize,
+        k: u8,
+        gen: u16,
+    ) {
+        let (from, current) = self.scale_from[region];
+        if gen != current {
+            return; // a later promotion restarted the scale-up
+        }
         let full = self.plan.instances[region];
-        let step = full.div_ceil(SCALE_STEPS).max(1);
-        self.base_servers[region] = (self.base_servers[region] + step).min(full);
+        let gap = full.saturating_sub(from);
+        let added = (u64::from(gap) * u64::from(k)).div_ceil(u64::from(SCALE_STEPS));
+        self.base_servers[region] = (u64::from(from) + added).min(u64::from(full)) as u32;
         self.apply_capacity(sched, region);
-        if self.base_servers[region] < full {
-            sched.schedule_in(self.scale_step(), Ev::ScaleStep(g as u16));
+        if k < SCALE_STEPS {
+            sched.schedule_in(self.scale_step(), Ev::ScaleStep(region as u16, k + 1, gen));
         }
     }
 

@@ -67,8 +67,9 @@ pub enum Ev {
     Incident(u32, bool),
     /// A failover group's standby finishes promotion.
     Promote(u16),
-    /// A promoted warm or cold standby adds capacity.
-    ScaleStep(u16),
+    /// A promoted warm or cold standby (region) reaches step `k` of its scale-up; the
+    /// last field is the promotion it belongs to (see `RequestModel::scale_from`).
+    ScaleStep(u16, u8, u16),
 }
 
 pub(super) struct Req {
@@ -173,6 +174,9 @@ pub struct RequestModel<'w> {
     pub(super) replicas: Vec<Vec<usize>>,
     /// Per region: instances before capacity losses.
     pub(super) base_servers: Vec<u32>,
+    /// Per region: its capacity when last promoted, and that promotion's number (a later
+    /// promotion's scale-up supersedes an earlier one's).
+    pub(super) scale_from: Vec<(u32, u16)>,
     /// Per region: outage counter and the start of the latest outage.
     pub(super) epoch: Vec<u16>,
     pub(super) down_since: Vec<SimTime>,
@@ -251,6 +255,7 @@ impl<'w> RequestModel<'w> {
             control: Control::new(spec, plan),
             replicas: plan.replicas.clone(),
             base_servers,
+            scale_from: vec![(0, 0); n],
             epoch: vec![0; n],
             down_since: vec![SimTime::MAX; n],
             s,
@@ -285,6 +290,11 @@ impl<'w> RequestModel<'w> {
                 sched.schedule_at(inc.end, Ev::Incident(i, false));
             }
         }
+    }
+
+    /// Servers region `region` runs now (its capacity, after failures and scale-up).
+    pub fn servers(&self, region: usize) -> u32 {
+        self.stations[region].servers()
     }
 
     pub(super) fn get(&self, r: ReqRef) -> Option<&Req> {
@@ -593,7 +603,7 @@ impl Model for RequestModel<'_> {
             Ev::ProbeResult(region, ok) => self.on_probe_result(sched, region as usize, ok),
             Ev::Incident(i, on) => self.on_incident(sched, i as usize, on),
             Ev::Promote(g) => self.on_promote(sched, g as usize),
-            Ev::ScaleStep(g) => self.on_scale_step(sched, g as usize),
+            Ev::ScaleStep(region, k, gen) => self.on_scale_step(sched, region as usize, k, gen),
         }
     }
 }
