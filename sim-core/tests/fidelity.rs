@@ -396,3 +396,51 @@ duration = "5m"
     );
     assert_eq!(at(promoted + 100), 20, "full at the end of scale_up");
 }
+
+// ---- 9. A demoted primary is fenced ----
+
+#[test]
+fn a_demoted_primary_acknowledges_no_write() {
+    // Virginia fails at 2 min for 60 s; Ohio is promoted ~20 s in. With a 120 s TTL,
+    // clients still name Virginia for over a minute after it is back: their writes reach
+    // a demoted primary, which must refuse them (they would never reach Ohio).
+    let p = prepare(&pair(
+        r#"
+[routing]
+dns_ttl = "120s"
+health_check = { interval = "5s", failure_threshold = 1, timeout = "1s" }
+[client]
+timeout = "1s"
+retries = 1
+[active_passive]
+primary = "aws:us-east-1"
+standby = "aws:us-east-2"
+instances = 8
+failover = { promotion = "10s" }
+[[failures]]
+kind = "region-outage"
+region = "aws:us-east-1"
+start = "2m"
+duration = "60s"
+"#,
+        300.0,
+        0.0,
+    ));
+    let r = p.run_layout(LayoutKind::ActivePassive, 4);
+    conserved(&r);
+    assert_eq!(r.writes.failovers, 1);
+    // Every write Virginia handled after its return (minute 3 on) was refused.
+    let (requests, failed) = r
+        .rec
+        .series
+        .cells()
+        .filter(|&(minute, region, _)| region == 0 && minute >= 3)
+        .fold((0, 0), |(n, f), (_, _, c)| (n + c.requests, f + c.failed));
+    assert!(
+        requests > 1000,
+        "stale clients reached the old primary: {requests}"
+    );
+    assert_eq!(failed, requests, "a demoted primary acknowledged writes");
+    assert!(r.writes.fenced >= requests, "fenced {}", r.writes.fenced);
+    assert!(r.rec.unavailable > 0 && r.rec.unavailable <= r.writes.fenced);
+}

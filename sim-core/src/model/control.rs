@@ -24,6 +24,10 @@
 //!   per home region with a standby. When the balancer marks a group's primary unhealthy
 //!   and its standby is healthy, the standby is promoted after `failover.promotion`.
 //!   There is no automatic failback: the repaired region rejoins as the standby.
+//! - **Fencing.** Only a group's current primary accepts its areas' writes. A demoted
+//!   primary — back from its outage and reached by clients whose cached answer still
+//!   names it — refuses them (the client sees an error, `unavailable`), so no write is
+//!   acknowledged where the new primary never sees it. Reads are still served there.
 
 use super::layout::Plan;
 use crate::engine::{SimDuration, SimTime};
@@ -185,6 +189,12 @@ impl Control {
             }
             _ => cur,
         }
+    }
+
+    /// Whether `region` accepts writes of `area`'s users: in a failover group only the
+    /// current primary does (fencing); without groups every region does.
+    pub fn accepts_writes(&self, area: usize, region: usize) -> bool {
+        self.group_of_area[area].is_none_or(|g| self.groups[g].primary == region)
     }
 
     /// The current answers of `area` (read, write) — what the balancer would say now.

@@ -122,6 +122,9 @@ pub struct WriteStats {
     pub rpo: SimDuration,
     /// Failovers completed (promotions).
     pub failovers: u64,
+    /// Write attempts of measured requests refused by a demoted primary (fencing; their
+    /// requests end `unavailable` unless a retry reaches the new primary).
+    pub fenced: u64,
     /// Acknowledged writes that no other region held when their origin failed — lost or
     /// not depending on what happens next. Always 0 with synchronous quorums ≥ 2.
     pub exposed: u64,
@@ -482,6 +485,15 @@ impl<'w> RequestModel<'w> {
         );
         if self.cond.is_down(region) {
             return; // no answer: the client times out
+        }
+        if q.kind == Kind::Write && !self.control.accepts_writes(area, region) {
+            // A demoted primary is fenced: it refuses the write at once.
+            if q.measured {
+                self.writes.fenced += 1;
+            }
+            let d = self.user_one_way(area, region);
+            sched.schedule_in(d, Ev::Respond(r, Some(Failure::Unavailable)));
+            return;
         }
         match self.stations[region].arrive(sched.now(), r, deadline) {
             Admission::Started(_) => {
