@@ -1,11 +1,25 @@
 //! How the system reacts over time: incidents start and end, the balancer probes,
 //! standbys are promoted and scale up, clients retry.
 
-use super::requests::{Ev, OutageRecord, ReqRef, RequestModel};
-use crate::engine::{Scheduler, SimDuration};
+use super::requests::{Ev, ReqRef, RequestModel};
+use crate::engine::{Scheduler, SimDuration, SimTime};
 use crate::metrics::Failure;
 use crate::scenario::StandbyMode;
 use rand::Rng;
+
+/// A region outage as seen by users, for recovery times.
+#[derive(Clone, Debug)]
+pub struct OutageRecord {
+    pub region: usize,
+    pub start: SimTime,
+    /// Areas whose answers pointed at the region when it failed.
+    pub affected: Vec<bool>,
+    /// The recorder's watch of its users' recovery
+    /// ([`Recorder::recovery_time`](crate::metrics::Recorder::recovery_time)).
+    pub watch: usize,
+    /// Acknowledged writes this outage lost (at the failure or at the failover after it).
+    pub lost_writes: u64,
+}
 
 /// Round trip of a health probe to a healthy region (the balancer's network path and the
 /// cheap health endpoint), multiplied by the region's slowdown factor: a region degraded

@@ -22,8 +22,31 @@
 
 use super::layout::Ack;
 use super::requests::RequestModel;
-use crate::engine::SimTime;
+use crate::engine::{SimDuration, SimTime};
 use crate::scenario::AsyncRecovery;
+
+/// Totals about writes and failures beyond the recorder.
+#[derive(Clone, Debug, Default)]
+pub struct WriteStats {
+    /// Measured writes committed at their origin.
+    pub committed: u64,
+    /// Σ over committed writes of Σ over their replicas of the transfer price (USD/GB).
+    pub replica_usd_per_gb: f64,
+    /// Concurrent writes to one key from different regions (asynchronous multi-master).
+    pub conflicts: u64,
+    /// Acknowledged writes that were lost in a failover (never reached a surviving copy).
+    pub lost_writes: u64,
+    /// Age of the oldest lost acknowledged write at its failure.
+    pub rpo: SimDuration,
+    /// Failovers completed (promotions).
+    pub failovers: u64,
+    /// Write attempts of measured requests refused by a demoted primary (fencing; their
+    /// requests end `unavailable` unless a retry reaches the new primary).
+    pub fenced: u64,
+    /// Acknowledged writes that no other region held when their origin failed — lost or
+    /// not depending on what happens next. Always 0 with synchronous quorums ≥ 2.
+    pub exposed: u64,
+}
 
 /// An acknowledged write that no replica held yet when it was committed.
 #[derive(Clone, Copy, Debug)]

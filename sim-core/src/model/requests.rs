@@ -26,6 +26,8 @@
 use super::control::Control;
 use super::failures::{incidents, Conditions, Incident};
 use super::layout::Plan;
+pub use super::reactions::OutageRecord;
+pub use super::replication::WriteStats;
 use super::station::{Admission, Station};
 use super::workload::{exp_gap, Diurnal};
 use crate::engine::{Model, Scheduler, SimDuration, SimTime, StreamRng, Streams};
@@ -105,42 +107,6 @@ pub(super) struct AreaGen {
     pub(super) retry: StreamRng,
     /// Retry-budget tokens.
     pub(super) tokens: f64,
-}
-
-/// Totals about writes and failures beyond the recorder.
-#[derive(Clone, Debug, Default)]
-pub struct WriteStats {
-    /// Measured writes committed at their origin.
-    pub committed: u64,
-    /// Σ over committed writes of Σ over their replicas of the transfer price (USD/GB).
-    pub replica_usd_per_gb: f64,
-    /// Concurrent writes to one key from different regions (asynchronous multi-master).
-    pub conflicts: u64,
-    /// Acknowledged writes that were lost in a failover (never reached a surviving copy).
-    pub lost_writes: u64,
-    /// Age of the oldest lost acknowledged write at its failure.
-    pub rpo: SimDuration,
-    /// Failovers completed (promotions).
-    pub failovers: u64,
-    /// Write attempts of measured requests refused by a demoted primary (fencing; their
-    /// requests end `unavailable` unless a retry reaches the new primary).
-    pub fenced: u64,
-    /// Acknowledged writes that no other region held when their origin failed — lost or
-    /// not depending on what happens next. Always 0 with synchronous quorums ≥ 2.
-    pub exposed: u64,
-}
-
-/// A region outage as seen by users, for recovery times.
-#[derive(Clone, Debug)]
-pub struct OutageRecord {
-    pub region: usize,
-    pub start: SimTime,
-    /// Areas whose answers pointed at the region when it failed.
-    pub affected: Vec<bool>,
-    /// The recorder's watch of its users' recovery ([`Recorder::recovery_time`]).
-    pub watch: usize,
-    /// Acknowledged writes this outage lost (at the failure or at the failover after it).
-    pub lost_writes: u64,
 }
 
 /// The request-level model of one layout; see the module docs.
