@@ -93,8 +93,10 @@ duration = "5m"
         conserved(&r);
         assert_eq!(r.writes.failovers, 1);
         let rto = r.summary.rto_s;
-        let lo = ((threshold - 1) as u64 * interval + promotion) as f64;
-        let hi = (threshold as u64 * interval + promotion + ttl) as f64 + 1.0 + 1.0;
+        // Detection includes the default 2 s probe timeout.
+        let probe_timeout = 2;
+        let lo = ((threshold - 1) as u64 * interval + probe_timeout + promotion) as f64;
+        let hi = (threshold as u64 * interval + probe_timeout + promotion + ttl) as f64 + 1.0 + 1.0;
         assert!(rto >= lo && rto <= hi, "interval {interval}, threshold {threshold}, promotion {promotion}, ttl {ttl}: RTO {rto} not in [{lo}, {hi}]");
         // Writes acknowledged in the last (lag + one-way) before the failure are lost:
         // write rate 400/s × 0.501 s ≈ 200, Poisson.

@@ -97,7 +97,13 @@ fn first_difference(file: &str, want: &[u8], got: &[u8]) -> String {
     }
 }
 
-const RUN_FILES: &[&str] = &["runs.csv", "areas.csv", "regions.csv", "timeseries.csv"];
+const RUN_FILES: &[&str] = &[
+    "runs.csv",
+    "areas.csv",
+    "regions.csv",
+    "timeseries.csv",
+    "incidents.csv",
+];
 
 #[test]
 fn golden_default_compare() {

@@ -10,6 +10,7 @@ pub mod run;
 mod summary;
 pub mod sweep;
 
+pub use crate::metrics::IncidentResult;
 pub use crate::spec::{validate, Resolved};
 pub use load::{load_checked, load_file, load_scenario, load_text, Loaded, DEFAULT_SCENARIO};
 pub use run::{RunResult, WATCH_EVERY};

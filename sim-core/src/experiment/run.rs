@@ -9,7 +9,7 @@
 use super::summary::{summarize, Run};
 use crate::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StopReason};
 use crate::export::csv_out::RunFiles;
-use crate::metrics::StationWindow;
+use crate::metrics::{IncidentResult, StationWindow};
 use crate::metrics::{Recorder, RunSummary};
 use crate::model::cost::{cost, Cost};
 use crate::model::layout::Plan;
@@ -34,6 +34,8 @@ pub struct RunResult {
     pub summary: RunSummary,
     /// Each region's station over the measured window, in region order (`regions.csv`).
     pub stations: Vec<StationWindow>,
+    /// Every region outage of the run, in order of start (`incidents.csv`).
+    pub incidents: Vec<IncidentResult>,
 }
 
 impl RunResult {
@@ -51,6 +53,7 @@ impl RunResult {
             summary: &self.summary,
             series: &self.rec.series,
             stations: &self.stations,
+            incidents: &self.incidents,
         }
     }
 }
@@ -117,11 +120,21 @@ impl Resolved {
         let stations = model.station_windows();
         let cost = cost(&self.world, plan, &self.scenario, &model.rec, &model.writes);
         let rec = &model.rec;
-        let rto = model
+        let incidents: Vec<IncidentResult> = model
             .outages
             .iter()
-            .filter(|o| o.affected.iter().any(|&a| a))
-            .map(|o| rec.recovery_time(o.watch))
+            .map(|o| IncidentResult {
+                region: o.region,
+                start: o.start,
+                affected_areas: o.affected.iter().filter(|&&a| a).count(),
+                rto: rec.recovery_time(o.watch),
+                lost_writes: o.lost_writes,
+            })
+            .collect();
+        let rto = incidents
+            .iter()
+            .filter(|i| i.affected_areas > 0)
+            .map(|i| i.rto)
             .max()
             .unwrap_or(SimDuration::ZERO);
         let run = Run {
@@ -139,6 +152,7 @@ impl Resolved {
         RunResult {
             summary,
             stations,
+            incidents,
             cost,
             writes: model.writes,
             rec: model.rec,

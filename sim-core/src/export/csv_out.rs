@@ -11,7 +11,7 @@
 
 use super::atomic::write_atomic;
 use crate::metrics::summary::{columns_of, fixed0, fixed3, fixed6, layout_name};
-use crate::metrics::{AreaSummary, RunSummary, Series, StationWindow};
+use crate::metrics::{AreaSummary, IncidentResult, RunSummary, Series, StationWindow};
 use crate::scenario::LayoutKind;
 use serde::Serialize;
 use std::io;
@@ -26,6 +26,8 @@ pub struct RunFiles<'a> {
     pub series: &'a Series,
     /// Each region's station over the measured window, in region order.
     pub stations: &'a [StationWindow],
+    /// Every region outage of the run, in order of start.
+    pub incidents: &'a [IncidentResult],
 }
 
 /// One row of `timeseries.csv`.
@@ -154,6 +156,44 @@ pub fn regions_csv<'a>(runs: impl IntoIterator<Item = RunFiles<'a>>) -> io::Resu
     )
 }
 
+/// One row of `incidents.csv`.
+#[derive(Default, Serialize)]
+struct IncidentRow<'a> {
+    #[serde(serialize_with = "layout_name")]
+    layout: LayoutKind,
+    seed: u64,
+    incident: usize,
+    region: &'a str,
+    #[serde(serialize_with = "fixed3")]
+    start_s: f64,
+    affected_areas: usize,
+    #[serde(serialize_with = "fixed3")]
+    rto_s: f64,
+    lost_writes: u64,
+}
+
+/// `incidents.csv` bytes: one row per layout and region outage, in order of start.
+pub fn incidents_csv<'a>(runs: impl IntoIterator<Item = RunFiles<'a>>) -> io::Result<Vec<u8>> {
+    to_bytes(
+        &columns_of::<IncidentRow>(),
+        runs.into_iter().flat_map(|r| {
+            r.incidents
+                .iter()
+                .enumerate()
+                .map(move |(i, inc)| IncidentRow {
+                    layout: r.summary.layout,
+                    seed: r.summary.seed,
+                    incident: i,
+                    region: &r.summary.region_ids[inc.region],
+                    start_s: inc.start.as_secs_f64(),
+                    affected_areas: inc.affected_areas,
+                    rto_s: inc.rto.as_secs_f64(),
+                    lost_writes: inc.lost_writes,
+                })
+        }),
+    )
+}
+
 /// `timing.csv` bytes: wall time per run (not deterministic).
 pub fn timing_csv<'a>(runs: impl IntoIterator<Item = &'a RunSummary>) -> io::Result<Vec<u8>> {
     to_bytes(
@@ -168,8 +208,8 @@ pub fn timing_csv<'a>(runs: impl IntoIterator<Item = &'a RunSummary>) -> io::Res
     )
 }
 
-/// Writes `runs.csv`, `areas.csv`, `regions.csv`, `timeseries.csv` and `timing.csv` into `dir`, each
-/// atomically. Returns the paths written.
+/// Writes `runs.csv`, `areas.csv`, `regions.csv`, `timeseries.csv`, `incidents.csv` and
+/// `timing.csv` into `dir`, each atomically. Returns the paths written.
 pub fn write_all(dir: &Path, runs: &[RunFiles<'_>]) -> io::Result<Vec<std::path::PathBuf>> {
     let summaries = || runs.iter().map(|r| r.summary);
     let files = [
@@ -177,6 +217,7 @@ pub fn write_all(dir: &Path, runs: &[RunFiles<'_>]) -> io::Result<Vec<std::path:
         ("areas.csv", areas_csv(summaries())?),
         ("regions.csv", regions_csv(runs.iter().copied())?),
         ("timeseries.csv", timeseries_csv(runs.iter().copied())?),
+        ("incidents.csv", incidents_csv(runs.iter().copied())?),
         ("timing.csv", timing_csv(summaries())?),
     ];
     let mut written = Vec::new();

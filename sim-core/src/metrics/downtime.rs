@@ -9,7 +9,8 @@
 //!
 //! - everyone (`downtime_s` of `runs.csv`), each area (`areas.csv`): known at the start;
 //! - the users an outage affected (its recovery time): known at the outage's start, and
-//!   only seconds from that one on count.
+//!   only seconds from that one on count — until the next outage affecting any of them
+//!   starts (in a later second): from then on, their down seconds belong to that one.
 //!
 //! Outcomes reach the recorder in time order (they are stamped with the simulation
 //! clock), so one row of counters for the current second suffices: when the clock moves
@@ -27,11 +28,14 @@ fn is_down(served: u64, ended: u64) -> bool {
     ended > 0 && (served as f64) < DOWN_BELOW * ended as f64
 }
 
-/// Recovery of one outage: the affected users and their last down second so far.
+/// Recovery of one outage: the affected users and their last down second so far, among
+/// seconds `first_sec ≤ s < end_sec`.
 #[derive(Clone, Debug)]
 struct Watch {
     start: SimTime,
     first_sec: u64,
+    /// The second in which the next outage affecting any of these users started.
+    end_sec: u64,
     affected: Vec<bool>,
     last_down: Option<u64>,
 }
@@ -47,6 +51,8 @@ pub struct Downtime {
     down_all: u64,
     down_area: Vec<u64>,
     watches: Vec<Watch>,
+    /// Indices of the watches not yet ended, ascending.
+    open: Vec<usize>,
 }
 
 impl Downtime {
@@ -58,6 +64,7 @@ impl Downtime {
             down_all: 0,
             down_area: vec![0; areas],
             watches: Vec::new(),
+            open: Vec::new(),
         }
     }
 
@@ -79,13 +86,30 @@ impl Downtime {
 
     /// Starts following the users `affected` of an outage that begins at `start` (now).
     /// Returns the watch's index for [`Downtime::recovery_time`].
+    ///
+    /// Earlier watches sharing an affected area end here: their users' later down seconds
+    /// belong to this outage. Outages starting in the same second share their seconds
+    /// (neither ends the other).
     pub fn watch(&mut self, start: SimTime, affected: Vec<bool>) -> usize {
+        let first_sec = start.as_nanos() / SimDuration::from_secs(1).as_nanos();
+        for &w in &self.open {
+            let old = &mut self.watches[w];
+            let shares = old.affected.iter().zip(&affected).any(|(&x, &y)| x && y);
+            if shares && old.first_sec < first_sec {
+                old.end_sec = old.end_sec.min(first_sec);
+            }
+        }
+        // The open row (second `sec`) is not judged yet: keep watches that still want it.
+        let (watches, sec) = (&self.watches, self.sec);
+        self.open.retain(|&w| watches[w].end_sec > sec);
         self.watches.push(Watch {
             start,
-            first_sec: start.as_nanos() / SimDuration::from_secs(1).as_nanos(),
+            first_sec,
+            end_sec: u64::MAX,
             affected,
             last_down: None,
         });
+        self.open.push(self.watches.len() - 1);
         self.watches.len() - 1
     }
 
@@ -116,9 +140,10 @@ impl Downtime {
                 self.down_area[a] += 1;
             }
         }
-        for w in 0..self.watches.len() {
+        for &w in &self.open {
             let watch = &self.watches[w];
-            if self.sec >= watch.first_sec && self.down_for(|a| watch.affected[a]) {
+            let in_window = self.sec >= watch.first_sec && self.sec < watch.end_sec;
+            if in_window && self.down_for(|a| watch.affected[a]) {
                 self.watches[w].last_down = Some(self.sec);
             }
         }
@@ -143,13 +168,14 @@ impl Downtime {
     }
 
     /// Observed recovery time of watched outage `watch`: from its start to the end of the
-    /// last second in which its users were down; zero if they never were.
+    /// last second in which its users were down, before the next outage affecting them
+    /// started; zero if they never were.
     pub fn recovery_time(&self, watch: usize) -> SimDuration {
         let Some(w) = self.watches.get(watch) else {
             return SimDuration::ZERO;
         };
-        let open =
-            (self.sec >= w.first_sec && self.open_down(|a| w.affected[a])).then_some(self.sec);
+        let in_window = self.sec >= w.first_sec && self.sec < w.end_sec;
+        let open = (in_window && self.open_down(|a| w.affected[a])).then_some(self.sec);
         match open.or(w.last_down) {
             Some(s) => (SimTime::ZERO + SimDuration::from_secs(s + 1)).since(w.start),
             None => SimDuration::ZERO,
@@ -177,10 +203,11 @@ mod tests {
     fn table_last_down(
         outcomes: &[(u64, usize, bool)],
         from: u64,
+        to: u64,
         which: impl Fn(usize) -> bool,
     ) -> Option<u64> {
         let last = outcomes.iter().map(|o| o.0).max().unwrap_or(0);
-        (from..=last).rev().find(|&s| {
+        (from..=last).rev().filter(|&s| s < to).find(|&s| {
             let sel = outcomes.iter().filter(|o| o.0 == s && which(o.1));
             let (ok, all) = sel.fold((0, 0), |acc, o| (acc.0 + o.2 as u64, acc.1 + 1));
             is_down(ok, all)
@@ -188,33 +215,46 @@ mod tests {
     }
 
     proptest! {
-        /// Streaming gives the per-second table's downtime and recovery times exactly.
+        /// Streaming gives the per-second table's downtime and recovery times exactly,
+        /// each outage's recovery ending where the next outage affecting its users starts.
         #[test]
         fn equals_the_per_second_table(
             mut raw in proptest::collection::vec((0u64..40, 0usize..3, proptest::bool::weighted(0.7)), 0..300),
             watch_at in 0u64..40,
+            later in 0u64..40,
             affected in proptest::collection::vec(any::<bool>(), 3),
+            affected2 in proptest::collection::vec(any::<bool>(), 3),
         ) {
             raw.sort_by_key(|o| o.0);
+            let second_at = watch_at + later;
             let mut d = Downtime::new(3);
-            let start = SimTime::ZERO + SimDuration::from_millis(watch_at * 1000 + 300);
-            let mut watched = None;
+            let at = |s: u64| SimTime::ZERO + SimDuration::from_millis(s * 1000 + 300);
+            let mut watched = [None, None];
             for &(s, a, ok) in &raw {
-                if watched.is_none() && s >= watch_at {
-                    watched = Some(d.watch(start, affected.clone()));
+                if watched[0].is_none() && s >= watch_at {
+                    watched[0] = Some(d.watch(at(watch_at), affected.clone()));
+                }
+                if watched[1].is_none() && s >= second_at {
+                    watched[1] = Some(d.watch(at(second_at), affected2.clone()));
                 }
                 d.record(SimTime::ZERO + SimDuration::from_millis(s * 1000 + 500), a, ok);
             }
-            let w = watched.unwrap_or_else(|| d.watch(start, affected.clone()));
+            let w1 = watched[0].unwrap_or_else(|| d.watch(at(watch_at), affected.clone()));
+            let w2 = watched[1].unwrap_or_else(|| d.watch(at(second_at), affected2.clone()));
             prop_assert_eq!(d.all().as_secs_f64() as u64, table_downtime(&raw, |_| true));
             for a in 0..3 {
                 prop_assert_eq!(d.area(a).as_secs_f64() as u64, table_downtime(&raw, |x| x == a));
             }
-            let want = match table_last_down(&raw, watch_at, |a| affected[a]) {
-                Some(s) => (SimTime::ZERO + SimDuration::from_secs(s + 1)).since(start),
-                None => SimDuration::ZERO,
+            let shares = (0..3).any(|a| affected[a] && affected2[a]);
+            let end1 = if shares && second_at > watch_at { second_at } else { u64::MAX };
+            let rto = |from: u64, to: u64, set: &[bool]| {
+                match table_last_down(&raw, from, to, |a| set[a]) {
+                    Some(s) => (SimTime::ZERO + SimDuration::from_secs(s + 1)).since(at(from)),
+                    None => SimDuration::ZERO,
+                }
             };
-            prop_assert_eq!(d.recovery_time(w), want);
+            prop_assert_eq!(d.recovery_time(w1), rto(watch_at, end1, &affected));
+            prop_assert_eq!(d.recovery_time(w2), rto(second_at, u64::MAX, &affected2));
         }
     }
 

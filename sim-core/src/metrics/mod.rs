@@ -2,6 +2,7 @@
 //! compute statistics themselves.
 
 pub mod downtime;
+pub mod incident;
 pub mod latency;
 pub mod recorder;
 pub mod series;
@@ -9,6 +10,7 @@ pub mod station;
 pub mod stats;
 pub mod summary;
 
+pub use incident::IncidentResult;
 pub use latency::LatencyHist;
 pub use recorder::{AreaStats, Failure, Kind, Outcome, Recorder};
 pub use series::{MinuteCell, Series};

@@ -1,20 +1,33 @@
 //! The control plane: what the global load balancer believes and what clients resolve.
 //!
 //! - **Health checks.** Every region is probed every `interval` (a fixed phase per region
-//!   drawn from stream `("health", region)`); a probe fails while the region is down. After
+//!   drawn from the run's stream `("health", region)`). A probe succeeds after its round
+//!   trip — [`PROBE_ROUND_TRIP`](super::reactions::PROBE_ROUND_TRIP) × the region's
+//!   slowdown factor — if the region is up and that is within `timeout`; otherwise it
+//!   fails when `timeout` expires (a dead region never answers). After
 //!   `failure_threshold` consecutive failures the balancer marks the region unhealthy, and
-//!   after as many successes healthy again. Probes hit a cheap health endpoint, so a slow
-//!   region (gray failure) or a partition between users and a region is never detected.
+//!   after as many successes healthy again. Probes hit a cheap health endpoint, so a
+//!   moderately slow region (gray failure) or a partition between users and a region is
+//!   not detected.
 //! - **DNS.** The balancer's answer for an area is the first healthy region in the
 //!   routing order (active-active), the group's current primary (active-passive, sharded),
 //!   or for nearest reads the nearer healthy member. When an answer changes at `c`,
-//!   clients keep the old one until their cached entry expires. With many clients whose
-//!   cache ages are uniform over the TTL (a stationary renewal process), a request at
-//!   `c + x` still uses the old answer with probability `max(0, 1 − x / TTL)`.
+//!   clients keep the old one until their cached entry expires. Clients are many and each
+//!   request comes from its own client, whose cache age at `c` is uniform over the TTL (a
+//!   stationary renewal process): it is drawn once per request as `u` ∈ [0, 1), so that
+//!   client's entry expires at `c + (1 − u) × TTL`, and **every attempt of the request,
+//!   retries included, uses the old answer until then** — a retry cannot escape a stale
+//!   cache by luck. A request at `c + x` thus uses the old answer with probability
+//!   `max(0, 1 − x / TTL)` (the drain curve), and one whose attempts span `D` seconds
+//!   reaches only the old answer with probability `max(0, 1 − (x + D) / TTL)`.
 //! - **Failover groups.** Active-passive has one group {primary, standby}; sharded has one
 //!   per home region with a standby. When the balancer marks a group's primary unhealthy
 //!   and its standby is healthy, the standby is promoted after `failover.promotion`.
 //!   There is no automatic failback: the repaired region rejoins as the standby.
+//! - **Fencing.** Only a group's current primary accepts its areas' writes. A demoted
+//!   primary — back from its outage and reached by clients whose cached answer still
+//!   names it — refuses them (the client sees an error, `unavailable`), so no write is
+//!   acknowledged where the new primary never sees it. Reads are still served there.
 
 use super::layout::Plan;
 use crate::engine::{SimDuration, SimTime};
@@ -156,8 +169,9 @@ impl Control {
         any
     }
 
-    /// The region a client of `area` sends a request of `kind` to at `now`; `u` is a
-    /// uniform draw deciding whether this client still holds the previous answer.
+    /// The region a client of `area` sends a request of `kind` to at `now`; `u` is the
+    /// request's cache age as a fraction of the TTL (uniform, drawn once per request): the
+    /// client holds the previous answer while `now < changed_at + (1 − u) × TTL`.
     pub fn resolve(&self, area: usize, kind: Kind, now: SimTime, u: f64) -> usize {
         let a = &self.answers[area];
         let (cur, prev) = match kind {
@@ -175,6 +189,12 @@ impl Control {
             }
             _ => cur,
         }
+    }
+
+    /// Whether `region` accepts writes of `area`'s users: in a failover group only the
+    /// current primary does (fencing); without groups every region does.
+    pub fn accepts_writes(&self, area: usize, region: usize) -> bool {
+        self.group_of_area[area].is_none_or(|g| self.groups[g].primary == region)
     }
 
     /// The current answers of `area` (read, write) — what the balancer would say now.

@@ -1,14 +1,38 @@
 //! How the system reacts over time: incidents start and end, the balancer probes,
 //! standbys are promoted and scale up, clients retry.
 
-use super::requests::{Ev, OutageRecord, ReqRef, RequestModel};
-use crate::engine::{Scheduler, SimDuration};
+use super::requests::{Ev, ReqRef, RequestModel};
+use crate::engine::{Scheduler, SimDuration, SimTime};
 use crate::metrics::Failure;
 use crate::scenario::StandbyMode;
 use rand::Rng;
 
-/// Steps in which a promoted warm or cold standby reaches full capacity.
-const SCALE_STEPS: u32 = 10;
+/// A region outage as seen by users, for recovery times.
+#[derive(Clone, Debug)]
+pub struct OutageRecord {
+    pub region: usize,
+    pub start: SimTime,
+    /// Areas whose answers pointed at the region when it failed.
+    pub affected: Vec<bool>,
+    /// The recorder's watch of its users' recovery
+    /// ([`Recorder::recovery_time`](crate::metrics::Recorder::recovery_time)).
+    pub watch: usize,
+    /// Acknowledged writes this outage lost (at the failure or at the failover after it).
+    pub lost_writes: u64,
+}
+
+/// Round trip of a health probe to a healthy region (the balancer's network path and the
+/// cheap health endpoint), multiplied by the region's slowdown factor: a region degraded
+/// by more than `timeout / PROBE_ROUND_TRIP` fails its probes (a gray failure only that
+/// severe is detected).
+pub const PROBE_ROUND_TRIP: SimDuration = SimDuration::from_millis(10);
+
+/// Steps in which a promoted warm or cold standby reaches full capacity: at step `k` of
+/// `SCALE_STEPS`, `k × scale_up / SCALE_STEPS` after promotion, it runs
+/// `from + ⌈(full − from) × k / SCALE_STEPS⌉` servers, `from` being its capacity at
+/// promotion — the documented linear profile from standby to full capacity over
+/// `scale_up`, in whole instances.
+const SCALE_STEPS: u8 = 10;
 
 impl RequestModel<'_> {
     /// Sets a region's servers to its base capacity times its surviving fraction.
@@ -56,11 +80,15 @@ impl RequestModel<'_> {
                         start: now,
                         affected,
                         watch,
+                        lost_writes: 0,
                     });
                     let risk = self.take_at_risk(region, now);
                     self.writes.exposed += risk.0;
                     if self.lost_at_failure() {
                         self.lose(risk, now);
+                        if let Some(o) = self.outages.last_mut() {
+                            o.lost_writes += risk.0;
+                        }
                     } else {
                         let acc = &mut self.at_risk[region];
                         acc.0 += risk.0;
@@ -80,8 +108,23 @@ impl RequestModel<'_> {
         }
     }
 
+    /// Sends a probe: it succeeds after its round trip if the region is up and answers
+    /// within the timeout, else fails when the timeout expires (see [`PROBE_ROUND_TRIP`]).
     pub(super) fn on_probe(&mut self, sched: &mut Scheduler<Ev>, region: usize) {
-        let ok = !self.cond.is_down(region);
+        let hc = &self.s.routing.health_check;
+        let round_trip = PROBE_ROUND_TRIP.mul_f64(self.cond.slow[region]);
+        let ev = if !self.cond.is_down(region) && round_trip <= hc.timeout {
+            (round_trip, Ev::ProbeResult(region as u16, true))
+        } else {
+            (hc.timeout, Ev::ProbeResult(region as u16, false))
+        };
+        sched.schedule_in(ev.0, ev.1);
+        if sched.now() < self.arrivals_end {
+            sched.schedule_in(hc.interval, Ev::Probe(region as u16));
+        }
+    }
+
+    pub(super) fn on_probe_result(&mut self, sched: &mut Scheduler<Ev>, region: usize, ok: bool) {
         if self.control.probe(region, ok) {
             if let (false, Some(f)) = (ok, &self.plan.behaviour.failover) {
                 let promotion = f.promotion;
@@ -90,12 +133,6 @@ impl RequestModel<'_> {
                 }
             }
             self.control.refresh(self.world, self.plan, sched.now());
-        }
-        if sched.now() < self.arrivals_end {
-            sched.schedule_in(
-                self.s.routing.health_check.interval,
-                Ev::Probe(region as u16),
-            );
         }
     }
 
@@ -108,6 +145,10 @@ impl RequestModel<'_> {
         let risk = std::mem::take(&mut self.at_risk[old]);
         let failed_at = self.down_since[old];
         self.lose(risk, failed_at);
+        // They belong to the old primary's latest outage (the one that caused this).
+        if let Some(o) = self.outages.iter_mut().rev().find(|o| o.region == old) {
+            o.lost_writes += risk.0;
+        }
         self.replicas[new] = vec![old];
         self.replicas[old].clear();
         if let Some(mode) = self.plan.behaviour.scale_up_after_promotion {
@@ -116,7 +157,9 @@ impl RequestModel<'_> {
                 if mode == StandbyMode::Cold {
                     self.base_servers[new] = 0;
                 }
-                sched.schedule_in(self.scale_step(), Ev::ScaleStep(g as u16));
+                let gen = self.scale_from[new].1.wrapping_add(1);
+                self.scale_from[new] = (self.base_servers[new], gen);
+                sched.schedule_in(self.scale_step(), Ev::ScaleStep(new as u16, 1, gen));
             }
             self.apply_capacity(sched, new);
         }
@@ -130,18 +173,28 @@ impl RequestModel<'_> {
                 .failover
                 .as_ref()
                 .map_or(0, |f| f.scale_up.as_nanos())
-                / SCALE_STEPS as u64,
+                / u64::from(SCALE_STEPS),
         )
     }
 
-    pub(super) fn on_scale_step(&mut self, sched: &mut Scheduler<Ev>, g: usize) {
-        let region = self.control.groups[g].primary;
+    pub(super) fn on_scale_step(
+        &mut self,
+        sched: &mut Scheduler<Ev>,
+        region: usize,
+        k: u8,
+        gen: u16,
+    ) {
+        let (from, current) = self.scale_from[region];
+        if gen != current {
+            return; // a later promotion restarted the scale-up
+        }
         let full = self.plan.instances[region];
-        let step = full.div_ceil(SCALE_STEPS).max(1);
-        self.base_servers[region] = (self.base_servers[region] + step).min(full);
+        let gap = full.saturating_sub(from);
+        let added = (u64::from(gap) * u64::from(k)).div_ceil(u64::from(SCALE_STEPS));
+        self.base_servers[region] = (u64::from(from) + added).min(u64::from(full)) as u32;
         self.apply_capacity(sched, region);
-        if self.base_servers[region] < full {
-            sched.schedule_in(self.scale_step(), Ev::ScaleStep(g as u16));
+        if k < SCALE_STEPS {
+            sched.schedule_in(self.scale_step(), Ev::ScaleStep(region as u16, k + 1, gen));
         }
     }
 

@@ -7,8 +7,10 @@
 //!   at commit; a replica that is down or cut off applies it when the link is back;
 //! - **synchronous** (active-active sync-all / sync-quorum): acknowledged when `quorum − 1`
 //!   replicas have applied it and their answers have come back (a round trip each);
-//!   replicas that are down or cut off do not answer, and if too few can, the write is
-//!   never acknowledged (the client times out). An acknowledged synchronous write with a
+//!   replicas that are down or cut off do not answer. The origin sees at once which of
+//!   its replicas it can reach (its replication links are down or blocked); if too few
+//!   can answer, it refuses the write with an error and the client sees `unavailable`
+//!   (after its retries) instead of waiting out its timeout. An acknowledged synchronous write with a
 //!   quorum of at least 2 therefore always exists on a second region. A replica that missed
 //!   a write catches up when it can reach the origin again (one-way delay after the outage
 //!   or partition ends), so it does not serve stale data for ever after its recovery.
@@ -20,8 +22,34 @@
 
 use super::layout::Ack;
 use super::requests::RequestModel;
-use crate::engine::SimTime;
+use crate::engine::{SimDuration, SimTime};
 use crate::scenario::AsyncRecovery;
+
+/// Totals about writes and failures beyond the recorder.
+#[derive(Clone, Debug, Default)]
+pub struct WriteStats {
+    /// Measured writes committed at their origin.
+    pub committed: u64,
+    /// Σ over committed writes of Σ over their replicas of the transfer price (USD/GB).
+    pub replica_usd_per_gb: f64,
+    /// Per area: measured writes committed and Σ of their replica transfer prices
+    /// (USD/GB), for [`cost`](super::cost::cost) to weigh areas by their whole day.
+    pub by_area: Vec<(u64, f64)>,
+    /// Concurrent writes to one key from different regions (asynchronous multi-master).
+    pub conflicts: u64,
+    /// Acknowledged writes that were lost in a failover (never reached a surviving copy).
+    pub lost_writes: u64,
+    /// Age of the oldest lost acknowledged write at its failure.
+    pub rpo: SimDuration,
+    /// Failovers completed (promotions).
+    pub failovers: u64,
+    /// Write attempts of measured requests refused by a demoted primary (fencing; their
+    /// requests end `unavailable` unless a retry reaches the new primary).
+    pub fenced: u64,
+    /// Acknowledged writes that no other region held when their origin failed — lost or
+    /// not depending on what happens next. Always 0 with synchronous quorums ≥ 2.
+    pub exposed: u64,
+}
 
 /// An acknowledged write that no replica held yet when it was committed.
 #[derive(Clone, Copy, Debug)]

@@ -7,7 +7,8 @@
 //!    its kind (read/write), key (Zipf) and service demand are drawn from the area's own
 //!    streams, so every layout sees the same requests (common random numbers);
 //! 2. the client **resolves** a region through its cached DNS answer
-//!    ([`control`](super::control)), starts its timeout and sends the attempt: one-way
+//!    ([`control`](super::control)), which it keeps until it expires, retries included;
+//!    it starts its timeout and sends the attempt: one-way
 //!    delay = user RTT / 2 + jitter. An attempt to a down region, or across a partition,
 //!    gets no answer;
 //! 3. the region's [`Station`] serves it (FIFO, `instances` servers, bounded queue; a full
@@ -25,6 +26,8 @@
 use super::control::Control;
 use super::failures::{incidents, Conditions, Incident};
 use super::layout::Plan;
+pub use super::reactions::OutageRecord;
+pub use super::replication::WriteStats;
 use super::station::{Admission, Station};
 use super::workload::{exp_gap, Diurnal};
 use crate::engine::{Model, Scheduler, SimDuration, SimTime, StreamRng, Streams};
@@ -58,14 +61,17 @@ pub enum Ev {
     TimeoutSweep,
     /// A client retries after its backoff.
     Retry(ReqRef),
-    /// The balancer probes a region.
+    /// The balancer sends a probe to a region.
     Probe(u16),
+    /// A probe of a region succeeds (`true`) or times out.
+    ProbeResult(u16, bool),
     /// Incident `i` starts (`true`) or ends.
     Incident(u32, bool),
     /// A failover group's standby finishes promotion.
     Promote(u16),
-    /// A promoted warm or cold standby adds capacity.
-    ScaleStep(u16),
+    /// A promoted warm or cold standby (region) reaches step `k` of its scale-up; the
+    /// last field is the promotion it belongs to (see `RequestModel::scale_from`).
+    ScaleStep(u16, u8, u16),
 }
 
 pub(super) struct Req {
@@ -81,6 +87,10 @@ pub(super) struct Req {
     pub(super) measured: bool,
     pub(super) service: SimDuration,
     pub(super) stale: bool,
+    /// Its client's DNS cache: the cached answer expires `(1 − dns_age) × TTL` after the
+    /// answer last changed (uniform, drawn once per request); every attempt, retries
+    /// included, uses the old answer until then (see [`Control::resolve`]).
+    pub(super) dns_age: f64,
     /// For writes: when the commit is acknowledged, and the origin's epoch at commit.
     pub(super) ack_at: SimTime,
     pub(super) commit_epoch: u16,
@@ -97,40 +107,6 @@ pub(super) struct AreaGen {
     pub(super) retry: StreamRng,
     /// Retry-budget tokens.
     pub(super) tokens: f64,
-}
-
-/// Totals about writes and failures beyond the recorder.
-#[derive(Clone, Debug, Default)]
-pub struct WriteStats {
-    /// Measured writes committed at their origin.
-    pub committed: u64,
-    /// Σ over committed writes of Σ over their replicas of the transfer price (USD/GB).
-    pub replica_usd_per_gb: f64,
-    /// Per area: measured writes committed and Σ of their replica transfer prices
-    /// (USD/GB), for [`cost`](super::cost::cost) to weigh areas by their whole day.
-    pub by_area: Vec<(u64, f64)>,
-    /// Concurrent writes to one key from different regions (asynchronous multi-master).
-    pub conflicts: u64,
-    /// Acknowledged writes that were lost in a failover (never reached a surviving copy).
-    pub lost_writes: u64,
-    /// Age of the oldest lost acknowledged write at its failure.
-    pub rpo: SimDuration,
-    /// Failovers completed (promotions).
-    pub failovers: u64,
-    /// Acknowledged writes that no other region held when their origin failed — lost or
-    /// not depending on what happens next. Always 0 with synchronous quorums ≥ 2.
-    pub exposed: u64,
-}
-
-/// A region outage as seen by users, for recovery times.
-#[derive(Clone, Debug)]
-pub struct OutageRecord {
-    pub region: usize,
-    pub start: SimTime,
-    /// Areas whose answers pointed at the region when it failed.
-    pub affected: Vec<bool>,
-    /// The recorder's watch of its users' recovery ([`Recorder::recovery_time`]).
-    pub watch: usize,
 }
 
 /// The request-level model of one layout; see the module docs.
@@ -168,10 +144,15 @@ pub struct RequestModel<'w> {
     pub(super) replicas: Vec<Vec<usize>>,
     /// Per region: instances before capacity losses.
     pub(super) base_servers: Vec<u32>,
+    /// Per region: its capacity when last promoted, and that promotion's number (a later
+    /// promotion's scale-up supersedes an earlier one's).
+    pub(super) scale_from: Vec<(u32, u16)>,
     /// Per region: outage counter and the start of the latest outage.
     pub(super) epoch: Vec<u16>,
     pub(super) down_since: Vec<SimTime>,
     pub(super) s: &'w Scenario,
+    /// The run's streams (master seed): health-probe phases come from `("health", region)`.
+    streams: Streams,
     /// Scratch space (no allocation per write).
     pub(super) acks: Vec<SimTime>,
     pub(super) applied: Vec<SimTime>,
@@ -248,9 +229,11 @@ impl<'w> RequestModel<'w> {
             control: Control::new(spec, plan),
             replicas: plan.replicas.clone(),
             base_servers,
+            scale_from: vec![(0, 0); n],
             epoch: vec![0; n],
             down_since: vec![SimTime::MAX; n],
             s,
+            streams,
             acks: Vec::with_capacity(n),
             applied: vec![SimTime::ZERO; n],
             pending: (0..n).map(|_| VecDeque::new()).collect(),
@@ -267,10 +250,11 @@ impl<'w> RequestModel<'w> {
                 sched.schedule_in(gap, Ev::Arrive(a as u16));
             }
         }
-        let streams = Streams::new(self.s.seed ^ 0x4845_414C_5448);
+        // Probe phases come from the run's master seed, like every other draw: `--seed N`
+        // is `seed = N`, and replications of a sweep probe at different instants.
         let interval = self.s.routing.health_check.interval;
         for r in 0..self.world.n_regions() {
-            let phase: f64 = streams.stream("health", r as u64).random();
+            let phase: f64 = self.streams.stream("health", r as u64).random();
             sched.schedule_in(interval.mul_f64(phase), Ev::Probe(r as u16));
         }
         for (i, inc) in self.incidents.iter().enumerate() {
@@ -280,6 +264,11 @@ impl<'w> RequestModel<'w> {
                 sched.schedule_at(inc.end, Ev::Incident(i, false));
             }
         }
+    }
+
+    /// Servers region `region` runs now (its capacity, after failures and scale-up).
+    pub fn servers(&self, region: usize) -> u32 {
+        self.stations[region].servers()
     }
 
     pub(super) fn get(&self, r: ReqRef) -> Option<&Req> {
@@ -334,7 +323,7 @@ impl<'w> RequestModel<'w> {
         }
     }
 
-    fn route(&mut self, area: usize, kind: Kind, now: SimTime) -> usize {
+    fn route(&mut self, area: usize, kind: Kind, now: SimTime, dns_age: f64) -> usize {
         if self.plan.policy == RoutingPolicy::Weighted && self.plan.behaviour.routed_per_request {
             let healthy = &self.control.healthy;
             let w = |r: usize| {
@@ -355,8 +344,7 @@ impl<'w> RequestModel<'w> {
                 }
             }
         }
-        let u: f64 = self.areas[area].routing.random();
-        self.control.resolve(area, kind, now, u)
+        self.control.resolve(area, kind, now, dns_age)
     }
 
     pub(super) fn finish(
@@ -392,8 +380,8 @@ impl<'w> RequestModel<'w> {
     pub(super) fn send(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef) {
         let now = sched.now();
         let Some(q) = self.get(r) else { return };
-        let (area, kind) = (q.area as usize, q.kind);
-        let region = self.route(area, kind, now);
+        let (area, kind, dns_age) = (q.area as usize, q.kind, q.dns_age);
+        let region = self.route(area, kind, now, dns_age);
         let q = &mut self.reqs[r.idx as usize];
         q.region = region as u16;
         q.sent = now;
@@ -431,6 +419,7 @@ impl<'w> RequestModel<'w> {
         // Keys of different partitions (sharded areas) never collide.
         let key =
             self.zipf.sample(&mut g.attrs) as u64 + self.key_space * self.plan.key_partition[a];
+        let dns_age: f64 = g.routing.random();
         g.tokens =
             (g.tokens + self.s.client.retry_budget).min(10.0 + self.s.client.retry_budget * 100.0);
         let measured = self.rec.in_window(now);
@@ -450,6 +439,7 @@ impl<'w> RequestModel<'w> {
             measured,
             service: SimDuration::ZERO,
             stale: false,
+            dns_age,
             ack_at: now,
             commit_epoch: 0,
         });
@@ -466,6 +456,15 @@ impl<'w> RequestModel<'w> {
         );
         if self.cond.is_down(region) {
             return; // no answer: the client times out
+        }
+        if q.kind == Kind::Write && !self.control.accepts_writes(area, region) {
+            // A demoted primary is fenced: it refuses the write at once.
+            if q.measured {
+                self.writes.fenced += 1;
+            }
+            let d = self.user_one_way(area, region);
+            sched.schedule_in(d, Ev::Respond(r, Some(Failure::Unavailable)));
+            return;
         }
         match self.stations[region].arrive(sched.now(), r, deadline) {
             Admission::Started(_) => {
@@ -523,7 +522,15 @@ impl<'w> RequestModel<'w> {
                     q.ack_at = acked;
                     q.commit_epoch = self.epoch[region];
                 }
-                None => return, // quorum unreachable: no acknowledgement, the client times out
+                None => {
+                    // The origin cannot reach a quorum (its replicas are down or cut off,
+                    // which it sees at once): it refuses the write with an error.
+                    if !self.cond.user_blocked(area, region) {
+                        let back = self.user_one_way(area, region);
+                        sched.schedule_in(back, Ev::Respond(r, Some(Failure::Unavailable)));
+                    }
+                    return;
+                }
             },
         }
         if self.cond.user_blocked(area, region) {
@@ -585,9 +592,10 @@ impl Model for RequestModel<'_> {
             Ev::TimeoutSweep => self.on_sweep(sched),
             Ev::Retry(r) => self.send(sched, r),
             Ev::Probe(region) => self.on_probe(sched, region as usize),
+            Ev::ProbeResult(region, ok) => self.on_probe_result(sched, region as usize, ok),
             Ev::Incident(i, on) => self.on_incident(sched, i as usize, on),
             Ev::Promote(g) => self.on_promote(sched, g as usize),
-            Ev::ScaleStep(g) => self.on_scale_step(sched, g as usize),
+            Ev::ScaleStep(region, k, gen) => self.on_scale_step(sched, region as usize, k, gen),
         }
     }
 }

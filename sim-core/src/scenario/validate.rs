@@ -361,6 +361,15 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
             "must be at least 1",
         );
     }
+    let probe = crate::model::reactions::PROBE_ROUND_TRIP;
+    if hc.timeout <= probe {
+        c.err(
+            ro.key("health_check").key("timeout"),
+            format!(
+                "must be longer than a probe's round trip ({probe}), or every probe fails; e.g. \"2s\""
+            ),
+        );
+    }
     let cl = root.key("client");
     if !(s.client.retry_budget.is_finite() && s.client.retry_budget >= 0.0) {
         c.err(

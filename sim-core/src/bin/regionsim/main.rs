@@ -143,7 +143,8 @@ struct RunArgs {
     /// Master seed (default: the scenario's `seed`).
     #[arg(long, allow_negative_numbers = true, value_parser = args::whole::<u64>)]
     seed: Option<u64>,
-    /// Folder for runs.csv, areas.csv, regions.csv, timeseries.csv and timing.csv.
+    /// Folder for runs.csv, areas.csv, regions.csv, timeseries.csv, incidents.csv and
+    /// timing.csv.
     #[arg(long, default_value = "out")]
     out: PathBuf,
     /// Refuse to start a run estimated to simulate more requests than this (warm-up
