@@ -73,7 +73,8 @@ pub fn save(s: &Scenario, path: &Path, source: Option<&str>) -> Result<String, S
     Ok(text)
 }
 
-/// Writes `runs.csv`, `areas.csv`, `timeseries.csv`, `incidents.csv` and `timing.csv` into `dir`
+/// Writes `runs.csv`, `areas.csv`, `regions.csv`, `timeseries.csv`, `incidents.csv` and
+/// `timing.csv` into `dir`
 /// (created if missing). Returns the files written.
 pub fn export(dir: &Path, runs: &[RunResult]) -> Result<Vec<PathBuf>, String> {
     if runs.is_empty() {

@@ -212,7 +212,14 @@ fn export_writes_the_csv_files() {
     click_button(&mut h, "File");
     click_button(&mut h, "Export results as CSV…");
     h.run_ok();
-    for f in ["runs.csv", "areas.csv", "timeseries.csv", "timing.csv"] {
+    for f in [
+        "runs.csv",
+        "areas.csv",
+        "regions.csv",
+        "timeseries.csv",
+        "incidents.csv",
+        "timing.csv",
+    ] {
         assert!(out.join(f).is_file(), "{f} not written");
     }
     let runs = std::fs::read_to_string(out.join("runs.csv")).expect("runs.csv");
@@ -223,7 +230,7 @@ fn export_writes_the_csv_files() {
         .is_some_and(|l| l.starts_with("active-active,")));
     let msg = h.state().state.message.clone().expect("a message");
     assert!(
-        !msg.is_error && msg.text.contains("wrote 4 files"),
+        !msg.is_error && msg.text.contains("wrote 6 files"),
         "{msg:?}"
     );
 }
