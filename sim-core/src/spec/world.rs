@@ -70,186 +70,30 @@ pub struct World {
 }
 
 impl World {
-    /// Resolves `s` against `catalog`. The scenario must already be validated; remaining
+    /// Resolves `s` against `catalog`, by stage: regions, areas, the region↔region and
+    /// user↔region matrices. The scenario must already be checked; remaining
     /// inconsistencies are returned as field errors, never panics.
     pub fn build(s: &Scenario, catalog: &Catalog) -> Result<World, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let root = FieldPath::root();
-        let mut regions = Vec::new();
-        // Price overrides by catalog region (any spelling of the id).
-        let price_of: BTreeMap<RegionIdx, f64> = s
-            .prices
-            .instance_usd_per_hour
-            .iter()
-            .filter_map(|(id, &usd)| catalog.region(id).ok().map(|i| (i, usd)))
-            .collect();
-        for (i, r) in s.regions.iter().enumerate() {
-            match catalog.region(&r.id) {
-                Ok(idx) => {
-                    let c = &catalog.regions()[idx];
-                    let price = price_of.get(&idx).copied().or(c.usd_per_hour);
-                    let defaults = catalog.failure_defaults(&c.provider);
-                    let rf = &s.random_failures;
-                    let own = rf
-                        .regions
-                        .iter()
-                        .find(|(id, _)| catalog.region(id).ok() == Some(idx))
-                        .map(|(_, r)| r);
-                    let mtbf = own.and_then(|r| r.mtbf).or(rf.mtbf).unwrap_or_else(|| {
-                        defaults.map_or(FALLBACK_MTBF, |d| {
-                            SimDuration::from_secs_f64(d.mtbf_hours * 3600.0)
-                        })
-                    });
-                    let mttr = own.and_then(|r| r.mttr).or(rf.mttr).unwrap_or_else(|| {
-                        defaults.map_or(FALLBACK_MTTR, |d| {
-                            SimDuration::from_secs_f64(d.mttr_hours * 3600.0)
-                        })
-                    });
-                    regions.push(RegionRt {
-                        mtbf,
-                        mttr,
-                        id: c.id.clone(),
-                        catalog: idx,
-                        jurisdiction: canonical_jurisdiction(&c.jurisdiction),
-                        instances: r.instances,
-                        service: r.service_time.clone(),
-                        queue_limit: r.queue_limit,
-                        usd_per_hour: price,
-                        egress_usd_per_gb: s
-                            .prices
-                            .egress_usd_per_gb
-                            .unwrap_or_else(|| catalog.egress_usd_per_gb(idx)),
-                    });
-                }
-                Err(e) => errors.push(FieldError::new(
-                    root.key("regions").index(i).key("id"),
-                    e.to_string(),
-                )),
-            }
-        }
-        // Per-region failure rates must name deployed regions.
-        for id in s.random_failures.regions.keys() {
-            let path = root.key("random_failures").key("regions").key(id);
-            match catalog.region(id) {
-                Err(e) => errors.push(FieldError::new(path, e.to_string())),
-                Ok(idx) if !regions.iter().any(|r: &RegionRt| r.catalog == idx) => {
-                    errors.push(FieldError::new(
-                        path,
-                        format!(
-                            "`{id}` is not one of the deployment's regions; add it under \
-                             [[regions]] or remove this entry"
-                        ),
-                    ))
-                }
-                Ok(_) => {}
-            }
-        }
-        let n = regions.len();
-        let default_access = s.network.access_latency;
-        // Per area: catalog region → measured RTT replacing the distance model.
-        let overrides: Vec<BTreeMap<RegionIdx, SimDuration>> = if s.areas.is_empty() {
-            vec![BTreeMap::new(); catalog.default_areas().len()]
-        } else {
-            s.areas
-                .iter()
-                .map(|a| {
-                    a.rtt_overrides
-                        .iter()
-                        .filter_map(|(id, &rtt)| catalog.region(id).ok().map(|i| (i, rtt)))
-                        .collect()
-                })
-                .collect()
-        };
-        let areas: Vec<(AreaRt, SimDuration)> = if s.areas.is_empty() {
-            catalog
-                .default_areas()
-                .iter()
-                .map(|a| {
-                    (
-                        AreaRt {
-                            name: a.name.clone(),
-                            jurisdiction: canonical_jurisdiction(&a.jurisdiction),
-                            lat: a.lat,
-                            lon: a.lon,
-                            share: a.share,
-                            utc_offset_hours: a.utc_offset_hours,
-                            residency_required: false,
-                        },
-                        default_access,
-                    )
-                })
-                .collect()
-        } else {
-            s.areas
-                .iter()
-                .map(|a| {
-                    (
-                        AreaRt {
-                            name: a.name.clone(),
-                            jurisdiction: canonical_jurisdiction(&a.jurisdiction),
-                            lat: a.lat_deg,
-                            lon: a.lon_deg,
-                            share: a.share,
-                            utc_offset_hours: a.utc_offset_hours,
-                            residency_required: false,
-                        },
-                        a.access_latency.unwrap_or(default_access),
-                    )
-                })
-                .collect()
-        };
-        let total_share: f64 = areas.iter().map(|(a, _)| a.share).sum();
+        let regions = build_regions(s, catalog, &mut errors);
+        check_failure_rates(s, catalog, &regions, &mut errors);
+        let areas = build_areas(s, catalog);
+        let total_share: f64 = areas.iter().map(|a| a.rt.share).sum();
         if total_share.is_nan() || total_share <= 0.0 {
             errors.push(FieldError::new(
-                root.key("areas"),
+                FieldPath::root().key("areas"),
                 "the areas' shares must add up to more than 0",
             ));
         }
         if !errors.is_empty() {
             return Err(errors);
         }
-
-        let mut region_rtt = vec![SimDuration::ZERO; n * n];
-        let mut transfer = vec![0.0; n * n];
-        for (a, ra) in regions.iter().enumerate() {
-            for (b, rb) in regions.iter().enumerate() {
-                region_rtt[a * n + b] =
-                    SimDuration::from_millis_f64(catalog.rtt_ms(ra.catalog, rb.catalog));
-                transfer[a * n + b] = if a == b {
-                    0.0
-                } else {
-                    s.prices
-                        .transfer_usd_per_gb
-                        .unwrap_or_else(|| catalog.transfer_usd_per_gb(ra.catalog, rb.catalog))
-                };
-            }
-        }
-        let deployed = |id: &str| {
-            let idx = catalog.region(id).ok()?;
-            regions.iter().position(|r| r.catalog == idx)
-        };
-        for o in &s.network.rtt_overrides {
-            // An override between regions that are not both deployed has nothing to change.
-            if let (Some(a), Some(b)) = (deployed(&o.a), deployed(&o.b)) {
-                region_rtt[a * n + b] = o.rtt;
-                region_rtt[b * n + a] = o.rtt;
-            }
-        }
-        let mut user_rtt = Vec::with_capacity(areas.len() * n);
-        let mut user_km = Vec::with_capacity(areas.len() * n);
-        for ((a, access), over) in areas.iter().zip(&overrides) {
-            for r in &regions {
-                let c = &catalog.regions()[r.catalog];
-                user_km.push(great_circle_km(a.lat, a.lon, c.lat, c.lon));
-                let rtt = over.get(&r.catalog).copied().unwrap_or_else(|| {
-                    SimDuration::from_millis_f64(catalog.user_rtt_ms(a.lat, a.lon, r.catalog))
-                });
-                user_rtt.push(rtt + *access);
-            }
-        }
+        let (region_rtt, transfer) = region_matrices(s, catalog, &regions);
+        let (user_rtt, user_km) = user_matrices(catalog, &regions, &areas);
         let areas = areas
             .into_iter()
-            .map(|(mut a, _)| {
+            .map(|a| {
+                let mut a = a.rt;
                 a.share /= total_share;
                 a.residency_required = s
                     .residency
@@ -321,6 +165,202 @@ impl World {
             .position(|r| r.catalog == idx)
             .map(RegionId::new)
     }
+}
+
+/// An area while the world is built: with its last mile and its measured RTT overrides.
+struct AreaIn {
+    rt: AreaRt,
+    access: SimDuration,
+    /// Catalog region → measured RTT replacing the model.
+    overrides: BTreeMap<RegionIdx, SimDuration>,
+}
+
+/// The deployed regions, in scenario order: catalog facts, prices (overrides by any
+/// spelling of the id) and failure rates (per region, else the scenario's, else the
+/// provider's history).
+fn build_regions(s: &Scenario, catalog: &Catalog, errors: &mut Vec<FieldError>) -> Vec<RegionRt> {
+    let price_of: BTreeMap<RegionIdx, f64> = s
+        .prices
+        .instance_usd_per_hour
+        .iter()
+        .filter_map(|(id, &usd)| catalog.region(id).ok().map(|i| (i, usd)))
+        .collect();
+    let mut regions = Vec::new();
+    for (i, r) in s.regions.iter().enumerate() {
+        let idx = match catalog.region(&r.id) {
+            Ok(idx) => idx,
+            Err(e) => {
+                errors.push(FieldError::new(
+                    FieldPath::root().key("regions").index(i).key("id"),
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        let c = &catalog.regions()[idx];
+        let defaults = catalog.failure_defaults(&c.provider);
+        let rf = &s.random_failures;
+        let own = rf
+            .regions
+            .iter()
+            .find(|(id, _)| catalog.region(id).ok() == Some(idx))
+            .map(|(_, r)| r);
+        let mtbf = own.and_then(|r| r.mtbf).or(rf.mtbf).unwrap_or_else(|| {
+            defaults.map_or(FALLBACK_MTBF, |d| {
+                SimDuration::from_secs_f64(d.mtbf_hours * 3600.0)
+            })
+        });
+        let mttr = own.and_then(|r| r.mttr).or(rf.mttr).unwrap_or_else(|| {
+            defaults.map_or(FALLBACK_MTTR, |d| {
+                SimDuration::from_secs_f64(d.mttr_hours * 3600.0)
+            })
+        });
+        regions.push(RegionRt {
+            mtbf,
+            mttr,
+            id: c.id.clone(),
+            catalog: idx,
+            jurisdiction: canonical_jurisdiction(&c.jurisdiction),
+            instances: r.instances,
+            service: r.service_time.clone(),
+            queue_limit: r.queue_limit,
+            usd_per_hour: price_of.get(&idx).copied().or(c.usd_per_hour),
+            egress_usd_per_gb: s
+                .prices
+                .egress_usd_per_gb
+                .unwrap_or_else(|| catalog.egress_usd_per_gb(idx)),
+        });
+    }
+    regions
+}
+
+/// Per-region failure rates must name deployed regions.
+fn check_failure_rates(
+    s: &Scenario,
+    catalog: &Catalog,
+    regions: &[RegionRt],
+    errors: &mut Vec<FieldError>,
+) {
+    for id in s.random_failures.regions.keys() {
+        let path = FieldPath::root()
+            .key("random_failures")
+            .key("regions")
+            .key(id);
+        match catalog.region(id) {
+            Err(e) => errors.push(FieldError::new(path, e.to_string())),
+            Ok(idx) if !regions.iter().any(|r| r.catalog == idx) => errors.push(FieldError::new(
+                path,
+                format!(
+                    "`{id}` is not one of the deployment's regions; add it under \
+                     [[regions]] or remove this entry"
+                ),
+            )),
+            Ok(_) => {}
+        }
+    }
+}
+
+/// The scenario's areas (or the catalog's defaults), shares not yet normalised.
+fn build_areas(s: &Scenario, catalog: &Catalog) -> Vec<AreaIn> {
+    let default_access = s.network.access_latency;
+    if s.areas.is_empty() {
+        return catalog
+            .default_areas()
+            .iter()
+            .map(|a| AreaIn {
+                rt: AreaRt {
+                    name: a.name.clone(),
+                    jurisdiction: canonical_jurisdiction(&a.jurisdiction),
+                    lat: a.lat,
+                    lon: a.lon,
+                    share: a.share,
+                    utc_offset_hours: a.utc_offset_hours,
+                    residency_required: false,
+                },
+                access: default_access,
+                overrides: BTreeMap::new(),
+            })
+            .collect();
+    }
+    s.areas
+        .iter()
+        .map(|a| AreaIn {
+            rt: AreaRt {
+                name: a.name.clone(),
+                jurisdiction: canonical_jurisdiction(&a.jurisdiction),
+                lat: a.lat_deg,
+                lon: a.lon_deg,
+                share: a.share,
+                utc_offset_hours: a.utc_offset_hours,
+                residency_required: false,
+            },
+            access: a.access_latency.unwrap_or(default_access),
+            overrides: a
+                .rtt_overrides
+                .iter()
+                .filter_map(|(id, &rtt)| catalog.region(id).ok().map(|i| (i, rtt)))
+                .collect(),
+        })
+        .collect()
+}
+
+/// Region↔region RTT (measured, else the fit; `network.rtt_overrides` win) and transfer
+/// prices, `n × n`.
+fn region_matrices(
+    s: &Scenario,
+    catalog: &Catalog,
+    regions: &[RegionRt],
+) -> (Vec<SimDuration>, Vec<f64>) {
+    let n = regions.len();
+    let mut region_rtt = vec![SimDuration::ZERO; n * n];
+    let mut transfer = vec![0.0; n * n];
+    for (a, ra) in regions.iter().enumerate() {
+        for (b, rb) in regions.iter().enumerate() {
+            region_rtt[a * n + b] =
+                SimDuration::from_millis_f64(catalog.rtt_ms(ra.catalog, rb.catalog));
+            transfer[a * n + b] = if a == b {
+                0.0
+            } else {
+                s.prices
+                    .transfer_usd_per_gb
+                    .unwrap_or_else(|| catalog.transfer_usd_per_gb(ra.catalog, rb.catalog))
+            };
+        }
+    }
+    let deployed = |id: &str| {
+        let idx = catalog.region(id).ok()?;
+        regions.iter().position(|r| r.catalog == idx)
+    };
+    for o in &s.network.rtt_overrides {
+        // An override between regions that are not both deployed has nothing to change.
+        if let (Some(a), Some(b)) = (deployed(&o.a), deployed(&o.b)) {
+            region_rtt[a * n + b] = o.rtt;
+            region_rtt[b * n + a] = o.rtt;
+        }
+    }
+    (region_rtt, transfer)
+}
+
+/// User↔region RTT (the area's override, else anchored on the matrix; plus its last
+/// mile) and great-circle distance, `areas × n`.
+fn user_matrices(
+    catalog: &Catalog,
+    regions: &[RegionRt],
+    areas: &[AreaIn],
+) -> (Vec<SimDuration>, Vec<f64>) {
+    let mut user_rtt = Vec::with_capacity(areas.len() * regions.len());
+    let mut user_km = Vec::with_capacity(areas.len() * regions.len());
+    for a in areas {
+        for r in regions {
+            let c = &catalog.regions()[r.catalog];
+            user_km.push(great_circle_km(a.rt.lat, a.rt.lon, c.lat, c.lon));
+            let rtt = a.overrides.get(&r.catalog).copied().unwrap_or_else(|| {
+                SimDuration::from_millis_f64(catalog.user_rtt_ms(a.rt.lat, a.rt.lon, r.catalog))
+            });
+            user_rtt.push(rtt + a.access);
+        }
+    }
+    (user_rtt, user_km)
 }
 
 /// The one spelling of a jurisdiction: trimmed, upper case (`"eu"` and `"EU"` are one).
