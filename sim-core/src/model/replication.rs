@@ -63,7 +63,8 @@ pub struct Pending {
 
 impl RequestModel<'_> {
     /// Commits a write at `origin`; returns when it is acknowledged, or `None` if its
-    /// quorum cannot be reached.
+    /// quorum cannot be reached. By stage: send it to the replicas, find when enough of
+    /// them answered, book it, keep it at risk until a replica holds it, track the key.
     pub(super) fn commit(
         &mut self,
         now: SimTime,
@@ -72,6 +73,24 @@ impl RequestModel<'_> {
         key: u64,
         measured: bool,
     ) -> Option<SimTime> {
+        let price = self.replicate(now, origin);
+        let acked = self.acked_at(now)?;
+        if measured {
+            self.book(now, origin, area, key, price);
+        }
+        self.remember_at_risk(now, origin, acked, measured);
+        // Sharded layouts never read a key away from its home: nothing to track.
+        if self.plan.behaviour.shares_keys {
+            let applied = &self.applied;
+            self.keys.write(key, origin, acked, |r| applied[r]);
+        }
+        Some(acked)
+    }
+
+    /// Sends the write from `origin` to its replicas: when each applies it (`applied`),
+    /// and for synchronous writes when each answer is back (`acks`). Returns the sum of the
+    /// transfer prices (USD/GB) to the replicas.
+    fn replicate(&mut self, now: SimTime, origin: usize) -> f64 {
         let n = self.world.n_regions();
         self.acks.clear();
         for r in 0..n {
@@ -79,13 +98,12 @@ impl RequestModel<'_> {
         }
         self.applied[origin] = now;
         let mut price = 0.0;
-        let ack_mode = self.plan.ack;
         for i in 0..self.replicas[origin].len() {
             let rep = self.replicas[origin][i];
             price += self.world.transfer_usd_per_gb(origin, rep);
             let reachable = !self.cond.is_down(rep) && !self.cond.link_blocked(origin, rep);
             let there = self.region_one_way(origin, rep);
-            match ack_mode {
+            match self.plan.ack {
                 Ack::Async => {
                     let lag = self.lag.sample(&mut self.replication[origin]);
                     let from = if reachable {
@@ -114,59 +132,69 @@ impl RequestModel<'_> {
                 }
             }
         }
-        let acked = match ack_mode {
-            Ack::Async => now,
+        price
+    }
+
+    /// When the write committed at `now` is acknowledged: at once (asynchronous, or a
+    /// quorum of one), else when the (quorum − 1)-th replica's answer is back; `None` when
+    /// fewer replicas can answer.
+    fn acked_at(&mut self, now: SimTime) -> Option<SimTime> {
+        match self.plan.ack {
+            Ack::Async => Some(now),
             Ack::Sync { quorum } => {
                 let need = quorum.saturating_sub(1);
                 if need == 0 {
-                    now
+                    Some(now)
                 } else if need > self.acks.len() {
-                    return None;
+                    None
                 } else {
                     self.acks.sort_unstable();
-                    self.acks[need - 1]
+                    Some(self.acks[need - 1])
                 }
             }
-        };
-        if measured {
-            self.writes.committed += 1;
-            self.writes.replica_usd_per_gb += price;
-            if let Some(a) = self.writes.by_area.get_mut(area) {
-                a.0 += 1;
-                a.1 += price;
-            }
-            if self.plan.behaviour.multi_master
-                && ack_mode == Ack::Async
-                && self.keys.conflicts(key, origin, now)
-            {
-                self.writes.conflicts += 1;
-            }
         }
-        if !self.replicas[origin].is_empty() {
-            let durable_at = self.replicas[origin]
-                .iter()
-                .map(|&r| self.applied[r])
-                .min()
-                .unwrap_or(SimTime::MAX);
-            let q = &mut self.pending[origin];
-            while q.front().is_some_and(|p| p.durable_at <= now) {
-                q.pop_front();
-            }
-            if durable_at > acked {
-                q.push_back(Pending {
-                    commit: now,
-                    acked,
-                    durable_at,
-                    measured,
-                });
-            }
+    }
+
+    /// Counts a measured write: committed, its transfer price, and a conflict if another
+    /// region wrote the key concurrently (asynchronous multi-master).
+    fn book(&mut self, now: SimTime, origin: usize, area: usize, key: u64, price: f64) {
+        self.writes.committed += 1;
+        self.writes.replica_usd_per_gb += price;
+        if let Some(a) = self.writes.by_area.get_mut(area) {
+            a.0 += 1;
+            a.1 += price;
         }
-        // Sharded layouts never read a key away from its home: nothing to track.
-        if self.plan.behaviour.shares_keys {
-            let applied = &self.applied;
-            self.keys.write(key, origin, acked, |r| applied[r]);
+        if self.plan.behaviour.multi_master
+            && self.plan.ack == Ack::Async
+            && self.keys.conflicts(key, origin, now)
+        {
+            self.writes.conflicts += 1;
         }
-        Some(acked)
+    }
+
+    /// Keeps an acknowledged write in `origin`'s queue of writes no replica holds yet,
+    /// until one does (what a failure of `origin` would lose).
+    fn remember_at_risk(&mut self, now: SimTime, origin: usize, acked: SimTime, measured: bool) {
+        if self.replicas[origin].is_empty() {
+            return;
+        }
+        let durable_at = self.replicas[origin]
+            .iter()
+            .map(|&r| self.applied[r])
+            .min()
+            .unwrap_or(SimTime::MAX);
+        let q = &mut self.pending[origin];
+        while q.front().is_some_and(|p| p.durable_at <= now) {
+            q.pop_front();
+        }
+        if durable_at > acked {
+            q.push_back(Pending {
+                commit: now,
+                acked,
+                durable_at,
+                measured,
+            });
+        }
     }
 
     /// At the failure of `origin` at `now`: the acknowledged writes no replica holds yet.
