@@ -4,7 +4,9 @@
 //! The scenario is reduced to the plain numbers the models take
 //! ([`AvailabilityParams`]): regions of each layout, their mean MTBF and MTTR (scenario
 //! `random_failures`, else the catalog's provider statistics), the failover time
-//! (mean detection `(threshold − ½) × interval` + promotion + DNS TTL, + scale-up for a
+//! (mean detection `(threshold − ½) × interval` + the probe timeout — a probe of a dead
+//! region fails only when it times out, as in the request-level model — + promotion + DNS
+//! TTL, + scale-up for a
 //! warm or cold standby), the daily-mean write rate, the mean replication lag and the
 //! one-way delay to the replica (lost writes are those of the last lag + one-way, as in
 //! the request-level model).
@@ -40,7 +42,9 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
     let w = &p.world;
     let plan = Plan::new(p, layout);
     let hc = &s.routing.health_check;
-    let detection_s = (hc.failure_threshold as f64 - 0.5).max(0.5) * hc.interval.as_secs_f64();
+    // A probe of a dead region fails when its timeout expires (as in the request model).
+    let detection_s = (hc.failure_threshold as f64 - 0.5).max(0.5) * hc.interval.as_secs_f64()
+        + hc.timeout.as_secs_f64();
     let write_rate = monthly_requests(w, s) / SECONDS_PER_MONTH * (1.0 - s.workload.read_fraction);
     let one_way = |a: usize, b: usize| w.rtt(a, b).as_secs_f64() / 2.0;
     // Mean over the given origins of the one-way delay to their nearest replica.
