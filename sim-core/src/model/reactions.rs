@@ -5,7 +5,7 @@ use super::requests::{Ev, OutageRecord, ReqRef, RequestModel};
 use crate::engine::{Scheduler, SimDuration};
 use crate::metrics::Failure;
 use crate::scenario::StandbyMode;
-use rand::Rng;
+use rand::RngExt;
 
 /// Steps in which a promoted warm or cold standby reaches full capacity.
 const SCALE_STEPS: u32 = 10;
