@@ -33,7 +33,9 @@ pub fn parse(text: &str) -> Parsed {
             return Parsed {
                 scenario: None,
                 problems: vec![(
-                    e.span(),
+                    // toml_edit gives no span for a recursion limit met in a dotted key: the
+                    // file's start is still a place an editor can jump to.
+                    e.span().or(Some(0..0)),
                     FieldError::new(FieldPath::root(), format!("TOML syntax: {msg}")),
                 )],
                 doc: None,

@@ -46,7 +46,11 @@ pub(super) fn parse(text: &str, source: &Path) -> Result<SweepFile, SweepError> 
                 text,
                 list: Vec::new(),
             };
-            p.at(e.span(), FieldPath::root(), format!("TOML syntax: {msg}"));
+            p.at(
+                e.span().or(Some(0..0)),
+                FieldPath::root(),
+                format!("TOML syntax: {msg}"),
+            );
             return Err(sweep_error(p.list));
         }
     };
