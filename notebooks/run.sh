@@ -6,14 +6,15 @@
 # 1. checks that the committed notebooks carry no outputs;
 # 2. creates notebooks/.venv (once) and installs notebooks/requirements.txt (again only
 #    when that file changes);
-# 3. builds regionsim in release;
+# 3. builds regionsim in release (or uses the binary REGIONSIM names, as CI does);
 # 4. makes small inputs: `regionsim compare` on the default scenario shortened to five
 #    minutes (us-east-1 down from minute 2 to 4), and the sweep in notebooks/sweep.toml;
 # 5. executes each notebook with nbclient, writing the executed copies (with their plots)
 #    next to the data, never into notebooks/.
 #
 # Environment: PYTHON (default python3, >= 3.11), NOTEBOOKS_VENV (default notebooks/.venv),
-# REGIONSIM_DATA (default out/notebooks: compare/, sweep/, executed/).
+# REGIONSIM_DATA (default out/notebooks: compare/, sweep/, executed/), REGIONSIM (a regionsim
+# binary to use instead of building one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -21,7 +22,7 @@ ROOT=$PWD
 PYTHON=${PYTHON:-python3}
 VENV=${NOTEBOOKS_VENV:-$ROOT/notebooks/.venv}
 DATA=${REGIONSIM_DATA:-$ROOT/out/notebooks}
-BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/regionsim
+BIN=${REGIONSIM:-}
 NOTEBOOKS=(notebooks/compare_layouts.ipynb notebooks/sweep.ipynb notebooks/outage_timeline.ipynb)
 
 step() { printf '== notebooks: %s [%d s]\n' "$1" "$SECONDS"; }
@@ -56,8 +57,13 @@ if [ "$(cat "$VENV/.requirements.sha256" 2>/dev/null)" != "$want" ]; then
   echo "$want" >"$VENV/.requirements.sha256"
 fi
 
-step "build regionsim (release)"
-cargo build --release -p sim-core --bin regionsim
+if [ -n "$BIN" ]; then
+  step "regionsim: $BIN"
+else
+  step "build regionsim (release)"
+  cargo build --release -p sim-core --bin regionsim
+  BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/regionsim
+fi
 [ -x "$BIN" ] || die "no binary at $BIN"
 
 GEN_START=$SECONDS

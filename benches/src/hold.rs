@@ -5,7 +5,7 @@
 //! implementation draws from its own copy of the stream `"hold"`, one draw per event.
 
 use crate::{nanos, stream, Workload};
-use rand::Rng;
+use rand::RngExt;
 use rand_distr::Exp1;
 use serde::Serialize;
 use sim_core::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StopReason, StreamRng};

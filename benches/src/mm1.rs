@@ -6,7 +6,7 @@
 //! The run starts empty with its first arrival after one inter-arrival time.
 
 use crate::{nanos, stream, Workload};
-use rand::Rng;
+use rand::RngExt;
 use rand_distr::Exp;
 use serde::Serialize;
 use sim_core::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StopReason, StreamRng};

@@ -3,7 +3,7 @@
 //! An open M/M/c system: Poisson arrivals, exponential service, `c` servers, unbounded
 //! FIFO queue, no timeouts. Each test checks a simulated quantity against its closed form.
 
-use rand::Rng;
+use rand::RngExt;
 use rand_distr::{Distribution, Exp};
 use sim_core::analytic::erlang::{erlang_c, mmc_mean_response};
 use sim_core::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StreamRng, Streams};

@@ -17,8 +17,8 @@
 //! same users, arrivals and service demands. [`derive_seed`] uses the same mixing to give
 //! each run of a sweep its own master seed from the sweep's seed and the run's index.
 
+use rand::rngs::Xoshiro256PlusPlus;
 use rand::SeedableRng;
-use rand_xoshiro::Xoshiro256PlusPlus;
 
 /// The generator behind every stream: small, fast, and statistically sound for simulation.
 pub type StreamRng = Xoshiro256PlusPlus;
@@ -84,7 +84,7 @@ impl Streams {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rand::Rng;
+    use rand::RngExt;
 
     fn draws(mut r: StreamRng) -> Vec<u64> {
         (0..8).map(|_| r.random()).collect()
@@ -101,6 +101,19 @@ mod tests {
         assert_ne!(draws(s.stream("arrivals", 4)), a1);
         assert_ne!(draws(s.stream("service", 3)), a1);
         assert_ne!(draws(Streams::new(43).stream("arrivals", 3)), a1);
+    }
+
+    #[test]
+    fn generator_is_xoshiro256plusplus() {
+        // The reference vector of Blackman & Vigna's xoshiro256++: a crate upgrade that swapped
+        // the generator behind `StreamRng` would change every stream, and fail here first.
+        let mut seed = [0u8; 32];
+        for (i, chunk) in seed.chunks_exact_mut(8).enumerate() {
+            chunk[0] = i as u8 + 1;
+        }
+        let mut r = StreamRng::from_seed(seed);
+        let first: Vec<u64> = (0..3).map(|_| rand::Rng::next_u64(&mut r)).collect();
+        assert_eq!(first, [41_943_041, 58_720_359, 3_588_806_011_781_223]);
     }
 
     #[test]

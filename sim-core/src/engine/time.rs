@@ -237,7 +237,7 @@ impl fmt::Display for SimDuration {
             (NS_PER_MS, "ms"),
             (NS_PER_US, "us"),
         ] {
-            if ns % scale == 0 {
+            if ns.is_multiple_of(scale) {
                 return write!(f, "{}{}", ns / scale, unit);
             }
         }

@@ -5,7 +5,7 @@ use super::requests::{Ev, ReqRef, RequestModel};
 use crate::engine::{Scheduler, SimDuration, SimTime};
 use crate::metrics::Failure;
 use crate::scenario::StandbyMode;
-use rand::Rng;
+use rand::RngExt;
 
 /// A region outage as seen by users, for recovery times.
 #[derive(Clone, Debug)]

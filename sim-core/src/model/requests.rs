@@ -34,7 +34,7 @@ use crate::engine::{Model, Scheduler, SimDuration, SimTime, StreamRng, Streams};
 use crate::metrics::{Failure, Kind, Outcome, Recorder};
 use crate::scenario::{Dist, RoutingPolicy, Scenario};
 use crate::spec::{Resolved, World};
-use rand::Rng;
+use rand::RngExt;
 use rand_distr::{Distribution, Zipf};
 use std::collections::VecDeque;
 

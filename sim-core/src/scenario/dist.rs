@@ -1,7 +1,7 @@
 //! Distributions of durations a scenario can choose (service times, lags, jitter).
 
 use crate::engine::SimDuration;
-use rand::Rng;
+use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1, StandardNormal};
 use serde::{Deserialize, Serialize};
 

@@ -10,7 +10,7 @@ use super::error::{did_you_mean, line_col, FieldError, FieldPath, Located, Scena
 use super::types::Scenario;
 use std::ops::Range;
 use std::path::Path;
-use toml_edit::{ImDocument, Item, Value};
+use toml_edit::{Document, Item, Value};
 
 /// At most this many rounds of blank-and-retry (each removes one bad entry).
 const MAX_ROUNDS: usize = 100;
@@ -21,19 +21,21 @@ pub struct Parsed {
     pub scenario: Option<Scenario>,
     pub problems: Vec<(Option<Range<usize>>, FieldError)>,
     /// The original document, to locate fields named by later checks.
-    pub doc: Option<ImDocument<String>>,
+    pub doc: Option<Document<String>>,
 }
 
 /// Parses and deserialises `text`; see the module docs.
 pub fn parse(text: &str) -> Parsed {
-    let original = match ImDocument::parse(text.to_string()) {
+    let original = match Document::parse(text.to_string()) {
         Ok(d) => d,
         Err(e) => {
             let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
             return Parsed {
                 scenario: None,
                 problems: vec![(
-                    e.span(),
+                    // toml_edit gives no span for a recursion limit met in a dotted key: the
+                    // file's start is still a place an editor can jump to.
+                    e.span().or(Some(0..0)),
                     FieldError::new(FieldPath::root(), format!("TOML syntax: {msg}")),
                 )],
                 doc: None,
@@ -68,7 +70,7 @@ pub fn parse(text: &str) -> Parsed {
                 }
                 let Ok(next) = String::from_utf8(work.clone())
                     .map_err(|_| ())
-                    .and_then(|t| ImDocument::parse(t).map_err(|_| ()))
+                    .and_then(|t| Document::parse(t).map_err(|_| ()))
                 else {
                     break;
                 };
@@ -253,7 +255,7 @@ impl<'a> Node<'a> {
 
 /// The entry at `path`: the span of its key (or of its value) and the ranges that make it
 /// up. `None` if the path does not exist in the document or names the whole document.
-fn locate(doc: &ImDocument<String>, path: &FieldPath) -> Option<(Range<usize>, Vec<Range<usize>>)> {
+fn locate(doc: &Document<String>, path: &FieldPath) -> Option<(Range<usize>, Vec<Range<usize>>)> {
     if path.0.is_empty() {
         return None;
     }
@@ -273,7 +275,7 @@ fn locate(doc: &ImDocument<String>, path: &FieldPath) -> Option<(Range<usize>, V
 }
 
 /// The span of the deepest existing entry along `path` (a missing field points at its table).
-fn locate_nearest(doc: &ImDocument<String>, path: &FieldPath) -> Option<Range<usize>> {
+fn locate_nearest(doc: &Document<String>, path: &FieldPath) -> Option<Range<usize>> {
     let mut node = Node::Table(doc.as_table());
     let mut best = None;
     for seg in &path.0 {

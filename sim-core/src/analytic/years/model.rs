@@ -8,7 +8,7 @@
 use super::YearOutcome;
 use crate::analytic::availability::{AvailabilityParams, Layout, HOURS_PER_YEAR};
 use crate::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StreamRng, Streams, Timer};
-use rand::Rng;
+use rand::RngExt;
 use rand_distr::Exp1;
 
 /// One simulated year, exactly the year of the Markov model.

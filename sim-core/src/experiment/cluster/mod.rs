@@ -123,7 +123,7 @@ pub fn parse_mem(s: &str) -> Result<u64, String> {
     let (num, unit) = t.split_at(split);
     let n: u64 = num.parse().map_err(|_| bad("the number is missing"))?;
     let mib = match unit.trim_end_matches(['i', 'B']) {
-        "K" | "k" if n % 1024 != 0 => return Err(bad("it is not a whole number of MiB")),
+        "K" | "k" if !n.is_multiple_of(1024) => return Err(bad("it is not a whole number of MiB")),
         "K" | "k" => Some(n / 1024),
         "" | "M" | "m" => Some(n),
         "G" | "g" => n.checked_mul(1024),

@@ -10,7 +10,7 @@ use crate::scenario::error::{did_you_mean, line_col, FieldError, FieldPath, Loca
 use crate::scenario::ScenarioError;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use toml_edit::{DocumentMut, ImDocument, Item, TableLike, Value};
+use toml_edit::{Document, DocumentMut, Item, TableLike, Value};
 
 /// Top-level keys of a sweep file.
 const KEYS: [&str; 6] = ["base", "seed", "replications", "set", "axes", "zip"];
@@ -39,11 +39,15 @@ pub(super) fn parse(text: &str, source: &Path) -> Result<SweepFile, SweepError> 
         text,
         list: Vec::new(),
     };
-    let doc = match ImDocument::parse(text.to_string()) {
+    let doc = match Document::parse(text.to_string()) {
         Ok(d) => d,
         Err(e) => {
             let msg = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
-            p.at(e.span(), FieldPath::root(), format!("TOML syntax: {msg}"));
+            p.at(
+                e.span().or(Some(0..0)),
+                FieldPath::root(),
+                format!("TOML syntax: {msg}"),
+            );
             return Err(sweep_error(source, p.list));
         }
     };
