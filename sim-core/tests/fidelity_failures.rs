@@ -1,66 +1,15 @@
 //! Fidelity of the failure model (issue #15): the numbers people plan with — RTO, lost
 //! and refused writes, capacity after failover — against their documented definitions.
 
-use sim_core::experiment::{load_text, Resolved, RunResult};
+mod common;
+
+use common::{conserved, prepare};
+use sim_core::experiment::RunResult;
 use sim_core::scenario::LayoutKind;
-use std::path::Path;
 use std::process::Command;
 
-fn prepare(toml: &str) -> Resolved {
-    let (s, cat) =
-        load_text(toml, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}\n{toml}"));
-    sim_core::spec::validate(&s, &cat).unwrap_or_else(|e| panic!("{e:?}"))
-}
-
-fn conserved(r: &RunResult) {
-    assert_eq!(
-        r.rec.requests,
-        r.rec.served + r.rec.failed,
-        "{}",
-        r.layout()
-    );
-    assert_eq!(r.rec.in_flight(), 0);
-}
-
-/// Two regions in Virginia and Ohio, one user area next to each; `extra` adds tables.
 fn pair(extra: &str, rps: f64, read_fraction: f64) -> String {
-    format!(
-        r#"
-duration = "6m"
-warmup = "30s"
-[workload]
-peak_rps = {rps}
-diurnal = false
-read_fraction = {read_fraction}
-[[areas]]
-name = "east"
-lat_deg = 39.0
-lon_deg = -77.5
-jurisdiction = "US"
-share = 1.0
-access_latency = "0ms"
-rtt_overrides = {{ "aws:us-east-1" = "2ms", "aws:us-east-2" = "14ms" }}
-[[areas]]
-name = "ohio"
-lat_deg = 40.0
-lon_deg = -83.0
-jurisdiction = "US"
-share = 1.0
-access_latency = "0ms"
-rtt_overrides = {{ "aws:us-east-1" = "14ms", "aws:us-east-2" = "2ms" }}
-[[regions]]
-id = "aws:us-east-1"
-instances = 8
-service_time = {{ dist = "exponential", mean = "5ms" }}
-[[regions]]
-id = "aws:us-east-2"
-instances = 8
-service_time = {{ dist = "exponential", mean = "5ms" }}
-[network]
-rtt_overrides = [{{ a = "aws:us-east-1", b = "aws:us-east-2", rtt = "2ms" }}]
-{extra}
-"#
-    )
+    common::pair(extra, rps, read_fraction, 8, "6m")
 }
 
 /// Active-passive Virginia → Ohio; the primary fails at 2 min for `outage_s`.
