@@ -10,7 +10,7 @@
 //! `/input/sweeps/s.toml` and `/input/scenarios/x.toml`). Catalog files named by the base
 //! scenario are not bundled: such a sweep is refused with the reason.
 
-use super::{check_path, header, render, runs_per_task, whole_seconds, ClusterError, Common, File};
+use super::{check_path, render, shared_vars, whole_seconds, ClusterError, Common, File};
 use crate::experiment::load_scenario;
 use crate::experiment::sweep::SweepPlan;
 use std::path::{Component, Path, PathBuf};
@@ -272,17 +272,8 @@ pub fn files(job: &K8s, plan: &SweepPlan) -> Result<Vec<File>, ClusterError> {
         None => "# storageClassName: the cluster's default; pass --storage-class for one that offers ReadWriteMany".into(),
     };
     let all = |template: &str| {
-        vec![
-            ("header", header("k8s", template)),
-            ("name", c.name.clone()),
-            ("shards", c.shards.to_string()),
-            ("last_task", (c.shards - 1).to_string()),
-            ("runs", plan.runs.to_string()),
-            (
-                "runs_per_task",
-                runs_per_task(plan.runs, c.shards).to_string(),
-            ),
-            ("threads", c.threads.to_string()),
+        let mut v = shared_vars("k8s", template, c, plan);
+        v.extend([
             ("mem", format!("{}Mi", c.mem_mib)),
             ("deadline_s", whole_seconds(c.time).to_string()),
             ("image", job.image.clone()),
@@ -296,7 +287,8 @@ pub fn files(job: &K8s, plan: &SweepPlan) -> Result<Vec<File>, ClusterError> {
             ("merge_parts", merge_parts.trim_end().to_string()),
             ("storage", format!("{}Mi", job.storage_mib)),
             ("storage_class", storage_class.clone()),
-        ]
+        ]);
+        v
     };
     let one = |name: &'static str, template: &'static str, keys: &[&str], exec: bool| {
         let path = format!("k8s/{name}");

@@ -251,6 +251,29 @@ pub fn render(
     Ok(out)
 }
 
+/// The template values every scheduler's files share: the header naming `template` for
+/// `scheduler`, the job name, the shard count and last task index, the sweep's runs and
+/// runs per task, and the threads per task.
+pub(crate) fn shared_vars(
+    scheduler: &str,
+    template: &str,
+    c: &Common,
+    plan: &SweepPlan,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("header", header(scheduler, template)),
+        ("name", c.name.clone()),
+        ("shards", c.shards.to_string()),
+        ("last_task", (c.shards - 1).to_string()),
+        ("runs", plan.runs.to_string()),
+        (
+            "runs_per_task",
+            runs_per_task(plan.runs, c.shards).to_string(),
+        ),
+        ("threads", c.threads.to_string()),
+    ]
+}
+
 /// Runs per task: `runs / shards`, rounded up (the largest shard).
 pub(crate) fn runs_per_task(runs: u64, shards: u64) -> u64 {
     runs.div_ceil(shards.max(1))

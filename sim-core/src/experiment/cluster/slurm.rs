@@ -2,7 +2,7 @@
 //! into `part-I/`), a merge job (`merge.sbatch`) and `submit.sh`, which queues the merge
 //! with `--dependency=afterok` on the array. Rendered from `deploy/slurm/`.
 
-use super::{check_path, header, render, runs_per_task, whole_seconds, ClusterError, Common, File};
+use super::{check_path, render, shared_vars, whole_seconds, ClusterError, Common, File};
 use crate::experiment::sweep::SweepPlan;
 use std::path::PathBuf;
 
@@ -36,23 +36,15 @@ pub fn files(job: &Slurm, plan: &SweepPlan) -> Result<Vec<File>, ClusterError> {
     let sweep = check_path(&job.sweep, "the sweep file")?;
     let out = check_path(&job.out, "--out")?;
     let vars = |template: &str| {
-        vec![
-            ("header", header("slurm", template)),
-            ("name", c.name.clone()),
-            ("shards", c.shards.to_string()),
-            ("last_task", (c.shards - 1).to_string()),
-            ("runs", plan.runs.to_string()),
-            (
-                "runs_per_task",
-                runs_per_task(plan.runs, c.shards).to_string(),
-            ),
-            ("threads", c.threads.to_string()),
+        let mut v = shared_vars("slurm", template, c, plan);
+        v.extend([
             ("mem", format!("{}M", c.mem_mib)),
             ("time", slurm_time(whole_seconds(c.time))),
             ("regionsim", regionsim.clone()),
             ("sweep", sweep.clone()),
             ("out", out.clone()),
-        ]
+        ]);
+        v
     };
     let keep = |v: Vec<(&'static str, String)>, keys: &[&str]| -> Vec<(&'static str, String)> {
         v.into_iter().filter(|(k, _)| keys.contains(k)).collect()
