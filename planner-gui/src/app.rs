@@ -72,7 +72,9 @@ impl PlannerApp {
         let mut cmds = Vec::new();
         if let Some(job) = self.state.job.as_mut() {
             match job.poll() {
-                None => ctx.request_repaint_after(std::time::Duration::from_millis(250)),
+                // The worker wakes the window on progress (a few times a second at
+                // most, `job::WAKE_EVERY`); this only keeps the elapsed seconds going.
+                None => ctx.request_repaint_after(std::time::Duration::from_secs(1)),
                 Some(end) => {
                     let job = self.state.job.take();
                     self.finish(end, job.map(|j| j.scenario));

@@ -334,14 +334,12 @@ fn search(ui: &mut Ui, set: &mut PlanSettings, candidates: usize) {
 
 fn progress(ui: &mut Ui, job: &PlanJob, cmds: &mut Commands) {
     let secs = job.started().elapsed().as_secs();
-    ui.horizontal(|ui| {
-        ui.spinner();
-        if job.is_cancelling() {
-            ui.label(format!("cancelling… ({secs} s)"));
-        } else {
-            ui.label("planning");
-        }
-    });
+    // No spinner: it would repaint the window every frame while the plan runs (#17).
+    if job.is_cancelling() {
+        ui.label(format!("cancelling… ({secs} s)"));
+    } else {
+        ui.label("planning…");
+    }
     ui.add(
         egui::ProgressBar::new(job.fraction())
             .desired_width(300.0)
