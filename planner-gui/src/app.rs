@@ -77,7 +77,8 @@ impl PlannerApp {
                 None => ctx.request_repaint_after(std::time::Duration::from_secs(1)),
                 Some(end) => {
                     let job = self.state.job.take();
-                    self.finish(end, job.map(|j| j.scenario));
+                    let wall = job.as_ref().map(|j| j.started().elapsed());
+                    self.finish(end, job.map(|j| j.scenario), wall);
                 }
             }
         }
@@ -143,12 +144,19 @@ impl PlannerApp {
         cmds
     }
 
-    fn finish(&mut self, end: JobEnd, scenario: Option<sim_core::scenario::Scenario>) {
+    /// Takes the end of a comparison; `wall` is how long the whole comparison took, from
+    /// Compare to its end (not the slowest layout's own time).
+    fn finish(
+        &mut self,
+        end: JobEnd,
+        scenario: Option<sim_core::scenario::Scenario>,
+        wall: Option<std::time::Duration>,
+    ) {
         match end {
             JobEnd::Finished(runs) => {
-                let wall: f64 = runs.iter().map(|r| r.summary.wall_s).fold(0.0, f64::max);
+                let wall = wall.map_or(0.0, |w| w.as_secs_f64());
                 self.state.message = Some(Message::info(format!(
-                    "compared {} layouts ({:.1} s)",
+                    "compared {} layouts in {:.1} s (wall time)",
                     runs.len(),
                     wall
                 )));

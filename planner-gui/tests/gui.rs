@@ -463,3 +463,33 @@ fn a_running_comparison_does_not_repaint_continuously() {
         repaint_delay(&h)
     );
 }
+
+/// The status bar gives the wall time of the whole comparison, from Compare to its end,
+/// not the slowest layout's own time (#19).
+#[test]
+fn the_status_bar_shows_the_whole_comparisons_wall_time() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    let started = std::time::Instant::now();
+    compare(&mut h);
+    let elapsed = started.elapsed().as_secs_f64();
+    let st = &h.state().state;
+    let text = &st.message.as_ref().expect("a message").text;
+    let shown: f64 = text
+        .strip_prefix("compared 3 layouts in ")
+        .and_then(|t| t.strip_suffix(" s (wall time)"))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected status: {text}"));
+    let slowest = st
+        .results
+        .as_ref()
+        .expect("results")
+        .runs
+        .iter()
+        .map(|r| r.summary.wall_s)
+        .fold(0.0, f64::max);
+    assert!(
+        shown + 0.05 >= slowest && shown <= elapsed + 0.05,
+        "shown {shown} s, slowest layout {slowest} s, the test waited {elapsed} s"
+    );
+    h.get_by_label_contains("compared 3 layouts in");
+}
