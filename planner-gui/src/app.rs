@@ -11,7 +11,7 @@ use crate::panels::{compare, editor, files, map, planner as planner_panel, run, 
 use crate::planner::{self, PlanCommand};
 use crate::state::{AppState, Message, Results, Tab};
 use crate::{edit, Command};
-use egui::{Context, Key, KeyboardShortcut, Modifiers};
+use egui::{Context, Key, KeyboardShortcut, Modifiers, Ui};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Instant;
@@ -52,15 +52,16 @@ impl PlannerApp {
         PlannerApp::new(state, Box::new(NativeDialogs))
     }
 
-    /// One frame: logic, panels, commands.
-    pub fn frame(&mut self, ctx: &Context) {
+    /// One frame on the window's root `ui`: logic, panels, commands.
+    pub fn frame(&mut self, ui: &mut Ui) {
+        let ctx = &ui.ctx().clone();
         let mut cmds = self.logic(ctx);
         // Closing the window with unsaved edits asks first.
         if ctx.input(|i| i.viewport().close_requested()) && self.state.dirty && !self.closing {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
             self.state.confirm = Some(Command::Quit);
         }
-        cmds.extend(self.ui(ctx));
+        cmds.extend(self.ui(ui));
         for c in cmds {
             self.handle(c, ctx);
         }
@@ -71,10 +72,13 @@ impl PlannerApp {
         let mut cmds = Vec::new();
         if let Some(job) = self.state.job.as_mut() {
             match job.poll() {
-                None => ctx.request_repaint_after(std::time::Duration::from_millis(250)),
+                // The worker wakes the window on progress (a few times a second at
+                // most, `job::WAKE_EVERY`); this only keeps the elapsed seconds going.
+                None => ctx.request_repaint_after(std::time::Duration::from_secs(1)),
                 Some(end) => {
                     let job = self.state.job.take();
-                    self.finish(end, job.map(|j| j.scenario));
+                    let wall = job.as_ref().map(|j| j.started().elapsed());
+                    self.finish(end, job.map(|j| j.scenario), wall);
                 }
             }
         }
@@ -140,12 +144,19 @@ impl PlannerApp {
         cmds
     }
 
-    fn finish(&mut self, end: JobEnd, scenario: Option<sim_core::scenario::Scenario>) {
+    /// Takes the end of a comparison; `wall` is how long the whole comparison took, from
+    /// Compare to its end (not the slowest layout's own time).
+    fn finish(
+        &mut self,
+        end: JobEnd,
+        scenario: Option<sim_core::scenario::Scenario>,
+        wall: Option<std::time::Duration>,
+    ) {
         match end {
             JobEnd::Finished(runs) => {
-                let wall: f64 = runs.iter().map(|r| r.summary.wall_s).fold(0.0, f64::max);
+                let wall = wall.map_or(0.0, |w| w.as_secs_f64());
                 self.state.message = Some(Message::info(format!(
-                    "compared {} layouts ({:.1} s)",
+                    "compared {} layouts in {:.1} s (wall time)",
                     runs.len(),
                     wall
                 )));
@@ -163,7 +174,8 @@ impl PlannerApp {
     }
 
     /// Draws every panel; returns what they asked for.
-    fn ui(&mut self, ctx: &Context) -> Vec<Command> {
+    fn ui(&mut self, ui: &mut Ui) -> Vec<Command> {
+        let ctx = &ui.ctx().clone();
         let mut cmds = Vec::new();
         if let Some(then) = self.state.confirm.clone() {
             match crate::panels::confirm::show(ctx, self.state.path.is_some()) {
@@ -191,7 +203,7 @@ impl PlannerApp {
             }
         }
         let st = &self.state;
-        egui::TopBottomPanel::top("top").show(ctx, |ui| {
+        egui::Panel::top("top").show(ui, |ui| {
             egui::MenuBar::new().ui(ui, |ui| {
                 cmds.extend(files::show(
                     ui,
@@ -217,7 +229,7 @@ impl PlannerApp {
                 ));
             });
         });
-        egui::TopBottomPanel::bottom("status").show(ctx, |ui| {
+        egui::Panel::bottom("status").show(ui, |ui| {
             cmds.extend(status::show(
                 ui,
                 &status::StatusView {
@@ -228,10 +240,10 @@ impl PlannerApp {
                 },
             ));
         });
-        egui::SidePanel::left("editor")
-            .default_width(430.0)
+        egui::Panel::left("editor")
+            .default_size(430.0)
             .resizable(true)
-            .show(ctx, |ui| {
+            .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     cmds.extend(editor::show(
                         ui,
@@ -246,7 +258,7 @@ impl PlannerApp {
             });
         let mut transform = None;
         let mut plan_transform = None;
-        egui::CentralPanel::default().show(ctx, |ui| match st.tab {
+        egui::CentralPanel::default().show(ui, |ui| match st.tab {
             Tab::Map => {
                 let out = map::show(
                     ui,
@@ -473,8 +485,8 @@ impl PlannerApp {
 }
 
 impl eframe::App for PlannerApp {
-    fn update(&mut self, ctx: &Context, _frame: &mut eframe::Frame) {
-        self.frame(ctx);
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.frame(ui);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -285,7 +285,8 @@ pub fn poll(st: &mut AppState, ctx: &Context) {
         return;
     };
     let Some(end) = job.poll() else {
-        ctx.request_repaint_after(std::time::Duration::from_millis(250));
+        // Progress wakes the window itself; this only keeps the elapsed seconds going.
+        ctx.request_repaint_after(std::time::Duration::from_secs(1));
         return;
     };
     let Some(job) = st.planner.job.take() else {

@@ -9,6 +9,7 @@ use egui::{Event, Key, Modifiers};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use planner_gui::dialogs::{DialogKind, NoDialogs};
+use planner_gui::panels::path_prompt::PATH_LABEL;
 use planner_gui::state::AppState;
 use planner_gui::PlannerApp;
 use std::path::PathBuf;
@@ -23,10 +24,7 @@ fn scratch(name: &str) -> PathBuf {
 /// Types `text` into the focused prompt field (replacing what it holds) and presses Enter.
 fn answer(h: &mut Harness<'_, PlannerApp>, text: &str) {
     h.run_ok();
-    h.get_by(|n| {
-        n.role() == Role::TextInput && n.placeholder().is_some_and(|p| p.starts_with("/path/to"))
-    })
-    .focus();
+    h.get_by_role_and_label(Role::TextInput, PATH_LABEL).focus();
     h.run_ok();
     // Select what the field holds, so that typing replaces it.
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);

@@ -418,3 +418,78 @@ fn the_editor_has_health_checks_retries_and_failover_times() {
     h.run_ok();
     h.get_by_label_contains("must be at least backoff_base");
 }
+
+/// The delay until the next repaint the last frame asked for.
+fn repaint_delay(h: &Harness<'_, PlannerApp>) -> std::time::Duration {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map(|v| v.repaint_delay)
+        .expect("the root viewport's output")
+}
+
+/// While a comparison runs the window repaints on progress, a few times a second at most,
+/// and not at all once it is idle: an animated widget (the spinner it had) repainted every
+/// frame and took a core from the simulation (#17).
+#[test]
+fn a_running_comparison_does_not_repaint_continuously() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    click_button(&mut h, "▶ Compare");
+    h.remove_cursor();
+    assert!(h.state().state.job.is_some(), "Compare started no job");
+    let started = std::time::Instant::now();
+    let (mut frames, mut immediate) = (0u32, 0u32);
+    while h.state().state.job.is_some() && frames < 200 {
+        h.step();
+        frames += 1;
+        if repaint_delay(&h).is_zero() {
+            immediate += 1;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let periods = (started.elapsed().as_millis() / planner_gui::job::WAKE_EVERY.as_millis()) as u32;
+    // The frames that asked for an immediate repaint: one per wake at most (progress is
+    // throttled to one per period), the end, and the frame that started the job.
+    assert!(
+        immediate <= periods + 3 && immediate < frames,
+        "{immediate} of {frames} frames asked to repaint at once in {periods} periods"
+    );
+    wait(&mut h, "the comparison", |st| st.job.is_none());
+    h.remove_cursor();
+    h.run_ok();
+    assert!(
+        repaint_delay(&h) >= std::time::Duration::from_secs(1),
+        "idle, the window still asks for a repaint within {:?}",
+        repaint_delay(&h)
+    );
+}
+
+/// The status bar gives the wall time of the whole comparison, from Compare to its end,
+/// not the slowest layout's own time (#19).
+#[test]
+fn the_status_bar_shows_the_whole_comparisons_wall_time() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    let started = std::time::Instant::now();
+    compare(&mut h);
+    let elapsed = started.elapsed().as_secs_f64();
+    let st = &h.state().state;
+    let text = &st.message.as_ref().expect("a message").text;
+    let shown: f64 = text
+        .strip_prefix("compared 3 layouts in ")
+        .and_then(|t| t.strip_suffix(" s (wall time)"))
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected status: {text}"));
+    let slowest = st
+        .results
+        .as_ref()
+        .expect("results")
+        .runs
+        .iter()
+        .map(|r| r.summary.wall_s)
+        .fold(0.0, f64::max);
+    assert!(
+        shown + 0.05 >= slowest && shown <= elapsed + 0.05,
+        "shown {shown} s, slowest layout {slowest} s, the test waited {elapsed} s"
+    );
+    h.get_by_label_contains("compared 3 layouts in");
+}

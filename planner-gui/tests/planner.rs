@@ -60,12 +60,13 @@ fn click_checkbox(h: &mut Harness<'_, PlannerApp>, label: &str) {
 
 /// Types a number into the value labelled `label` (as a screen reader would).
 fn set_value(h: &mut Harness<'_, PlannerApp>, label: &str, v: f64) {
-    let target = h.get_by_label(label).accesskit_node().id();
+    let (target_node, target_tree) = h.get_by_label(label).accesskit_node().locate();
     h.input_mut()
         .events
         .push(egui::Event::AccessKitActionRequest(ActionRequest {
             action: Action::SetValue,
-            target,
+            target_tree,
+            target_node,
             data: Some(ActionData::NumericValue(v)),
         }));
     h.run_ok();

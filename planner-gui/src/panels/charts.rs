@@ -3,7 +3,7 @@
 
 use super::layout_color;
 use egui::{Color32, Ui};
-use egui_plot::{Bar, BarChart, GridMark, HLine, Legend, Line, Plot, PlotPoints};
+use egui_plot::{Bar, BarChart, GridMark, HLine, HoverPosition, Legend, Line, Plot, PlotPoints};
 use sim_core::experiment::RunResult;
 use std::ops::RangeInclusive;
 
@@ -45,12 +45,17 @@ pub fn latency_cdf(ui: &mut Ui, runs: &[RunResult], height: f32) {
         .y_axis_label("fraction ≤ x")
         .x_grid_spacer(log_marks)
         .x_axis_formatter(|m: GridMark, _r: &RangeInclusive<f64>| log_label(m.value))
-        .label_formatter(|name, p| {
-            if name.is_empty() {
-                String::new()
-            } else {
-                format!("{name}\n{:.1} ms: {:.3}", 10f64.powf(p.x), p.y)
-            }
+        .label_formatter(|hover| match hover {
+            HoverPosition::NearDataPoint {
+                plot_name,
+                position: p,
+                ..
+            } if !plot_name.is_empty() => Some(format!(
+                "{plot_name}\n{:.1} ms: {:.3}",
+                10f64.powf(p.x),
+                p.y
+            )),
+            _ => None,
         })
         .include_y(0.0)
         .include_y(1.0)
@@ -358,7 +363,7 @@ fn minute_plot(
         .flat_map(|s| points(s).iter().map(|p| p[1]))
         .fold(1.0_f64, f64::max)
         * 1.05;
-    let link = egui::Id::new("timeline-x");
+    let link = egui::Id::unique("timeline-x");
     ui.label(title);
     Plot::new(id)
         .height(height)

@@ -14,7 +14,7 @@ pub enum Choice {
 /// Draws the question as a modal window. `can_save`: the scenario has a file to save to.
 pub fn show(ctx: &Context, can_save: bool) -> Choice {
     let mut choice = Choice::Waiting;
-    egui::Modal::new(egui::Id::new("confirm-discard")).show(ctx, |ui| {
+    egui::Modal::new(egui::Id::unique("confirm-discard")).show(ctx, |ui| {
         ui.heading("Unsaved changes");
         ui.label("The scenario has edits that are not saved. They are lost if you go on.");
         ui.horizontal(|ui| {

@@ -437,7 +437,7 @@ fn pair(ui: &mut Ui, i: usize, regions: &mut Vec<String>, ids: &[String]) {
 
 /// A choice among `options` (a value not among them is kept and shown as it is, so that
 /// validation can name it).
-fn pick(ui: &mut Ui, salt: impl std::hash::Hash, v: &mut String, options: &[String]) {
+fn pick(ui: &mut Ui, salt: impl egui::AsIdSalt, v: &mut String, options: &[String]) {
     ComboBox::from_id_salt(salt)
         .selected_text(v.clone())
         .show_ui(ui, |ui| {

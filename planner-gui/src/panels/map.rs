@@ -82,7 +82,7 @@ pub fn show(ui: &mut Ui, view: &MapView<'_>) -> MapOutput {
         .show_axes(false)
         .show_x(false)
         .show_y(false)
-        .label_formatter(|_, _| String::new())
+        .label_formatter(|_| None)
         .show(ui, |pu| {
             for (i, l) in super::land::land().iter().enumerate() {
                 pu.line(
@@ -185,7 +185,7 @@ pub fn show(ui: &mut Ui, view: &MapView<'_>) -> MapOutput {
 }
 
 fn ui_text_color(ctx: &egui::Context) -> Color32 {
-    ctx.style().visuals.text_color()
+    ctx.global_style().visuals.text_color()
 }
 
 fn marker(name: &str, pts: Vec<[f64; 2]>, c: Color32, r: f32, filled: bool) -> Points<'static> {

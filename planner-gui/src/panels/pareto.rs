@@ -105,7 +105,7 @@ pub fn show(ui: &mut Ui, res: &PlanResult, loaded: Option<usize>, height: f32) -
         .legend(Legend::default().position(Corner::RightBottom))
         .x_axis_label("cost, USD per month")
         .y_axis_label("p99 latency, ms")
-        .label_formatter(|_, _| String::new())
+        .label_formatter(|_| None)
         .include_y(0.0)
         .show(ui, |pu| {
             if let Some(b) = obj.p99_ms {

@@ -17,6 +17,9 @@ use std::time::Duration;
 /// A native dialog that answers "nothing" sooner than this never showed (no portal).
 pub const NO_PORTAL_WITHIN: Duration = Duration::from_millis(700);
 
+/// The name of the path field (for screen readers and tests).
+pub const PATH_LABEL: &str = "Path:";
+
 /// Entries of a folder listed at most (the rest are counted).
 const MAX_LISTED: usize = 200;
 
@@ -80,7 +83,7 @@ pub enum Outcome {
 /// Draws the prompt as a modal window.
 pub fn show(ctx: &egui::Context, prompt: &mut PathPrompt) -> Outcome {
     let mut outcome = Outcome::Open;
-    egui::Modal::new(egui::Id::new("path-prompt")).show(ctx, |ui| {
+    egui::Modal::new(egui::Id::unique("path-prompt")).show(ctx, |ui| {
         ui.set_width(560.0);
         ui.heading(prompt.title());
         if let Some(note) = &prompt.note {
@@ -91,12 +94,15 @@ pub fn show(ctx: &egui::Context, prompt: &mut PathPrompt) -> Outcome {
         } else {
             "/path/to/scenario.toml"
         };
-        let field = ui.add(
-            egui::TextEdit::singleline(&mut prompt.text)
-                .id(egui::Id::new("path-prompt-field"))
-                .desired_width(f32::INFINITY)
-                .hint_text(hint),
-        );
+        let name = ui.label(PATH_LABEL);
+        let field = ui
+            .add(
+                egui::TextEdit::singleline(&mut prompt.text)
+                    .id(egui::Id::unique("path-prompt-field"))
+                    .desired_width(f32::INFINITY)
+                    .hint_text(hint),
+            )
+            .labelled_by(name.id);
         if std::mem::take(&mut prompt.grab_focus) {
             field.request_focus();
         }

@@ -52,15 +52,15 @@ pub fn load_label(i: usize) -> String {
 pub fn show(ui: &mut Ui, view: &PlannerView<'_>) -> PlannerOutput {
     let mut commands = Commands::new();
     let mut transform = None;
-    egui::SidePanel::left("planner-inputs")
+    egui::Panel::left("planner-inputs")
         .resizable(true)
-        .default_width(330.0)
-        .show_inside(ui, |ui| {
+        .default_size(330.0)
+        .show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 inputs(ui, view, &mut commands);
             });
         });
-    egui::CentralPanel::default().show_inside(ui, |ui| match view.result {
+    egui::CentralPanel::default().show(ui, |ui| match view.result {
         Some(res) => transform = Some(results(ui, view, res, &mut commands)),
         None => {
             ui.add_space(40.0);
@@ -334,14 +334,12 @@ fn search(ui: &mut Ui, set: &mut PlanSettings, candidates: usize) {
 
 fn progress(ui: &mut Ui, job: &PlanJob, cmds: &mut Commands) {
     let secs = job.started().elapsed().as_secs();
-    ui.horizontal(|ui| {
-        ui.spinner();
-        if job.is_cancelling() {
-            ui.label(format!("cancelling… ({secs} s)"));
-        } else {
-            ui.label("planning");
-        }
-    });
+    // No spinner: it would repaint the window every frame while the plan runs (#17).
+    if job.is_cancelling() {
+        ui.label(format!("cancelling… ({secs} s)"));
+    } else {
+        ui.label("planning…");
+    }
     ui.add(
         egui::ProgressBar::new(job.fraction())
             .desired_width(300.0)
@@ -507,7 +505,7 @@ fn row(
     let status = RichText::new(format!(
         "{}{}",
         d.status.name(),
-        if on_front { " ◆" } else { "" }
+        if on_front { " · front" } else { "" }
     ));
     ui.label(match d.status {
         Status::Feasible => status.color(BEST_COLOR),

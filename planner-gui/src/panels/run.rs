@@ -28,7 +28,8 @@ pub fn show(ui: &mut Ui, view: &RunView<'_>) -> Commands {
     ui.separator();
     match view.job {
         Some(job) => {
-            ui.spinner();
+            // No spinner: an animated widget repaints every frame, and repaints took a
+            // core from the simulation (#17). The bar moves with the progress reports.
             let done = job.done.len();
             let secs = job.started().elapsed().as_secs();
             ui.add(

@@ -64,19 +64,19 @@ impl Objectives {
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if let Some(p) = self.p99_ms {
-            parts.push(format!("p99 ≤ {p} ms"));
+            parts.push(format!("p99 ≤ {} ms", clean(p)));
         }
         for (a, b) in self.area_p99_ms.iter().enumerate() {
             if let Some(b) = b {
                 let name = self.area_names.get(a).map_or("?", String::as_str);
-                parts.push(format!("p99[{name}] ≤ {b} ms"));
+                parts.push(format!("p99[{name}] ≤ {} ms", clean(*b)));
             }
         }
         if let Some(x) = self.availability {
-            parts.push(format!("availability ≥ {x}"));
+            parts.push(format!("availability ≥ {}", clean(x)));
         }
         if let Some(r) = self.rpo_s {
-            parts.push(format!("RPO ≤ {r} s"));
+            parts.push(format!("RPO ≤ {} s", clean(r)));
         }
         if self.residency {
             parts.push("zero residency violations".into());
@@ -253,4 +253,27 @@ pub enum PlanError {
     Empty(String),
     #[error("cancelled")]
     Cancelled,
+}
+
+/// `x` as typed rather than as stored: a bound entered as 99.9 % is the fraction
+/// 0.9990000000000001, which should read 0.999. Nine significant decimals are kept.
+fn clean(x: f64) -> f64 {
+    if x.is_finite() && x.abs() < 1e9 {
+        (x * 1e9).round() / 1e9
+    } else {
+        x
+    }
+}
+
+#[cfg(test)]
+mod describe_tests {
+    use super::clean;
+
+    #[test]
+    fn bounds_read_as_typed() {
+        assert_eq!(format!("{}", clean(99.9 / 100.0)), "0.999");
+        assert_eq!(format!("{}", 99.9 / 100.0), "0.9990000000000001");
+        assert_eq!(format!("{}", clean(250.0)), "250");
+        assert_eq!(format!("{}", clean(0.99995)), "0.99995");
+    }
 }
