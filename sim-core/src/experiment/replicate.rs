@@ -83,7 +83,7 @@ impl Replicated {
 /// What one `(replication, layout)` job keeps.
 enum Kept {
     Full(Box<RunResult>),
-    Summary(RunSummary),
+    Summary(Box<RunSummary>),
 }
 
 impl Kept {
@@ -92,7 +92,7 @@ impl Kept {
         if k == 0 {
             Kept::Full(Box::new(r))
         } else {
-            Kept::Summary(r.summary)
+            Kept::Summary(Box::new(r.summary))
         }
     }
 }
@@ -155,7 +155,7 @@ fn assemble(layouts: &[LayoutKind], seed: u64, kept: Vec<Kept>) -> Replicated {
                 first.push(*r);
                 s
             }
-            Kept::Summary(s) => s,
+            Kept::Summary(s) => *s,
         };
         runs[j % n].push(summary);
     }

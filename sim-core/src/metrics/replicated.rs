@@ -219,7 +219,7 @@ mod tests {
             .collect()
     }
 
-    fn row<'a>(rows: &'a [MetricDifference], m: Metric) -> &'a MetricDifference {
+    fn row(rows: &[MetricDifference], m: Metric) -> &MetricDifference {
         rows.iter().find(|r| r.metric == m.name()).unwrap()
     }
 

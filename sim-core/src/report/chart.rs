@@ -44,6 +44,8 @@ pub struct Chart {
     pub y_label: &'static str,
     pub lines: Vec<Line>,
     pub windows: Vec<Window>,
+    /// Where the x axis ends (the end of the last bucket); 0 to fit the data and windows.
+    pub x_end: f64,
 }
 
 /// Default size of a chart, in pixels.
@@ -83,12 +85,15 @@ pub fn failure_windows(s: &Scenario) -> Vec<Window> {
         .collect()
 }
 
-/// Per time bucket of `r`, over all regions: `(first minute, requests, failed, latency)`.
-fn buckets(r: &RunResult) -> Vec<(u64, u64, u64, LatencyHist)> {
-    let mut out: Vec<(u64, u64, u64, LatencyHist)> = Vec::new();
+/// Per time bucket of `r`, over all regions: `(middle minute, requests, failed,
+/// latency)`. A bucket is drawn at its middle: it holds the outcomes of its whole width.
+fn buckets(r: &RunResult) -> Vec<(f64, u64, u64, LatencyHist)> {
+    let half = r.rec.series.width_mins() as f64 / 2.0;
+    let mut out: Vec<(f64, u64, u64, LatencyHist)> = Vec::new();
     for (minute, _, cell) in r.rec.series.cells() {
-        if out.last().is_none_or(|b| b.0 != minute) {
-            out.push((minute, 0, 0, LatencyHist::with_precision(2)));
+        let mid = minute as f64 + half;
+        if out.last().is_none_or(|b| b.0 != mid) {
+            out.push((mid, 0, 0, LatencyHist::with_precision(2)));
         }
         if let Some(b) = out.last_mut() {
             b.1 += cell.requests;
@@ -97,6 +102,16 @@ fn buckets(r: &RunResult) -> Vec<(u64, u64, u64, LatencyHist)> {
         }
     }
     out
+}
+
+/// The end of the last bucket of any of `runs`, in minutes.
+fn x_end(runs: &[RunResult]) -> f64 {
+    runs.iter()
+        .map(|r| {
+            let w = r.rec.series.width_mins();
+            r.rec.series.cells().last().map_or(0, |c| c.0 + w) as f64
+        })
+        .fold(0.0, f64::max)
 }
 
 /// p99 latency per time bucket, one line per layout.
@@ -112,16 +127,12 @@ pub fn latency_over_time(runs: &[RunResult], windows: &[Window]) -> Chart {
                 color: layout_hex(r.layout()),
                 points: buckets(r)
                     .into_iter()
-                    .map(|(m, n, _, h)| {
-                        (
-                            m as f64,
-                            (n > 0 && h.count() > 0).then(|| h.quantile_ms(0.99)),
-                        )
-                    })
+                    .map(|(m, n, _, h)| (m, (n > 0 && h.count() > 0).then(|| h.quantile_ms(0.99))))
                     .collect(),
             })
             .collect(),
         windows: windows.to_vec(),
+        x_end: x_end(runs),
     }
 }
 
@@ -140,7 +151,7 @@ pub fn availability_over_time(runs: &[RunResult], windows: &[Window]) -> Chart {
                     .into_iter()
                     .map(|(m, n, failed, _)| {
                         (
-                            m as f64,
+                            m,
                             (n > 0).then(|| 100.0 * (n - failed.min(n)) as f64 / n as f64),
                         )
                     })
@@ -148,6 +159,7 @@ pub fn availability_over_time(runs: &[RunResult], windows: &[Window]) -> Chart {
             })
             .collect(),
         windows: windows.to_vec(),
+        x_end: x_end(runs),
     }
 }
 
@@ -198,9 +210,12 @@ impl Chart {
     /// and not all near the top).
     fn ranges(&self) -> ((f64, f64), (f64, f64)) {
         let xs = self.lines.iter().flat_map(|l| l.points.iter().map(|p| p.0));
-        let x_hi = xs
-            .chain(self.windows.iter().map(|w| w.end_min))
-            .fold(1.0f64, f64::max);
+        let x_hi = if self.x_end > 0.0 {
+            self.x_end
+        } else {
+            xs.chain(self.windows.iter().map(|w| w.end_min))
+                .fold(1.0f64, f64::max)
+        };
         let ys: Vec<f64> = self
             .lines
             .iter()
@@ -238,7 +253,7 @@ impl Chart {
             r##"<text x="{left}" y="18" font-size="13" font-weight="bold" fill="#222222">{}</text>"##,
             escape(&self.title)
         );
-        for win in &self.windows {
+        for win in self.windows.iter().filter(|w| w.start_min < x1) {
             let (a, b) = (px(win.start_min.max(x0)), px(win.end_min.min(x1)));
             let _ = write!(
                 s,
@@ -353,6 +368,7 @@ mod tests {
                 end_min: 9.0,
                 what: "outage of aws:us-east-1".into(),
             }],
+            x_end: 0.0,
         }
     }
 

@@ -49,7 +49,7 @@ pub fn html(r: &ReportInput<'_>) -> Result<String, String> {
     let title = format!("regionsim report — {}", s.name);
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>{}</title><style>{STYLE}</style></head><body>\n<h1>{}</h1>\n",
         escape(&title),
         escape(&title)
     );

@@ -92,6 +92,7 @@ mod tests {
                 end_min: 9.0,
                 what: "outage".into(),
             }],
+            x_end: 20.0,
         };
         let png = c.png(640, 240).unwrap();
         assert_eq!(png_size(&png), (640, 240));
