@@ -24,5 +24,6 @@ pub mod experiment;
 pub mod export;
 pub mod metrics;
 pub mod model;
+pub mod report;
 pub mod scenario;
 pub mod spec;

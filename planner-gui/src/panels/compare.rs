@@ -21,130 +21,20 @@ pub struct CompareView<'a> {
     pub running: Option<f32>,
 }
 
-/// Which value of a row is best.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Better {
-    Lower,
-    Higher,
-    /// Not a figure of merit (e.g. request counts).
-    Neither,
-}
+pub use sim_core::report::{Better, Row};
 
-/// One row of the summary table.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Row {
-    pub name: &'static str,
-    pub values: Vec<f64>,
-    pub better: Better,
-    /// Decimal places; `unit` is appended.
-    pub decimals: usize,
-    pub unit: &'static str,
-}
-
-impl Row {
-    /// Indices of the best values as shown (ties share it); none when every value ties or
-    /// the row is not a figure of merit.
-    pub fn best(&self) -> Vec<usize> {
-        let scale = 10f64.powi(self.decimals as i32);
-        let key: Vec<f64> = self
-            .values
-            .iter()
-            .map(|&v| match self.better {
-                Better::Lower => -(v * scale).round(),
-                Better::Higher => (v * scale).round(),
-                Better::Neither => 0.0,
-            })
-            .collect();
-        if self.better == Better::Neither || key.iter().all(|k| *k == key[0]) {
-            return Vec::new();
-        }
-        let top = key.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        (0..key.len()).filter(|&i| key[i] == top).collect()
-    }
-
-    pub fn format(&self, i: usize) -> String {
-        format!("{:.*}{}", self.decimals, self.values[i], self.unit)
-    }
-}
-
-/// The summary rows for `runs`, in table order: figures of their [`RunSummary`]s.
+/// The summary rows for `runs`, in table order: the same rows as the HTML report
+/// ([`sim_core::report::summary_rows`]).
 pub fn summary_rows(runs: &[RunResult]) -> Vec<Row> {
-    let row = |name, better, decimals, unit, f: &dyn Fn(&RunSummary) -> f64| Row {
-        name,
-        values: runs.iter().map(|r| f(&r.summary)).collect(),
-        better,
-        decimals,
-        unit,
-    };
-    use Better::*;
-    vec![
-        row("requests", Neither, 0, "", &|r| r.requests as f64),
-        row("availability in this run", Higher, 4, " %", &|r| {
-            100.0 * r.availability
-        }),
-        row("failed requests", Lower, 0, "", &|r| r.failed as f64),
-        // The failure story: how long users were down, what was lost, what it took.
-        row("downtime (users down)", Lower, 0, " s", &|r| r.downtime_s),
-        row("observed RTO", Lower, 0, " s", &|r| r.rto_s),
-        row("lost writes", Lower, 0, "", &|r| r.lost_writes as f64),
-        row("observed RPO", Lower, 3, " s", &|r| r.rpo_s),
-        row("failovers", Neither, 0, "", &|r| r.failovers as f64),
-        row("retried attempts", Lower, 0, "", &|r| r.retries as f64),
-        row("p50 latency", Lower, 1, " ms", &|r| r.p50_ms),
-        row("p99 latency", Lower, 1, " ms", &|r| r.p99_ms),
-        row("p99.9 latency", Lower, 1, " ms", &|r| r.p999_ms),
-        row("read p99", Lower, 1, " ms", &|r| r.read_p99_ms),
-        row("write p99", Lower, 1, " ms", &|r| r.write_p99_ms),
-        row("stale reads", Lower, 3, " %", &|r| {
-            100.0 * r.stale_read_fraction
-        }),
-        row("write conflicts", Lower, 0, "", &|r| r.conflicts as f64),
-        row("residency violations", Lower, 0, "", &|r| {
-            r.residency_violations as f64
-        }),
-        row("cost per month", Lower, 0, " USD", &|r| r.cost_usd_month),
-    ]
+    let s: Vec<&RunSummary> = runs.iter().map(|r| &r.summary).collect();
+    sim_core::report::summary_rows(&s)
 }
 
-/// One paragraph that reads the table for the user: which layout is cheapest and fastest,
-/// how long each layout's users were down and what they lost.
+/// One paragraph that reads the table for the user; the report prints the same one
+/// ([`sim_core::report::verdict`]).
 pub fn verdict(runs: &[RunResult]) -> String {
     let s: Vec<&RunSummary> = runs.iter().map(|r| &r.summary).collect();
-    let (Some(cheap), Some(fast)) = (
-        s.iter()
-            .min_by(|a, b| a.cost_usd_month.total_cmp(&b.cost_usd_month)),
-        s.iter().min_by(|a, b| a.p99_ms.total_cmp(&b.p99_ms)),
-    ) else {
-        return String::new();
-    };
-    let mut out = if cheap.layout == fast.layout {
-        format!(
-            "{} is cheapest ({:.0} USD/month) and fastest (p99 {:.0} ms).",
-            cheap.layout, cheap.cost_usd_month, fast.p99_ms
-        )
-    } else {
-        format!(
-            "{} is cheapest ({:.0} USD/month); {} is fastest (p99 {:.0} ms).",
-            cheap.layout, cheap.cost_usd_month, fast.layout, fast.p99_ms
-        )
-    };
-    for r in &s {
-        let lost = match r.lost_writes {
-            0 => "lost no acknowledged write".to_string(),
-            n => format!("lost {n} acknowledged writes (RPO {:.1} s)", r.rpo_s),
-        };
-        if r.outages == 0 {
-            out.push_str(&format!(" {}: no outage in this run, {lost}.", r.layout));
-        } else if r.downtime_s == 0.0 {
-            out.push_str(&format!(" {}: users were never down, {lost}.", r.layout));
-        } else {
-            out.push_str(&format!(
-                " {}: users were down {:.0} s and recovered in {:.0} s (RTO); it {lost}.",
-                r.layout, r.downtime_s, r.rto_s
-            ));
-        }
-    }
-    out
+    sim_core::report::verdict(&s)
 }
 
 pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
@@ -246,28 +136,4 @@ pub fn grid(ui: &mut Ui, id: &str, layouts: &[LayoutKind], rows: Vec<Row>) {
                 ui.end_row();
             }
         });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(values: Vec<f64>, better: Better) -> Row {
-        Row {
-            name: "x",
-            values,
-            better,
-            decimals: 1,
-            unit: "",
-        }
-    }
-
-    #[test]
-    fn best_follows_the_direction_and_shares_ties() {
-        assert_eq!(row(vec![3.0, 1.0, 2.0], Better::Lower).best(), vec![1]);
-        assert_eq!(row(vec![3.0, 1.0, 2.0], Better::Higher).best(), vec![0]);
-        assert_eq!(row(vec![1.0, 1.04, 2.0], Better::Lower).best(), vec![0, 1]);
-        assert!(row(vec![2.0, 2.0, 2.0], Better::Lower).best().is_empty());
-        assert!(row(vec![3.0, 1.0, 2.0], Better::Neither).best().is_empty());
-    }
 }

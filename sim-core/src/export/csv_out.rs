@@ -58,7 +58,7 @@ struct TimingRow {
 
 /// A CSV file: `header` (the columns of the row type), then `rows` (the header alone when
 /// there are none).
-fn to_bytes<T: Serialize>(
+pub(crate) fn to_bytes<T: Serialize>(
     header: &[String],
     rows: impl IntoIterator<Item = T>,
 ) -> io::Result<Vec<u8>> {

@@ -2,5 +2,6 @@
 
 pub mod atomic;
 pub mod csv_out;
+pub mod replicated;
 
 pub use atomic::write_atomic;

@@ -5,6 +5,7 @@
 
 mod args;
 mod cluster_cmd;
+mod compare_cmd;
 mod out;
 mod plan_cmd;
 mod report;
@@ -73,14 +74,24 @@ fail), 1 otherwise.\n\nExample:\n  regionsim validate a.toml b.toml"
         #[command(flatten)]
         common: RunArgs,
     },
-    /// Simulate the three layouts on the same users and arrivals, side by side.
-    #[command(
-        after_help = "The three layouts share common random numbers: the same users, arrivals and\n\
-service demands, so differences come from the layouts alone.\n\nExample:\n  regionsim compare my.toml --out out/"
-    )]
+    /// Simulate the three layouts on the same users and arrivals, side by side; replicate
+    /// them for confidence intervals, pin a baseline for paired differences, write a report.
+    #[command(after_help = compare_cmd::HELP)]
     Compare {
-        /// Scenario file; the embedded default when omitted.
+        /// Scenario file (B when --baseline is given); the embedded default when omitted.
         file: Option<PathBuf>,
+        /// Runs of every layout, on common random numbers (default 1, or 10 with
+        /// --baseline); with 2 or more, means with 95 % intervals.
+        #[arg(long, value_name = "R", value_parser = compare_cmd::parse_replications)]
+        replications: Option<u32>,
+        /// Pin scenario A as the baseline: print B − A per metric with a 95 % paired
+        /// interval (differences.csv).
+        #[arg(long, value_name = "A.toml")]
+        baseline: Option<PathBuf>,
+        /// Also write a self-contained HTML report (tables, verdict, charts, scenario
+        /// with its SHA-256, seed and version) to this file.
+        #[arg(long, value_name = "FILE.html")]
+        report: Option<PathBuf>,
         #[command(flatten)]
         common: RunArgs,
     },
@@ -221,21 +232,19 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             write_csv(&common.out, &results)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Compare { file, common } => {
-            args::out_dir("--out", &common.out)?;
-            let Loaded {
-                scenario,
-                spec: prepared,
-                ..
-            } = load(file.as_deref())?;
-            let seed = common.seed.unwrap_or(scenario.seed);
-            let est = watch::budget(&prepared, common.max_requests, 3)?;
-            let results = watch::run(&prepared, &LayoutKind::ALL, seed, &est);
-            out::out(&report::summary(&scenario, &results));
-            out::out(&report::areas(&results));
-            write_csv(&common.out, &results)?;
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Compare {
+            file,
+            replications,
+            baseline,
+            report,
+            common,
+        } => compare_cmd::run(compare_cmd::CompareArgs {
+            file,
+            replications,
+            baseline,
+            report,
+            common,
+        }),
         Command::Availability {
             file,
             years,

@@ -10,7 +10,7 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use sim_core::experiment::budget::{estimate, Estimate};
-use sim_core::experiment::RunResult;
+use sim_core::experiment::{Replicated, RunResult};
 use sim_core::scenario::LayoutKind;
 use sim_core::spec::Resolved;
 use std::io::IsTerminal;
@@ -63,4 +63,32 @@ pub fn run(p: &Resolved, layouts: &[LayoutKind], seed: u64, e: &Estimate) -> Vec
         .collect();
     b.finish_and_clear();
     results
+}
+
+/// Runs `layouts` `replications` times on common random numbers (see
+/// [`Resolved::replicate`]) with one bar for all runs.
+pub fn replicate(
+    p: &Resolved,
+    layouts: &[LayoutKind],
+    seed: u64,
+    replications: u32,
+    e: &Estimate,
+) -> Replicated {
+    let jobs = layouts.len() * replications.max(1) as usize;
+    let Some(b) = bar(e, jobs) else {
+        return p.replicate(layouts, seed, replications);
+    };
+    let never = AtomicBool::new(false);
+    let done: Vec<AtomicU64> = (0..jobs).map(|_| AtomicU64::new(0)).collect();
+    let progress = |j: usize, f: f64| {
+        if let Some(d) = done.get(j) {
+            d.store((f * STEPS as f64) as u64, Ordering::Relaxed);
+        }
+        let sum: u64 = done.iter().map(|d| d.load(Ordering::Relaxed)).sum();
+        b.set_position(sum / jobs as u64);
+    };
+    let r = p.replicate_watched(layouts, seed, replications, &never, &progress);
+    b.finish_and_clear();
+    // Never cancelled: the flag stays false. Should that change, run without the bar.
+    r.unwrap_or_else(|| p.replicate(layouts, seed, replications))
 }

@@ -1,0 +1,196 @@
+//! The rows of the comparison table, shared by the GUI, the CLI's interval tables and the
+//! HTML report, so that a row is labelled, scaled and rounded the same everywhere.
+
+use crate::metrics::{Metric, RunSummary};
+
+/// Which value of a row is best.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Better {
+    Lower,
+    Higher,
+    /// Not a figure of merit (e.g. request counts).
+    Neither,
+}
+
+/// One row of the summary table: one value per layout.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub name: &'static str,
+    pub values: Vec<f64>,
+    pub better: Better,
+    /// Decimal places; `unit` is appended.
+    pub decimals: usize,
+    pub unit: &'static str,
+}
+
+impl Row {
+    /// Indices of the best values as shown (ties share it); none when every value ties or
+    /// the row is not a figure of merit.
+    pub fn best(&self) -> Vec<usize> {
+        let scale = 10f64.powi(self.decimals as i32);
+        let key: Vec<f64> = self
+            .values
+            .iter()
+            .map(|&v| match self.better {
+                Better::Lower => -(v * scale).round(),
+                Better::Higher => (v * scale).round(),
+                Better::Neither => 0.0,
+            })
+            .collect();
+        if self.better == Better::Neither || key.iter().all(|k| *k == key[0]) {
+            return Vec::new();
+        }
+        let top = key.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (0..key.len()).filter(|&i| key[i] == top).collect()
+    }
+
+    pub fn format(&self, i: usize) -> String {
+        format!("{:.*}{}", self.decimals, self.values[i], self.unit)
+    }
+}
+
+/// The summary rows of `runs` (one per layout), in table order.
+pub fn summary_rows(runs: &[&RunSummary]) -> Vec<Row> {
+    let row = |name, better, decimals, unit, f: &dyn Fn(&RunSummary) -> f64| Row {
+        name,
+        values: runs.iter().map(|r| f(r)).collect(),
+        better,
+        decimals,
+        unit,
+    };
+    use Better::*;
+    vec![
+        row("requests", Neither, 0, "", &|r| r.requests as f64),
+        row("availability in this run", Higher, 4, " %", &|r| {
+            100.0 * r.availability
+        }),
+        row("failed requests", Lower, 0, "", &|r| r.failed as f64),
+        // The failure story: how long users were down, what was lost, what it took.
+        row("downtime (users down)", Lower, 0, " s", &|r| r.downtime_s),
+        row("observed RTO", Lower, 0, " s", &|r| r.rto_s),
+        row("lost writes", Lower, 0, "", &|r| r.lost_writes as f64),
+        row("observed RPO", Lower, 3, " s", &|r| r.rpo_s),
+        row("failovers", Neither, 0, "", &|r| r.failovers as f64),
+        row("retried attempts", Lower, 0, "", &|r| r.retries as f64),
+        row("p50 latency", Lower, 1, " ms", &|r| r.p50_ms),
+        row("p99 latency", Lower, 1, " ms", &|r| r.p99_ms),
+        row("p99.9 latency", Lower, 1, " ms", &|r| r.p999_ms),
+        row("read p99", Lower, 1, " ms", &|r| r.read_p99_ms),
+        row("write p99", Lower, 1, " ms", &|r| r.write_p99_ms),
+        row("stale reads", Lower, 3, " %", &|r| {
+            100.0 * r.stale_read_fraction
+        }),
+        row("write conflicts", Lower, 0, "", &|r| r.conflicts as f64),
+        row("residency violations", Lower, 0, "", &|r| {
+            r.residency_violations as f64
+        }),
+        row("cost per month", Lower, 0, " USD", &|r| r.cost_usd_month),
+    ]
+}
+
+/// How a [`Metric`] is shown in interval and difference tables: label, the factor from
+/// its unit to the shown one, decimals, the shown unit and which way is better.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shown {
+    pub label: &'static str,
+    pub scale: f64,
+    pub decimals: usize,
+    pub unit: &'static str,
+    pub better: Better,
+}
+
+impl Shown {
+    /// `x` (in the metric's unit) as shown, without the unit.
+    pub fn number(&self, x: f64) -> String {
+        format!("{:.*}", self.decimals, self.scale * x)
+    }
+}
+
+/// The metrics of interval and difference tables, in table order (the failure story
+/// first, as in [`summary_rows`]).
+pub const SHOWN: [Metric; 16] = [
+    Metric::Availability,
+    Metric::Failed,
+    Metric::Downtime,
+    Metric::Rto,
+    Metric::LostWrites,
+    Metric::Rpo,
+    Metric::Failovers,
+    Metric::Retries,
+    Metric::P50,
+    Metric::P99,
+    Metric::P999,
+    Metric::ReadP99,
+    Metric::WriteP99,
+    Metric::StaleReads,
+    Metric::Conflicts,
+    Metric::Cost,
+];
+
+/// How `m` is shown.
+pub fn shown(m: Metric) -> Shown {
+    use Better::*;
+    let s = |label, scale, decimals, unit, better| Shown {
+        label,
+        scale,
+        decimals,
+        unit,
+        better,
+    };
+    match m {
+        Metric::P50 => s("p50 latency", 1.0, 1, "ms", Lower),
+        Metric::P99 => s("p99 latency", 1.0, 1, "ms", Lower),
+        Metric::P999 => s("p99.9 latency", 1.0, 1, "ms", Lower),
+        Metric::ReadP99 => s("read p99", 1.0, 1, "ms", Lower),
+        Metric::WriteP99 => s("write p99", 1.0, 1, "ms", Lower),
+        Metric::Availability => s("availability in this run", 100.0, 4, "%", Higher),
+        Metric::Failed => s("failed requests", 1.0, 1, "", Lower),
+        Metric::Timeouts => s("timeouts", 1.0, 1, "", Lower),
+        Metric::Rejected => s("rejected", 1.0, 1, "", Lower),
+        Metric::Unavailable => s("unavailable", 1.0, 1, "", Lower),
+        Metric::Downtime => s("downtime (users down)", 1.0, 1, "s", Lower),
+        Metric::Rto => s("observed RTO", 1.0, 1, "s", Lower),
+        Metric::Rpo => s("observed RPO", 1.0, 3, "s", Lower),
+        Metric::LostWrites => s("lost writes", 1.0, 1, "", Lower),
+        Metric::StaleReads => s("stale reads", 100.0, 3, "%", Lower),
+        Metric::Conflicts => s("write conflicts", 1.0, 1, "", Lower),
+        Metric::ResidencyViolations => s("residency violations", 1.0, 1, "", Lower),
+        Metric::Cost => s("cost per month", 1.0, 0, "USD", Lower),
+        Metric::Retries => s("retried attempts", 1.0, 1, "", Lower),
+        Metric::Failovers => s("failovers", 1.0, 1, "", Neither),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(values: Vec<f64>, better: Better) -> Row {
+        Row {
+            name: "x",
+            values,
+            better,
+            decimals: 1,
+            unit: "",
+        }
+    }
+
+    #[test]
+    fn best_follows_the_direction_and_shares_ties() {
+        assert_eq!(row(vec![3.0, 1.0, 2.0], Better::Lower).best(), vec![1]);
+        assert_eq!(row(vec![3.0, 1.0, 2.0], Better::Higher).best(), vec![0]);
+        assert_eq!(row(vec![1.0, 1.04, 2.0], Better::Lower).best(), vec![0, 1]);
+        assert!(row(vec![2.0, 2.0, 2.0], Better::Lower).best().is_empty());
+        assert!(row(vec![3.0, 1.0, 2.0], Better::Neither).best().is_empty());
+    }
+
+    #[test]
+    fn shown_metrics_scale_fractions_to_percent() {
+        assert_eq!(shown(Metric::Availability).number(0.999_95), "99.9950");
+        assert_eq!(shown(Metric::P99).number(12.345), "12.3");
+        let mut labels: Vec<&str> = SHOWN.iter().map(|&m| shown(m).label).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        assert_eq!(labels.len(), SHOWN.len());
+    }
+}
