@@ -107,6 +107,9 @@ pub(super) struct AreaGen {
     pub(super) retry: StreamRng,
     /// Retry-budget tokens.
     pub(super) tokens: f64,
+    /// The gap from the next scheduled (kept) arrival to the candidate after it, drawn
+    /// already: see [`RequestModel::next_arrival`].
+    next_gap: SimDuration,
 }
 
 /// The request-level model of one layout; see the module docs.
@@ -136,6 +139,15 @@ pub struct RequestModel<'w> {
     /// attempts that already ended are skipped (lazy cancellation).
     deadlines: VecDeque<(SimTime, ReqRef)>,
     sweep_armed: bool,
+    /// Events of the model handled without the pending-event set: thinned-out candidate
+    /// arrivals, and timeout sweeps that would only have found ended attempts. They are
+    /// counted in `events` as if they had been scheduled, so the count stays the model's
+    /// (one per candidate arrival, one per distinct client deadline).
+    elided: u64,
+    /// The latest distinct deadline pushed on `deadlines`, and how many sweeps ran.
+    last_deadline: SimTime,
+    sweeps: u64,
+    deadline_values: u64,
     check_stale: bool,
     pub(super) incidents: Vec<Incident>,
     pub(super) cond: Conditions,
@@ -180,6 +192,7 @@ impl<'w> RequestModel<'w> {
                     routing: streams.stream("routing", i),
                     retry: streams.stream("retry", i),
                     tokens: 10.0,
+                    next_gap: SimDuration::ZERO,
                 }
             })
             .collect();
@@ -222,6 +235,10 @@ impl<'w> RequestModel<'w> {
             outages: Vec::new(),
             deadlines: VecDeque::new(),
             sweep_armed: false,
+            elided: 0,
+            last_deadline: SimTime::MAX,
+            sweeps: 0,
+            deadline_values: 0,
             station_readings: super::station::WindowReadings::new(warm, warm + s.duration),
             check_stale: plan.behaviour.shares_keys,
             cond: Conditions::new(n, world.areas.len(), incidents.len()),
@@ -246,8 +263,8 @@ impl<'w> RequestModel<'w> {
         for a in 0..self.areas.len() {
             let g = &mut self.areas[a];
             if g.peak_rate > 0.0 {
-                let gap = exp_gap(g.peak_rate, g.arrivals.random());
-                sched.schedule_in(gap, Ev::Arrive(a as u16));
+                g.next_gap = exp_gap(g.peak_rate, g.arrivals.random());
+                self.next_arrival(sched, a, sched.now());
             }
         }
         // Probe phases come from the run's master seed, like every other draw: `--seed N`
@@ -388,7 +405,12 @@ impl<'w> RequestModel<'w> {
         q.service = self.world.regions[region]
             .service
             .sample(&mut self.areas[area].service);
-        self.deadlines.push_back((now + self.timeout, r));
+        let deadline = now + self.timeout;
+        if deadline != self.last_deadline {
+            self.last_deadline = deadline;
+            self.deadline_values += 1;
+        }
+        self.deadlines.push_back((deadline, r));
         if !self.sweep_armed {
             self.sweep_armed = true;
             sched.schedule_in(self.timeout, Ev::TimeoutSweep);
@@ -399,18 +421,38 @@ impl<'w> RequestModel<'w> {
         }
     }
 
+    /// Schedules the next kept arrival of area `a` after the one at `from`.
+    ///
+    /// Thinning draws, per candidate `c`, the gap to the candidate after it and then
+    /// whether `c` is kept, from the area's own arrivals stream. Rejected candidates
+    /// change nothing else, so they are walked through here, in that same order of
+    /// draws, instead of each taking an event; only kept ones are scheduled.
+    fn next_arrival(&mut self, sched: &mut Scheduler<Ev>, a: usize, from: SimTime) {
+        let end = self.arrivals_end;
+        let g = &mut self.areas[a];
+        let mut cand = from;
+        loop {
+            cand = cand + g.next_gap;
+            self.elided += 1;
+            if cand >= end {
+                return; // the candidate that finds arrivals over: no draws
+            }
+            g.next_gap = exp_gap(g.peak_rate, g.arrivals.random());
+            let keep: f64 = g.arrivals.random();
+            // `factor` ≥ trough exactly (a non-negative term added to it): no cosine
+            // needed below the trough.
+            if keep < g.diurnal.trough || keep < g.diurnal.factor(cand) {
+                self.elided -= 1;
+                sched.schedule_at(cand, Ev::Arrive(a as u16));
+                return;
+            }
+        }
+    }
+
     fn on_arrive(&mut self, sched: &mut Scheduler<Ev>, a: usize) {
         let now = sched.now();
-        if now >= self.arrivals_end {
-            return;
-        }
+        self.next_arrival(sched, a, now);
         let g = &mut self.areas[a];
-        let gap = exp_gap(g.peak_rate, g.arrivals.random());
-        sched.schedule_in(gap, Ev::Arrive(a as u16));
-        let keep: f64 = g.arrivals.random();
-        if keep >= g.diurnal.factor(now) {
-            return;
-        }
         let kind = if g.attrs.random::<f64>() < self.read_fraction {
             Kind::Read
         } else {
@@ -556,19 +598,32 @@ impl<'w> RequestModel<'w> {
         }
     }
 
+    /// Expires the attempts whose deadline has passed, then waits for the earliest
+    /// deadline of an attempt still going. Entries of attempts that ended are dropped
+    /// on the way (they can only end, never come back), so the sweep wakes about once
+    /// per timeout instead of once per request.
     fn on_sweep(&mut self, sched: &mut Scheduler<Ev>) {
         let now = sched.now();
+        self.sweeps += 1;
         while let Some(&(deadline, r)) = self.deadlines.front() {
-            if deadline > now {
+            let live = self.get(r).is_some();
+            if deadline > now && live {
                 sched.schedule_at(deadline, Ev::TimeoutSweep);
                 return;
             }
             self.deadlines.pop_front();
-            if self.get(r).is_some() {
+            if live {
                 self.retry_or_fail(sched, r, Failure::Timeout);
             }
         }
         self.sweep_armed = false;
+    }
+
+    /// Events handled so far, counting those handled without the pending-event set as
+    /// the event-per-candidate, sweep-per-deadline model would have scheduled them
+    /// (`runs.csv` `events`; see `elided`). Exact once the run has ended.
+    pub fn events(&self, scheduled: u64) -> u64 {
+        scheduled + self.elided + self.deadline_values.saturating_sub(self.sweeps)
     }
 }
 
