@@ -110,6 +110,10 @@ pub(super) struct AreaGen {
     /// The gap from the next scheduled (kept) arrival to the candidate after it, drawn
     /// already: see [`RequestModel::next_arrival`].
     next_gap: SimDuration,
+    /// The second `keep_bounds` hold for (`u64::MAX`: none yet) and
+    /// [`Diurnal::bounds`] over it.
+    bounds_sec: u64,
+    keep_bounds: (f64, f64),
 }
 
 /// The request-level model of one layout; see the module docs.
@@ -193,6 +197,8 @@ impl<'w> RequestModel<'w> {
                     retry: streams.stream("retry", i),
                     tokens: 10.0,
                     next_gap: SimDuration::ZERO,
+                    bounds_sec: u64::MAX,
+                    keep_bounds: (0.0, 0.0),
                 }
             })
             .collect();
@@ -439,9 +445,13 @@ impl<'w> RequestModel<'w> {
             }
             g.next_gap = exp_gap(g.peak_rate, g.arrivals.random());
             let keep: f64 = g.arrivals.random();
-            // `factor` ≥ trough exactly (a non-negative term added to it): no cosine
-            // needed below the trough.
-            if keep < g.diurnal.trough || keep < g.diurnal.factor(cand) {
+            let sec = cand.as_nanos() / 1_000_000_000;
+            if sec != g.bounds_sec {
+                g.bounds_sec = sec;
+                g.keep_bounds = g.diurnal.bounds(sec);
+            }
+            let (lo, hi) = g.keep_bounds;
+            if keep < lo || (keep < hi && keep < g.diurnal.factor(cand)) {
                 self.elided -= 1;
                 sched.schedule_at(cand, Ev::Arrive(a as u16));
                 return;

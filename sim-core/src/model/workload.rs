@@ -42,6 +42,18 @@ impl Diurnal {
         self.trough + (1.0 - self.trough) * (1.0 + phase.cos()) / 2.0
     }
 
+    /// Bounds on [`factor`](Self::factor) over the second `[sec, sec + 1)`: its values at
+    /// both ends widened by 1e-9. Within one second the raised cosine is never more than
+    /// `(1 − trough)/2 · (2π / 86 400 s)² · (1 s)² / 8 < 4e-10` beyond the chord, and its
+    /// floating-point error is ~1e-15, so a uniform draw below the lower bound is kept
+    /// and one at or above the upper bound is not, exactly as comparing it with `factor`
+    /// would say. Thinning then needs a cosine only twice per second and area.
+    pub fn bounds(&self, sec: u64) -> (f64, f64) {
+        let at = |s: u64| self.factor(SimTime::ZERO + SimDuration::from_secs(s));
+        let (a, b) = (at(sec), at(sec + 1));
+        (a.min(b) - 1e-9, a.max(b) + 1e-9)
+    }
+
     /// The mean of [`factor`](Self::factor) over a day.
     pub fn daily_mean(&self) -> f64 {
         if self.enabled {
@@ -64,6 +76,26 @@ pub fn exp_gap(rate: f64, u: f64) -> SimDuration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bounds_hold_factor_within_each_second() {
+        let w = Workload {
+            trough_fraction: 0.01,
+            peak_local_hour: 20.0,
+            ..Workload::default()
+        };
+        let d = Diurnal::new(&w, 18.0, 2.0);
+        // Around the peak (t = 0), the trough (12 h) and the steepest part (6 h).
+        for base in [0u64, 6 * 3600, 12 * 3600, 86_399] {
+            for ms in (0..5_000_000u64).step_by(997) {
+                let t = SimTime::ZERO + SimDuration::from_secs(base) + SimDuration::from_micros(ms);
+                let (lo, hi) = d.bounds(t.as_nanos() / 1_000_000_000);
+                let f = d.factor(t);
+                assert!(lo < f && f < hi, "{lo} < {f} < {hi} at {t:?}");
+                assert!(hi - lo < 1e-4, "bounds are tight");
+            }
+        }
+    }
 
     #[test]
     fn raised_cosine_peaks_at_the_local_peak_hour() {
