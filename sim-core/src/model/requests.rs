@@ -35,7 +35,6 @@ use crate::metrics::{Failure, Kind, Outcome, Recorder};
 use crate::scenario::{Dist, RoutingPolicy, Scenario};
 use crate::spec::{Resolved, World};
 use rand::RngExt;
-use rand_distr::{Distribution, Zipf};
 use std::collections::VecDeque;
 
 /// A request slot and its generation. Slots are reused and every retry bumps the
@@ -126,7 +125,7 @@ pub struct RequestModel<'w> {
     free: Vec<u32>,
     pub(super) areas: Vec<AreaGen>,
     pub(super) replication: Vec<StreamRng>,
-    zipf: Zipf<f64>,
+    zipf: super::workload::KeyZipf,
     pub(super) keys: super::keys::KeyStore,
     key_space: u64,
     pub(super) timeout: SimDuration,
@@ -223,7 +222,7 @@ impl<'w> RequestModel<'w> {
             replication: (0..n)
                 .map(|r| streams.stream("replication", r as u64))
                 .collect(),
-            zipf: Zipf::new(s.workload.keys as f64, s.workload.zipf_exponent)
+            zipf: super::workload::KeyZipf::new(s.workload.keys as f64, s.workload.zipf_exponent)
                 .expect("validated: keys ≥ 1, exponent ≥ 0"),
             // Only non-sharded layouts track keys, and they use one key space (partition 0).
             keys: super::keys::KeyStore::new(n, s.workload.keys + 1),
