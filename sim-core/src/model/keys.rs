@@ -220,7 +220,7 @@ mod tests {
         let mut now = t(0);
         let mut stale = 0;
         for _ in 0..200_000 {
-            now = now + SimDuration::from_micros(rng.random_range(0..2_000));
+            now += SimDuration::from_micros(rng.random_range(0..2_000));
             let key = rng.random_range(0..space);
             if rng.random::<f64>() < 0.2 {
                 let acked = now + SimDuration::from_micros(rng.random_range(0..50_000));

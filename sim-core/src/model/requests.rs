@@ -108,11 +108,11 @@ pub(super) struct AreaGen {
     pub(super) tokens: f64,
     /// The gap from the next scheduled (kept) arrival to the candidate after it, drawn
     /// already: see [`RequestModel::next_arrival`].
-    next_gap: SimDuration,
+    pub(super) next_gap: SimDuration,
     /// The second `keep_bounds` hold for (`u64::MAX`: none yet) and
     /// [`Diurnal::bounds`] over it.
-    bounds_sec: u64,
-    keep_bounds: (f64, f64),
+    pub(super) bounds_sec: u64,
+    pub(super) keep_bounds: (f64, f64),
 }
 
 /// The request-level model of one layout; see the module docs.
@@ -125,11 +125,11 @@ pub struct RequestModel<'w> {
     free: Vec<u32>,
     pub(super) areas: Vec<AreaGen>,
     pub(super) replication: Vec<StreamRng>,
-    zipf: super::workload::KeyZipf,
+    pub(super) zipf: super::workload::KeyZipf,
     pub(super) keys: super::keys::KeyStore,
-    key_space: u64,
+    pub(super) key_space: u64,
     pub(super) timeout: SimDuration,
-    read_fraction: f64,
+    pub(super) read_fraction: f64,
     pub(super) jitter: Option<Dist>,
     pub(super) lag: Dist,
     pub(super) arrivals_end: SimTime,
@@ -146,7 +146,7 @@ pub struct RequestModel<'w> {
     /// arrivals, and timeout sweeps that would only have found ended attempts. They are
     /// counted in `events` as if they had been scheduled, so the count stays the model's
     /// (one per candidate arrival, one per distinct client deadline).
-    elided: u64,
+    pub(super) elided: u64,
     /// The latest distinct deadline pushed on `deadlines`, and how many sweeps ran.
     last_deadline: SimTime,
     sweeps: u64,
@@ -299,7 +299,7 @@ impl<'w> RequestModel<'w> {
             .filter(|q| q.live && q.gen == r.gen)
     }
 
-    fn alloc(&mut self, req: Req) -> ReqRef {
+    pub(super) fn alloc(&mut self, req: Req) -> ReqRef {
         match self.free.pop() {
             Some(i) => {
                 let gen = self.reqs[i as usize].gen.wrapping_add(1);
@@ -424,77 +424,6 @@ impl<'w> RequestModel<'w> {
             let d = self.user_one_way(area, region);
             sched.schedule_in(d, Ev::AtRegion(r));
         }
-    }
-
-    /// Schedules the next kept arrival of area `a` after the one at `from`.
-    ///
-    /// Thinning draws, per candidate `c`, the gap to the candidate after it and then
-    /// whether `c` is kept, from the area's own arrivals stream. Rejected candidates
-    /// change nothing else, so they are walked through here, in that same order of
-    /// draws, instead of each taking an event; only kept ones are scheduled.
-    fn next_arrival(&mut self, sched: &mut Scheduler<Ev>, a: usize, from: SimTime) {
-        let end = self.arrivals_end;
-        let g = &mut self.areas[a];
-        let mut cand = from;
-        loop {
-            cand = cand + g.next_gap;
-            self.elided += 1;
-            if cand >= end {
-                return; // the candidate that finds arrivals over: no draws
-            }
-            g.next_gap = exp_gap(g.peak_rate, g.arrivals.random());
-            let keep: f64 = g.arrivals.random();
-            let sec = cand.as_nanos() / 1_000_000_000;
-            if sec != g.bounds_sec {
-                g.bounds_sec = sec;
-                g.keep_bounds = g.diurnal.bounds(sec);
-            }
-            let (lo, hi) = g.keep_bounds;
-            if keep < lo || (keep < hi && keep < g.diurnal.factor(cand)) {
-                self.elided -= 1;
-                sched.schedule_at(cand, Ev::Arrive(a as u16));
-                return;
-            }
-        }
-    }
-
-    fn on_arrive(&mut self, sched: &mut Scheduler<Ev>, a: usize) {
-        let now = sched.now();
-        self.next_arrival(sched, a, now);
-        let g = &mut self.areas[a];
-        let kind = if g.attrs.random::<f64>() < self.read_fraction {
-            Kind::Read
-        } else {
-            Kind::Write
-        };
-        // Keys of different partitions (sharded areas) never collide.
-        let key =
-            self.zipf.sample(&mut g.attrs) as u64 + self.key_space * self.plan.key_partition[a];
-        let dns_age: f64 = g.routing.random();
-        g.tokens =
-            (g.tokens + self.s.client.retry_budget).min(10.0 + self.s.client.retry_budget * 100.0);
-        let measured = self.rec.in_window(now);
-        if measured {
-            self.rec.arrived(a);
-        }
-        let r = self.alloc(Req {
-            gen: 0,
-            live: true,
-            area: a as u16,
-            region: 0,
-            attempt: 0,
-            kind,
-            key,
-            arrived: now,
-            sent: now,
-            measured,
-            service: SimDuration::ZERO,
-            stale: false,
-            dns_age,
-            ack_at: now,
-            commit_epoch: 0,
-        });
-        self.send(sched, r);
     }
 
     fn on_at_region(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef) {
