@@ -60,7 +60,7 @@ impl SimDuration {
         } else if ns >= u64::MAX as f64 {
             SimDuration::MAX
         } else {
-            SimDuration(ns.round() as u64)
+            SimDuration(round_to_u64(ns))
         }
     }
 
@@ -90,6 +90,24 @@ impl SimDuration {
     /// Multiplies by a non-negative factor, rounding to the nearest nanosecond.
     pub fn mul_f64(self, k: f64) -> SimDuration {
         SimDuration::from_secs_f64(self.as_secs_f64() * k)
+    }
+}
+
+/// `x.round() as u64`, exactly, without a call into libm: on x86-64 without SSE4.1,
+/// `f64::round` is a function call, and every sampled delay goes through it. Below 2^52,
+/// the truncation and the fraction `x − ⌊x⌋` are exact, and `round` goes up from a
+/// fraction of one half.
+#[inline]
+pub fn round_to_u64(x: f64) -> u64 {
+    if (0.0..4_503_599_627_370_496.0).contains(&x) {
+        let t = x as u64;
+        if x - t as f64 >= 0.5 {
+            t + 1
+        } else {
+            t
+        }
+    } else {
+        x.round() as u64
     }
 }
 
@@ -313,6 +331,37 @@ mod tests {
         ] {
             let e = bad.parse::<SimDuration>().unwrap_err();
             assert!(e.to_string().contains("is not a duration"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn round_to_u64_is_round() {
+        let mut v = vec![
+            0.0,
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            0.499_999_999_999_999_94,
+            1e300,
+            -3.7,
+            f64::NAN,
+            f64::INFINITY,
+            4_503_599_627_370_495.5,
+            4_503_599_627_370_496.0,
+            9_007_199_254_740_993.0,
+        ];
+        let mut x = 0.123_f64;
+        for i in 0..100_000 {
+            x = (x * 7.919 + 0.3).fract();
+            v.push(x * 10f64.powi(i % 16));
+            v.push((i as f64) + 0.5);
+            v.push(f64::from_bits(
+                (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 2,
+            ));
+        }
+        for x in v {
+            assert_eq!(round_to_u64(x), x.round() as u64, "{x:e}");
         }
     }
 

@@ -145,7 +145,7 @@ impl Resolved {
             cost: &cost,
             rto,
             outages: model.outages.len() as u64,
-            events: sched.events_processed(),
+            events: model.events(sched.events_processed()),
             wall_s: started.elapsed().as_secs_f64(),
         };
         let summary = summarize(&run, &self.world);

@@ -14,6 +14,7 @@
 //!
 //! Models know nothing of the CLI or the GUI; they feed a [`Recorder`](crate::metrics::Recorder).
 
+mod arrivals;
 pub mod control;
 pub mod cost;
 pub mod failures;

@@ -35,7 +35,6 @@ use crate::metrics::{Failure, Kind, Outcome, Recorder};
 use crate::scenario::{Dist, RoutingPolicy, Scenario};
 use crate::spec::{Resolved, World};
 use rand::RngExt;
-use rand_distr::{Distribution, Zipf};
 use std::collections::VecDeque;
 
 /// A request slot and its generation. Slots are reused and every retry bumps the
@@ -107,6 +106,13 @@ pub(super) struct AreaGen {
     pub(super) retry: StreamRng,
     /// Retry-budget tokens.
     pub(super) tokens: f64,
+    /// The gap from the next scheduled (kept) arrival to the candidate after it, drawn
+    /// already: see [`RequestModel::next_arrival`].
+    pub(super) next_gap: SimDuration,
+    /// The second `keep_bounds` hold for (`u64::MAX`: none yet) and
+    /// [`Diurnal::bounds`] over it.
+    pub(super) bounds_sec: u64,
+    pub(super) keep_bounds: (f64, f64),
 }
 
 /// The request-level model of one layout; see the module docs.
@@ -119,11 +125,11 @@ pub struct RequestModel<'w> {
     free: Vec<u32>,
     pub(super) areas: Vec<AreaGen>,
     pub(super) replication: Vec<StreamRng>,
-    zipf: Zipf<f64>,
+    pub(super) zipf: super::workload::KeyZipf,
     pub(super) keys: super::keys::KeyStore,
-    key_space: u64,
+    pub(super) key_space: u64,
     pub(super) timeout: SimDuration,
-    read_fraction: f64,
+    pub(super) read_fraction: f64,
     pub(super) jitter: Option<Dist>,
     pub(super) lag: Dist,
     pub(super) arrivals_end: SimTime,
@@ -136,6 +142,15 @@ pub struct RequestModel<'w> {
     /// attempts that already ended are skipped (lazy cancellation).
     deadlines: VecDeque<(SimTime, ReqRef)>,
     sweep_armed: bool,
+    /// Events of the model handled without the pending-event set: thinned-out candidate
+    /// arrivals, and timeout sweeps that would only have found ended attempts. They are
+    /// counted in `events` as if they had been scheduled, so the count stays the model's
+    /// (one per candidate arrival, one per distinct client deadline).
+    pub(super) elided: u64,
+    /// The latest distinct deadline pushed on `deadlines`, and how many sweeps ran.
+    last_deadline: SimTime,
+    sweeps: u64,
+    deadline_values: u64,
     check_stale: bool,
     pub(super) incidents: Vec<Incident>,
     pub(super) cond: Conditions,
@@ -180,6 +195,9 @@ impl<'w> RequestModel<'w> {
                     routing: streams.stream("routing", i),
                     retry: streams.stream("retry", i),
                     tokens: 10.0,
+                    next_gap: SimDuration::ZERO,
+                    bounds_sec: u64::MAX,
+                    keep_bounds: (0.0, 0.0),
                 }
             })
             .collect();
@@ -204,7 +222,7 @@ impl<'w> RequestModel<'w> {
             replication: (0..n)
                 .map(|r| streams.stream("replication", r as u64))
                 .collect(),
-            zipf: Zipf::new(s.workload.keys as f64, s.workload.zipf_exponent)
+            zipf: super::workload::KeyZipf::new(s.workload.keys as f64, s.workload.zipf_exponent)
                 .expect("validated: keys ≥ 1, exponent ≥ 0"),
             // Only non-sharded layouts track keys, and they use one key space (partition 0).
             keys: super::keys::KeyStore::new(n, s.workload.keys + 1),
@@ -222,6 +240,10 @@ impl<'w> RequestModel<'w> {
             outages: Vec::new(),
             deadlines: VecDeque::new(),
             sweep_armed: false,
+            elided: 0,
+            last_deadline: SimTime::MAX,
+            sweeps: 0,
+            deadline_values: 0,
             station_readings: super::station::WindowReadings::new(warm, warm + s.duration),
             check_stale: plan.behaviour.shares_keys,
             cond: Conditions::new(n, world.areas.len(), incidents.len()),
@@ -246,8 +268,8 @@ impl<'w> RequestModel<'w> {
         for a in 0..self.areas.len() {
             let g = &mut self.areas[a];
             if g.peak_rate > 0.0 {
-                let gap = exp_gap(g.peak_rate, g.arrivals.random());
-                sched.schedule_in(gap, Ev::Arrive(a as u16));
+                g.next_gap = exp_gap(g.peak_rate, g.arrivals.random());
+                self.next_arrival(sched, a, sched.now());
             }
         }
         // Probe phases come from the run's master seed, like every other draw: `--seed N`
@@ -277,7 +299,7 @@ impl<'w> RequestModel<'w> {
             .filter(|q| q.live && q.gen == r.gen)
     }
 
-    fn alloc(&mut self, req: Req) -> ReqRef {
+    pub(super) fn alloc(&mut self, req: Req) -> ReqRef {
         match self.free.pop() {
             Some(i) => {
                 let gen = self.reqs[i as usize].gen.wrapping_add(1);
@@ -388,7 +410,12 @@ impl<'w> RequestModel<'w> {
         q.service = self.world.regions[region]
             .service
             .sample(&mut self.areas[area].service);
-        self.deadlines.push_back((now + self.timeout, r));
+        let deadline = now + self.timeout;
+        if deadline != self.last_deadline {
+            self.last_deadline = deadline;
+            self.deadline_values += 1;
+        }
+        self.deadlines.push_back((deadline, r));
         if !self.sweep_armed {
             self.sweep_armed = true;
             sched.schedule_in(self.timeout, Ev::TimeoutSweep);
@@ -397,53 +424,6 @@ impl<'w> RequestModel<'w> {
             let d = self.user_one_way(area, region);
             sched.schedule_in(d, Ev::AtRegion(r));
         }
-    }
-
-    fn on_arrive(&mut self, sched: &mut Scheduler<Ev>, a: usize) {
-        let now = sched.now();
-        if now >= self.arrivals_end {
-            return;
-        }
-        let g = &mut self.areas[a];
-        let gap = exp_gap(g.peak_rate, g.arrivals.random());
-        sched.schedule_in(gap, Ev::Arrive(a as u16));
-        let keep: f64 = g.arrivals.random();
-        if keep >= g.diurnal.factor(now) {
-            return;
-        }
-        let kind = if g.attrs.random::<f64>() < self.read_fraction {
-            Kind::Read
-        } else {
-            Kind::Write
-        };
-        // Keys of different partitions (sharded areas) never collide.
-        let key =
-            self.zipf.sample(&mut g.attrs) as u64 + self.key_space * self.plan.key_partition[a];
-        let dns_age: f64 = g.routing.random();
-        g.tokens =
-            (g.tokens + self.s.client.retry_budget).min(10.0 + self.s.client.retry_budget * 100.0);
-        let measured = self.rec.in_window(now);
-        if measured {
-            self.rec.arrived(a);
-        }
-        let r = self.alloc(Req {
-            gen: 0,
-            live: true,
-            area: a as u16,
-            region: 0,
-            attempt: 0,
-            kind,
-            key,
-            arrived: now,
-            sent: now,
-            measured,
-            service: SimDuration::ZERO,
-            stale: false,
-            dns_age,
-            ack_at: now,
-            commit_epoch: 0,
-        });
-        self.send(sched, r);
     }
 
     fn on_at_region(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef) {
@@ -556,19 +536,32 @@ impl<'w> RequestModel<'w> {
         }
     }
 
+    /// Expires the attempts whose deadline has passed, then waits for the earliest
+    /// deadline of an attempt still going. Entries of attempts that ended are dropped
+    /// on the way (they can only end, never come back), so the sweep wakes about once
+    /// per timeout instead of once per request.
     fn on_sweep(&mut self, sched: &mut Scheduler<Ev>) {
         let now = sched.now();
+        self.sweeps += 1;
         while let Some(&(deadline, r)) = self.deadlines.front() {
-            if deadline > now {
+            let live = self.get(r).is_some();
+            if deadline > now && live {
                 sched.schedule_at(deadline, Ev::TimeoutSweep);
                 return;
             }
             self.deadlines.pop_front();
-            if self.get(r).is_some() {
+            if live {
                 self.retry_or_fail(sched, r, Failure::Timeout);
             }
         }
         self.sweep_armed = false;
+    }
+
+    /// Events handled so far, counting those handled without the pending-event set as
+    /// the event-per-candidate, sweep-per-deadline model would have scheduled them
+    /// (`runs.csv` `events`; see `elided`). Exact once the run has ended.
+    pub fn events(&self, scheduled: u64) -> u64 {
+        scheduled + self.elided + self.deadline_values.saturating_sub(self.sweeps)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Distributions of durations a scenario can choose (service times, lags, jitter).
 
+use crate::engine::time::round_to_u64;
 use crate::engine::SimDuration;
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, Exp1, StandardNormal};
@@ -71,13 +72,13 @@ impl Dist {
             Dist::Constant { value } => value,
             Dist::Exponential { mean } => {
                 let e: f64 = Exp1.sample(rng);
-                SimDuration::from_nanos((e * mean.as_nanos() as f64).round() as u64)
+                SimDuration::from_nanos(round_to_u64(e * mean.as_nanos() as f64))
             }
             Dist::Lognormal { mean, cv } => {
                 let s2 = (1.0 + cv * cv).ln();
                 let mu = (mean.as_nanos() as f64).ln() - s2 / 2.0;
                 let z: f64 = StandardNormal.sample(rng);
-                SimDuration::from_nanos((mu + s2.sqrt() * z).exp().round() as u64)
+                SimDuration::from_nanos(round_to_u64((mu + s2.sqrt() * z).exp()))
             }
             Dist::Uniform { min, max } => {
                 SimDuration::from_nanos(rng.random_range(min.as_nanos()..=max.as_nanos()))
