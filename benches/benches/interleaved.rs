@@ -3,16 +3,22 @@
 //!
 //! Criterion measures one benchmark after another, so a compile that starts on another
 //! core halfway through penalises whichever implementation happens to be running. Here
-//! each round runs floor, ours and simcore back to back (in an order that rotates every
+//! each round runs every implementation back to back (in an order that rotates every
 //! round) for about the same wall time each, and the ratios are taken within the round.
-//! The medians over rounds are printed as a Markdown table.
+//! The medians over rounds are printed as a Markdown table, one row per implementation.
+//!
+//! Implementations: floor, ours and simcore on every workload; on the hold model also the
+//! hand-written radix heap and 4-ary heap (`benches/src/queues.rs`) and ours pinned to
+//! its 4-ary heap store (`ours (heap)`: the engine before the radix store).
 //!
 //! ```text
 //! cargo bench -p benches --bench interleaved              # 15 rounds
-//! cargo bench -p benches --bench interleaved -- --rounds 31
+//! cargo bench -p benches --bench interleaved -- --rounds 31 --only hold_1m
 //! ```
 
+use benches::queues::{QuadHeap, RadixHeap};
 use benches::{hold, mm1, Workload};
+use sim_core::engine::QueueKind;
 use std::time::{Duration, Instant};
 
 /// Wall time per implementation per round.
@@ -61,42 +67,48 @@ fn load() -> String {
         .unwrap_or_else(|_| "?".into())
 }
 
-/// Runs `rounds` interleaved rounds; `cs` is `[floor, ours, simcore]`; `warm` events first.
-fn compare(workload: &str, mut cs: [Contender; 3], warm: u64, rounds: usize) {
+/// Runs `rounds` interleaved rounds; `cs[0]` is ours, the one every ratio is taken of;
+/// `warm` events first.
+fn compare(workload: &str, mut cs: Vec<Contender>, warm: u64, rounds: usize) {
     for c in &mut cs {
         // Bring the model to its steady state, then size a slice from the measured rate.
         c.w.run_events(warm);
         let rate = c.time(warm.min(1_000_000));
         c.chunk = ((rate * SLICE.as_secs_f64()) as u64).max(1000);
     }
-    let mut vs_floor = Vec::with_capacity(rounds);
-    let mut vs_simcore = Vec::with_capacity(rounds);
+    let k = cs.len();
+    // ratios[i]: ours / cs[i], one per round.
+    let mut ratios = vec![Vec::with_capacity(rounds); k];
     for r in 0..rounds {
-        let mut rate = [0.0; 3];
-        for k in 0..3 {
-            let i = (r + k) % 3;
+        let mut rate = vec![0.0; k];
+        for j in 0..k {
+            let i = (r + j) % k;
             let c = &mut cs[i];
             rate[i] = c.time(c.chunk);
             c.rates.push(rate[i]);
         }
-        vs_floor.push(rate[1] / rate[0]);
-        vs_simcore.push(rate[1] / rate[2]);
+        for i in 0..k {
+            ratios[i].push(rate[0] / rate[i]);
+        }
     }
-    let m = |c: &Contender| median(&c.rates) / 1e6;
     let spread = |v: &[f64]| {
         let (lo, hi) = v
             .iter()
             .fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
         format!("{:.2} ({lo:.2}–{hi:.2})", median(v))
     };
-    println!(
-        "| {workload} | {:.1} | {:.1} | {:.1} | {} | {} |",
-        m(&cs[0]),
-        m(&cs[1]),
-        m(&cs[2]),
-        spread(&vs_floor),
-        spread(&vs_simcore),
-    );
+    for (c, r) in cs.iter().zip(&ratios) {
+        let ratio = if c.name == "ours" {
+            "—".to_string()
+        } else {
+            spread(r)
+        };
+        println!(
+            "| {workload} | {} | {:.2} | {ratio} |",
+            c.name,
+            median(&c.rates) / 1e6
+        );
+    }
     for c in &cs {
         assert!(
             c.w.events() > 0 && c.w.now_secs() > 0.0,
@@ -104,6 +116,17 @@ fn compare(workload: &str, mut cs: [Contender; 3], warm: u64, rounds: usize) {
             c.name
         );
     }
+}
+
+fn hold_contenders(n: usize) -> Vec<Contender> {
+    vec![
+        Contender::new("ours", hold::Ours::new(n)),
+        Contender::new("radix heap", hold::Plain::<RadixHeap>::new(n)),
+        Contender::new("4-ary heap", hold::Plain::<QuadHeap>::new(n)),
+        Contender::new("ours (heap)", hold::Ours::with_queue(n, QueueKind::Heap)),
+        Contender::new("floor", hold::Floor::new(n)),
+        Contender::new("simcore", hold::SimCore::new(n)),
+    ]
 }
 
 fn main() {
@@ -129,31 +152,20 @@ fn main() {
         load()
     );
     println!();
-    println!("| workload | floor M ev/s | ours M ev/s | simcore M ev/s | ours/floor (min–max) | ours/simcore (min–max) |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| workload | implementation | M events/s | ours / it (min–max) |");
+    println!("|---|---|---:|---:|");
     if want("hold_1k") {
-        let n = 1_000;
-        let cs = [
-            Contender::new("floor", hold::Floor::new(n)),
-            Contender::new("ours", hold::Ours::new(n)),
-            Contender::new("simcore", hold::SimCore::new(n)),
-        ];
-        compare("hold_1k", cs, 2_000_000, rounds);
+        compare("hold_1k", hold_contenders(1_000), 2_000_000, rounds);
     }
     if want("hold_1m") {
         let n = 1_000_000;
-        let cs = [
-            Contender::new("floor", hold::Floor::new(n)),
-            Contender::new("ours", hold::Ours::new(n)),
-            Contender::new("simcore", hold::SimCore::new(n)),
-        ];
         // A few generations so the pending times reach their steady spread.
-        compare("hold_1m", cs, 5 * n as u64, rounds);
+        compare("hold_1m", hold_contenders(n), 5 * n as u64, rounds);
     }
     if want("mm1") {
-        let cs = [
-            Contender::new("floor", mm1::Floor::new()),
+        let cs = vec![
             Contender::new("ours", mm1::Ours::new()),
+            Contender::new("floor", mm1::Floor::new()),
             Contender::new("simcore", mm1::SimCore::new()),
         ];
         compare("mm1", cs, 2_000_000, rounds);

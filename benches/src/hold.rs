@@ -4,11 +4,14 @@
 //! The initial `n` events are drawn from the same distribution from time zero. Each
 //! implementation draws from its own copy of the stream `"hold"`, one draw per event.
 
+use crate::queues::KeyQueue;
 use crate::{nanos, stream, Workload};
 use rand::RngExt;
 use rand_distr::Exp1;
 use serde::Serialize;
-use sim_core::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StopReason, StreamRng};
+use sim_core::engine::{
+    run, Model, QueueKind, Scheduler, SimDuration, SimTime, Stop, StopReason, StreamRng,
+};
 use std::cell::RefCell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -59,6 +62,51 @@ impl Workload for Floor {
     }
 }
 
+/// The floor's loop on a reference [`KeyQueue`] (`queues.rs`).
+pub struct Plain<Q> {
+    q: Q,
+    seq: u64,
+    now: u64,
+    events: u64,
+    rng: StreamRng,
+}
+
+impl<Q: KeyQueue + Default> Plain<Q> {
+    pub fn new(n: usize) -> Self {
+        let mut rng = stream("hold");
+        let mut q = Q::default();
+        for seq in 0..n as u64 {
+            q.push(nanos(rng.sample(Exp1)), seq);
+        }
+        Plain {
+            q,
+            seq: n as u64,
+            now: 0,
+            events: 0,
+            rng,
+        }
+    }
+}
+
+impl<Q: KeyQueue> Workload for Plain<Q> {
+    fn run_events(&mut self, n: u64) {
+        for _ in 0..n {
+            let (t, _) = self.q.pop().expect("the hold set is never empty");
+            self.now = t;
+            let d = nanos(self.rng.sample(Exp1));
+            self.q.push(t + d, self.seq);
+            self.seq += 1;
+        }
+        self.events += n;
+    }
+    fn events(&self) -> u64 {
+        self.events
+    }
+    fn now_secs(&self) -> f64 {
+        SimTime::from_nanos(self.now).as_secs_f64()
+    }
+}
+
 /// The hold model as a `sim_core` [`Model`].
 pub struct HoldModel {
     rng: StreamRng,
@@ -81,8 +129,14 @@ pub struct Ours {
 
 impl Ours {
     pub fn new(n: usize) -> Self {
+        Self::with_queue(n, QueueKind::Adaptive)
+    }
+
+    /// Ours with the pending set pinned to one store (`QueueKind::Heap`: the engine
+    /// before the radix store).
+    pub fn with_queue(n: usize, kind: QueueKind) -> Self {
         let mut rng = stream("hold");
-        let mut sched = Scheduler::new();
+        let mut sched = Scheduler::with_queue(kind);
         for _ in 0..n {
             sched.schedule_at(SimTime::from_nanos(nanos(rng.sample(Exp1))), ());
         }
@@ -184,6 +238,29 @@ mod tests {
         assert_eq!(o.pending(), 1000, "the hold set stays at its size");
         // 50 000 events over 1000 pending with mean increment 1 s: about 50 s.
         assert!((40.0..60.0).contains(&o.now_secs()), "{}", o.now_secs());
+    }
+
+    #[test]
+    fn every_queue_visits_the_same_events() {
+        use crate::queues::{QuadHeap, RadixHeap};
+        // 5000 pending: above the adaptive queue's switch to its radix store.
+        let n = 5000;
+        let mut f = Floor::new(n);
+        let mut ws: Vec<Box<dyn Workload>> = vec![
+            Box::new(Ours::new(n)),
+            Box::new(Ours::with_queue(n, QueueKind::Heap)),
+            Box::new(Ours::with_queue(n, QueueKind::Radix)),
+            Box::new(Plain::<RadixHeap>::new(n)),
+            Box::new(Plain::<QuadHeap>::new(n)),
+        ];
+        for _ in 0..10 {
+            f.run_events(3000);
+            for w in &mut ws {
+                w.run_events(3000);
+                assert_eq!(w.now_secs(), f.now_secs());
+                assert_eq!(w.events(), f.events());
+            }
+        }
     }
 
     #[test]

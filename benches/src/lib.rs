@@ -15,6 +15,10 @@
 //! and visit exactly the same events; simcore keeps `f64` seconds and agrees up to
 //! rounding (see the tests).
 //!
+//! The hold model also runs on hand-written reference queues ([`queues`]: a radix heap and
+//! a 4-ary heap, each in a plain loop like the floor) and on ours with the pending set
+//! pinned to the 4-ary heap store (the engine before the radix store).
+//!
 //! Workloads:
 //! - [`hold`]: the classic hold model — a pending set held at `n` events; each event
 //!   schedules one successor at `now + Exp(1)` seconds.
@@ -23,6 +27,7 @@
 
 pub mod hold;
 pub mod mm1;
+pub mod queues;
 
 use sim_core::engine::{SimDuration, StreamRng, Streams};
 

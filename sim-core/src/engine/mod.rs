@@ -15,7 +15,7 @@ pub mod rng;
 pub mod sim;
 pub mod time;
 
-pub use queue::{EventQueue, Timer};
+pub use queue::{EventQueue, QueueKind, Timer};
 pub use rng::{derive_seed, StreamRng, Streams};
 pub use sim::{run, Model, Scheduler, Stop, StopReason};
 pub use time::{ParseDurationError, SimDuration, SimTime};

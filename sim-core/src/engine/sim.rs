@@ -5,7 +5,7 @@
 //! and cancels further events. The loop stops at a time horizon, at an event budget, or
 //! when nothing is pending, and says which.
 
-use super::queue::{EventQueue, Timer};
+use super::queue::{EventQueue, QueueKind, Timer};
 use super::time::{SimDuration, SimTime};
 
 /// The clock and the pending events of one simulation.
@@ -23,9 +23,14 @@ impl<E> Default for Scheduler<E> {
 
 impl<E> Scheduler<E> {
     pub fn new() -> Self {
+        Self::with_queue(QueueKind::Adaptive)
+    }
+
+    /// A scheduler whose pending set uses the store `kind` (benches compare them).
+    pub fn with_queue(kind: QueueKind) -> Self {
         Scheduler {
             now: SimTime::ZERO,
-            queue: EventQueue::new(),
+            queue: EventQueue::of_kind(kind),
             processed: 0,
         }
     }

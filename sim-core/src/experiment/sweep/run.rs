@@ -7,6 +7,10 @@
 //!    only with `resume`, and only if it holds the same sweep and shard.
 //! 3. The runs of the shard not yet on disk run on a rayon pool; each finished run is
 //!    written at once, atomically, as its own part file. Nothing but the part is kept.
+//!    Workers take runs from one shared list, the longest points first (by the request
+//!    budget's estimate of each point's events, known when every point was checked), so
+//!    that the last runs are the short ones: when a sweep mixes loads, splitting the runs
+//!    into halves by index leaves one core idle while the other finishes the heavy tail.
 //! 4. When the shard is the whole sweep, `runs.csv` and `summary.csv` are assembled from the
 //!    parts in run order ([`store::assemble`]): the same bytes whatever the number of
 //!    threads, the order runs finished in, or how often the sweep was interrupted.
@@ -64,15 +68,16 @@ pub struct Outcome {
 }
 
 /// `Err` if point `p`'s runs exceed `max_requests` (points that fail to load are left to
-/// the run that reaches them).
-fn within_budget(plan: &SweepPlan, p: u64, max_requests: u64) -> Result<(), SweepError> {
+/// the run that reaches them); else the estimated events of one of its runs, if it loads.
+fn within_budget(plan: &SweepPlan, p: u64, max_requests: u64) -> Result<Option<f64>, SweepError> {
     let Ok((scenario, catalog)) = plan.load_point(p) else {
-        return Ok(());
+        return Ok(None);
     };
     let Ok(prepared) = crate::spec::validate(&scenario, &catalog) else {
-        return Ok(());
+        return Ok(None);
     };
-    budget_of(plan, p, &prepared, max_requests)
+    budget_of(plan, p, &prepared, max_requests)?;
+    Ok(Some(estimate(&prepared).events))
 }
 
 fn budget_of(
@@ -100,7 +105,7 @@ pub fn run_sweep(
         .num_threads(opts.threads)
         .build()
         .map_err(|e| SweepError::Threads(e.to_string()))?;
-    pool.install(|| check_first(plan, opts))?;
+    let work = pool.install(|| check_first(plan, opts))?;
 
     let dir = &opts.out;
     let manifest = Manifest::of_plan(plan, opts.shard);
@@ -113,10 +118,12 @@ pub fn run_sweep(
     let todo = shard_runs - already_done;
     observer.start(shard_runs, already_done);
 
+    let reps = plan.replications;
     pool.install(|| {
-        (0..plan.runs)
-            .into_par_iter()
+        longest_first(plan.points, work)
+            .flat_map(|p| p * reps..(p + 1) * reps)
             .filter(|&r| opts.shard.contains(r) && !done.contains(&r))
+            .par_bridge()
             .try_for_each_init(
                 || None::<(u64, Resolved)>,
                 |cache, r| {
@@ -144,12 +151,31 @@ pub fn run_sweep(
 
 /// Before the first run: every point's scenario (a sample in a huge sweep) loads and
 /// checks, and — the same sample, for size — none exceeds the request budget: a point of
-/// 10⁹ requests fails now, not hours in. Runs on the current rayon pool.
-fn check_first(plan: &SweepPlan, opts: &Options) -> Result<(), SweepError> {
+/// 10⁹ requests fails now, not hours in. Runs on the current rayon pool. Returns each
+/// point's estimated events per run when every point was checked (`None` for a sample).
+fn check_first(plan: &SweepPlan, opts: &Options) -> Result<Option<Vec<f64>>, SweepError> {
     plan.check_points()?;
-    plan.points_to_check()
+    let points = plan.points_to_check();
+    let work: Vec<Option<f64>> = points
         .par_iter()
-        .try_for_each(|&p| within_budget(plan, p, opts.max_requests))
+        .map(|&p| within_budget(plan, p, opts.max_requests))
+        .collect::<Result<_, _>>()?;
+    Ok((points.len() as u64 == plan.points)
+        .then(|| work.into_iter().map(|w| w.unwrap_or(0.0)).collect()))
+}
+
+/// The points in the order their runs start: most estimated events first (ties in point
+/// order), or point order without estimates. Which run a worker takes changes only when
+/// it runs; every run's result and the assembled files are the same in any order.
+fn longest_first(points: u64, work: Option<Vec<f64>>) -> Box<dyn Iterator<Item = u64> + Send> {
+    match work {
+        Some(w) => {
+            let mut order: Vec<u64> = (0..points).collect();
+            order.sort_by(|&a, &b| w[b as usize].total_cmp(&w[a as usize]).then(a.cmp(&b)));
+            Box::new(order.into_iter())
+        }
+        None => Box::new(0..points),
+    }
 }
 
 /// Makes `dir` this sweep's folder: writes the manifest in a new folder, or checks that an
@@ -256,4 +282,18 @@ fn run_one(
     let path = part_path(&opts.out, r);
     let bytes = part_bytes(plan.hash, r, &row).map_err(|e| SweepError::io(&path, "write", e))?;
     write_atomic(&path, &bytes).map_err(|e| SweepError::io(&path, "write", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::longest_first;
+
+    #[test]
+    fn heaviest_points_start_first_and_ties_keep_point_order() {
+        let work = vec![1.0, 3.0, 2.0, 3.0, 0.0];
+        let order: Vec<u64> = longest_first(5, Some(work)).collect();
+        assert_eq!(order, vec![1, 3, 2, 0, 4]);
+        let natural: Vec<u64> = longest_first(4, None).collect();
+        assert_eq!(natural, vec![0, 1, 2, 3], "without estimates: point order");
+    }
 }
