@@ -10,12 +10,19 @@
 //! - [`failures`] expands scheduled and random incidents; [`control`] is the balancer's
 //!   health view, DNS answers and failover groups; [`reactions`] and [`replication`]
 //!   handle incidents, promotions, retries and lost writes;
+//! - [`zones`] spreads a region's instances over availability zones and loses a failed
+//!   zone's share; [`dependencies`] turns a shared dependency's outage into incidents of
+//!   every region that depends on it (a common cause);
+//! - [`autoscale`] runs each region's target-tracking policy and books the instances
+//!   provisioned (the bill) and serving (`timeseries.csv`);
 //! - [`cost`] turns instances and traffic into USD per month.
 //!
 //! Models know nothing of the CLI or the GUI; they feed a [`Recorder`](crate::metrics::Recorder).
 
+pub mod autoscale;
 pub mod control;
 pub mod cost;
+pub mod dependencies;
 pub mod failures;
 pub mod keys;
 pub mod layout;
@@ -24,3 +31,4 @@ pub mod replication;
 pub mod requests;
 pub mod station;
 pub mod workload;
+pub mod zones;

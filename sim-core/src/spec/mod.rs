@@ -26,7 +26,7 @@ pub mod ids;
 mod resolve;
 pub mod world;
 
-pub use failures::{Effect, Incident};
+pub use failures::{DependencySpec, Effect, Incident};
 pub use ids::{AreaId, RegionId, MAX_AREAS, MAX_REGIONS};
 pub use world::{canonical_jurisdiction, AreaRt, RegionRt, World};
 
@@ -40,8 +40,11 @@ pub struct Resolved {
     /// fields below, never from here.
     pub scenario: Scenario,
     pub world: World,
-    /// The scheduled failures, in file order.
+    /// The scheduled failures, in file order (a dependency outage as one incident per
+    /// dependent region, in region order).
     pub failures: Vec<Incident>,
+    /// The shared dependencies, in file order.
+    pub dependencies: Vec<DependencySpec>,
     pub routing: RoutingSpec,
     pub active_passive: ActivePassiveSpec,
     pub active_active: ActiveActiveSpec,
