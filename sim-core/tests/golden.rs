@@ -170,7 +170,10 @@ fn golden_example_zone_outage() {
 fn golden_example_dependency_outage() {
     let out = regionsim(
         "example-dependency-outage",
-        &["compare", "../../../datasets/examples/dependency-outage.toml"],
+        &[
+            "compare",
+            "../../../datasets/examples/dependency-outage.toml",
+        ],
     );
     check("example-dependency-outage", &out, EXAMPLE_FILES);
     // The annual model with both dependencies' random outages as common causes.
@@ -183,7 +186,11 @@ fn golden_example_dependency_outage() {
             "2000",
         ],
     );
-    check("example-dependency-availability", &out, &["availability.csv"]);
+    check(
+        "example-dependency-availability",
+        &out,
+        &["availability.csv"],
+    );
 }
 
 #[test]
@@ -193,4 +200,13 @@ fn golden_example_autoscaling() {
         &["run", "../../../datasets/examples/autoscaling.toml"],
     );
     check("example-autoscaling", &out, EXAMPLE_FILES);
+}
+
+#[test]
+fn golden_example_follow_the_sun() {
+    let out = regionsim(
+        "example-follow-the-sun",
+        &["run", "../../../datasets/examples/follow-the-sun.toml"],
+    );
+    check("example-follow-the-sun", &out, EXAMPLE_FILES);
 }

@@ -13,6 +13,8 @@
 //! - [`zones`] spreads a region's instances over availability zones and loses a failed
 //!   zone's share; [`dependencies`] turns a shared dependency's outage into incidents of
 //!   every region that depends on it (a common cause);
+//! - [`follow_sun`] moves the active-passive write primary on a daily schedule, each
+//!   move a planned (drained) failover;
 //! - [`autoscale`] runs each region's target-tracking policy and books the instances
 //!   provisioned (the bill) and serving (`timeseries.csv`);
 //! - [`cost`] turns instances and traffic into USD per month.
@@ -24,6 +26,7 @@ pub mod control;
 pub mod cost;
 pub mod dependencies;
 pub mod failures;
+pub mod follow_sun;
 pub mod keys;
 pub mod layout;
 pub mod reactions;

@@ -76,6 +76,8 @@ pub enum Ev {
     Autoscale(u16),
     /// Instances a region launched have booted.
     Booted(u16),
+    /// Follow-the-sun switch `k` promotes its region ([`super::follow_sun`]).
+    Handover(u32),
 }
 
 pub(super) struct Req {
@@ -166,6 +168,8 @@ pub struct RequestModel<'w> {
     pub(super) zone_work: super::zones::ZoneWork,
     /// Instances provisioned and serving per region; autoscaling policies.
     pub fleet: super::autoscale::Fleet,
+    /// Follow-the-sun switches of the write primary.
+    pub sun: super::follow_sun::Sun,
 }
 
 impl<'w> RequestModel<'w> {
@@ -195,7 +199,9 @@ impl<'w> RequestModel<'w> {
         let lag = plan.behaviour.replication_lag.clone();
         let warm = SimTime::ZERO + s.warmup;
         let end = warm + s.duration;
-        let incidents = incidents(spec, seed, end);
+        let mut incidents = incidents(spec, seed, end);
+        let (sun, drains) = super::follow_sun::Sun::plan(spec, plan.layout, end);
+        incidents.extend(drains);
         let base_servers = plan.base_servers.clone();
         RequestModel {
             world,
@@ -253,6 +259,7 @@ impl<'w> RequestModel<'w> {
                 &plan.base_servers,
                 (warm, end),
             ),
+            sun,
         }
     }
 
@@ -273,6 +280,7 @@ impl<'w> RequestModel<'w> {
             sched.schedule_in(interval.mul_f64(phase), Ev::Probe(r as u16));
         }
         self.start_autoscaling(sched);
+        self.start_follow_the_sun(sched);
         for (i, inc) in self.incidents.iter().enumerate() {
             if inc.start < self.arrivals_end {
                 let i = u32::try_from(i).expect("a run has fewer than 2^32 incidents");
@@ -617,6 +625,7 @@ impl Model for RequestModel<'_> {
             Ev::ScaleStep(region, k, gen) => self.on_scale_step(sched, region as usize, k, gen),
             Ev::Autoscale(region) => self.on_autoscale(sched, region as usize),
             Ev::Booted(region) => self.on_booted(sched, region as usize),
+            Ev::Handover(k) => self.on_handover(sched, k as usize),
         }
     }
 }

@@ -87,6 +87,36 @@ pub struct Autoscaling {
     pub cooldown: SimDuration,
 }
 
+/// Follow-the-sun for active-passive: the write primary moves between the primary and the
+/// standby on a daily schedule (`schedule`), or each hour to the one of the two whose
+/// nearest users are most in daytime (`daytime = true`). Each move is a planned failover:
+/// the old primary stops taking writes, waits `drain` for replication to catch up, then
+/// the other is promoted (no write is lost when `drain` covers the replication lag).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowTheSun {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<Handover>,
+    #[serde(default)]
+    pub daytime: bool,
+    /// Writes refused at the old primary before the switch; 0 = switch at once (writes
+    /// not yet replicated are lost: an RPO).
+    #[serde(default = "drain")]
+    pub drain: SimDuration,
+}
+
+/// One entry of a follow-the-sun schedule: from `utc_hour` every day, `primary` leads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handover {
+    pub utc_hour: f64,
+    pub primary: String,
+}
+
+fn drain() -> SimDuration {
+    SimDuration::from_secs(30)
+}
+
 fn target_utilisation() -> f64 {
     0.6
 }
@@ -232,6 +262,62 @@ pub fn problems(s: &Scenario, deployed: &BTreeSet<String>, world: &dyn Lookup) -
                 p.clone(),
                 "random outages of a dependency need both `mtbf` and `mttr`".into(),
             );
+        }
+    }
+
+    if let Some(f) = &s.active_passive.follow_the_sun {
+        let fp = root.key("active_passive").key("follow_the_sun");
+        let pair: Vec<String> = [&s.active_passive.primary, &s.active_passive.standby]
+            .into_iter()
+            .flatten()
+            .map(|x| canonical(x))
+            .collect();
+        match (f.schedule.is_empty(), f.daytime) {
+            (true, false) => err(
+                fp.clone(),
+                "give a `schedule` of [[active_passive.follow_the_sun.schedule]] utc_hour and \
+                 primary, or `daytime = true`"
+                    .into(),
+            ),
+            (false, true) => err(
+                fp.key("daytime"),
+                "give either a `schedule` or `daytime = true`, not both".into(),
+            ),
+            _ => {}
+        }
+        if pair.len() < 2 {
+            err(
+                fp.clone(),
+                "needs `active_passive.primary` and `standby` named: the primary moves \
+                 between those two"
+                    .into(),
+            );
+        }
+        if s.active_passive.standby_mode != super::StandbyMode::Hot {
+            err(
+                root.key("active_passive").key("standby_mode"),
+                "follow-the-sun needs a hot standby (both regions run the full fleet)".into(),
+            );
+        }
+        for (i, h) in f.schedule.iter().enumerate() {
+            let hp = fp.key("schedule").index(i);
+            if !(h.utc_hour.is_finite() && (0.0..24.0).contains(&h.utc_hour)) {
+                err(
+                    hp.key("utc_hour"),
+                    format!("must be an hour in [0, 24), got {}", h.utc_hour),
+                );
+            }
+            if pair.len() == 2 && !pair.contains(&canonical(&h.primary)) {
+                err(
+                    hp.key("primary"),
+                    format!(
+                        "`{}` is neither the primary nor the standby ({}): the primary moves \
+                         between those two",
+                        h.primary,
+                        pair.join(", ")
+                    ),
+                );
+            }
         }
     }
 

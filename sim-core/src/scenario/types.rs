@@ -7,7 +7,7 @@
 
 use super::dist::Dist;
 pub use super::failures::*;
-pub use super::realism::{Affects, Autoscaling, Dependency};
+pub use super::realism::{Affects, Autoscaling, Dependency, FollowTheSun, Handover};
 pub use super::slo::Slo;
 pub use crate::catalog::CatalogFiles;
 use crate::engine::SimDuration;
@@ -355,6 +355,10 @@ pub struct ActivePassive {
     pub warm_fraction: f64,
     #[serde(default)]
     pub failover: Failover,
+    /// Move the write primary between the primary and the standby with the users'
+    /// daytime, as a planned failover (`docs/failures.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_the_sun: Option<FollowTheSun>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

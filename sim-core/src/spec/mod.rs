@@ -47,6 +47,8 @@ pub struct Resolved {
     pub dependencies: Vec<DependencySpec>,
     pub routing: RoutingSpec,
     pub active_passive: ActivePassiveSpec,
+    /// Active-passive follow-the-sun: the daily schedule of the write primary.
+    pub follow_the_sun: Option<FollowTheSunSpec>,
     pub active_active: ActiveActiveSpec,
     pub sharded: ShardedSpec,
     /// Legal but surely unintended input, each with its field path.
@@ -72,6 +74,14 @@ pub struct ActivePassiveSpec {
     /// Instances of the primary (and of a hot standby): `active_passive.instances`, else
     /// the whole fleet consolidated.
     pub instances: u32,
+}
+
+/// Follow-the-sun resolved: from each `utc_hour` (ascending, in [0, 24)) every day, the
+/// region that should lead; `drain` before each switch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FollowTheSunSpec {
+    pub schedule: Vec<(f64, RegionId)>,
+    pub drain: crate::engine::SimDuration,
 }
 
 /// Active-active: how many regions acknowledge a synchronous write.
