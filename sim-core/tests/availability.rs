@@ -28,6 +28,7 @@ fn params(regions: u32) -> AvailabilityParams {
         replication_lag_s: 2.0,
         replication_delay_s: 0.0,
         region_rates: Vec::new(),
+        common_causes: Vec::new(),
         delay_phases: DEFAULT_DELAY_PHASES,
     }
 }

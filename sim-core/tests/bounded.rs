@@ -55,7 +55,7 @@ fn series(dir: &Path) -> Vec<(u64, String)> {
     let mut lines = t.lines();
     assert_eq!(
         lines.next(),
-        Some("layout,minute,region,requests,failed,p99_ms")
+        Some("layout,minute,region,requests,failed,p99_ms,instances")
     );
     lines
         .map(|l| {

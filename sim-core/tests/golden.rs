@@ -151,3 +151,62 @@ fn golden_quick_plan() {
     );
     check("plan", &out, &["designs.csv", "pareto.csv"]);
 }
+
+/// The example scenarios of `datasets/examples/` (#20), run as a user would: their key
+/// numbers (runs.csv, the per-minute series with its `instances`, the incidents and the
+/// stations) must not move by accident.
+const EXAMPLE_FILES: &[&str] = &["runs.csv", "regions.csv", "timeseries.csv", "incidents.csv"];
+
+#[test]
+fn golden_example_zone_outage() {
+    let out = regionsim(
+        "example-zone-outage",
+        &["run", "../../../datasets/examples/zone-outage.toml"],
+    );
+    check("example-zone-outage", &out, EXAMPLE_FILES);
+}
+
+#[test]
+fn golden_example_dependency_outage() {
+    let out = regionsim(
+        "example-dependency-outage",
+        &[
+            "compare",
+            "../../../datasets/examples/dependency-outage.toml",
+        ],
+    );
+    check("example-dependency-outage", &out, EXAMPLE_FILES);
+    // The annual model with both dependencies' random outages as common causes.
+    let out = regionsim(
+        "example-dependency-availability",
+        &[
+            "availability",
+            "../../../datasets/examples/dependency-outage.toml",
+            "--years",
+            "2000",
+        ],
+    );
+    check(
+        "example-dependency-availability",
+        &out,
+        &["availability.csv"],
+    );
+}
+
+#[test]
+fn golden_example_autoscaling() {
+    let out = regionsim(
+        "example-autoscaling",
+        &["run", "../../../datasets/examples/autoscaling.toml"],
+    );
+    check("example-autoscaling", &out, EXAMPLE_FILES);
+}
+
+#[test]
+fn golden_example_follow_the_sun() {
+    let out = regionsim(
+        "example-follow-the-sun",
+        &["run", "../../../datasets/examples/follow-the-sun.toml"],
+    );
+    check("example-follow-the-sun", &out, EXAMPLE_FILES);
+}

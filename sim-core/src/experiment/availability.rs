@@ -11,6 +11,8 @@
 //! one-way delay to the replica (lost writes are those of the last lag + one-way, as in
 //! the request-level model).
 //!
+//! Zones and shared dependencies enter through [`super::correlated`].
+//!
 //! Mapping of the options: sharded counts its homes as shards (one home with a standby
 //! is active-passive over the pair); active-active asynchronous with
 //! `async_recovery = "delayed"` loses no write and is a quorum of one.
@@ -144,13 +146,16 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
             )
         }
     };
-    let rates: Vec<RegionRates> = behind
+    let mut rates: Vec<RegionRates> = behind
         .iter()
         .map(|&r| RegionRates {
             mtbf_h: w.regions[r].mtbf.as_secs_f64() / 3600.0,
             mttr_h: w.regions[r].mttr.as_secs_f64() / 3600.0,
         })
         .collect();
+    // Zones and shared dependencies (docs/failures.md): folded into the rates, or common
+    // causes.
+    let common_causes = super::correlated::apply(p, &plan, &behind, &mut rates);
     let mean = |f: &dyn Fn(&RegionRates) -> f64| {
         rates.iter().map(f).sum::<f64>() / rates.len().max(1) as f64
     };
@@ -163,6 +168,7 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
     };
     let params = AvailabilityParams {
         region_rates,
+        common_causes,
         regions,
         mtbf_h,
         mttr_h,

@@ -4,6 +4,7 @@
 pub mod availability;
 pub mod budget;
 pub mod cluster;
+pub mod correlated;
 pub mod load;
 pub mod plan;
 pub mod replicate;

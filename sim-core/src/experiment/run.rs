@@ -11,7 +11,7 @@ use crate::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StopReaso
 use crate::export::csv_out::RunFiles;
 use crate::metrics::{IncidentResult, StationWindow};
 use crate::metrics::{Recorder, RunSummary};
-use crate::model::cost::{cost, Cost};
+use crate::model::cost::{billed_instances, cost_with, Cost};
 use crate::model::layout::Plan;
 use crate::model::requests::{RequestModel, WriteStats};
 use crate::scenario::LayoutKind;
@@ -118,7 +118,22 @@ impl Resolved {
         started: Instant,
     ) -> RunResult {
         let stations = model.station_windows();
-        let cost = cost(&self.world, plan, &self.scenario, &model.rec, &model.writes);
+        model.fleet.finish(sched.now(), &mut model.rec.series);
+        let window_h = self.scenario.duration.as_secs_f64() / 3600.0;
+        let measured: Vec<Option<f64>> = (0..self.world.n_regions())
+            .map(|r| model.fleet.billed_hours(r).map(|h| h / window_h.max(1e-12)))
+            .collect();
+        let instance_hours = (0..self.world.n_regions())
+            .map(|r| billed_instances(plan, &measured, r) * window_h)
+            .sum();
+        let cost = cost_with(
+            &self.world,
+            plan,
+            &self.scenario,
+            &model.rec,
+            &model.writes,
+            &measured,
+        );
         let rec = &model.rec;
         let incidents: Vec<IncidentResult> = model
             .outages
@@ -147,6 +162,9 @@ impl Resolved {
             outages: model.outages.len() as u64,
             events: model.events(sched.events_processed()),
             wall_s: started.elapsed().as_secs_f64(),
+            instance_hours,
+            scale_outs: model.fleet.scale_outs,
+            scale_ins: model.fleet.scale_ins,
         };
         let summary = summarize(&run, &self.world);
         RunResult {

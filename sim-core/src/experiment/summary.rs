@@ -19,6 +19,10 @@ pub(crate) struct Run<'a> {
     pub outages: u64,
     pub events: u64,
     pub wall_s: f64,
+    /// Instance-hours billed over the measured window (autoscaled regions as provisioned).
+    pub instance_hours: f64,
+    pub scale_outs: u64,
+    pub scale_ins: u64,
 }
 
 /// `part / whole`, or `empty` when `whole` is 0.
@@ -87,6 +91,9 @@ pub(crate) fn summarize(r: &Run<'_>, world: &World) -> RunSummary {
         failovers: r.writes.failovers,
         outages: r.outages,
         events: r.events,
+        instance_hours: r.instance_hours,
+        scale_outs: r.scale_outs,
+        scale_ins: r.scale_ins,
         areas,
         region_ids: world.regions.iter().map(|g| g.id.clone()).collect(),
         unpriced: r.cost.unpriced.clone(),

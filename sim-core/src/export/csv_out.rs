@@ -41,6 +41,9 @@ struct SeriesRow<'a> {
     failed: u64,
     #[serde(serialize_with = "fixed3")]
     p99_ms: f64,
+    /// Mean serving instances over the bucket (time-weighted).
+    #[serde(serialize_with = "fixed3")]
+    instances: f64,
 }
 
 /// One row of `timing.csv`.
@@ -101,6 +104,7 @@ pub fn timeseries_csv<'a>(runs: impl IntoIterator<Item = RunFiles<'a>>) -> io::R
                     requests: cell.requests,
                     failed: cell.failed,
                     p99_ms: cell.latency.quantile_ms(0.99),
+                    instances: r.series.instances(minute, region),
                 })
         }),
     )

@@ -60,6 +60,11 @@ pub struct Series {
     buckets: usize,
     width_mins: u64,
     cells: Vec<MinuteCell>,
+    /// Serving instances × nanoseconds, `[bucket * regions + region]` like the cells but
+    /// filled on its own (instances serve before the first measured outcome).
+    instance_ns: Vec<u128>,
+    /// Instances are booked up to this instant (the end of the run).
+    instances_until: SimTime,
 }
 
 impl Series {
@@ -70,6 +75,8 @@ impl Series {
             buckets: (SERIES_CELLS / regions).max(MIN_BUCKETS),
             width_mins: 1,
             cells: Vec::new(),
+            instance_ns: Vec::new(),
+            instances_until: SimTime::ZERO,
         }
     }
 
@@ -100,6 +107,12 @@ impl Series {
     /// Doubles the bucket width, merging buckets `2j` and `2j + 1` into `j`.
     fn coarsen(&mut self) {
         self.width_mins *= 2;
+        let n = self.regions;
+        let old = std::mem::take(&mut self.instance_ns);
+        self.instance_ns = old
+            .chunks(2 * n)
+            .flat_map(|pair| (0..n).map(move |r| pair[r] + pair.get(n + r).copied().unwrap_or(0)))
+            .collect();
         let old = std::mem::take(&mut self.cells);
         let mut rows = old.into_iter();
         loop {
@@ -124,6 +137,50 @@ impl Series {
             .iter()
             .enumerate()
             .map(move |(i, c)| ((i / n) as u64 * w, i % n, c))
+    }
+
+    /// Region `region` served with `n` instances over `[from, to)`: adds `n × overlap` to
+    /// each bucket the interval overlaps. Buckets are only created up to the last one
+    /// that already exists or holds `to`'s predecessor, so the series stays bounded.
+    pub fn add_instances(&mut self, region: usize, from: SimTime, to: SimTime, n: u32) {
+        let minute_ns = SimDuration::from_mins(1).as_nanos();
+        let mut t = from;
+        while t < to {
+            let width = self.width_mins * minute_ns;
+            let b = t.as_nanos() / width;
+            // Instances never widen the buckets (outcomes alone do): time past the
+            // budget at the current width is not booked (no row would show it).
+            if b >= self.buckets as u64 {
+                return;
+            }
+            let b = b as usize;
+            let end = SimTime::ZERO + SimDuration::from_nanos((b as u64 + 1) * width);
+            let end = end.min(to);
+            let i = b * self.regions + region;
+            if self.instance_ns.len() <= i {
+                self.instance_ns.resize((b + 1) * self.regions, 0);
+            }
+            self.instance_ns[i] += u128::from(n) * u128::from(end.since(t).as_nanos());
+            t = end;
+        }
+    }
+
+    /// Instances have been booked up to `end`.
+    pub fn instances_until(&mut self, end: SimTime) {
+        self.instances_until = end;
+    }
+
+    /// Mean serving instances of `region` in the bucket that starts at `minute`: its booked
+    /// instance-time over the part of the bucket before the end of the run.
+    pub fn instances(&self, minute: u64, region: usize) -> f64 {
+        let minute_ns = SimDuration::from_mins(1).as_nanos();
+        let start = minute * minute_ns;
+        let end = ((minute + self.width_mins) * minute_ns).min(self.instances_until.as_nanos());
+        let i = (minute / self.width_mins) as usize * self.regions + region;
+        match self.instance_ns.get(i) {
+            Some(&x) if end > start => x as f64 / (end - start) as f64,
+            _ => 0.0,
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -103,6 +103,13 @@ pub struct RunSummary {
     /// Region outages that happened during the run (scheduled and random).
     pub outages: u64,
     pub events: u64,
+    /// Instance-hours paid over the measured window: fixed regions as planned, autoscaled
+    /// ones as provisioned (booting included; `docs/autoscaling.md`).
+    #[serde(serialize_with = "fixed3")]
+    pub instance_hours: f64,
+    /// Autoscaling actions in the measured window.
+    pub scale_outs: u64,
+    pub scale_ins: u64,
 
     /// Per user area, in area order.
     #[serde(skip)]
@@ -269,10 +276,11 @@ mod tests {
     #[test]
     fn run_columns_are_the_field_names_in_order() {
         let cols = run_columns();
-        assert_eq!(cols.len(), 34, "{cols:?}");
+        assert_eq!(cols.len(), 37, "{cols:?}");
         assert_eq!(cols[0], "layout");
         assert_eq!(cols[6], "p50_ms");
         assert_eq!(cols[33], "events");
+        assert_eq!(cols[34..], ["instance_hours", "scale_outs", "scale_ins"]);
         assert!(!cols.iter().any(|c| c == "areas" || c == "wall_s"));
     }
 

@@ -3,7 +3,9 @@
 //! - **compute** = Σ over regions of billed instances × USD per instance-hour × 730.5 h,
 //!   where billed instances are the region's instances in the layout × its billed fraction in the
 //!   layout (1 for serving regions and hot standbys, `warm_fraction` for a warm standby,
-//!   0 for a cold standby or an unused region). Regions without a price add 0 and are
+//!   0 for a cold standby or an unused region); an autoscaled region is billed its mean
+//!   provisioned instances (booting included) over the measured window
+//!   (`docs/autoscaling.md`). Regions without a price add 0 and are
 //!   listed in `unpriced`.
 //! - **transfer** = Σ over areas of the area's monthly writes × request bytes / 10⁹ ×
 //!   (the area's mean over simulated writes of Σ over the write's replicas of the
@@ -65,9 +67,33 @@ pub fn monthly_requests(w: &World, s: &Scenario) -> f64 {
 }
 
 pub fn cost(w: &World, plan: &Plan, s: &Scenario, rec: &Recorder, writes: &WriteStats) -> Cost {
+    cost_with(w, plan, s, rec, writes, &[])
+}
+
+/// Instances billed in region `r`: `measured[r]` (an autoscaled region's mean
+/// provisioned instances over the window) when given, else the plan's instances × its
+/// billed fraction.
+pub fn billed_instances(plan: &Plan, measured: &[Option<f64>], r: usize) -> f64 {
+    measured
+        .get(r)
+        .copied()
+        .flatten()
+        .unwrap_or(plan.instances[r] as f64 * plan.billed_fraction[r])
+}
+
+/// [`cost`] with autoscaled regions billed by the instances they actually provisioned
+/// (`measured`, see [`billed_instances`]).
+pub fn cost_with(
+    w: &World,
+    plan: &Plan,
+    s: &Scenario,
+    rec: &Recorder,
+    writes: &WriteStats,
+    measured: &[Option<f64>],
+) -> Cost {
     let mut c = Cost::default();
     for (r, region) in w.regions.iter().enumerate() {
-        let billed = plan.instances[r] as f64 * plan.billed_fraction[r];
+        let billed = billed_instances(plan, measured, r);
         if billed == 0.0 {
             continue;
         }

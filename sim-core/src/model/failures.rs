@@ -1,6 +1,8 @@
 //! Failures: the incidents of a run and the conditions they impose at each instant.
 //!
-//! Scheduled failures come from the scenario; random region outages are drawn per region
+//! Scheduled failures come from the scenario (a dependency outage as one incident per
+//! dependent region); random zone and dependency outages come from
+//! [`zones`](super::zones) and [`dependencies`](super::dependencies); random region outages are drawn per region
 //! from exponential up-times (mean MTBF, stream `("failures", region)`) and repair times
 //! (mean MTTR, stream `("repairs", region)`) over the run's horizon — their own streams,
 //! so they are the same for every layout (common random numbers). Overlapping incidents
@@ -41,6 +43,8 @@ pub fn incidents(spec: &Resolved, seed: u64, horizon: SimTime) -> Vec<Incident> 
             }
         }
     }
+    super::zones::random_incidents(spec, seed, horizon, &mut out);
+    super::dependencies::random_incidents(spec, seed, horizon, &mut out);
     out
 }
 
@@ -60,7 +64,16 @@ pub struct Conditions {
     pub slow: Vec<f64>,
     link_slow: Vec<f64>,
     pub capacity_factor: Vec<f64>,
+    /// Per region its zone count, and per (region, zone) the zone outages in force
+    /// (`region × MAX_ZONES + zone`); all zones down counts as one region outage.
+    zones: Vec<u32>,
+    zone_down: Vec<u32>,
+    /// Per region: writes refused, routing frozen (dependency outages in force).
+    writes_refused: Vec<u32>,
+    routing_frozen: Vec<u32>,
 }
+
+const MAX_ZONES: usize = crate::scenario::defaults::MAX_ZONES as usize;
 
 impl Conditions {
     pub fn new(n: usize, areas: usize, incidents: usize) -> Self {
@@ -75,7 +88,44 @@ impl Conditions {
             slow: vec![1.0; n],
             link_slow: vec![1.0; n * n],
             capacity_factor: vec![1.0; n],
+            zones: vec![crate::scenario::defaults::ZONES; n],
+            zone_down: vec![0; n * MAX_ZONES],
+            writes_refused: vec![0; n],
+            routing_frozen: vec![0; n],
         }
+    }
+
+    /// The same conditions with each region's zone count.
+    pub fn with_zones(mut self, zones: impl IntoIterator<Item = u32>) -> Self {
+        for (z, n) in self.zones.iter_mut().zip(zones) {
+            *z = n.clamp(1, MAX_ZONES as u32);
+        }
+        self
+    }
+
+    fn all_zones_down(&self, region: usize) -> bool {
+        let z = self.zones[region] as usize;
+        self.zone_down[region * MAX_ZONES..region * MAX_ZONES + z]
+            .iter()
+            .all(|&c| c > 0)
+    }
+
+    /// Whether zone `zone` (from 0) of `region` is down.
+    pub fn zone_is_down(&self, region: usize, zone: u32) -> bool {
+        self.zone_down
+            .get(region * MAX_ZONES + zone as usize)
+            .is_some_and(|&c| c > 0)
+    }
+
+    /// Whether `region` refuses writes (a dependency writes need is down).
+    #[inline]
+    pub fn writes_refused(&self, region: usize) -> bool {
+        self.writes_refused[region] > 0
+    }
+
+    /// Whether the balancer's view of `region` is frozen (its routing dependency is down).
+    pub fn routing_frozen(&self, region: usize) -> bool {
+        self.routing_frozen[region] > 0
     }
 
     /// Starts (`on`) or ends incident `i`.
@@ -108,6 +158,20 @@ impl Conditions {
             Effect::UserBlocked { area, region } => {
                 d(&mut self.user_blocked[area.index() * self.n + region.index()])
             }
+            Effect::ZoneOutage { region, zone } => {
+                let r = region.index();
+                let before = self.all_zones_down(r);
+                if let Some(c) = self.zone_down.get_mut(r * MAX_ZONES + zone as usize) {
+                    d(c);
+                }
+                match (before, self.all_zones_down(r)) {
+                    (false, true) => self.down[r] += 1,
+                    (true, false) => self.down[r] = self.down[r].saturating_sub(1),
+                    _ => {}
+                }
+            }
+            Effect::WritesRefused { region } => d(&mut self.writes_refused[region.index()]),
+            Effect::RoutingFrozen { region } => d(&mut self.routing_frozen[region.index()]),
             _ => {}
         }
         // Multiplicative effects are recomputed from the active set (no float drift).

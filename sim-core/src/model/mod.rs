@@ -10,14 +10,24 @@
 //! - [`failures`] expands scheduled and random incidents; [`control`] is the balancer's
 //!   health view, DNS answers and failover groups; [`reactions`] and [`replication`]
 //!   handle incidents, promotions, retries and lost writes;
+//! - [`zones`] spreads a region's instances over availability zones and loses a failed
+//!   zone's share; [`dependencies`] turns a shared dependency's outage into incidents of
+//!   every region that depends on it (a common cause);
+//! - [`follow_sun`] moves the active-passive write primary on a daily schedule, each
+//!   move a planned (drained) failover;
+//! - [`autoscale`] runs each region's target-tracking policy and books the instances
+//!   provisioned (the bill) and serving (`timeseries.csv`);
 //! - [`cost`] turns instances and traffic into USD per month.
 //!
 //! Models know nothing of the CLI or the GUI; they feed a [`Recorder`](crate::metrics::Recorder).
 
 mod arrivals;
+pub mod autoscale;
 pub mod control;
 pub mod cost;
+pub mod dependencies;
 pub mod failures;
+pub mod follow_sun;
 pub mod keys;
 pub mod layout;
 pub mod reactions;
@@ -25,3 +35,4 @@ pub mod replication;
 pub mod requests;
 pub mod station;
 pub mod workload;
+pub mod zones;

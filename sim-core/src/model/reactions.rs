@@ -36,12 +36,14 @@ const SCALE_STEPS: u8 = 10;
 
 impl RequestModel<'_> {
     /// Sets a region's servers to its base capacity times its surviving fraction.
-    fn apply_capacity(&mut self, sched: &mut Scheduler<Ev>, region: usize) {
+    pub(super) fn apply_capacity(&mut self, sched: &mut Scheduler<Ev>, region: usize) {
         let now = sched.now();
-        let servers =
-            (self.base_servers[region] as f64 * self.cond.capacity_factor[region]).floor() as u32;
+        let base = self.zone_capacity(region, self.base_servers[region]);
+        let servers = (base as f64 * self.cond.capacity_factor[region]).floor() as u32;
         let mut started = Vec::new();
         self.stations[region].set_servers(now, servers, |w| started.push(w), |_| {});
+        self.fleet
+            .serving_changed(region, now, servers, &mut self.rec.series);
         for w in started {
             // Each started job gets its completion; jobs of finished requests end at once.
             match self.get(w.job) {
@@ -59,11 +61,23 @@ impl RequestModel<'_> {
 
     pub(super) fn on_incident(&mut self, sched: &mut Scheduler<Ev>, i: usize, on: bool) {
         let now = sched.now();
+        // A zone outage is news only if its zone was up, and a region outage only if the
+        // region was up (an overlapping region outage counts again, as it always has).
+        let (zone_was_down, region_news) = match self.incidents[i].effect {
+            super::failures::Effect::ZoneOutage { region, zone } => (
+                self.cond.zone_is_down(region.index(), u32::from(zone)),
+                !self.cond.is_down(region.index()),
+            ),
+            _ => (true, true),
+        };
         self.cond.set(&self.incidents, i, on);
         match self.incidents[i].effect {
-            super::failures::Effect::Outage { region } => {
+            super::failures::Effect::Outage { region }
+            | super::failures::Effect::ZoneOutage { region, .. } => {
                 let region = region.index();
-                if on && self.cond.is_down(region) && self.down_since[region] != now {
+                if on && region_news && self.cond.is_down(region) && self.down_since[region] != now
+                {
+                    self.zone_work.clear(region);
                     self.epoch[region] = self.epoch[region].wrapping_add(1);
                     self.down_since[region] = now;
                     let _ = self.stations[region].drain_queue(now).count();
@@ -97,8 +111,15 @@ impl RequestModel<'_> {
                             (a, b) => a.or(b),
                         };
                     }
-                } else if !on && !self.cond.is_down(region) {
-                    self.apply_capacity(sched, region);
+                } else if !self.cond.is_down(region) {
+                    if let (true, super::failures::Effect::ZoneOutage { zone, .. }) =
+                        (on && !zone_was_down, self.incidents[i].effect)
+                    {
+                        self.zone_failed(now, region, u32::from(zone));
+                    }
+                    if !on || !zone_was_down {
+                        self.apply_capacity(sched, region);
+                    }
                 }
             }
             super::failures::Effect::CapacityLoss { region, .. } => {
@@ -125,6 +146,11 @@ impl RequestModel<'_> {
     }
 
     pub(super) fn on_probe_result(&mut self, sched: &mut Scheduler<Ev>, region: usize, ok: bool) {
+        // While its routing dependency is down the balancer cannot act on the region's
+        // health: the probe's verdict is lost (docs/failures.md, `affects = "routing"`).
+        if self.cond.routing_frozen(region) {
+            return;
+        }
         if self.control.probe(region, ok) {
             if let (false, Some(f)) = (ok, &self.plan.behaviour.failover) {
                 let promotion = f.promotion;

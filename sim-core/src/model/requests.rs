@@ -71,6 +71,12 @@ pub enum Ev {
     /// A promoted warm or cold standby (region) reaches step `k` of its scale-up; the
     /// last field is the promotion it belongs to (see `RequestModel::scale_from`).
     ScaleStep(u16, u8, u16),
+    /// A region's autoscaling policy evaluates ([`super::autoscale`]).
+    Autoscale(u16),
+    /// Instances a region launched have booted.
+    Booted(u16),
+    /// Follow-the-sun switch `k` promotes its region ([`super::follow_sun`]).
+    Handover(u32),
 }
 
 pub(super) struct Req {
@@ -173,6 +179,12 @@ pub struct RequestModel<'w> {
     pub(super) applied: Vec<SimTime>,
     pub(super) pending: Vec<VecDeque<super::replication::Pending>>,
     pub(super) at_risk: Vec<(u64, Option<SimTime>)>,
+    /// Jobs lost with a failed zone whose completions are still to be dropped.
+    pub(super) zone_work: super::zones::ZoneWork,
+    /// Instances provisioned and serving per region; autoscaling policies.
+    pub fleet: super::autoscale::Fleet,
+    /// Follow-the-sun switches of the write primary.
+    pub sun: super::follow_sun::Sun,
 }
 
 impl<'w> RequestModel<'w> {
@@ -205,7 +217,9 @@ impl<'w> RequestModel<'w> {
         let lag = plan.behaviour.replication_lag.clone();
         let warm = SimTime::ZERO + s.warmup;
         let end = warm + s.duration;
-        let incidents = incidents(spec, seed, end);
+        let mut incidents = incidents(spec, seed, end);
+        let (sun, drains) = super::follow_sun::Sun::plan(spec, plan.layout, end);
+        incidents.extend(drains);
         let base_servers = plan.base_servers.clone();
         RequestModel {
             world,
@@ -246,7 +260,8 @@ impl<'w> RequestModel<'w> {
             deadline_values: 0,
             station_readings: super::station::WindowReadings::new(warm, warm + s.duration),
             check_stale: plan.behaviour.shares_keys,
-            cond: Conditions::new(n, world.areas.len(), incidents.len()),
+            cond: Conditions::new(n, world.areas.len(), incidents.len())
+                .with_zones(world.regions.iter().map(|r| r.zones)),
             incidents,
             control: Control::new(spec, plan),
             replicas: plan.replicas.clone(),
@@ -260,6 +275,13 @@ impl<'w> RequestModel<'w> {
             applied: vec![SimTime::ZERO; n],
             pending: (0..n).map(|_| VecDeque::new()).collect(),
             at_risk: vec![(0, None); n],
+            zone_work: super::zones::ZoneWork::new(n),
+            fleet: super::autoscale::Fleet::new(
+                world.regions.iter().map(|r| r.autoscaling.clone()),
+                &plan.base_servers,
+                (warm, end),
+            ),
+            sun,
         }
     }
 
@@ -279,6 +301,8 @@ impl<'w> RequestModel<'w> {
             let phase: f64 = self.streams.stream("health", r as u64).random();
             sched.schedule_in(interval.mul_f64(phase), Ev::Probe(r as u16));
         }
+        self.start_autoscaling(sched);
+        self.start_follow_the_sun(sched);
         for (i, inc) in self.incidents.iter().enumerate() {
             if inc.start < self.arrivals_end {
                 let i = u32::try_from(i).expect("a run has fewer than 2^32 incidents");
@@ -437,8 +461,11 @@ impl<'w> RequestModel<'w> {
         if self.cond.is_down(region) {
             return; // no answer: the client times out
         }
-        if q.kind == Kind::Write && !self.control.accepts_writes(area, region) {
-            // A demoted primary is fenced: it refuses the write at once.
+        if q.kind == Kind::Write
+            && (!self.control.accepts_writes(area, region) || self.cond.writes_refused(region))
+        {
+            // A demoted primary is fenced, and a region whose write dependency is down
+            // refuses too: either way at once.
             if q.measured {
                 self.writes.fenced += 1;
             }
@@ -479,8 +506,8 @@ impl<'w> RequestModel<'w> {
     }
 
     fn on_done(&mut self, sched: &mut Scheduler<Ev>, region: usize, epoch: u16, r: ReqRef) {
-        if epoch != self.epoch[region] {
-            return; // the work was lost in an outage
+        if epoch != self.epoch[region] || self.zone_work.take(region) {
+            return; // the work was lost in an outage (of the region or of its zone)
         }
         let now = sched.now();
         let next = self.stations[region].complete(now, |_| {});
@@ -589,6 +616,9 @@ impl Model for RequestModel<'_> {
             Ev::Incident(i, on) => self.on_incident(sched, i as usize, on),
             Ev::Promote(g) => self.on_promote(sched, g as usize),
             Ev::ScaleStep(region, k, gen) => self.on_scale_step(sched, region as usize, k, gen),
+            Ev::Autoscale(region) => self.on_autoscale(sched, region as usize),
+            Ev::Booted(region) => self.on_booted(sched, region as usize),
+            Ev::Handover(k) => self.on_handover(sched, k as usize),
         }
     }
 }

@@ -265,6 +265,15 @@ impl<J> Station<J> {
         std::mem::take(&mut self.busy)
     }
 
+    /// Takes `n` jobs out of service (a zone failed under them); the caller drops their
+    /// completions. Returns how many were taken (at most the busy servers).
+    pub fn abort_some(&mut self, now: SimTime, n: u32) -> u32 {
+        self.account(now);
+        let n = n.min(self.busy);
+        self.busy -= n;
+        n
+    }
+
     pub fn servers(&self) -> u32 {
         self.servers
     }

@@ -44,6 +44,22 @@ pub enum FailureSpec {
         start: SimDuration,
         duration: SimDuration,
     },
+    /// One availability zone of the region fails (`zone` counts from 1 to the region's
+    /// `zones`): its share of the instances and the work in service on them are lost; the
+    /// region's other zones keep serving. All zones down is a region outage.
+    ZoneOutage {
+        region: String,
+        zone: u32,
+        start: SimDuration,
+        duration: SimDuration,
+    },
+    /// A shared dependency (`[[dependencies]]`, by name) fails: every region that depends
+    /// on it loses what the dependency's `affects` says (routing, writes or everything).
+    DependencyOutage {
+        dependency: String,
+        start: SimDuration,
+        duration: SimDuration,
+    },
 }
 
 impl FailureSpec {
@@ -52,7 +68,9 @@ impl FailureSpec {
             FailureSpec::RegionOutage { start, .. }
             | FailureSpec::Partition { start, .. }
             | FailureSpec::Degradation { start, .. }
-            | FailureSpec::CapacityLoss { start, .. } => *start,
+            | FailureSpec::CapacityLoss { start, .. }
+            | FailureSpec::ZoneOutage { start, .. }
+            | FailureSpec::DependencyOutage { start, .. } => *start,
         }
     }
     pub fn duration(&self) -> SimDuration {
@@ -60,7 +78,9 @@ impl FailureSpec {
             FailureSpec::RegionOutage { duration, .. }
             | FailureSpec::Partition { duration, .. }
             | FailureSpec::Degradation { duration, .. }
-            | FailureSpec::CapacityLoss { duration, .. } => *duration,
+            | FailureSpec::CapacityLoss { duration, .. }
+            | FailureSpec::ZoneOutage { duration, .. }
+            | FailureSpec::DependencyOutage { duration, .. } => *duration,
         }
     }
 }
@@ -82,6 +102,20 @@ pub struct RandomFailures {
     /// both use them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub regions: BTreeMap<String, RegionFailureRates>,
+    /// Random outages of single availability zones, each zone of each region on its own
+    /// (`[random_failures.zones] mtbf = "4000h", mttr = "2h"`); none when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<ZoneFailureRates>,
+}
+
+/// Failure statistics of one availability zone (every zone of every region alike).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ZoneFailureRates {
+    /// Mean time between failures of one zone.
+    pub mtbf: SimDuration,
+    /// Mean time to repair one zone.
+    pub mttr: SimDuration,
 }
 
 /// One region's failure statistics; either may be left out (then `random_failures`'

@@ -10,6 +10,7 @@ pub mod dist;
 pub mod error;
 pub mod failures;
 pub mod load;
+pub mod realism;
 pub mod slo;
 pub mod types;
 pub mod validate;

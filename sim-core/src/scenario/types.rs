@@ -7,6 +7,7 @@
 
 use super::dist::Dist;
 pub use super::failures::*;
+pub use super::realism::{Affects, Autoscaling, Dependency, FollowTheSun, Handover};
 pub use super::slo::Slo;
 pub use crate::catalog::CatalogFiles;
 use crate::engine::SimDuration;
@@ -70,6 +71,10 @@ pub struct Scenario {
     pub failures: Vec<FailureSpec>,
     #[serde(default)]
     pub random_failures: RandomFailures,
+    /// Shared dependencies (`[[dependencies]]`): services several regions rely on, whose
+    /// outage is a common cause (`dependency-outage`, random failures).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<Dependency>,
     /// Objectives for `regionsim plan` (`[slo]`); empty by default, ignored by runs.
     #[serde(default, skip_serializing_if = "Slo::is_empty")]
     pub slo: Slo,
@@ -192,6 +197,15 @@ pub struct RegionSpec {
     /// Requests that may wait for an instance; more are rejected.
     #[serde(default = "defaults::queue_limit")]
     pub queue_limit: u32,
+    /// Availability zones the instances are spread over, evenly (zone `k` of `z` holds
+    /// `⌊c/z⌋` instances, plus one for the first `c mod z` zones). Default
+    /// [`defaults::ZONES`] (the catalog has no zone counts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zones: Option<u32>,
+    /// A target-tracking policy; `instances` is then the count at time zero
+    /// (`docs/autoscaling.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<Autoscaling>,
 }
 
 /// Network latency model.
@@ -341,6 +355,10 @@ pub struct ActivePassive {
     pub warm_fraction: f64,
     #[serde(default)]
     pub failover: Failover,
+    /// Move the write primary between the primary and the standby with the users'
+    /// daytime, as a planned failover (`docs/failures.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_the_sun: Option<FollowTheSun>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -485,6 +503,10 @@ pub mod defaults {
     pub fn queue_limit() -> u32 {
         1_000
     }
+    /// Availability zones per region when neither the scenario nor the catalog says.
+    pub const ZONES: u32 = 3;
+    /// Most zones a region may have (no cloud region has more than six today).
+    pub const MAX_ZONES: u32 = 16;
     pub fn access_latency() -> SimDuration {
         SimDuration::from_millis(10)
     }

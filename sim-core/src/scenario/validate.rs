@@ -428,8 +428,12 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
                 }
                 _ => c.err(p.clone(), "give either `regions = [a, b]` (two regions cut apart) or `area` and `region` (users cut off from a region)"),
             },
+            // Checked with the zones and dependencies they name (`realism.rs`).
+            FailureSpec::ZoneOutage { .. } | FailureSpec::DependencyOutage { .. } => {}
         }
     }
+    c.errors
+        .extend(super::realism::problems(s, &deployed, world));
 
     let pr = root.key("prices");
     for (id, v) in &s.prices.instance_usd_per_hour {

@@ -26,7 +26,7 @@ pub mod ids;
 mod resolve;
 pub mod world;
 
-pub use failures::{Effect, Incident};
+pub use failures::{DependencySpec, Effect, Incident};
 pub use ids::{AreaId, RegionId, MAX_AREAS, MAX_REGIONS};
 pub use world::{canonical_jurisdiction, AreaRt, RegionRt, World};
 
@@ -40,10 +40,15 @@ pub struct Resolved {
     /// fields below, never from here.
     pub scenario: Scenario,
     pub world: World,
-    /// The scheduled failures, in file order.
+    /// The scheduled failures, in file order (a dependency outage as one incident per
+    /// dependent region, in region order).
     pub failures: Vec<Incident>,
+    /// The shared dependencies, in file order.
+    pub dependencies: Vec<DependencySpec>,
     pub routing: RoutingSpec,
     pub active_passive: ActivePassiveSpec,
+    /// Active-passive follow-the-sun: the daily schedule of the write primary.
+    pub follow_the_sun: Option<FollowTheSunSpec>,
     pub active_active: ActiveActiveSpec,
     pub sharded: ShardedSpec,
     /// Legal but surely unintended input, each with its field path.
@@ -69,6 +74,14 @@ pub struct ActivePassiveSpec {
     /// Instances of the primary (and of a hot standby): `active_passive.instances`, else
     /// the whole fleet consolidated.
     pub instances: u32,
+}
+
+/// Follow-the-sun resolved: from each `utc_hour` (ascending, in [0, 24)) every day, the
+/// region that should lead; `drain` before each switch.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FollowTheSunSpec {
+    pub schedule: Vec<(f64, RegionId)>,
+    pub drain: crate::engine::SimDuration,
 }
 
 /// Active-active: how many regions acknowledge a synchronous write.

@@ -1,6 +1,6 @@
 //! From a checked [`Scenario`] to a [`Resolved`]: every name to an id, once.
 
-use super::failures::{Effect, Incident};
+use super::failures::{DependencySpec, Effect, Incident};
 use super::ids::{AreaId, RegionId};
 use super::world::{canonical_jurisdiction, World};
 use super::*;
@@ -19,11 +19,17 @@ pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<F
     };
     let root = FieldPath::root();
 
+    let dependencies: Vec<DependencySpec> = s
+        .dependencies
+        .iter()
+        .enumerate()
+        .map(|(i, d)| r.dependency(root.key("dependencies").index(i), d))
+        .collect();
     let failures = s
         .failures
         .iter()
         .enumerate()
-        .filter_map(|(i, f)| r.failure(root.key("failures").index(i), f))
+        .flat_map(|(i, f)| r.failure(root.key("failures").index(i), f, &dependencies))
         .collect();
 
     let rp = root.key("routing");
@@ -59,6 +65,10 @@ pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<F
             ));
         }
     }
+    let follow_the_sun = match (&ap.follow_the_sun, primary, standby) {
+        (Some(f), Some(p), Some(sb)) => Some(follow_the_sun(&mut r, &app, f, &world, p, sb)),
+        _ => None,
+    };
     let fleet = ap
         .instances
         .unwrap_or_else(|| world.regions.iter().map(|x| x.instances).sum());
@@ -92,17 +102,83 @@ pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<F
     Ok(Resolved {
         scenario: canonical(s, &world, catalog),
         failures,
+        dependencies,
         routing: RoutingSpec { priority, weights },
         active_passive: ActivePassiveSpec {
             primary: primary.unwrap_or(RegionId::new(0)),
             standby,
             instances: fleet,
         },
+        follow_the_sun,
         active_active: ActiveActiveSpec { quorum },
         sharded: ShardedSpec { homes },
         warnings,
         world,
     })
+}
+
+/// Local hours counted as daytime for follow-the-sun: [8, 20).
+const DAY: (f64, f64) = (8.0, 20.0);
+
+/// The follow-the-sun schedule: as written, or — `daytime = true` — for each UTC hour
+/// the one of `p` and `sb` whose nearest users (by user RTT) are most in daytime at the
+/// half hour (ties keep the region that led the hour before), as changes only.
+fn follow_the_sun(
+    r: &mut Resolver<'_>,
+    app: &FieldPath,
+    f: &crate::scenario::FollowTheSun,
+    w: &World,
+    p: RegionId,
+    sb: RegionId,
+) -> FollowTheSunSpec {
+    let fp = app.key("follow_the_sun");
+    let mut schedule: Vec<(f64, RegionId)> = f
+        .schedule
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| {
+            let id = r.region(fp.key("schedule").index(i).key("primary"), &h.primary)?;
+            Some((h.utc_hour, id))
+        })
+        .collect();
+    if f.daytime {
+        let daytime = |hour: f64, region: RegionId| -> f64 {
+            w.area_ids()
+                .filter(|&a| {
+                    let near =
+                        if w.user_rtt(a.index(), p.index()) <= w.user_rtt(a.index(), sb.index()) {
+                            p
+                        } else {
+                            sb
+                        };
+                    let local = (hour + w.areas[a.index()].utc_offset_hours).rem_euclid(24.0);
+                    near == region && local >= DAY.0 && local < DAY.1
+                })
+                .map(|a| w.areas[a.index()].share)
+                .sum()
+        };
+        let mut lead = p;
+        for h in 0..24 {
+            let at = h as f64 + 0.5;
+            let (dp, ds) = (daytime(at, p), daytime(at, sb));
+            let best = if dp > ds {
+                p
+            } else if ds > dp {
+                sb
+            } else {
+                lead
+            };
+            if best != lead || schedule.is_empty() {
+                schedule.push((h as f64, best));
+            }
+            lead = best;
+        }
+    }
+    schedule.sort_by(|a, b| a.0.total_cmp(&b.0));
+    FollowTheSunSpec {
+        schedule,
+        drain: f.drain,
+    }
 }
 
 /// The home of area `a` by `rule`: the lowest-RTT region (in the area's jurisdiction, for
@@ -175,7 +251,89 @@ impl Resolver<'_> {
         }
     }
 
-    fn failure(&mut self, p: FieldPath, f: &FailureSpec) -> Option<Incident> {
+    /// A `[[dependencies]]` entry with its regions resolved (listed, or every deployed
+    /// region of its provider).
+    fn dependency(&mut self, p: FieldPath, d: &crate::scenario::Dependency) -> DependencySpec {
+        let mut regions: Vec<RegionId> = match &d.provider {
+            Some(prov) => self
+                .world
+                .region_ids()
+                .filter(|&r| {
+                    let c = &self.catalog.regions()[self.world.regions[r.index()].catalog];
+                    c.provider.eq_ignore_ascii_case(prov.trim())
+                })
+                .collect(),
+            None => d
+                .regions
+                .iter()
+                .enumerate()
+                .filter_map(|(j, id)| self.region(p.key("regions").index(j), id))
+                .collect(),
+        };
+        regions.sort();
+        regions.dedup();
+        if regions.is_empty() {
+            self.errors.push(FieldError::new(
+                p,
+                "depends on no deployed region: list `regions` or name a deployed provider",
+            ));
+        }
+        DependencySpec {
+            name: d.name.clone(),
+            regions,
+            affects: d.affects,
+            rates: d.mtbf.zip(d.mttr),
+        }
+    }
+
+    /// The incidents of failure `f`: one, or one per dependent region of a dependency.
+    fn failure(&mut self, p: FieldPath, f: &FailureSpec, deps: &[DependencySpec]) -> Vec<Incident> {
+        let start = SimTime::ZERO + f.start();
+        let end = start + f.duration();
+        let effect = match f {
+            FailureSpec::ZoneOutage { region, zone, .. } => {
+                let Some(region) = self.region(p.key("region"), region) else {
+                    return Vec::new();
+                };
+                let zones = self.world.regions[region.index()].zones;
+                if *zone == 0 || *zone > zones {
+                    self.errors.push(FieldError::new(
+                        p.key("zone"),
+                        format!("the region has {zones} zones: give a zone in 1..={zones}"),
+                    ));
+                    return Vec::new();
+                }
+                Effect::ZoneOutage {
+                    region,
+                    zone: (*zone - 1) as u16,
+                }
+            }
+            FailureSpec::DependencyOutage { dependency, .. } => {
+                return match deps.iter().find(|d| &d.name == dependency) {
+                    Some(d) => d.incidents(start, end, false),
+                    None => {
+                        self.errors.push(FieldError::new(
+                            p.key("dependency"),
+                            format!("no [[dependencies]] entry is named `{dependency}`"),
+                        ));
+                        Vec::new()
+                    }
+                };
+            }
+            other => match self.plain_effect(p, other) {
+                Some(e) => e,
+                None => return Vec::new(),
+            },
+        };
+        vec![Incident {
+            effect,
+            start,
+            end,
+            random: false,
+        }]
+    }
+
+    fn plain_effect(&mut self, p: FieldPath, f: &FailureSpec) -> Option<Effect> {
         let effect = match f {
             FailureSpec::RegionOutage { region, .. } => Effect::Outage {
                 region: self.region(p.key("region"), region)?,
@@ -220,14 +378,9 @@ impl Resolver<'_> {
                 let (a, b) = self.pair(p.key("regions"), regions)?;
                 Effect::LinkBlocked { a, b }
             }
+            FailureSpec::ZoneOutage { .. } | FailureSpec::DependencyOutage { .. } => return None,
         };
-        let start = SimTime::ZERO + f.start();
-        Some(Incident {
-            effect,
-            start,
-            end: start + f.duration(),
-            random: false,
-        })
+        Some(effect)
     }
 }
 
@@ -343,11 +496,15 @@ fn canonical(s: &Scenario, world: &World, catalog: &Catalog) -> Scenario {
         .iter()
         .map(|(k, v)| (id(k), *v))
         .collect();
+    for d in &mut c.dependencies {
+        d.regions = d.regions.iter().map(|r| id(r)).collect();
+    }
     for f in &mut c.failures {
         match f {
-            FailureSpec::RegionOutage { region, .. } | FailureSpec::CapacityLoss { region, .. } => {
-                *region = id(region)
-            }
+            FailureSpec::RegionOutage { region, .. }
+            | FailureSpec::CapacityLoss { region, .. }
+            | FailureSpec::ZoneOutage { region, .. } => *region = id(region),
+            FailureSpec::DependencyOutage { .. } => {}
             FailureSpec::Partition {
                 regions, region, ..
             }

@@ -34,6 +34,10 @@ pub struct RegionRt {
     /// Mean time between random outages and mean time to repair (random failures).
     pub mtbf: SimDuration,
     pub mttr: SimDuration,
+    /// Availability zones its instances are spread over (`regions[i].zones`, else 3).
+    pub zones: u32,
+    /// Its target-tracking autoscaling policy, if any.
+    pub autoscaling: Option<crate::scenario::Autoscaling>,
 }
 
 /// Fallbacks when neither the scenario nor the catalog has failure statistics.
@@ -218,6 +222,8 @@ fn build_regions(s: &Scenario, catalog: &Catalog, errors: &mut Vec<FieldError>) 
         regions.push(RegionRt {
             mtbf,
             mttr,
+            zones: r.zones.unwrap_or(crate::scenario::defaults::ZONES),
+            autoscaling: r.autoscaling.clone(),
             id: c.id.clone(),
             catalog: idx,
             jurisdiction: canonical_jurisdiction(&c.jurisdiction),

@@ -155,6 +155,31 @@ pub struct AvailabilityParams {
     /// the standby (two regions); active-active every region; sharded one per shard, plus
     /// a second region when one shard has a standby. See `hetero.rs` for the models.
     pub region_rates: Vec<RegionRates>,
+    /// Common causes: shared dependencies whose outage takes a share of the users down at
+    /// once, whatever the regions do (see [`CommonCause`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub common_causes: Vec<CommonCause>,
+}
+
+/// A common cause of failure: a shared dependency, up and down on its own (exponential,
+/// independent of the regions), that leaves `down_share` of the users unserved while it
+/// is down. Being independent of the region states, it multiplies the layout's
+/// availability: `A = A_layout × Π (1 − U_d · share_d)`, `U_d = MTTR_d/(MTBF_d + MTTR_d)`
+/// — exact in the mean, because the mean of a product of independent processes is the
+/// product of their means. The years simulation runs each cause as its own process.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct CommonCause {
+    pub mtbf_h: f64,
+    pub mttr_h: f64,
+    /// Fraction of users not served while it is down, in [0, 1].
+    pub down_share: f64,
+}
+
+impl CommonCause {
+    /// Long-run fraction of time it is down.
+    pub fn unavailability(&self) -> f64 {
+        self.mttr_h / (self.mtbf_h + self.mttr_h)
+    }
 }
 
 /// Long-run figures of one layout.
@@ -248,6 +273,17 @@ impl AvailabilityParams {
                 return bad(field, "must be finite and ≥ 0");
             }
         }
+        for c in &self.common_causes {
+            if !(pos(c.mtbf_h) && pos(c.mttr_h)) {
+                return bad(
+                    "common_causes",
+                    "every MTBF and MTTR must be a finite number of hours > 0",
+                );
+            }
+            if !(c.down_share.is_finite() && (0.0..=1.0).contains(&c.down_share)) {
+                return bad("common_causes", "every down share must lie in [0, 1]");
+            }
+        }
         if self.delay_phases == 0 || self.delay_phases > 1000 {
             return bad("delay_phases", "must lie in 1..=1000");
         }
@@ -292,9 +328,12 @@ pub fn solve(
     } else {
         hetero::figures(layout, params)?
     };
+    let availability = params.common_causes.iter().fold(f.availability, |a, c| {
+        a * (1.0 - c.unavailability() * c.down_share)
+    });
     Ok(AvailabilityReport {
-        availability: f.availability,
-        downtime_min_per_year: (1.0 - f.availability) * HOURS_PER_YEAR * 60.0,
+        availability,
+        downtime_min_per_year: (1.0 - availability) * HOURS_PER_YEAR * 60.0,
         failovers_per_year: f.failovers_per_h * HOURS_PER_YEAR,
         lost_writes_per_year: f.lost_writes_per_h * HOURS_PER_YEAR,
     })

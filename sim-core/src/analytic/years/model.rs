@@ -25,6 +25,8 @@ pub(super) struct Plan {
     /// Writes in one replication window: write rate × (lag + one-way delay).
     window: f64,
     kind: Kind,
+    /// Common causes: mean up and down times (seconds) and the share of users they take.
+    causes: Vec<(f64, f64, f64)>,
 }
 
 enum Kind {
@@ -83,6 +85,11 @@ impl Plan {
             reroute: SimDuration::from_secs_f64(p.failover.reroute_s()),
             window: p.loss_window(),
             kind,
+            causes: p
+                .common_causes
+                .iter()
+                .map(|c| (c.mtbf_h * 3600.0, c.mttr_h * 3600.0, c.down_share))
+                .collect(),
         }
     }
 
@@ -107,6 +114,13 @@ impl Plan {
                 Kind::Pool { .. } => Vec::new(),
             },
             stranded: vec![None; n],
+            cause_down: vec![false; self.causes.len()],
+            cause_failures: (0..self.causes.len())
+                .map(|c| streams.stream("cause-failures", c as u64))
+                .collect(),
+            cause_repairs: (0..self.causes.len())
+                .map(|c| streams.stream("cause-repairs", c as u64))
+                .collect(),
             served: 1.0,
             last: SimTime::ZERO,
             lost_user_ns: 0.0,
@@ -117,6 +131,10 @@ impl Plan {
         for r in 0..self.regions {
             let d = m.draw(r, true);
             s.schedule_in(d, Ev::Fail(r));
+        }
+        for c in 0..self.causes.len() {
+            let d = m.draw_cause(c, true);
+            s.schedule_in(d, Ev::CauseFail(c as u32));
         }
         for y in 1..=years as u64 {
             s.schedule_at(
@@ -137,6 +155,9 @@ enum Ev {
     FailoverDone(usize),
     Rerouted(u32),
     YearEnd,
+    /// A common cause (shared dependency) fails or is repaired.
+    CauseFail(u32),
+    CauseRepair(u32),
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -155,6 +176,10 @@ struct Regions<'a> {
     shards: Vec<Shard>,
     /// Active-active: a failed region's users waiting to be rerouted, and their share.
     stranded: Vec<Option<(f64, Timer)>>,
+    /// Per common cause: down now, and its up/down streams.
+    cause_down: Vec<bool>,
+    cause_failures: Vec<StreamRng>,
+    cause_repairs: Vec<StreamRng>,
     /// Fraction of users served since `last`.
     served: f64,
     last: SimTime,
@@ -174,6 +199,28 @@ impl Regions<'_> {
         };
         let x: f64 = rng.sample(Exp1);
         SimDuration::from_secs_f64(x * mean)
+    }
+
+    /// Time to the next failure (`up`) or repair of common cause `c`.
+    fn draw_cause(&mut self, c: usize, up: bool) -> SimDuration {
+        let (mtbf, mttr, _) = self.plan.causes[c];
+        let (rng, mean) = if up {
+            (&mut self.cause_failures[c], mtbf)
+        } else {
+            (&mut self.cause_repairs[c], mttr)
+        };
+        let x: f64 = rng.sample(Exp1);
+        SimDuration::from_secs_f64(x * mean)
+    }
+
+    /// The share of users the common causes leave served now (independent of regions).
+    fn causes_served(&self) -> f64 {
+        self.plan
+            .causes
+            .iter()
+            .zip(&self.cause_down)
+            .filter(|(_, &down)| down)
+            .fold(1.0, |a, (c, _)| a * (1.0 - c.2))
     }
 
     /// The next region up after `from` among `candidates`, cyclically, not `from` itself.
@@ -299,6 +346,16 @@ impl Model for Regions<'_> {
                 }
             }
             Ev::Rerouted(r) => self.stranded[r as usize] = None,
+            Ev::CauseFail(c) => {
+                self.cause_down[c as usize] = true;
+                let d = self.draw_cause(c as usize, false);
+                s.schedule_in(d, Ev::CauseRepair(c));
+            }
+            Ev::CauseRepair(c) => {
+                self.cause_down[c as usize] = false;
+                let d = self.draw_cause(c as usize, true);
+                s.schedule_in(d, Ev::CauseFail(c));
+            }
             Ev::YearEnd => {
                 self.year.downtime_min = self.lost_user_ns / 60e9;
                 self.years.push(self.year);
@@ -306,6 +363,6 @@ impl Model for Regions<'_> {
                 self.lost_user_ns = 0.0;
             }
         }
-        self.served = self.served_now();
+        self.served = self.served_now() * self.causes_served();
     }
 }

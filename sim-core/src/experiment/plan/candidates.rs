@@ -215,6 +215,24 @@ pub fn design_scenario(base: &Scenario, design: &Design, opts: &PlanOptions) -> 
     if s.routing.policy == RoutingPolicy::Priority && s.routing.priority.is_empty() {
         s.routing.policy = RoutingPolicy::Latency;
     }
+    // A dependency keeps the candidate's regions; one left with none goes, with its outages.
+    for d in &mut s.dependencies {
+        d.regions.retain(|id| has(id));
+    }
+    let provider_deployed = |p: &str| {
+        let prefix = format!("{}:", p.trim().to_ascii_lowercase());
+        ids.iter()
+            .any(|id| id.to_ascii_lowercase().starts_with(&prefix))
+    };
+    s.dependencies.retain(|d| match &d.provider {
+        Some(p) => provider_deployed(p),
+        None => !d.regions.is_empty(),
+    });
+    let deps: Vec<String> = s.dependencies.iter().map(|d| d.name.clone()).collect();
+    s.failures.retain(|f| match f {
+        FailureSpec::DependencyOutage { dependency, .. } => deps.contains(dependency),
+        _ => true,
+    });
     if opts.keep_failures {
         s.failures
             .retain(|f| failure_regions(f).iter().all(|id| has(id)));
@@ -234,9 +252,11 @@ pub fn design_scenario(base: &Scenario, design: &Design, opts: &PlanOptions) -> 
 /// The regions a failure names.
 fn failure_regions(f: &FailureSpec) -> Vec<&str> {
     match f {
-        FailureSpec::RegionOutage { region, .. } | FailureSpec::CapacityLoss { region, .. } => {
-            vec![region.as_str()]
-        }
+        FailureSpec::RegionOutage { region, .. }
+        | FailureSpec::CapacityLoss { region, .. }
+        | FailureSpec::ZoneOutage { region, .. } => vec![region.as_str()],
+        // A dependency names no region itself (its `[[dependencies]]` entry does).
+        FailureSpec::DependencyOutage { .. } => Vec::new(),
         FailureSpec::Partition {
             regions, region, ..
         }

@@ -1,0 +1,148 @@
+//! Follow-the-sun (active-passive): the write primary moves between the primary and the
+//! standby on a daily schedule, each move a *planned* failover.
+//!
+//! Why: users want writes close to whoever is awake; the price is a short write outage
+//! at each switch and, if the switch does not wait for replication, lost writes.
+//!
+//! A switch to region `new` scheduled at `t` (`[active_passive.follow_the_sun]`,
+//! `docs/failures.md`):
+//!
+//! 1. **drain** `[t, t + drain)`: the old primary refuses writes (`unavailable`, retried
+//!    by clients), so that its replication stream to `new` empties; reads go on;
+//! 2. at `t + drain` the standby is **promoted** exactly as in a failover (the balancer's
+//!    answers change, clients follow as their DNS caches expire; the old primary, now the
+//!    standby, is fenced) — but the old primary is healthy, so nothing is lost unless
+//!    writes it acknowledged had not reached `new` by then: those are counted as lost
+//!    writes with their age as RPO (a switch with `drain = "0s"`, or a drain shorter than
+//!    the replication lag plus the one-way delay).
+//!
+//! The schedule is generated once per run from the simulated clock's UTC hour
+//! (`start_utc_hour`): each day, at each entry whose region differs from the previous
+//! entry's, plus at time zero when the schedule's leader differs from the configured
+//! primary. A switch is skipped when `new` already leads (after a failover) or is down.
+//! The standby must be hot. Only the active-passive layout moves; `compare` runs the
+//! other layouts unchanged (their regions never refuse writes for it).
+
+use super::requests::{Ev, RequestModel};
+use crate::engine::{Scheduler, SimDuration, SimTime};
+use crate::scenario::LayoutKind;
+use crate::spec::{Effect, Incident, RegionId, Resolved};
+
+/// The run's switches: `(promotion instant, new primary)`, in time order.
+#[derive(Clone, Debug, Default)]
+pub struct Sun {
+    switches: Vec<(SimTime, usize)>,
+    /// Planned switches done.
+    pub handovers: u64,
+}
+
+impl Sun {
+    /// The switches of a run of `layout` up to `horizon`, and the drain incidents they
+    /// need (the old primary refusing writes).
+    pub fn plan(spec: &Resolved, layout: LayoutKind, horizon: SimTime) -> (Sun, Vec<Incident>) {
+        let (Some(f), LayoutKind::ActivePassive, Some(standby)) =
+            (&spec.follow_the_sun, layout, spec.active_passive.standby)
+        else {
+            return (Sun::default(), Vec::new());
+        };
+        let primary = spec.active_passive.primary;
+        if f.schedule.is_empty() {
+            return (Sun::default(), Vec::new());
+        }
+        let other = |r: RegionId| if r == primary { standby } else { primary };
+        let start_h = spec.scenario.start_utc_hour;
+        let lead_at = |h: f64| {
+            let h = h.rem_euclid(24.0);
+            f.schedule
+                .iter()
+                .rev()
+                .find(|e| e.0 <= h)
+                .or(f.schedule.last())
+                .map_or(primary, |e| e.1)
+        };
+        let mut times: Vec<(SimTime, RegionId)> = Vec::new();
+        if lead_at(start_h) != primary {
+            times.push((SimTime::ZERO, lead_at(start_h)));
+        }
+        let hour_ns = SimDuration::from_hours(1).as_nanos() as f64;
+        for day in 0.. {
+            let mut past = false;
+            for (k, &(h, region)) in f.schedule.iter().enumerate() {
+                let prev = if k == 0 {
+                    f.schedule[f.schedule.len() - 1].1
+                } else {
+                    f.schedule[k - 1].1
+                };
+                let offset_h = day as f64 * 24.0 + h - start_h;
+                if offset_h <= 0.0 {
+                    continue;
+                }
+                let t = SimTime::ZERO + SimDuration::from_nanos((offset_h * hour_ns) as u64);
+                if t >= horizon {
+                    past = true;
+                    break;
+                }
+                if region != prev {
+                    times.push((t, region));
+                }
+            }
+            if past || day > 400 {
+                break;
+            }
+        }
+        let mut drains = Vec::new();
+        let switches = times
+            .into_iter()
+            .map(|(t, new)| {
+                if !f.drain.is_zero() {
+                    drains.push(Incident {
+                        effect: Effect::WritesRefused { region: other(new) },
+                        start: t,
+                        end: t + f.drain,
+                        random: false,
+                    });
+                }
+                (t + f.drain, new.index())
+            })
+            .collect();
+        (
+            Sun {
+                switches,
+                handovers: 0,
+            },
+            drains,
+        )
+    }
+}
+
+impl RequestModel<'_> {
+    /// Schedules the switches.
+    pub(super) fn start_follow_the_sun(&mut self, sched: &mut Scheduler<Ev>) {
+        for (k, &(t, _)) in self.sun.switches.iter().enumerate() {
+            if t < self.arrivals_end {
+                sched.schedule_at(t, Ev::Handover(k as u32));
+            }
+        }
+    }
+
+    /// Switch `k`: promote its region if it is the group's healthy standby.
+    pub(super) fn on_handover(&mut self, sched: &mut Scheduler<Ev>, k: usize) {
+        let now = sched.now();
+        let new = self.sun.switches[k].1;
+        let Some(g) = self.control.groups.first() else {
+            return;
+        };
+        let old = g.primary;
+        if old == new || g.standby != Some(new) || g.promoting || self.cond.is_down(new) {
+            return;
+        }
+        // Writes the old primary acknowledged that have not reached the new one are lost.
+        let risk = self.take_at_risk(old, now);
+        self.lose(risk, now);
+        self.control.promote(0);
+        self.replicas[new] = vec![old];
+        self.replicas[old].clear();
+        self.sun.handovers += 1;
+        self.control.refresh(self.world, self.plan, now);
+    }
+}
