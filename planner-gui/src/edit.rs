@@ -42,6 +42,8 @@ pub fn add_region(s: &mut Scenario, catalog: &Catalog, id: &str) -> String {
             instances: sim_core::scenario::defaults::instances(),
             service_time: sim_core::scenario::defaults::service_time(),
             queue_limit: sim_core::scenario::defaults::queue_limit(),
+            zones: None,
+            autoscaling: None,
         },
     };
     let instances = spec.instances;
@@ -54,7 +56,10 @@ pub fn add_region(s: &mut Scenario, catalog: &Catalog, id: &str) -> String {
 fn failure_names(f: &sim_core::scenario::FailureSpec, id: &str) -> bool {
     use sim_core::scenario::FailureSpec as F;
     match f {
-        F::RegionOutage { region, .. } | F::CapacityLoss { region, .. } => same(region, id),
+        F::RegionOutage { region, .. }
+        | F::CapacityLoss { region, .. }
+        | F::ZoneOutage { region, .. } => same(region, id),
+        F::DependencyOutage { .. } => false,
         F::Degradation {
             region, regions, ..
         }
@@ -110,6 +115,22 @@ pub fn remove_region(s: &mut Scenario, id: &str) -> String {
     s.failures.retain(|f| !failure_names(f, id));
     if s.failures.len() != n {
         also.push("failures that named it");
+    }
+    let mut named = 0;
+    for d in &mut s.dependencies {
+        let n = d.regions.len();
+        d.regions.retain(|r| !same(r, id));
+        named += n - d.regions.len();
+    }
+    if named > 0 {
+        also.push("its place in shared dependencies");
+    }
+    if let Some(f) = &mut s.active_passive.follow_the_sun {
+        let n = f.schedule.len();
+        f.schedule.retain(|h| !same(&h.primary, id));
+        if f.schedule.len() != n {
+            also.push("follow-the-sun handovers to it");
+        }
     }
     let left = s.regions.len() as u32;
     if let Some(q) = s.active_active.quorum {

@@ -313,6 +313,7 @@ fn defaults_only_scenario() -> Scenario {
         workload: Default::default(),
         areas: Vec::new(),
         regions: Vec::new(),
+        dependencies: Vec::new(),
         network: Default::default(),
         routing: Default::default(),
         client: Default::default(),

@@ -265,43 +265,8 @@ pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
     out
 }
 
-/// A scheduled failure's interval in simulated minutes, and what it was.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Window {
-    pub start_min: f64,
-    pub end_min: f64,
-    pub what: String,
-}
-
-/// The scheduled failures of `s` as windows to shade on the time charts.
-pub fn failure_windows(s: &sim_core::scenario::Scenario) -> Vec<Window> {
-    use sim_core::scenario::FailureSpec as F;
-    s.failures
-        .iter()
-        .map(|f| {
-            let what = match f {
-                F::RegionOutage { region, .. } => format!("outage of {region}"),
-                F::CapacityLoss { region, .. } => format!("capacity loss at {region}"),
-                F::Degradation {
-                    region: Some(r), ..
-                } => format!("{r} slow"),
-                F::Degradation { regions, .. } => format!("slow link {}", regions.join("–")),
-                F::Partition {
-                    area: Some(a),
-                    region: Some(r),
-                    ..
-                } => format!("{a} cut off from {r}"),
-                F::Partition { regions, .. } => format!("partition {}", regions.join("–")),
-            };
-            let start_min = f.start().as_secs_f64() / 60.0;
-            Window {
-                start_min,
-                end_min: start_min + f.duration().as_secs_f64() / 60.0,
-                what,
-            }
-        })
-        .collect()
-}
+/// The scheduled failures as windows to shade: the same ones the HTML report shades.
+pub use sim_core::report::chart::{failure_windows, Window};
 
 /// `points` split where a bucket has no data (no requests that minute), so that a line
 /// never joins across a gap: each run of consecutive buckets is one segment.

@@ -19,14 +19,18 @@ pub enum NewFailure {
     Partition,
     Degradation,
     CapacityLoss,
+    ZoneOutage,
+    DependencyOutage,
 }
 
 impl NewFailure {
-    pub const ALL: [NewFailure; 4] = [
+    pub const ALL: [NewFailure; 6] = [
         NewFailure::Outage,
         NewFailure::Partition,
         NewFailure::Degradation,
         NewFailure::CapacityLoss,
+        NewFailure::ZoneOutage,
+        NewFailure::DependencyOutage,
     ];
 
     /// The add button's text.
@@ -36,6 +40,8 @@ impl NewFailure {
             NewFailure::Partition => "+ partition",
             NewFailure::Degradation => "+ gray failure",
             NewFailure::CapacityLoss => "+ capacity loss",
+            NewFailure::ZoneOutage => "+ zone outage",
+            NewFailure::DependencyOutage => "+ dependency outage",
         }
     }
 }
@@ -47,6 +53,8 @@ pub fn kind_name(f: &FailureSpec) -> &'static str {
         FailureSpec::Partition { .. } => "partition",
         FailureSpec::Degradation { .. } => "gray failure",
         FailureSpec::CapacityLoss { .. } => "capacity loss",
+        FailureSpec::ZoneOutage { .. } => "zone outage",
+        FailureSpec::DependencyOutage { .. } => "dependency outage",
     }
 }
 
@@ -57,6 +65,8 @@ fn kind_color(f: &FailureSpec) -> Color32 {
         FailureSpec::Partition { .. } => Color32::from_rgb(170, 90, 200),
         FailureSpec::Degradation { .. } => Color32::from_rgb(220, 170, 40),
         FailureSpec::CapacityLoss { .. } => Color32::from_rgb(230, 120, 60),
+        FailureSpec::ZoneOutage { .. } => Color32::from_rgb(200, 80, 120),
+        FailureSpec::DependencyOutage { .. } => Color32::from_rgb(90, 120, 210),
     }
 }
 
@@ -79,6 +89,8 @@ pub fn target(f: &FailureSpec) -> String {
         FailureSpec::Degradation {
             region, regions, ..
         } => region.clone().unwrap_or_else(|| pair(regions)),
+        FailureSpec::ZoneOutage { region, zone, .. } => format!("{region} zone {zone}"),
+        FailureSpec::DependencyOutage { dependency, .. } => dependency.clone(),
     }
 }
 
@@ -129,6 +141,23 @@ pub fn new_failure(kind: NewFailure, s: &Scenario, area_names: &[String]) -> Fai
             start,
             duration,
         },
+        NewFailure::ZoneOutage => FailureSpec::ZoneOutage {
+            region: first,
+            zone: 1,
+            start,
+            duration,
+        },
+        // Without a `[[dependencies]]` entry the name stays empty, and validation says
+        // to declare one.
+        NewFailure::DependencyOutage => FailureSpec::DependencyOutage {
+            dependency: s
+                .dependencies
+                .first()
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
+            start,
+            duration,
+        },
     }
 }
 
@@ -144,6 +173,18 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Proble
         .show(ui, |ui| {
             timeline(ui, s);
             let ids: Vec<String> = s.regions.iter().map(|r| r.id.clone()).collect();
+            let deps: Vec<String> = s.dependencies.iter().map(|d| d.name.clone()).collect();
+            let zones: Vec<u32> = s
+                .regions
+                .iter()
+                .map(|r| r.zones.unwrap_or(sim_core::scenario::defaults::ZONES))
+                .collect();
+            let names = Names {
+                ids: &ids,
+                areas: area_names,
+                deps: &deps,
+                zones: &zones,
+            };
             let mut remove = None;
             for (i, f) in s.failures.iter_mut().enumerate() {
                 ui.separator();
@@ -157,7 +198,7 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Proble
                         remove = Some(i);
                     }
                 });
-                fields(ui, i, f, &ids, area_names);
+                fields(ui, i, f, &names);
                 p.under(ui, &format!("failures[{i}]"));
             }
             if let Some(i) = remove {
@@ -277,8 +318,18 @@ fn timeline(ui: &mut Ui, s: &Scenario) {
     }
 }
 
+/// What a failure's fields can name: deployed regions (with their zone counts), user
+/// areas and shared dependencies.
+struct Names<'a> {
+    ids: &'a [String],
+    areas: &'a [String],
+    deps: &'a [String],
+    zones: &'a [u32],
+}
+
 /// The fields of failure `i`.
-fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, ids: &[String], areas: &[String]) {
+fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, names: &Names<'_>) {
+    let (ids, areas) = (names.ids, names.areas);
     Grid::new(("failure", i)).num_columns(2).show(ui, |ui| {
         match f {
             FailureSpec::RegionOutage { region, .. } => {
@@ -371,6 +422,32 @@ fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, ids: &[String], areas: &[S
                 }
                 ui.end_row();
             }
+            FailureSpec::ZoneOutage { region, zone, .. } => {
+                ui.label("region");
+                pick(ui, ("f-region", i), region, ids);
+                ui.end_row();
+                let of = ids
+                    .iter()
+                    .position(|r| r.eq_ignore_ascii_case(region))
+                    .map_or(sim_core::scenario::defaults::ZONES, |k| names.zones[k]);
+                ui.label("zone");
+                ui.add(
+                    DragValue::new(zone)
+                        .range(1..=of.max(1))
+                        .suffix(format!(" of {of}")),
+                )
+                .on_hover_text("which availability zone fails, counting from 1");
+                ui.end_row();
+            }
+            FailureSpec::DependencyOutage { dependency, .. } => {
+                ui.label("dependency");
+                if names.deps.is_empty() {
+                    ui.label("none declared: add one under Shared dependencies");
+                } else {
+                    pick(ui, ("f-dep", i), dependency, names.deps);
+                }
+                ui.end_row();
+            }
         }
         let (start, length) = times(f);
         ui.label("starts at");
@@ -407,6 +484,12 @@ fn times(f: &mut FailureSpec) -> (&mut SimDuration, &mut SimDuration) {
             start, duration, ..
         }
         | FailureSpec::CapacityLoss {
+            start, duration, ..
+        }
+        | FailureSpec::ZoneOutage {
+            start, duration, ..
+        }
+        | FailureSpec::DependencyOutage {
             start, duration, ..
         } => (start, duration),
     }

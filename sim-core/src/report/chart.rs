@@ -74,6 +74,12 @@ pub fn failure_windows(s: &Scenario) -> Vec<Window> {
                 FailureSpec::Partition { regions, .. } => {
                     format!("partition {}", regions.join("–"))
                 }
+                FailureSpec::ZoneOutage { region, zone, .. } => {
+                    format!("zone {zone} of {region} down")
+                }
+                FailureSpec::DependencyOutage { dependency, .. } => {
+                    format!("{dependency} down")
+                }
             };
             let start_min = f.start().as_secs_f64() / 60.0;
             Window {
