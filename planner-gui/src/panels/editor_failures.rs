@@ -33,6 +33,17 @@ impl NewFailure {
         NewFailure::DependencyOutage,
     ];
 
+    /// Why this kind cannot be added to `s` yet, if it cannot: a dependency outage names
+    /// a `[[dependencies]]` entry, so one must be declared first.
+    pub fn unavailable(self, s: &Scenario) -> Option<&'static str> {
+        match self {
+            NewFailure::DependencyOutage if s.dependencies.is_empty() => {
+                Some("declare a shared dependency first (Shared dependencies)")
+            }
+            _ => None,
+        }
+    }
+
     /// The add button's text.
     pub fn button(self) -> &'static str {
         match self {
@@ -207,7 +218,13 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Proble
             ui.separator();
             ui.horizontal_wrapped(|ui| {
                 for kind in NewFailure::ALL {
-                    if ui.button(kind.button()).clicked() {
+                    let why = kind.unavailable(s);
+                    let b = ui.add_enabled(why.is_none(), egui::Button::new(kind.button()));
+                    let b = match why {
+                        Some(w) => b.on_disabled_hover_text(w),
+                        None => b,
+                    };
+                    if b.clicked() {
                         let f = new_failure(kind, s, area_names);
                         s.failures.push(f);
                     }
@@ -583,7 +600,18 @@ mod tests {
             false => s.areas.iter().map(|a| a.name.clone()).collect(),
         };
         s.failures.clear();
+        assert!(NewFailure::DependencyOutage.unavailable(&s).is_some());
+        s.dependencies
+            .push(sim_core::scenario::realism::Dependency {
+                name: "global-dns".into(),
+                regions: s.regions.iter().map(|r| r.id.clone()).collect(),
+                provider: None,
+                affects: Default::default(),
+                mtbf: None,
+                mttr: None,
+            });
         for kind in NewFailure::ALL {
+            assert_eq!(kind.unavailable(&s), None);
             let f = new_failure(kind, &s, &areas);
             assert!(f.start() >= s.warmup && f.start() < s.warmup + s.duration);
             assert!(!f.duration().is_zero());
