@@ -374,7 +374,7 @@ pub fn problems(s: &Scenario, deployed: &BTreeSet<String>, world: &dyn Lookup) -
                     .into(),
             );
         }
-        if f.schedule.is_empty() == !f.daytime {
+        if f.schedule.is_empty() != f.daytime {
             err(
                 fp.clone(),
                 "give either a `schedule` of [[sharded.follow_the_sun.schedule]] utc_hour, \
