@@ -57,6 +57,7 @@ fn every_design(n: usize, grid: &[u32]) -> Vec<Design> {
             regions: regions.clone(),
             sharded_standby: false,
             standby_mode: None,
+            autoscaled: false,
         }];
         for standby in [false, true] {
             shapes.push(Shape {
@@ -64,6 +65,7 @@ fn every_design(n: usize, grid: &[u32]) -> Vec<Design> {
                 regions: regions.clone(),
                 sharded_standby: standby,
                 standby_mode: None,
+                autoscaled: false,
             });
         }
         for shape in shapes {
@@ -80,6 +82,7 @@ fn every_design(n: usize, grid: &[u32]) -> Vec<Design> {
                         regions: pair.to_vec(),
                         sharded_standby: false,
                         standby_mode: None,
+                        autoscaled: false,
                     },
                     instances: vec![g, g],
                 }));

@@ -4,7 +4,10 @@
 //! - **Zones** (`[random_failures.zones]`): a region counts as down while it is down
 //!   itself or all its zones are (partial zone loss is capacity, which the request-level
 //!   model measures). Each region's `(MTBF, MTTR)` becomes its two-state equivalent
-//!   ([`crate::model::zones::region_rates_with_zones`]).
+//!   ([`crate::model::zones::region_rates_with_zones`]). With
+//!   `[active_passive.data_zone]`, an active-passive region is down while the zones
+//!   holding its database are (its data zone, or it and the replica's zone): the same
+//!   formula with 1 or 2 zones ([`crate::model::data_zone`]).
 //! - **Dependencies** with `mtbf` and `mttr`:
 //!   - `affects = "all"` on *every* region of the layout's model: a common cause that
 //!     leaves every user unserved while it is down ([`CommonCause`] with share 1);
@@ -35,8 +38,20 @@ pub fn apply(
     let hours = |d: crate::engine::SimDuration| d.as_secs_f64() / 3600.0;
     if let Some(z) = &p.scenario.random_failures.zones {
         let zone = (hours(z.mtbf), hours(z.mttr));
+        // With `[active_passive.data_zone]` a region of the pair is down while the zones
+        // holding its database (1, or 2 with a replica) are all down — which includes all
+        // its zones being down.
+        let data = p
+            .scenario
+            .active_passive
+            .data_zone
+            .as_ref()
+            .filter(|_| plan.layout == crate::scenario::LayoutKind::ActivePassive);
         for (rate, &r) in rates.iter_mut().zip(behind) {
             let zones = p.world.regions[r].zones;
+            let zones = data.map_or(zones, |d| {
+                crate::model::data_zone::copy_zones(d.zone, d.replica, zones).len() as u32
+            });
             let (b, m) = region_rates_with_zones(rate.mtbf_h, rate.mttr_h, zones, zone);
             *rate = RegionRates {
                 mtbf_h: b,

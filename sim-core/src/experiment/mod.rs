@@ -11,6 +11,7 @@ pub mod replicate;
 pub mod run;
 mod summary;
 pub mod sweep;
+pub mod variant;
 
 pub use crate::metrics::IncidentResult;
 pub use crate::spec::{validate, Resolved};

@@ -37,6 +37,8 @@ use crate::spec::{Resolved, World};
 /// A primary with an optional standby that can take over.
 #[derive(Clone, Debug)]
 pub struct Group {
+    /// The region that was the primary at the start (a shard's home): names the group.
+    pub home: usize,
     pub primary: usize,
     pub standby: Option<usize>,
     pub promoting: bool,
@@ -81,6 +83,7 @@ impl Control {
                     Some(i) => i,
                     None => {
                         groups.push(Group {
+                            home,
                             primary: home,
                             standby: plan.replicas[home].first().copied(),
                             promoting: false,

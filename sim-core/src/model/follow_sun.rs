@@ -1,5 +1,6 @@
-//! Follow-the-sun (active-passive): the write primary moves between the primary and the
-//! standby on a daily schedule, each move a *planned* failover.
+//! Follow-the-sun: the write primary moves between the primary and the standby
+//! (active-passive), or a shard's between its home and its standby (sharded), on a daily
+//! schedule, each move a *planned* failover of that failover group.
 //!
 //! Why: users want writes close to whoever is awake; the price is a short write outage
 //! at each switch and, if the switch does not wait for replication, lost writes.
@@ -26,74 +27,42 @@
 use super::requests::{Ev, RequestModel};
 use crate::engine::{Scheduler, SimDuration, SimTime};
 use crate::scenario::LayoutKind;
-use crate::spec::{Effect, Incident, RegionId, Resolved};
+use crate::spec::{Effect, FollowTheSunSpec, Incident, RegionId, Resolved};
 
-/// The run's switches: `(promotion instant, new primary)`, in time order.
+/// The run's switches: `(promotion instant, group home, new primary)`, in time order.
 #[derive(Clone, Debug, Default)]
 pub struct Sun {
-    switches: Vec<(SimTime, usize)>,
+    switches: Vec<(SimTime, usize, usize)>,
     /// Planned switches done.
     pub handovers: u64,
 }
 
 impl Sun {
     /// The switches of a run of `layout` up to `horizon`, and the drain incidents they
-    /// need (the old primary refusing writes).
+    /// need (the old primary refusing writes): the active-passive pair's, or every moving
+    /// shard's (`sharded.follow_the_sun`).
     pub fn plan(spec: &Resolved, layout: LayoutKind, horizon: SimTime) -> (Sun, Vec<Incident>) {
-        let (Some(f), LayoutKind::ActivePassive, Some(standby)) =
-            (&spec.follow_the_sun, layout, spec.active_passive.standby)
-        else {
-            return (Sun::default(), Vec::new());
-        };
-        let primary = spec.active_passive.primary;
-        if f.schedule.is_empty() {
-            return (Sun::default(), Vec::new());
-        }
-        let other = |r: RegionId| if r == primary { standby } else { primary };
-        let start_h = spec.scenario.start_utc_hour;
-        let lead_at = |h: f64| {
-            let h = h.rem_euclid(24.0);
-            f.schedule
+        let pairs: Vec<(RegionId, RegionId, &FollowTheSunSpec)> = match layout {
+            LayoutKind::ActivePassive => {
+                match (&spec.follow_the_sun, spec.active_passive.standby) {
+                    (Some(f), Some(sb)) => vec![(spec.active_passive.primary, sb, f)],
+                    _ => Vec::new(),
+                }
+            }
+            LayoutKind::Sharded => spec
+                .sharded
+                .follow_the_sun
                 .iter()
-                .rev()
-                .find(|e| e.0 <= h)
-                .or(f.schedule.last())
-                .map_or(primary, |e| e.1)
+                .map(|x| (x.home, x.standby, &x.sun))
+                .collect(),
+            LayoutKind::ActiveActive => Vec::new(),
         };
-        let mut times: Vec<(SimTime, RegionId)> = Vec::new();
-        if lead_at(start_h) != primary {
-            times.push((SimTime::ZERO, lead_at(start_h)));
-        }
-        let hour_ns = SimDuration::from_hours(1).as_nanos() as f64;
-        for day in 0.. {
-            let mut past = false;
-            for (k, &(h, region)) in f.schedule.iter().enumerate() {
-                let prev = if k == 0 {
-                    f.schedule[f.schedule.len() - 1].1
-                } else {
-                    f.schedule[k - 1].1
-                };
-                let offset_h = day as f64 * 24.0 + h - start_h;
-                if offset_h <= 0.0 {
-                    continue;
-                }
-                let t = SimTime::ZERO + SimDuration::from_nanos((offset_h * hour_ns) as u64);
-                if t >= horizon {
-                    past = true;
-                    break;
-                }
-                if region != prev {
-                    times.push((t, region));
-                }
-            }
-            if past || day > 400 {
-                break;
-            }
-        }
+        let start_h = spec.scenario.start_utc_hour;
         let mut drains = Vec::new();
-        let switches = times
-            .into_iter()
-            .map(|(t, new)| {
+        let mut switches = Vec::new();
+        for (home, standby, f) in pairs {
+            let other = |r: RegionId| if r == home { standby } else { home };
+            for (t, new) in switch_times(&f.schedule, home, start_h, horizon) {
                 if !f.drain.is_zero() {
                     drains.push(Incident {
                         effect: Effect::WritesRefused { region: other(new) },
@@ -102,9 +71,11 @@ impl Sun {
                         random: false,
                     });
                 }
-                (t + f.drain, new.index())
-            })
-            .collect();
+                switches.push((t + f.drain, home.index(), new.index()));
+            }
+        }
+        // Shards' switches interleave: in time order (stable: same instant, home order).
+        switches.sort_by_key(|x| x.0);
         (
             Sun {
                 switches,
@@ -115,31 +86,77 @@ impl Sun {
     }
 }
 
+/// When the leader of `schedule` changes over `[0, horizon)` for a clock starting at UTC
+/// hour `start_h`, and to whom: each day at each entry whose region differs from the
+/// previous entry's, plus at time zero when the leader then is not `first`.
+fn switch_times(
+    schedule: &[(f64, RegionId)],
+    first: RegionId,
+    start_h: f64,
+    horizon: SimTime,
+) -> Vec<(SimTime, RegionId)> {
+    let Some(last) = schedule.last() else {
+        return Vec::new();
+    };
+    let lead_at = |h: f64| {
+        let h = h.rem_euclid(24.0);
+        schedule.iter().rev().find(|e| e.0 <= h).unwrap_or(last).1
+    };
+    let mut times: Vec<(SimTime, RegionId)> = Vec::new();
+    if lead_at(start_h) != first {
+        times.push((SimTime::ZERO, lead_at(start_h)));
+    }
+    let hour_ns = SimDuration::from_hours(1).as_nanos() as f64;
+    for day in 0.. {
+        let mut past = false;
+        for (k, &(h, region)) in schedule.iter().enumerate() {
+            let prev = if k == 0 { last.1 } else { schedule[k - 1].1 };
+            let offset_h = day as f64 * 24.0 + h - start_h;
+            if offset_h <= 0.0 {
+                continue;
+            }
+            let t = SimTime::ZERO + SimDuration::from_nanos((offset_h * hour_ns) as u64);
+            if t >= horizon {
+                past = true;
+                break;
+            }
+            if region != prev {
+                times.push((t, region));
+            }
+        }
+        if past || day > 400 {
+            break;
+        }
+    }
+    times
+}
+
 impl RequestModel<'_> {
     /// Schedules the switches.
     pub(super) fn start_follow_the_sun(&mut self, sched: &mut Scheduler<Ev>) {
-        for (k, &(t, _)) in self.sun.switches.iter().enumerate() {
+        for (k, &(t, _, _)) in self.sun.switches.iter().enumerate() {
             if t < self.arrivals_end {
                 sched.schedule_at(t, Ev::Handover(k as u32));
             }
         }
     }
 
-    /// Switch `k`: promote its region if it is the group's healthy standby.
+    /// Switch `k`: promote its region if it is its group's healthy standby.
     pub(super) fn on_handover(&mut self, sched: &mut Scheduler<Ev>, k: usize) {
         let now = sched.now();
-        let new = self.sun.switches[k].1;
-        let Some(g) = self.control.groups.first() else {
+        let (_, home, new) = self.sun.switches[k];
+        let Some(g) = self.control.groups.iter().position(|g| g.home == home) else {
             return;
         };
-        let old = g.primary;
-        if old == new || g.standby != Some(new) || g.promoting || self.cond.is_down(new) {
+        let grp = &self.control.groups[g];
+        let old = grp.primary;
+        if old == new || grp.standby != Some(new) || grp.promoting || self.cond.is_down(new) {
             return;
         }
         // Writes the old primary acknowledged that have not reached the new one are lost.
         let risk = self.take_at_risk(old, now);
         self.lose(risk, now);
-        self.control.promote(0);
+        self.control.promote(g);
         self.replicas[new] = vec![old];
         self.replicas[old].clear();
         self.sun.handovers += 1;

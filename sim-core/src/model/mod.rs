@@ -12,7 +12,9 @@
 //!   handle incidents, promotions, retries and lost writes;
 //! - [`zones`] spreads a region's instances over availability zones and loses a failed
 //!   zone's share; [`dependencies`] turns a shared dependency's outage into incidents of
-//!   every region that depends on it (a common cause);
+//!   every region that depends on it (a common cause); [`data_zone`] places the
+//!   active-passive database in a zone (and a synchronous replica in another), so the
+//!   data zone's outage is a region outage or an in-region failover;
 //! - [`follow_sun`] moves the active-passive write primary on a daily schedule, each
 //!   move a planned (drained) failover;
 //! - [`autoscale`] runs each region's target-tracking policy and books the instances
@@ -25,6 +27,7 @@ mod arrivals;
 pub mod autoscale;
 pub mod control;
 pub mod cost;
+pub mod data_zone;
 pub mod dependencies;
 pub mod failures;
 pub mod follow_sun;

@@ -220,6 +220,8 @@ impl<'w> RequestModel<'w> {
         let mut incidents = incidents(spec, seed, end);
         let (sun, drains) = super::follow_sun::Sun::plan(spec, plan.layout, end);
         incidents.extend(drains);
+        let placed = super::data_zone::incidents(spec, plan.layout, &incidents);
+        incidents.extend(placed);
         let base_servers = plan.base_servers.clone();
         RequestModel {
             world,

@@ -110,7 +110,42 @@ pub struct FollowTheSun {
 #[serde(deny_unknown_fields)]
 pub struct Handover {
     pub utc_hour: f64,
+    /// Sharded only: the shard, named by its home region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
     pub primary: String,
+}
+
+/// Where the active-passive database lives inside each region of the pair
+/// (`[active_passive.data_zone]`): in zone `zone`, and with `replica = "other-zone"` also in
+/// a synchronous replica in the next zone, which takes over after `failover` when the
+/// zone holding the active copy fails. Without a replica, that zone's outage takes the
+/// region's database with it: the region is down (a region outage) until the zone is back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataZone {
+    /// The zone (from 1) of each region that holds its copy of the database.
+    pub zone: u32,
+    #[serde(default)]
+    pub replica: ZoneReplica,
+    /// The in-region promotion of the replica: writes are refused for this long.
+    #[serde(default = "zone_failover")]
+    pub failover: SimDuration,
+}
+
+/// Whether the database has a synchronous in-region replica in another zone.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ZoneReplica {
+    /// Only `zone` holds the database.
+    #[default]
+    None,
+    /// A synchronous replica in the next zone (`zone % zones + 1`) of the same region.
+    OtherZone,
+}
+
+fn zone_failover() -> SimDuration {
+    SimDuration::from_secs(30)
 }
 
 fn drain() -> SimDuration {
@@ -315,6 +350,98 @@ pub fn problems(s: &Scenario, deployed: &BTreeSet<String>, world: &dyn Lookup) -
                          between those two",
                         h.primary,
                         pair.join(", ")
+                    ),
+                );
+            }
+            if h.shard.is_some() {
+                err(
+                    hp.key("shard"),
+                    "is for `sharded.follow_the_sun`: active-passive has one primary; \
+                     remove `shard`"
+                        .into(),
+                );
+            }
+        }
+    }
+
+    if let Some(f) = &s.sharded.follow_the_sun {
+        let fp = root.key("sharded").key("follow_the_sun");
+        if !s.sharded.standby {
+            err(
+                root.key("sharded").key("standby"),
+                "sharded follow-the-sun moves each shard between its home and its standby: \
+                 set `standby = true`"
+                    .into(),
+            );
+        }
+        if f.schedule.is_empty() != f.daytime {
+            err(
+                fp.clone(),
+                "give either a `schedule` of [[sharded.follow_the_sun.schedule]] utc_hour, \
+                 shard and primary, or `daytime = true` (not both)"
+                    .into(),
+            );
+        }
+        for (i, h) in f.schedule.iter().enumerate() {
+            let hp = fp.key("schedule").index(i);
+            if !(h.utc_hour.is_finite() && (0.0..24.0).contains(&h.utc_hour)) {
+                err(
+                    hp.key("utc_hour"),
+                    format!("must be an hour in [0, 24), got {}", h.utc_hour),
+                );
+            }
+            match &h.shard {
+                None => err(
+                    hp.key("shard"),
+                    "name the shard by its home region, e.g. shard = \"aws:us-east-1\"".into(),
+                ),
+                Some(id) if !deployed.contains(&canonical(id)) => {
+                    err(hp.key("shard"), not_deployed(id))
+                }
+                Some(_) => {}
+            }
+            if !deployed.contains(&canonical(&h.primary)) {
+                err(hp.key("primary"), not_deployed(&h.primary));
+            }
+        }
+    }
+
+    if let Some(d) = &s.active_passive.data_zone {
+        let dp = root.key("active_passive").key("data_zone");
+        // The pair's regions: the named primary and standby, else every region (either
+        // may be the default one).
+        let named: Vec<&String> = [&s.active_passive.primary, &s.active_passive.standby]
+            .into_iter()
+            .flatten()
+            .collect();
+        let pair: Vec<(String, u32)> = if named.len() == 2 {
+            named
+                .iter()
+                .filter_map(|id| zones_of(id).map(|z| (canonical(id), z)))
+                .collect()
+        } else {
+            s.regions
+                .iter()
+                .map(|r| (canonical(&r.id), r.zones.unwrap_or(defaults::ZONES)))
+                .collect()
+        };
+        let fewest = pair.iter().min_by_key(|x| x.1);
+        if let Some((id, z)) = fewest {
+            if d.zone == 0 || d.zone > *z {
+                err(
+                    dp.key("zone"),
+                    format!(
+                        "`{id}` has {z} zones: give a zone in 1..={z} (or set the region's \
+                         `zones`)"
+                    ),
+                );
+            }
+            if d.replica == ZoneReplica::OtherZone && *z < 2 {
+                err(
+                    dp.key("replica"),
+                    format!(
+                        "`{id}` has one zone: a replica in another zone needs `zones` of at \
+                         least 2 (or `replica = \"none\"`)"
                     ),
                 );
             }

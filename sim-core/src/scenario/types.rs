@@ -7,7 +7,9 @@
 
 use super::dist::Dist;
 pub use super::failures::*;
-pub use super::realism::{Affects, Autoscaling, Dependency, FollowTheSun, Handover};
+pub use super::realism::{
+    Affects, Autoscaling, DataZone, Dependency, FollowTheSun, Handover, ZoneReplica,
+};
 pub use super::slo::Slo;
 pub use crate::catalog::CatalogFiles;
 use crate::engine::SimDuration;
@@ -359,6 +361,10 @@ pub struct ActivePassive {
     /// daytime, as a planned failover (`docs/failures.md`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_the_sun: Option<FollowTheSun>,
+    /// The availability zone that holds each region's copy of the database, and whether a
+    /// synchronous replica in another zone takes over when it fails (`docs/failures.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_zone: Option<DataZone>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -413,6 +419,10 @@ pub struct Sharded {
     pub replication_lag: Dist,
     #[serde(default)]
     pub failover: Failover,
+    /// Move shards' primaries between their home and their standby with the users'
+    /// daytime, each move a planned failover of that shard (`docs/failures.md`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_the_sun: Option<FollowTheSun>,
 }
 
 /// Prices that replace the catalog's, in USD.

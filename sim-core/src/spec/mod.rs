@@ -93,10 +93,21 @@ pub struct ActiveActiveSpec {
 }
 
 /// Sharded: every area's home.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ShardedSpec {
     /// Per area: `sharded.homes`, else the rule (`jurisdiction` or `proximity`).
     pub homes: Vec<RegionId>,
+    /// Follow-the-sun (`sharded.follow_the_sun`): the shards that move, in home order.
+    pub follow_the_sun: Vec<ShardSun>,
+}
+
+/// One shard's follow-the-sun: its home, its standby (`World::shard_standby`) and from
+/// each `utc_hour` which of the two leads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShardSun {
+    pub home: RegionId,
+    pub standby: RegionId,
+    pub sun: FollowTheSunSpec,
 }
 
 /// Checks `s` against `catalog` and resolves it; on failure, every problem with its path.

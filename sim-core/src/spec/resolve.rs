@@ -7,6 +7,8 @@ use super::*;
 use crate::engine::SimTime;
 use crate::scenario::{FailureSpec, FieldPath, HomeRule};
 
+mod sun;
+
 /// Resolves a scenario that passed [`scenario::validate::check`]. A name that still does
 /// not resolve (which `check` should have caught) is an error at its field, never a
 /// fallback to some other region.
@@ -66,7 +68,19 @@ pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<F
         }
     }
     let follow_the_sun = match (&ap.follow_the_sun, primary, standby) {
-        (Some(f), Some(p), Some(sb)) => Some(follow_the_sun(&mut r, &app, f, &world, p, sb)),
+        (Some(f), Some(p), Some(sb)) => {
+            let entries: Vec<_> = f.schedule.iter().enumerate().collect();
+            let fp = app.key("follow_the_sun");
+            Some(sun::schedule(
+                &mut r,
+                &fp,
+                f,
+                &entries,
+                &world,
+                (p, sb),
+                &|_| true,
+            ))
+        }
         _ => None,
     };
     let fleet = ap
@@ -94,6 +108,8 @@ pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<F
         })
         .collect();
 
+    let homes: Vec<RegionId> = homes;
+    let shard_sun = sun::sharded(&mut r, s, &world, &homes);
     let mut warnings = warnings(s);
     residency(s, &world, &mut r.errors, &mut warnings);
     if !r.errors.is_empty() {
@@ -111,74 +127,13 @@ pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<F
         },
         follow_the_sun,
         active_active: ActiveActiveSpec { quorum },
-        sharded: ShardedSpec { homes },
+        sharded: ShardedSpec {
+            follow_the_sun: shard_sun,
+            homes,
+        },
         warnings,
         world,
     })
-}
-
-/// Local hours counted as daytime for follow-the-sun: [8, 20).
-const DAY: (f64, f64) = (8.0, 20.0);
-
-/// The follow-the-sun schedule: as written, or — `daytime = true` — for each UTC hour
-/// the one of `p` and `sb` whose nearest users (by user RTT) are most in daytime at the
-/// half hour (ties keep the region that led the hour before), as changes only.
-fn follow_the_sun(
-    r: &mut Resolver<'_>,
-    app: &FieldPath,
-    f: &crate::scenario::FollowTheSun,
-    w: &World,
-    p: RegionId,
-    sb: RegionId,
-) -> FollowTheSunSpec {
-    let fp = app.key("follow_the_sun");
-    let mut schedule: Vec<(f64, RegionId)> = f
-        .schedule
-        .iter()
-        .enumerate()
-        .filter_map(|(i, h)| {
-            let id = r.region(fp.key("schedule").index(i).key("primary"), &h.primary)?;
-            Some((h.utc_hour, id))
-        })
-        .collect();
-    if f.daytime {
-        let daytime = |hour: f64, region: RegionId| -> f64 {
-            w.area_ids()
-                .filter(|&a| {
-                    let near =
-                        if w.user_rtt(a.index(), p.index()) <= w.user_rtt(a.index(), sb.index()) {
-                            p
-                        } else {
-                            sb
-                        };
-                    let local = (hour + w.areas[a.index()].utc_offset_hours).rem_euclid(24.0);
-                    near == region && local >= DAY.0 && local < DAY.1
-                })
-                .map(|a| w.areas[a.index()].share)
-                .sum()
-        };
-        let mut lead = p;
-        for h in 0..24 {
-            let at = h as f64 + 0.5;
-            let (dp, ds) = (daytime(at, p), daytime(at, sb));
-            let best = if dp > ds {
-                p
-            } else if ds > dp {
-                sb
-            } else {
-                lead
-            };
-            if best != lead || schedule.is_empty() {
-                schedule.push((h as f64, best));
-            }
-            lead = best;
-        }
-    }
-    schedule.sort_by(|a, b| a.0.total_cmp(&b.0));
-    FollowTheSunSpec {
-        schedule,
-        drain: f.drain,
-    }
 }
 
 /// The home of area `a` by `rule`: the lowest-RTT region (in the area's jurisdiction, for

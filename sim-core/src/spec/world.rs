@@ -133,6 +133,15 @@ impl World {
         self.user_rtt[area * self.regions.len() + region]
     }
 
+    /// The standby of a shard homed at `home` (`sharded.standby = true`): the nearest
+    /// other region of the same jurisdiction (ties to the region listed first), if any.
+    pub fn shard_standby(&self, home: usize) -> Option<usize> {
+        let jur = &self.regions[home].jurisdiction;
+        (0..self.n_regions())
+            .filter(|&r| r != home && self.regions[r].jurisdiction == *jur)
+            .min_by_key(|&r| (self.rtt(home, r), r))
+    }
+
     pub fn user_km(&self, area: usize, region: usize) -> f64 {
         self.user_km[area * self.regions.len() + region]
     }

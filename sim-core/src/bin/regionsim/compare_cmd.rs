@@ -38,6 +38,8 @@ and the scenario given (B) on the same replication seeds (A's seed unless --seed
 prints, per metric and layout, the mean difference B - A with a 95 % interval of the
 paired differences (differences.csv). An interval that excludes 0 is a real difference at
 the 95 % level; two overlapping intervals of A and B would not tell you that.
+--against-fixed-primary pins the same scenario with follow-the-sun off as A: what moving
+the write primary with the day costs (drains, cost) and gains (latency), paired.
 
 --report FILE.html writes all of it as one self-contained page to share: the tables, the
 verdict, latency and availability over time with failure windows shaded, and the scenario
@@ -46,7 +48,8 @@ with its SHA-256, the seed and the regionsim version. Columns: docs/csv.md.
 Examples:
   regionsim compare my.toml --out out/
   regionsim compare my.toml --replications 20
-  regionsim compare new.toml --baseline old.toml --replications 10 --report ab.html";
+  regionsim compare new.toml --baseline old.toml --replications 10 --report ab.html
+  regionsim compare datasets/examples/follow-the-sun.toml --against-fixed-primary";
 
 pub fn parse_replications(s: &str) -> Result<u32, String> {
     match crate::args::whole::<u32>(s) {
@@ -63,6 +66,7 @@ pub struct CompareArgs {
     pub file: Option<PathBuf>,
     pub replications: Option<u32>,
     pub baseline: Option<PathBuf>,
+    pub against_fixed_primary: bool,
     pub report: Option<PathBuf>,
     pub common: RunArgs,
 }
@@ -78,7 +82,24 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
         }
     }
     let b = load(a.file.as_deref())?;
-    let base = a.baseline.as_deref().map(|p| load(Some(p))).transpose()?;
+    let base = if a.against_fixed_primary {
+        match sim_core::experiment::variant::fixed_primary(&b) {
+            Some(Ok(fixed)) => Some(fixed),
+            Some(Err(e)) => bail!(
+                "the scenario without follow-the-sun is not valid: {}",
+                e.iter()
+                    .map(|x| x.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            None => bail!(
+                "--against-fixed-primary: the scenario has no follow-the-sun to turn off; add \
+                 [active_passive.follow_the_sun] or [sharded.follow_the_sun] (docs/failures.md)"
+            ),
+        }
+    } else {
+        a.baseline.as_deref().map(|p| load(Some(p))).transpose()?
+    };
     let reps = a.replications.unwrap_or(if base.is_some() {
         BASELINE_REPLICATIONS
     } else {

@@ -88,6 +88,10 @@ fail), 1 otherwise.\n\nExample:\n  regionsim validate a.toml b.toml"
         /// interval (differences.csv).
         #[arg(long, value_name = "A.toml")]
         baseline: Option<PathBuf>,
+        /// Pin this scenario with follow-the-sun off (a fixed write primary) as the
+        /// baseline: what moving the primary costs and gains, per metric, paired.
+        #[arg(long, conflicts_with = "baseline")]
+        against_fixed_primary: bool,
         /// Also write a self-contained HTML report (tables, verdict, charts, scenario
         /// with its SHA-256, seed and version) to this file.
         #[arg(long, value_name = "FILE.html")]
@@ -236,12 +240,14 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
             file,
             replications,
             baseline,
+            against_fixed_primary,
             report,
             common,
         } => compare_cmd::run(compare_cmd::CompareArgs {
             file,
             replications,
             baseline,
+            against_fixed_primary,
             report,
             common,
         }),

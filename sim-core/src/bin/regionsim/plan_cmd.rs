@@ -61,6 +61,11 @@ pub struct PlanArgs {
     /// Simulate the scenario's own time window instead of every area at its daily peak.
     #[arg(long)]
     window: bool,
+    /// Also try every design autoscaled (target tracking at 0.6, min a quarter of the
+    /// design's count, max the count), billed by the instance-hours it provisions; pays
+    /// off with --window on a diurnal workload (docs/planner.md).
+    #[arg(long)]
+    autoscale: bool,
     /// Designs to print.
     #[arg(long, default_value_t = 10, allow_negative_numbers = true,
           value_parser = crate::args::whole::<usize>)]
@@ -147,6 +152,9 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
     opts.standby_modes = args.standby.clone();
     opts.keep_failures = args.keep_failures;
     opts.at_peak = !args.window;
+    opts.autoscaling = args
+        .autoscale
+        .then(sim_core::experiment::plan::PlanAutoscaling::default);
     if let Some(p) = opts.problems().first() {
         bail!("--{p}");
     }

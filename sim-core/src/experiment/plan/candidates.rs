@@ -1,5 +1,6 @@
 //! The search space: layouts × subsets of the candidate regions (× sharded standby) ×
-//! instances per region, and the scenario each design is simulated with.
+//! instances per region (× fixed or autoscaled, with `PlanOptions::autoscaling`), and the
+//! scenario each design is simulated with.
 //!
 //! Candidate regions are the scenario's `regions`. Active-active and sharded take every
 //! non-empty subset; active-passive takes every ordered pair (primary, standby) — a third
@@ -22,6 +23,8 @@ pub struct Shape {
     pub sharded_standby: bool,
     /// Active-passive only: the standby's mode (`None`: the scenario's).
     pub standby_mode: Option<StandbyMode>,
+    /// Every region runs `PlanOptions::autoscaling` with the design's count as its max.
+    pub autoscaled: bool,
 }
 
 /// One complete design: a shape and the instances of each of its regions.
@@ -55,6 +58,15 @@ impl Design {
 
     /// `sharded+standby`, `active-passive (hot)`, …
     pub fn layout_text(&self, base: &Scenario) -> String {
+        let text = self.fixed_layout_text(base);
+        if self.shape.autoscaled {
+            format!("{text}+autoscaled")
+        } else {
+            text
+        }
+    }
+
+    fn fixed_layout_text(&self, base: &Scenario) -> String {
         match self.shape.layout {
             LayoutKind::Sharded if self.shape.sharded_standby => "sharded+standby".into(),
             LayoutKind::ActivePassive => {
@@ -126,6 +138,7 @@ pub fn shapes(pool: &[usize], opts: &PlanOptions) -> Vec<Shape> {
                             regions: vec![p, sb],
                             sharded_standby: false,
                             standby_mode,
+                            autoscaled: false,
                         }));
                     }
                 }
@@ -135,6 +148,7 @@ pub fn shapes(pool: &[usize], opts: &PlanOptions) -> Vec<Shape> {
                 regions: s.clone(),
                 sharded_standby: false,
                 standby_mode: None,
+                autoscaled: false,
             })),
             LayoutKind::Sharded => {
                 // One region: the same design as active-active on it (listed there).
@@ -146,10 +160,21 @@ pub fn shapes(pool: &[usize], opts: &PlanOptions) -> Vec<Shape> {
                         regions: s.clone(),
                         sharded_standby: standby,
                         standby_mode: None,
+                        autoscaled: false,
                     }));
                 }
             }
         }
+    }
+    if opts.autoscaling.is_some() {
+        let scaled: Vec<Shape> = out
+            .iter()
+            .map(|x| Shape {
+                autoscaled: true,
+                ..x.clone()
+            })
+            .collect();
+        out.extend(scaled);
     }
     out
 }
@@ -170,6 +195,9 @@ pub fn design_scenario(base: &Scenario, design: &Design, opts: &PlanOptions) -> 
         .map(|(&i, &c)| {
             let mut r = base.regions[i].clone();
             r.instances = c.max(1);
+            if let (true, Some(a)) = (shape.autoscaled, &opts.autoscaling) {
+                r.autoscaling = Some(a.policy(r.instances));
+            }
             r
         })
         .collect();

@@ -21,6 +21,7 @@
 //! The result does not depend on the number of threads. Setting `cancel` stops the plan
 //! between runs with [`PlanError::Cancelled`]. `docs/planner.md` has the user's view.
 
+pub mod autoscale;
 pub mod candidates;
 pub mod flows;
 mod judge;
@@ -32,6 +33,7 @@ pub mod spec;
 pub mod verify;
 pub mod why;
 
+pub use autoscale::PlanAutoscaling;
 pub use candidates::{Design, Shape};
 pub use prune::Analytic;
 pub use spec::{Objectives, PlanError, PlanOptions, Progress};
@@ -257,7 +259,7 @@ fn analyse(
                 .vectors(obj, opts)
                 .into_iter()
                 .map(|v| Candidate {
-                    analytic: m.evaluate(&v, obj, opts),
+                    analytic: autoscale::evaluate(&m, &v, obj, opts, scenario),
                     design: Design {
                         shape: shape.clone(),
                         instances: v,

@@ -136,6 +136,9 @@ pub struct PlanOptions {
     pub at_peak: bool,
     /// Keep the scenario's own `[[failures]]` (and random failures) in the steady runs.
     pub keep_failures: bool,
+    /// Also try every shape autoscaled: each region with a target-tracking policy whose
+    /// max is the design's count (`plan/autoscale.rs`); `None`: fixed counts only.
+    pub autoscaling: Option<super::autoscale::PlanAutoscaling>,
 }
 
 /// Above this many instance vectors per design shape, `instances` is applied uniformly.
@@ -161,6 +164,7 @@ impl Default for PlanOptions {
             duration: None,
             at_peak: true,
             keep_failures: false,
+            autoscaling: None,
         }
     }
 }
@@ -224,6 +228,9 @@ impl PlanOptions {
         }
         if self.duration.is_some_and(|d| d.is_zero()) {
             p.push("duration: must be longer than 0s".into());
+        }
+        if let Some(a) = &self.autoscaling {
+            p.extend(a.problems());
         }
         p
     }

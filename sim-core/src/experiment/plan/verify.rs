@@ -169,7 +169,11 @@ fn run(
     let mut real = s.clone();
     real.workload = base.workload.clone();
     let plan = Plan::new(&p, layout);
-    let c = cost(&p.world, &plan, &real, &r.rec, &r.writes);
+    let mut c = cost(&p.world, &plan, &real, &r.rec, &r.writes);
+    if f.design.shape.autoscaled {
+        // Billed by the instance-hours its policy provisioned (plan/autoscale.rs).
+        c.compute = r.cost.compute;
+    }
     // The run's own figures (its RunSummary): p99 is the objectives' QUANTILE.
     let sum = &r.summary;
     Ok(Out {

@@ -33,11 +33,7 @@ pub(super) fn fill(spec: &Resolved, plan: &mut Plan) {
         if !home_used || !sh.standby {
             continue;
         }
-        let jur = &w.regions[h].jurisdiction;
-        let sb = (0..n)
-            .filter(|&r| r != h && w.regions[r].jurisdiction == *jur)
-            .min_by_key(|&r| (w.rtt(h, r), r));
-        if let Some(sb) = sb {
+        if let Some(sb) = w.shard_standby(h) {
             plan.replicas[h] = vec![sb];
         }
     }
