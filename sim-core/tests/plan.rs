@@ -126,8 +126,8 @@ fn planner_best_equals_the_best_of_an_exhaustive_request_level_search() {
     let same = designs.iter().position(|d| *d == planned.design).unwrap();
     assert!(verdicts[same].as_ref().unwrap().feasible());
     // Pruning never removed a design the exhaustive search finds feasible, and what it
-    // removed for its round trips alone the search finds infeasible.
-    let mut floor_pruned = 0;
+    // removed for its round trips alone the search finds infeasible (the floor itself:
+    // tests/plan_stopping.rs).
     for (d, v) in designs.iter().zip(&verdicts) {
         let Some(v) = v else { continue };
         let Some(row) = report.designs.iter().find(|r| r.design == *d) else {
@@ -145,11 +145,9 @@ fn planner_best_equals_the_best_of_an_exhaustive_request_level_search() {
             );
         }
         if row.reason.contains("round trips alone") {
-            floor_pruned += 1;
             assert!(!v.feasible());
         }
     }
-    assert!(floor_pruned > 0, "the round-trip floor prunes some design");
     assert!(
         report.runs * 4 < exhaustive_runs,
         "pruning should save most runs: {} vs {exhaustive_runs}",
