@@ -1,16 +1,13 @@
 //! The planner's sequential rule: a design's steady replications stop at the first look
 //! when every objective is clearly met or one is clearly missed, and run to the cap when
 //! the interval straddles a bound; a steady replication measures about
-//! `replication_requests` requests; the round-trip floor prunes only what no capacity
-//! rescues.
+//! `replication_requests` requests.
 
 use sim_core::catalog::Catalog;
 use sim_core::engine::SimDuration;
 use sim_core::experiment::load_text;
 use sim_core::experiment::plan::verify::replication_window;
-use sim_core::experiment::plan::{
-    plan, verify_designs, Design, PlanOptions, Shape, Status, Verification,
-};
+use sim_core::experiment::plan::{verify_designs, Design, PlanOptions, Shape, Verification};
 use sim_core::scenario::{LayoutKind, Scenario};
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
@@ -133,38 +130,4 @@ fn a_replication_window_holds_about_the_requests_asked_for() {
         s.duration,
         "at most the scenario's"
     );
-}
-
-#[test]
-fn the_round_trip_floor_prunes_only_designs_no_capacity_rescues() {
-    // One region in Ireland serves users in Virginia and Oregon: their round trips alone
-    // exceed 100 ms. The planner prunes it with that reason; simulated with any number of
-    // instances it misses.
-    let (s, cat) = tiny("p99 = \"100ms\"");
-    let opts = PlanOptions {
-        layouts: vec![LayoutKind::ActiveActive],
-        instances: Some(vec![3, 6, 12]),
-        ..PlanOptions::quick()
-    };
-    let r = plan(&s, &cat, &opts, &AtomicBool::new(false), &|_| {}).unwrap();
-    let floor: Vec<_> = r
-        .designs
-        .iter()
-        .filter(|d| d.reason.contains("round trips alone"))
-        .collect();
-    assert!(!floor.is_empty(), "some design is below the floor");
-    let designs: Vec<Design> = floor.iter().map(|d| d.design.clone()).collect();
-    let vs = verify_designs(&s, &cat, &designs, &opts, &AtomicBool::new(false)).unwrap();
-    for (d, v) in floor.iter().zip(vs) {
-        assert_eq!(d.status, Status::Pruned);
-        let v = v.expect("simulated");
-        assert!(!v.feasible(), "{} {} is feasible", d.regions, d.instances);
-        assert!(
-            v.p99_ms.low > 100.0,
-            "{} {}: {:?}",
-            d.regions,
-            d.instances,
-            v.p99_ms
-        );
-    }
 }
