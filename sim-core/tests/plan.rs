@@ -128,6 +128,29 @@ fn planner_best_equals_the_best_of_an_exhaustive_request_level_search() {
     // The same design simulated the same way gets the same verdict.
     let same = designs.iter().position(|d| *d == planned.design).unwrap();
     assert!(verdicts[same].as_ref().unwrap().feasible());
+    // Pruning never removed a design the exhaustive search finds feasible, and what it
+    // removed for its round trips alone the search finds infeasible (the floor itself:
+    // tests/plan_stopping.rs).
+    for (d, v) in designs.iter().zip(&verdicts) {
+        let Some(v) = v else { continue };
+        let Some(row) = report.designs.iter().find(|r| r.design == *d) else {
+            continue;
+        };
+        if v.feasible() {
+            assert_ne!(
+                row.status,
+                Status::Pruned,
+                "{} {} {} is feasible but was pruned: {}",
+                row.layout,
+                row.regions,
+                row.instances,
+                row.reason
+            );
+        }
+        if row.reason.contains("round trips alone") {
+            assert!(!v.feasible());
+        }
+    }
     assert!(
         report.runs * 4 < exhaustive_runs,
         "pruning should save most runs: {} vs {exhaustive_runs}",

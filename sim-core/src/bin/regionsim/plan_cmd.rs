@@ -31,15 +31,20 @@ pub struct PlanArgs {
     /// Folder for designs.csv and pareto.csv.
     #[arg(long, default_value = "out")]
     out: PathBuf,
-    /// Fewer, shorter runs (1 replication of ≤ 2 min, 2 finalists per layout).
+    /// Fewer, shorter runs (2 to 4 steady replications of ~150,000 requests, outage runs of
+    /// ≤ 2 min, 2 finalists per layout).
     #[arg(long)]
     quick: bool,
     /// Master seed (default: the scenario's `seed`).
     #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<u64>)]
     seed: Option<u64>,
-    /// Steady-state replications per simulated design.
+    /// Steady-state replications every simulated design gets (default 3; --quick: 2).
     #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<u32>)]
     replications: Option<u32>,
+    /// Steady-state replications a design may get while the 95 % interval of an
+    /// objective straddles its bound (default 10; --quick: 4; never below --replications).
+    #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<u32>)]
+    max_replications: Option<u32>,
     /// Per layout, stop after this many designs meet every objective.
     #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<usize>)]
     finalists: Option<usize>,
@@ -140,6 +145,9 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
     if let Some(r) = args.replications {
         opts.replications = r;
     }
+    if let Some(r) = args.max_replications {
+        opts.max_replications = r;
+    }
     if let Some(k) = args.finalists {
         opts.finalists = k;
     }
@@ -190,8 +198,10 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
                 );
                 *bar = Some(b);
             }
-            Progress::Runs { done, .. } => {
+            Progress::Runs { done, total, .. } => {
+                // Sequential stopping adds runs to a round as it goes: the length grows.
                 if let Some(b) = bar.as_ref() {
+                    b.set_length(total as u64);
                     b.set_position(done as u64);
                 }
             }

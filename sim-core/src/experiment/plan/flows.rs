@@ -15,6 +15,10 @@
 //! Delay of a flow = user↔region RTT (access included) + 2 × the mean jitter, plus for a
 //! synchronous active-active write the round trip to the `(quorum − 1)`-th nearest other
 //! region that is up (+ 2 × jitter). A write whose quorum cannot be reached is unserved.
+//! Its *floor* is the same with the jitter at its least (0 unless the jitter is constant
+//! or uniform): no request of the flow can be faster in the simulation, whatever the
+//! capacity, so the quantile of the floors ([`floor_quantile`]) is a hard lower bound on
+//! the simulated quantile of served requests.
 //!
 //! Predicted latency: each region is an M/M/c queue (rate = the flows into it, μ = 1 /
 //! mean service time — exact for exponential service, an approximation otherwise), so
@@ -34,6 +38,8 @@ pub struct Flow {
     pub region: usize,
     pub rate: f64,
     pub delay_s: f64,
+    /// The least network delay of a request of this flow (jitter at its minimum), s.
+    pub floor_s: f64,
 }
 
 /// Traffic in one state.
@@ -80,6 +86,7 @@ fn state(w: &World, plan: &Plan, s: &Scenario, rates: &[f64], failed: Option<usi
         .jitter
         .as_ref()
         .map_or(0.0, |d| d.mean().as_secs_f64());
+    let least = s.network.jitter.as_ref().map_or(0.0, least_of);
     let mut flows = Vec::new();
     let mut unserved = vec![0.0; w.areas.len()];
     for (a, &rate) in rates.iter().enumerate() {
@@ -105,18 +112,23 @@ fn state(w: &World, plan: &Plan, s: &Scenario, rates: &[f64], failed: Option<usi
                             .map(|x| w.rtt(region, x).as_secs_f64())
                             .collect();
                         peers.sort_by(f64::total_cmp);
-                        peers.get(quorum - 2).map(|rtt| rtt + 2.0 * jitter)
+                        // (round trip, one-way hops) of the quorum's slowest needed answer.
+                        peers.get(quorum - 2).map(|rtt| (*rtt, 2.0))
                     }
-                    _ => Some(0.0),
+                    _ => Some((0.0, 0.0)),
                 };
                 match extra {
-                    Some(extra) => flows.push(Flow {
-                        area: a,
-                        write,
-                        region,
-                        rate: r * share,
-                        delay_s: w.user_rtt(a, region).as_secs_f64() + 2.0 * jitter + extra,
-                    }),
+                    Some((rtt, hops)) => {
+                        let user = w.user_rtt(a, region).as_secs_f64() + rtt;
+                        flows.push(Flow {
+                            area: a,
+                            write,
+                            region,
+                            rate: r * share,
+                            delay_s: user + (2.0 + hops) * jitter,
+                            floor_s: user + (2.0 + hops) * least,
+                        })
+                    }
                     None => unserved[a] += r * share,
                 }
             }
@@ -196,15 +208,40 @@ pub fn loads(state: &State, n: usize) -> Vec<f64> {
     l
 }
 
+/// The least value a jitter draw can take, s.
+fn least_of(d: &crate::scenario::Dist) -> f64 {
+    use crate::scenario::Dist;
+    match *d {
+        Dist::Constant { value } => value.as_secs_f64(),
+        Dist::Uniform { min, .. } => min.as_secs_f64(),
+        Dist::Exponential { .. } | Dist::Lognormal { .. } => 0.0,
+    }
+}
+
 /// The `q`-quantile (seconds) of the network delay alone of the flows selected by `which`
 /// (weighted by rate): the latency with no queueing and no service time, a floor no number
 /// of instances can lower. `None` if no flow is selected.
 pub fn network_quantile(state: &State, q: f64, which: impl Fn(&Flow) -> bool) -> Option<f64> {
+    weighted_quantile(state, q, |f| f.delay_s, which)
+}
+
+/// The `q`-quantile (seconds) of the flows' floors ([`Flow::floor_s`]), weighted by rate:
+/// below it, no capacity brings the simulated quantile. `None` if no flow is selected.
+pub fn floor_quantile(state: &State, q: f64, which: impl Fn(&Flow) -> bool) -> Option<f64> {
+    weighted_quantile(state, q, |f| f.floor_s, which)
+}
+
+fn weighted_quantile(
+    state: &State,
+    q: f64,
+    value: impl Fn(&Flow) -> f64,
+    which: impl Fn(&Flow) -> bool,
+) -> Option<f64> {
     let mut flows: Vec<(f64, f64)> = state
         .flows
         .iter()
         .filter(|f| which(f) && f.rate > 0.0)
-        .map(|f| (f.delay_s, f.rate))
+        .map(|f| (value(f), f.rate))
         .collect();
     flows.sort_by(|a, b| a.0.total_cmp(&b.0));
     let total: f64 = flows.iter().map(|f| f.1).sum();

@@ -3,6 +3,8 @@
 //! Stages: sort the runs' outcomes by kind ([`Tally`]); the steady-state figures and their
 //! intervals against the bounds ([`steady_misses`]); the RPO runs; the N+1 runs, worst
 //! figure per failed region ([`worst_outages`]) against the bounds ([`outage_misses`]).
+//! Alongside the verdict, whether more steady replications could change it ([`open`]: the
+//! sequential rule of [`super::verify`]).
 
 use super::spec::{Objectives, OUTAGE_MIN_SERVED};
 use super::verify::{stat, Finalist, Kind, Out, OutageCheck, Verification};
@@ -22,16 +24,16 @@ struct Tally {
 }
 
 impl Tally {
-    fn of(outs: Vec<(Kind, Result<Out, String>)>) -> Tally {
+    fn of(outs: &[(Kind, Result<Out, String>)]) -> Tally {
         let mut t = Tally::default();
         for (kind, o) in outs {
             match o {
                 Err(e) => t.errors.push(format!("could not simulate: {e}")),
                 Ok(o) => {
                     t.residency += o.residency;
-                    match kind {
-                        Kind::Steady => t.steady.push(o),
-                        Kind::Settled(r) => t.settled.push((r, o)),
+                    match *kind {
+                        Kind::Steady => t.steady.push(o.clone()),
+                        Kind::Settled(r) => t.settled.push((r, o.clone())),
                         Kind::Rpo(_) => t.rpo.push(o.rpo_s),
                     }
                 }
@@ -173,19 +175,91 @@ fn outage_misses(outages: &[OutageCheck], obj: &Objectives, misses: &mut Vec<Str
     }
 }
 
+/// Where an interval lies against a bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    /// Wholly on the side that meets the objective.
+    Met,
+    /// Wholly on the side that misses it.
+    Missed,
+    /// Straddling the bound: more replications may decide.
+    Open,
+}
+
+/// `[low, high]` against an upper bound `b` (the objective wants the value ≤ b).
+fn below(low: f64, high: f64, b: f64) -> Side {
+    if high <= b {
+        Side::Met
+    } else if low > b {
+        Side::Missed
+    } else {
+        Side::Open
+    }
+}
+
+/// `[low, high]` against a lower bound `t` (the objective wants the value ≥ t).
+fn above(low: f64, high: f64, t: f64) -> Side {
+    if low >= t {
+        Side::Met
+    } else if high < t {
+        Side::Missed
+    } else {
+        Side::Open
+    }
+}
+
+/// Whether more steady replications could change the verdict on the `n` steady runs
+/// summarised in `s`: false once an objective is missed beyond doubt (`settled_miss`: a
+/// residency, RPO or N+1 miss or a failed run; or an interval wholly on the wrong side of
+/// its bound), or when every interval lies wholly on the right side. One replication
+/// gives no interval: every statistical objective is then open.
+fn open(s: &Steady, n: usize, annual: Option<f64>, obj: &Objectives, settled_miss: bool) -> bool {
+    if settled_miss {
+        return false;
+    }
+    let mut sides: Vec<Side> = Vec::new();
+    if let Some(b) = obj.p99_ms {
+        sides.push(below(s.p99.low, s.p99.high, b));
+    }
+    for (a, b) in obj.area_p99_ms.iter().enumerate() {
+        if let Some(b) = b {
+            sides.push(below(s.area_p99[a].low, s.area_p99[a].high, *b));
+        }
+    }
+    if let Some(t) = obj.availability {
+        let high = annual.unwrap_or(1.0) * s.served.high.clamp(0.0, 1.0);
+        sides.push(above(s.availability_low, high, t));
+    }
+    if let Some(b) = obj.budget_usd {
+        sides.push(below(s.cost.low, s.cost.high, b));
+    }
+    if sides.is_empty() {
+        return false;
+    }
+    if n < 2 {
+        return true;
+    }
+    !sides.contains(&Side::Missed) && sides.contains(&Side::Open)
+}
+
+/// The verdict on one design from its runs so far, and whether more steady replications
+/// could change it (the sequential rule of [`super::verify`]).
 pub(super) fn judge(
     base: &crate::scenario::Scenario,
-
     f: &Finalist,
-    outs: Vec<(Kind, Result<Out, String>)>,
+    outs: &[(Kind, Result<Out, String>)],
     obj: &Objectives,
-) -> Verification {
+) -> (Verification, bool) {
     let runs = outs.len();
     let tally = Tally::of(outs);
+    let replications = tally.steady.len();
     let mut misses = tally.errors;
     let annual = f.annual_availability;
     let s = Steady::of(&tally.steady, obj.area_p99_ms.len(), annual);
+    let failed_runs = !misses.is_empty();
+    let residency_miss = obj.residency && tally.residency > 0;
     steady_misses(&s, tally.residency, obj, &mut misses);
+    let statistical = misses.len();
     let rpo_s = if f.lossy {
         tally.rpo.iter().copied().reduce(f64::max)
     } else {
@@ -205,8 +279,17 @@ pub(super) fn judge(
         .collect();
     let outages = worst_outages(tally.settled, &ids, obj);
     outage_misses(&outages, obj, &mut misses);
-    Verification {
+    let later_miss = misses.len() > statistical;
+    let more = open(
+        &s,
+        replications,
+        annual,
+        obj,
+        failed_runs || residency_miss || later_miss,
+    );
+    let v = Verification {
         runs,
+        replications,
         cost_usd: s.cost,
         p99_ms: s.p99,
         area_p99_ms: s.area_p99,
@@ -218,5 +301,6 @@ pub(super) fn judge(
         rpo_s,
         outages,
         misses,
-    }
+    };
+    (v, more)
 }

@@ -14,7 +14,8 @@
 //!    until `finalists` of them meet every objective — then every unsimulated design not
 //!    dearer than the last finalist (+1 %) is simulated too, so no cheaper design that
 //!    passed the analytic checks is skipped — or `max_verified` have been simulated.
-//!    Only a simulation makes a design feasible.
+//!    Each design's steady replications stop once its verdict is settled (the sequential
+//!    rule of [`verify`]). Only a simulation makes a design feasible.
 //! 4. **Ranking and front** ([`pareto`]): feasible designs by simulated cost; the Pareto
 //!    front of the feasible designs over (cost, p99, availability).
 //!

@@ -14,12 +14,22 @@
 //! - the estimated cost is over the budget by more than 5 %;
 //! - in a checked state an area is left without a region, a region is over the
 //!   utilisation cap, or the predicted p99 (global or of an area with a bound) is more
-//!   than `tolerance` above its bound ([`super::flows::quantile`]).
+//!   than `tolerance` above its bound ([`super::flows::quantile`]);
+//! - in a checked state the network round trips alone put the p99 over its bound
+//!   ([`super::flows::floor_quantile`]): every request of a flow takes at least its
+//!   round trips (the jitter at its least), so no capacity brings the simulated p99
+//!   below their quantile. This is a bound, not a prediction, so it needs no tolerance:
+//!   it is taken at the [`FLOOR_QUANTILE`] rather than the 99th percentile, so that the
+//!   random mix of areas in a run cannot put the simulated p99 below it, and compared
+//!   with the bound widened by the histograms' resolution ([`FLOOR_SLACK`]).
 //!
 //! Pruning is a filter, not a verdict: only the simulation declares a design feasible.
+//! The bound-based checks (residency, CTMC availability, RPO 0, the round-trip floor)
+//! never remove a design a simulation would find feasible; the predicted p99 and
+//! utilisation checks are models, kept loose by `tolerance`.
 
 use super::candidates::{design_scenario, Design, Shape};
-use super::flows::{area_rates, loads, network_quantile, quantile, states, State};
+use super::flows::{area_rates, floor_quantile, loads, network_quantile, quantile, states, State};
 use super::spec::{Objectives, PlanOptions, QUANTILE};
 use crate::analytic::availability::solve;
 use crate::catalog::Catalog;
@@ -28,6 +38,15 @@ use crate::model::cost::{monthly_requests, HOURS_PER_MONTH};
 use crate::model::layout::{Ack, Plan};
 use crate::scenario::Scenario;
 use crate::spec::Resolved;
+
+/// The quantile of the round trips that bounds the simulated p99 from below: a little
+/// under 0.99, since a run's mix of areas is random (a group of flows with 1 % of the
+/// requests has 1 ± 0.1 % of a run of 10,000; 0.5 points is ≥ 4.5 standard deviations).
+pub const FLOOR_QUANTILE: f64 = 0.985;
+
+/// The latency histograms keep three significant digits: a simulated p99 may read up to
+/// 0.1 % under the true value; the floor must exceed the bound by more than that.
+pub const FLOOR_SLACK: f64 = 1.002;
 
 /// What the analytic models say about one design.
 #[derive(Clone, Debug, PartialEq)]
@@ -256,6 +275,29 @@ impl ShapeModel {
                 if f > b * slack {
                     return Err(format!(
                         "p99 bound of {} {b} ms is below the network round trip: the network delay alone has a p99 of {f:.0} ms",
+                        w.areas[a].name
+                    ));
+                }
+            }
+        }
+        // The hard floor: the round trips alone, whatever the capacity (module docs).
+        let hard = |which: &dyn Fn(&super::flows::Flow) -> bool| {
+            floor_quantile(s, FLOOR_QUANTILE, which).unwrap_or(0.0) * 1e3
+        };
+        if let Some(b) = obj.p99_ms {
+            let f = hard(&|_| true);
+            if f > b * FLOOR_SLACK {
+                return Err(format!(
+                    "p99 bound {b} ms is below the network round trip: the round trips alone put the p99 at {f:.0} ms or more"
+                ));
+            }
+        }
+        for (a, b) in obj.area_p99_ms.iter().enumerate() {
+            if let Some(b) = b {
+                let f = hard(&|fl| fl.area == a);
+                if f > b * FLOOR_SLACK {
+                    return Err(format!(
+                        "p99 bound of {} {b} ms is below the network round trip: the round trips alone put its p99 at {f:.0} ms or more",
                         w.areas[a].name
                     ));
                 }

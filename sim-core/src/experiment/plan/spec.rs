@@ -102,8 +102,17 @@ pub struct PlanOptions {
     pub layouts: Vec<LayoutKind>,
     /// Master seed; replication `i` of every design runs with `derive_seed(seed, "plan", i)`.
     pub seed: u64,
-    /// Request-level replications of the steady (no failure) run of each finalist.
+    /// Steady (no failure) replications every simulated design gets at least: the first
+    /// look of the sequential rule (`verify`'s module docs).
     pub replications: u32,
+    /// Steady replications a design may get while the 95 % interval of an objective still
+    /// straddles its bound; the cap is never below `replications` (equal: a fixed number).
+    pub max_replications: u32,
+    /// Measured requests each steady replication aims at: its window is this many
+    /// requests at the simulated rate, at least [`MIN_REPLICATION_WINDOW`] and at most the
+    /// scenario's window (capped by `duration`), and its warm-up at most that window.
+    /// `None`: the scenario's own window and warm-up.
+    pub replication_requests: Option<u64>,
     /// Replications of each simulated region outage (N+1 and RPO checks).
     pub outage_replications: u32,
     /// Per layout, stop verifying after this many designs met every objective.
@@ -144,12 +153,18 @@ pub struct PlanOptions {
 /// Above this many instance vectors per design shape, `instances` is applied uniformly.
 pub const MAX_VECTORS: usize = 4096;
 
+/// The shortest measured window of a steady replication sized by
+/// [`PlanOptions::replication_requests`].
+pub const MIN_REPLICATION_WINDOW: SimDuration = SimDuration::from_secs(5);
+
 impl Default for PlanOptions {
     fn default() -> Self {
         PlanOptions {
             layouts: LayoutKind::ALL.to_vec(),
             seed: 1,
             replications: 3,
+            max_replications: 10,
+            replication_requests: Some(250_000),
             outage_replications: 1,
             finalists: 3,
             max_verified: Some(12),
@@ -170,10 +185,19 @@ impl Default for PlanOptions {
 }
 
 impl PlanOptions {
-    /// Fewer, shorter runs: one replication of at most two minutes, two finalists.
+    /// The most steady replications a design gets: `max_replications`, never below
+    /// `replications`.
+    pub fn replication_cap(&self) -> u32 {
+        self.max_replications.max(self.replications)
+    }
+
+    /// Fewer, shorter runs: two to four steady replications of ~150,000 requests each,
+    /// outage runs of at most two minutes, two finalists.
     pub fn quick() -> Self {
         PlanOptions {
-            replications: 1,
+            replications: 2,
+            max_replications: 4,
+            replication_requests: Some(150_000),
             finalists: 2,
             max_verified: Some(6),
             shifts: vec![-1, 0, 1],
@@ -190,6 +214,9 @@ impl PlanOptions {
         }
         if self.replications == 0 {
             p.push("replications: must be at least 1".into());
+        }
+        if self.replication_requests == Some(0) {
+            p.push("replication_requests: must be at least 1".into());
         }
         if self.outage_replications == 0 {
             p.push("outage_replications: must be at least 1".into());

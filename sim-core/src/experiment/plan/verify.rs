@@ -2,8 +2,16 @@
 //!
 //! Each design is simulated (rayon, one job per run, results in job order):
 //!
-//! - **steady** runs: `replications` runs with seeds `derive_seed(seed, "plan", i)` (the
-//!   same seeds for every design: common random numbers);
+//! - **steady** runs: replications with seeds `derive_seed(seed, "plan", i)` (the same seeds
+//!   for every design: common random numbers), at least `replications` of them and more,
+//!   two at a time up to `max_replications`, while the 95 % interval of an objective still
+//!   straddles its bound (the *sequential rule* below). At peak load without failures a
+//!   replication is stationary, so it need not be long: with `replication_requests` its
+//!   measured window holds about that many requests (at least
+//!   [`MIN_REPLICATION_WINDOW`](super::spec::MIN_REPLICATION_WINDOW), at most the
+//!   scenario's window) and its warm-up is at most that window. With `--window`,
+//!   `--keep-failures`, autoscaling or follow-the-sun the run is not stationary and keeps
+//!   the scenario's window and warm-up;
 //! - **N+1** runs (if required): for each region the design uses, that region is down from
 //!   time zero to the end; the warm-up is stretched to the *settle time* (detection
 //!   `threshold × interval + probe timeout`, + promotion and scale-up where a standby is
@@ -25,9 +33,20 @@
 //!
 //! The interval is `mean ± t_{0.975, n−1} · s/√n` over replications; with one
 //! replication it collapses to the single value.
+//!
+//! **Sequential rule.** After each look (the first after `replications` steady runs, the
+//! outage runs alongside), a design stops when its verdict is settled: some objective is
+//! missed beyond doubt (the whole interval on the wrong side of its bound, a residency
+//! violation, an RPO or N+1 miss, a run that failed), or every interval lies wholly on the
+//! right side of its bound. Otherwise it gets two more steady replications, up to the cap;
+//! at the cap the rule above decides, so a design whose interval still straddles a bound
+//! is infeasible. With a single replication nothing is settled statistically (the
+//! interval is unknown) unless the cap is 1. Each design's looks depend only on its own
+//! runs, so its verdict is the same in a plan and in [`super::verify_designs`], on any
+//! number of threads.
 
 use super::candidates::{design_scenario, Design};
-use super::spec::{Objectives, PlanError, PlanOptions};
+use super::spec::{Objectives, PlanError, PlanOptions, MIN_REPLICATION_WINDOW};
 use crate::catalog::Catalog;
 use crate::engine::{derive_seed, SimDuration};
 use crate::metrics::stats::Interval;
@@ -62,6 +81,8 @@ pub struct OutageCheck {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Verification {
     pub runs: usize,
+    /// Steady replications simulated (the sequential rule's sample size).
+    pub replications: usize,
     pub cost_usd: Interval,
     pub p99_ms: Interval,
     pub area_p99_ms: Vec<Interval>,
@@ -95,6 +116,7 @@ pub(super) enum Kind {
     Rpo(usize),
 }
 
+#[derive(Clone)]
 pub(super) struct Out {
     pub(super) p99_ms: f64,
     pub(super) area_p99_ms: Vec<f64>,
@@ -127,10 +149,35 @@ pub fn settle_time(s: &Scenario, layout: LayoutKind) -> SimDuration {
         + SimDuration::from_secs(1)
 }
 
+/// Whether a steady run of `s` is stationary (every area at its peak, no failure, fixed
+/// fleets), so that a short replication measures what a long one does.
+fn stationary(s: &Scenario, opts: &PlanOptions) -> bool {
+    opts.at_peak
+        && !opts.keep_failures
+        && s.failures.is_empty()
+        && s.regions.iter().all(|r| r.autoscaling.is_none())
+        && s.active_passive.follow_the_sun.is_none()
+}
+
+/// A steady replication's measured window and warm-up: about `requests` requests at the
+/// scenario's peak rate (every area at its peak, the shares summing to 1), between
+/// [`MIN_REPLICATION_WINDOW`] and the scenario's window; the warm-up at most the window.
+pub fn replication_window(s: &Scenario, requests: u64) -> (SimDuration, SimDuration) {
+    let rate = s.workload.peak_rps.max(1e-9);
+    let window = SimDuration::from_secs_f64(requests as f64 / rate)
+        .max(MIN_REPLICATION_WINDOW)
+        .min(s.duration);
+    (window, s.warmup.min(window))
+}
+
 fn scenario_for(base: &Scenario, f: &Finalist, kind: Kind, opts: &PlanOptions) -> Scenario {
     let mut s = design_scenario(base, &f.design, opts);
     match kind {
-        Kind::Steady => {}
+        Kind::Steady => {
+            if let Some(n) = opts.replication_requests.filter(|_| stationary(&s, opts)) {
+                (s.duration, s.warmup) = replication_window(&s, n);
+            }
+        }
         Kind::Settled(r) => {
             let settle = settle_time(&s, f.design.shape.layout);
             s.warmup = s.warmup.max(settle);
@@ -187,8 +234,16 @@ fn run(
     })
 }
 
-/// Simulates every finalist and judges it; `progress(done, total)` after each run. Runs go in parallel; results are combined in
-/// job order, so the outcome does not depend on the number of threads.
+/// One simulation job: design, kind of run, replication.
+type Job = (usize, Kind, u32);
+
+/// Steady replications added at each look after the first.
+const STEP: u32 = 2;
+
+/// Simulates every finalist and judges it, looking again after each stage of runs (the
+/// sequential rule in the module docs); `progress(done, total)` after each run, `total`
+/// growing as stages are added. Runs go in parallel; results are combined in job order,
+/// so the outcome does not depend on the number of threads.
 pub fn verify(
     base: &Scenario,
     catalog: &Catalog,
@@ -198,9 +253,11 @@ pub fn verify(
     cancel: &AtomicBool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Vec<Verification>, PlanError> {
-    let mut jobs: Vec<(usize, Kind, u32)> = Vec::new();
+    let cap = opts.replication_cap();
+    let first = opts.replications.min(cap);
+    let mut jobs: Vec<Job> = Vec::new();
     for (i, f) in finalists.iter().enumerate() {
-        jobs.extend((0..opts.replications).map(|k| (i, Kind::Steady, k)));
+        jobs.extend((0..first).map(|k| (i, Kind::Steady, k)));
         for &r in &f.used {
             if obj.n_plus_one {
                 jobs.extend((0..opts.outage_replications).map(|k| (i, Kind::Settled(r), k)));
@@ -210,32 +267,43 @@ pub fn verify(
             }
         }
     }
-    let done = AtomicUsize::new(0);
-    let total = jobs.len();
-    progress(0, total);
-    let outs: Vec<Option<Result<Out, String>>> = jobs
-        .par_iter()
-        .map(|&(i, kind, rep)| {
-            if cancel.load(Ordering::Relaxed) {
-                return None;
-            }
-            let o = run(base, catalog, &finalists[i], kind, rep, opts);
-            let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-            progress(d, total);
-            Some(o)
-        })
-        .collect();
-    if cancel.load(Ordering::Relaxed) || outs.iter().any(Option::is_none) {
-        return Err(PlanError::Cancelled);
-    }
+    let mut steady = vec![first; finalists.len()];
     let mut per: Vec<Vec<(Kind, Result<Out, String>)>> =
         finalists.iter().map(|_| Vec::new()).collect();
-    for ((i, kind, _), o) in jobs.into_iter().zip(outs.into_iter().flatten()) {
-        per[i].push((kind, o));
+    let done = AtomicUsize::new(0);
+    let mut total = 0;
+    let mut verdicts: Vec<Verification> = Vec::new();
+    while !jobs.is_empty() {
+        total += jobs.len();
+        progress(done.load(Ordering::Relaxed), total);
+        let outs: Vec<Option<Result<Out, String>>> = jobs
+            .par_iter()
+            .map(|&(i, kind, rep)| {
+                if cancel.load(Ordering::Relaxed) {
+                    return None;
+                }
+                let o = run(base, catalog, &finalists[i], kind, rep, opts);
+                let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                progress(d, total);
+                Some(o)
+            })
+            .collect();
+        if cancel.load(Ordering::Relaxed) || outs.iter().any(Option::is_none) {
+            return Err(PlanError::Cancelled);
+        }
+        for ((i, kind, _), o) in jobs.drain(..).zip(outs.into_iter().flatten()) {
+            per[i].push((kind, o));
+        }
+        verdicts = Vec::with_capacity(finalists.len());
+        for (i, f) in finalists.iter().enumerate() {
+            let (v, open) = super::judge::judge(base, f, &per[i], obj);
+            if open && steady[i] < cap {
+                let more = (cap - steady[i]).min(STEP);
+                jobs.extend((steady[i]..steady[i] + more).map(|k| (i, Kind::Steady, k)));
+                steady[i] += more;
+            }
+            verdicts.push(v);
+        }
     }
-    Ok(finalists
-        .iter()
-        .zip(per)
-        .map(|(f, outs)| super::judge::judge(base, f, outs, obj))
-        .collect())
+    Ok(verdicts)
 }
