@@ -365,7 +365,8 @@ mod tests {
     #[test]
     fn validation_of_every_percent_field_is_shown_in_percent() {
         let (base, cat) = load_scenario(None).expect("the default loads");
-        let cases: Vec<(&str, f64, Box<dyn Fn(&mut Scenario, f64)>)> = vec![
+        type Set = Box<dyn Fn(&mut Scenario, f64)>;
+        let cases: Vec<(&str, f64, Set)> = vec![
             (
                 "workload.trough_fraction",
                 0.0,
