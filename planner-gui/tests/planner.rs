@@ -233,12 +233,11 @@ fn an_invalid_objective_shows_its_error_instead_of_planning() {
     let st = &h.state().state;
     assert_eq!(st.scenario.slo.availability, Some(1.0));
     assert_eq!(st.errors.len(), 1, "{:?}", st.errors);
-    // The same words as `regionsim plan` and a scenario file, under the objectives and in
-    // the editor's list (Compare is disabled by it too).
-    let shown = h
-        .get_all_by_label_contains("slo.availability: must be a fraction strictly between 0 and 1")
-        .count();
-    assert_eq!(shown, 2);
+    // Validation's rule, said in percent as the field shows it: under the objective, and
+    // with its path in the editor's list (Compare is disabled by it too).
+    let text = "must be strictly between 0 % and 100 %, such as 99.9 %, got 100 %";
+    assert_eq!(h.get_all_by_label_contains(text).count(), 2);
+    h.get_by_label_contains(&format!("slo.availability: {text}"));
     assert!(h
         .get_by_role_and_label(Role::Button, PLAN_BUTTON)
         .accesskit_node()

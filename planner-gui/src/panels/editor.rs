@@ -12,10 +12,10 @@
 //! messages takes exactly one slot of that order whether it shows any or not
 //! ([`show_messages`]): fields keep their ids, and keystrokes their field.
 
-use super::{editor_failures, editor_layouts};
+use super::{editor_failures, editor_layouts, field};
 use super::{Commands, ERROR_COLOR, WARNING_COLOR};
 use crate::Command;
-use egui::{DragValue, Grid, RichText, Ui};
+use egui::{DragValue, Grid, Response, RichText, Ui};
 use sim_core::catalog::Catalog;
 use sim_core::engine::SimDuration;
 use sim_core::scenario::{Dist, FieldError, RoutingPolicy, Scenario};
@@ -49,21 +49,24 @@ impl<'a> Problems<'a> {
         }
     }
 
-    fn label(&self, ui: &mut Ui, i: usize, text: String) {
-        if self.warning[i] {
-            ui.colored_label(WARNING_COLOR, format!("⚠ warning: {text}"));
-        } else {
-            ui.colored_label(ERROR_COLOR, format!("⚠ {text}"));
-        }
+    /// Problem `i` in its colour. Fields shown in percent get the message in percent
+    /// ([`field::message`]).
+    fn label(&self, ui: &mut Ui, i: usize, with_path: bool) {
+        let text = field::message(&self.paths[i], &self.errors[i].message);
+        let text = match with_path {
+            true => format!("{}: {text}", self.paths[i]),
+            false => text,
+        };
+        let (color, text) = match self.warning[i] {
+            true => (WARNING_COLOR, format!("⚠ warning: {text}")),
+            false => (ERROR_COLOR, format!("⚠ {text}")),
+        };
+        ui.add(egui::Label::new(RichText::new(text).color(color)).wrap());
     }
 
     /// Shows the problems whose path is `path` or lies under it (`path.x`, `path[i]`).
     pub fn under(&mut self, ui: &mut Ui, path: &str) {
-        self.show_matching(ui, |p| {
-            p == path
-                || p.strip_prefix(path)
-                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
-        });
+        self.show_matching(ui, |p| is_under(p, path));
     }
 
     /// Shows the problems whose path is exactly `path`.
@@ -71,29 +74,67 @@ impl<'a> Problems<'a> {
         self.show_matching(ui, |p| p == path);
     }
 
+    /// In a grid, right under a field's row: the problems of `path` (and under it) in a
+    /// row of their own, in the column after `skip` empty cells; no row when there are
+    /// none. Either way it takes the same number of widget ids (see the module docs).
+    pub fn grid_row(&mut self, ui: &mut Ui, skip: usize, path: &str) {
+        let hits = self.take(|p| is_under(p, path));
+        if hits.is_empty() {
+            ui.skip_ahead_auto_ids(skip + 1);
+            return;
+        }
+        for _ in 0..skip {
+            ui.scope(|_| {});
+        }
+        ui.scope(|ui| {
+            // A message widens its column only so far, then wraps.
+            ui.set_max_width(MESSAGE_WIDTH);
+            for &i in &hits {
+                self.label(ui, i, false);
+            }
+        });
+        ui.end_row();
+    }
+
     /// Shows every problem not shown yet, with its path.
     pub fn rest(&mut self, ui: &mut Ui) {
         for i in 0..self.errors.len() {
             if !self.shown[i] {
                 self.shown[i] = true;
-                self.label(ui, i, self.errors[i].to_string());
+                self.label(ui, i, true);
             }
         }
     }
 
-    fn show_matching(&mut self, ui: &mut Ui, matches: impl Fn(&str) -> bool) {
+    /// Marks the problems not shown yet whose path matches as shown; returns them.
+    fn take(&mut self, matches: impl Fn(&str) -> bool) -> Vec<usize> {
         let hits: Vec<usize> = (0..self.errors.len())
             .filter(|&i| !self.shown[i] && matches(&self.paths[i]))
             .collect();
         for &i in &hits {
             self.shown[i] = true;
         }
+        hits
+    }
+
+    fn show_matching(&mut self, ui: &mut Ui, matches: impl Fn(&str) -> bool) {
+        let hits = self.take(matches);
         show_messages(ui, !hits.is_empty(), |ui| {
             for &i in &hits {
-                self.label(ui, i, self.errors[i].message.clone());
+                self.label(ui, i, false);
             }
         });
     }
+}
+
+/// The widest a message under a grid field grows before it wraps, in points.
+const MESSAGE_WIDTH: f32 = 280.0;
+
+/// Whether problem path `p` is `path` or lies under it (`path.x`, `path[i]`).
+fn is_under(p: &str, path: &str) -> bool {
+    p == path
+        || p.strip_prefix(path)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
 }
 
 /// Draws `messages` (when `any`) in one scope, or skips the one widget id that scope
@@ -151,18 +192,20 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
 }
 
 /// A duration edited as a number of `unit_s` seconds; writes only when changed.
-pub fn duration(ui: &mut Ui, d: &mut SimDuration, unit_s: f64, suffix: &str, max: f64) {
+pub fn duration(ui: &mut Ui, d: &mut SimDuration, unit_s: f64, suffix: &str, max: f64) -> Response {
     let mut v = d.as_secs_f64() / unit_s;
     let speed = (max / 1000.0).max(0.01);
     let r = ui.add(
         DragValue::new(&mut v)
             .range(0.0..=max)
+            .clamp_existing_to_range(false)
             .speed(speed)
             .suffix(suffix),
     );
     if r.changed() {
         *d = SimDuration::from_secs_f64(v * unit_s);
     }
+    r
 }
 
 fn general(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
@@ -170,31 +213,26 @@ fn general(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
         .default_open(true)
         .show(ui, |ui| {
             Grid::new("run-grid").num_columns(2).show(ui, |ui| {
-                ui.label("name");
-                ui.text_edit_singleline(&mut s.name);
-                ui.end_row();
-                ui.label("seed");
-                ui.add(DragValue::new(&mut s.seed).speed(1.0));
-                ui.end_row();
-                ui.label("duration")
-                    .on_hover_text("simulated time that is measured");
-                duration(ui, &mut s.duration, 60.0, " min", 24.0 * 60.0);
-                ui.end_row();
-                ui.label("warm-up")
-                    .on_hover_text("simulated time before measurement starts");
-                duration(ui, &mut s.warmup, 60.0, " min", 120.0);
-                ui.end_row();
-                ui.label("start (UTC hour)");
-                ui.add(
-                    DragValue::new(&mut s.start_utc_hour)
-                        .range(0.0..=23.99)
-                        .speed(0.1),
-                );
-                ui.end_row();
+                field::row(ui, p, "name", |ui| ui.text_edit_singleline(&mut s.name));
+                field::row(ui, p, "seed", |ui| {
+                    ui.add(DragValue::new(&mut s.seed).speed(1.0))
+                });
+                field::row(ui, p, "duration", |ui| {
+                    duration(ui, &mut s.duration, 60.0, " min", 24.0 * 60.0)
+                });
+                field::row(ui, p, "warmup", |ui| {
+                    duration(ui, &mut s.warmup, 60.0, " min", 120.0)
+                });
+                field::row(ui, p, "start_utc_hour", |ui| {
+                    ui.add(
+                        DragValue::new(&mut s.start_utc_hour)
+                            .range(0.0..=23.99)
+                            .clamp_existing_to_range(false)
+                            .speed(0.1)
+                            .suffix(" h"),
+                    )
+                });
             });
-            for f in ["name", "seed", "duration", "warmup", "start_utc_hour"] {
-                p.under(ui, f);
-            }
         });
 }
 
@@ -204,41 +242,45 @@ fn workload(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
         .default_open(true)
         .show(ui, |ui| {
             Grid::new("workload-grid").num_columns(2).show(ui, |ui| {
-                ui.label("peak rate")
-                    .on_hover_text("requests per second from all areas at the daily peak");
-                ui.add(
-                    DragValue::new(&mut w.peak_rps)
-                        .range(0.0..=10_000_000.0)
-                        .speed(50.0)
-                        .suffix(" req/s"),
-                );
-                ui.end_row();
-                ui.label("diurnal");
-                ui.checkbox(&mut w.diurnal, "follow local time of day");
-                ui.end_row();
-                ui.label("trough / peak");
-                ui.add_enabled(
-                    w.diurnal,
-                    DragValue::new(&mut w.trough_fraction)
-                        .range(0.0..=1.0)
-                        .speed(0.01),
-                );
-                ui.end_row();
-                ui.label("peak local hour");
-                ui.add_enabled(
-                    w.diurnal,
-                    DragValue::new(&mut w.peak_local_hour)
-                        .range(0.0..=23.99)
-                        .speed(0.1),
-                );
-                ui.end_row();
-                ui.label("read fraction");
-                ui.add(egui::Slider::new(&mut w.read_fraction, 0.0..=1.0));
-                ui.end_row();
+                field::row(ui, p, "workload.peak_rps", |ui| {
+                    ui.add(
+                        DragValue::new(&mut w.peak_rps)
+                            .range(0.0..=10_000_000.0)
+                            .speed(50.0)
+                            .suffix(" req/s"),
+                    )
+                });
+                field::row(ui, p, "workload.diurnal", |ui| {
+                    ui.checkbox(&mut w.diurnal, "follow local time of day")
+                });
+                let diurnal = w.diurnal;
+                field::row(ui, p, "workload.trough_fraction", |ui| {
+                    ui.add_enabled_ui(diurnal, |ui| {
+                        field::percent(ui, &mut w.trough_fraction, 100.0)
+                    })
+                    .inner
+                });
+                field::row(ui, p, "workload.peak_local_hour", |ui| {
+                    ui.add_enabled(
+                        diurnal,
+                        DragValue::new(&mut w.peak_local_hour)
+                            .range(0.0..=23.99)
+                            .clamp_existing_to_range(false)
+                            .speed(0.1)
+                            .suffix(" h"),
+                    )
+                });
+                field::row(ui, p, "workload.read_fraction", |ui| {
+                    field::percent(ui, &mut w.read_fraction, 100.0)
+                });
             });
+            // The workload's fields the editor has no widget for (keys, Zipf exponent…).
             p.under(ui, "workload");
         });
 }
+
+/// The columns of the regions table, by the field each edits (the first is the id).
+const REGION_COLUMNS: [&str; 4] = ["id", "instances", "service_time", "queue_limit"];
 
 fn regions(
     ui: &mut Ui,
@@ -254,22 +296,37 @@ fn regions(
                 .num_columns(5)
                 .striped(true)
                 .show(ui, |ui| {
-                    ui.label("region");
-                    ui.label("instances");
-                    ui.label("service time");
-                    ui.label("queue");
+                    let heads: Vec<egui::Id> = REGION_COLUMNS
+                        .iter()
+                        .map(|c| {
+                            let path = format!("regions[0].{c}");
+                            let text = field::doc(&path).map_or(*c, |d| d.label);
+                            ui.label(text).on_hover_text(field::tooltip_of(&path)).id
+                        })
+                        .collect();
                     ui.label("");
                     ui.end_row();
-                    for r in s.regions.iter_mut() {
+                    for (i, r) in s.regions.iter_mut().enumerate() {
                         let city = catalog
                             .region(&r.id)
                             .ok()
                             .map(|i| catalog.regions()[i].city.clone())
                             .unwrap_or_default();
-                        ui.label(&r.id).on_hover_text(city);
-                        ui.add(DragValue::new(&mut r.instances).range(0..=100_000));
-                        service_time(ui, &mut r.service_time);
-                        ui.add(DragValue::new(&mut r.queue_limit).range(0..=10_000_000));
+                        let name = ui.label(&r.id).on_hover_text(city);
+                        // Each number is named by its region and its column ("aws:… instances").
+                        let cell = |r: Response, col: usize| {
+                            let path = format!("regions[{i}].{}", REGION_COLUMNS[col]);
+                            field::describe(r.labelled_by(name.id).labelled_by(heads[col]), &path)
+                        };
+                        cell(
+                            ui.add(DragValue::new(&mut r.instances).range(0..=100_000)),
+                            1,
+                        );
+                        cell(service_time(ui, &mut r.service_time), 2);
+                        cell(
+                            ui.add(DragValue::new(&mut r.queue_limit).range(0..=10_000_000)),
+                            3,
+                        );
                         if ui
                             .small_button("✖")
                             .on_hover_text(format!("remove {} from the deployment", r.id))
@@ -278,11 +335,14 @@ fn regions(
                             cmds.push(Command::ToggleRegion(r.id.clone()));
                         }
                         ui.end_row();
+                        // This region's problems under it, each in the column of its field.
+                        let path = format!("regions[{i}]");
+                        for (col, c) in REGION_COLUMNS.iter().enumerate().skip(1) {
+                            p.grid_row(ui, col, &format!("{path}.{c}"));
+                        }
+                        p.grid_row(ui, 0, &path);
                     }
                 });
-            for i in 0..s.regions.len() {
-                p.under(ui, &format!("regions[{i}]"));
-            }
             p.exact(ui, "regions");
             let mut add: Option<String> = None;
             egui::ComboBox::from_id_salt("add-region")
@@ -297,7 +357,9 @@ fn regions(
                             }
                         }
                     }
-                });
+                })
+                .response
+                .on_hover_text("add a catalog region to the deployment");
             if let Some(id) = add {
                 cmds.push(Command::ToggleRegion(id));
             }
@@ -305,7 +367,7 @@ fn regions(
 }
 
 /// The mean of a service-time distribution, in milliseconds (its shape is kept).
-fn service_time(ui: &mut Ui, d: &mut Dist) {
+fn service_time(ui: &mut Ui, d: &mut Dist) -> Response {
     let kind = match d {
         Dist::Constant { .. } => "const",
         Dist::Exponential { .. } => "exp",
@@ -317,13 +379,13 @@ fn service_time(ui: &mut Ui, d: &mut Dist) {
         | Dist::Exponential { mean: m }
         | Dist::Lognormal { mean: m, .. } => {
             ui.horizontal(|ui| {
-                duration(ui, m, 1e-3, " ms", 60_000.0);
+                let r = duration(ui, m, 1e-3, " ms", 60_000.0);
                 ui.weak(kind);
-            });
+                r
+            })
+            .inner
         }
-        Dist::Uniform { .. } => {
-            ui.label(format!("{} mean ({kind})", d.mean()));
-        }
+        Dist::Uniform { .. } => ui.label(format!("{} mean ({kind})", d.mean())),
     }
 }
 
@@ -334,71 +396,83 @@ fn routing(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
         .default_open(true)
         .show(ui, |ui| {
             Grid::new("routing-grid").num_columns(2).show(ui, |ui| {
-                ui.label("policy");
-                egui::ComboBox::from_id_salt("routing-policy")
-                    .selected_text(policy_name(r.policy))
-                    .show_ui(ui, |ui| {
-                        for pol in [
-                            RoutingPolicy::Latency,
-                            RoutingPolicy::Geo,
-                            RoutingPolicy::Weighted,
-                            RoutingPolicy::Priority,
-                        ] {
-                            ui.selectable_value(&mut r.policy, pol, policy_name(pol));
-                        }
-                    });
-                ui.end_row();
-                ui.label("DNS TTL")
-                    .on_hover_text("how long clients keep a resolved answer");
-                duration(ui, &mut r.dns_ttl, 1.0, " s", 3600.0);
-                ui.end_row();
-                ui.label("health checks")
-                    .on_hover_text("how often each region is probed, and how many failed probes in a row mark it down");
-                ui.horizontal(|ui| {
-                    let hc = &mut r.health_check;
-                    ui.label("every");
-                    duration(ui, &mut hc.interval, 1.0, " s", 600.0);
-                    ui.label("down after");
-                    ui.add(DragValue::new(&mut hc.failure_threshold).range(1..=100));
-                    ui.label("misses of");
-                    duration(ui, &mut hc.timeout, 1.0, " s", 60.0);
+                field::row(ui, p, "routing.policy", |ui| {
+                    egui::ComboBox::from_id_salt("routing-policy")
+                        .selected_text(policy_name(r.policy))
+                        .show_ui(ui, |ui| {
+                            for pol in [
+                                RoutingPolicy::Latency,
+                                RoutingPolicy::Geo,
+                                RoutingPolicy::Weighted,
+                                RoutingPolicy::Priority,
+                            ] {
+                                ui.selectable_value(&mut r.policy, pol, policy_name(pol));
+                            }
+                        })
+                        .response
                 });
-                ui.end_row();
-                let c = &mut s.client;
-                ui.label("client timeout")
-                    .on_hover_text("a request not answered within this time fails");
-                duration(ui, &mut c.timeout, 1.0, " s", 600.0);
-                ui.end_row();
-                ui.label("retries")
-                    .on_hover_text("retries of a failed request, with exponential backoff and jitter");
-                ui.horizontal(|ui| {
-                    ui.add(DragValue::new(&mut c.retries).range(0..=20));
-                    ui.label("backoff");
-                    duration(ui, &mut c.backoff_base, 1e-3, " ms", 60_000.0);
-                    ui.label("up to");
-                    duration(ui, &mut c.backoff_max, 1e-3, " ms", 600_000.0);
+                field::row(ui, p, "routing.dns_ttl", |ui| {
+                    duration(ui, &mut r.dns_ttl, 1.0, " s", 3600.0)
                 });
-                ui.end_row();
-                ui.label("retry budget").on_hover_text(
-                    "retries may be at most this fraction of requests (0 = no budget)",
+                ui.label("health checks").on_hover_text(
+                    "how often each region is probed, and how many failed probes in a row mark it down",
                 );
-                ui.add(egui::Slider::new(&mut c.retry_budget, 0.0..=1.0));
+                let hc = &mut r.health_check;
+                ui.horizontal(|ui| {
+                    field::labelled(ui, "routing.health_check.interval", |ui| {
+                        duration(ui, &mut hc.interval, 1.0, " s", 600.0)
+                    });
+                    field::labelled(ui, "routing.health_check.failure_threshold", |ui| {
+                        ui.add(DragValue::new(&mut hc.failure_threshold).range(1..=100))
+                    });
+                    field::labelled(ui, "routing.health_check.timeout", |ui| {
+                        duration(ui, &mut hc.timeout, 1.0, " s", 60.0)
+                    });
+                });
                 ui.end_row();
+                p.grid_row(ui, 1, "routing.health_check");
+                let c = &mut s.client;
+                field::row(ui, p, "client.timeout", |ui| {
+                    duration(ui, &mut c.timeout, 1.0, " s", 600.0)
+                });
+                field::labelled(ui, "client.retries", |ui| {
+                    ui.horizontal(|ui| {
+                        let r = ui.add(DragValue::new(&mut c.retries).range(0..=20));
+                        field::labelled(ui, "client.backoff_base", |ui| {
+                            duration(ui, &mut c.backoff_base, 1e-3, " ms", 60_000.0)
+                        });
+                        field::labelled(ui, "client.backoff_max", |ui| {
+                            duration(ui, &mut c.backoff_max, 1e-3, " ms", 600_000.0)
+                        });
+                        r
+                    })
+                    .inner
+                });
+                ui.end_row();
+                for f in ["client.retries", "client.backoff_base", "client.backoff_max"] {
+                    p.grid_row(ui, 1, f);
+                }
+                field::row(ui, p, "client.retry_budget", |ui| {
+                    field::percent(ui, &mut c.retry_budget, 1000.0)
+                });
             });
             match r.policy {
                 RoutingPolicy::Weighted => {
                     ui.label("weights (relative):");
                     for id in &ids {
+                        let path = format!("routing.weights.{id}");
                         ui.horizontal(|ui| {
-                            let mut w = r.weights.get(id).copied().unwrap_or(0.0);
-                            if ui
-                                .add(DragValue::new(&mut w).range(0.0..=1000.0).speed(0.05))
-                                .changed()
-                            {
-                                r.weights.insert(id.clone(), w);
-                            }
-                            ui.label(id);
+                            field::labelled_as(ui, id, &path, |ui| {
+                                let mut w = r.weights.get(id).copied().unwrap_or(0.0);
+                                let resp =
+                                    ui.add(DragValue::new(&mut w).range(0.0..=1000.0).speed(0.05));
+                                if resp.changed() {
+                                    r.weights.insert(id.clone(), w);
+                                }
+                                resp
+                            });
                         });
+                        p.under(ui, &path);
                     }
                 }
                 RoutingPolicy::Priority => priority_list(ui, &mut r.priority, &ids),

@@ -7,8 +7,11 @@
 //! name (`failures[2].region: …`).
 
 use super::editor::{duration, Problems};
+use super::field;
 use super::ERROR_COLOR;
-use egui::{Color32, ComboBox, DragValue, Grid, Rect, Sense, Stroke, StrokeKind, Ui, Vec2};
+use egui::{
+    Color32, ComboBox, DragValue, Grid, Rect, Response, Sense, Stroke, StrokeKind, Ui, Vec2,
+};
 use sim_core::engine::SimDuration;
 use sim_core::scenario::{FailureSpec, Scenario};
 
@@ -209,7 +212,7 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Proble
                         remove = Some(i);
                     }
                 });
-                fields(ui, i, f, &names);
+                fields(ui, i, f, &names, p);
                 p.under(ui, &format!("failures[{i}]"));
             }
             if let Some(i) = remove {
@@ -231,7 +234,7 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Proble
                 }
             });
             p.under(ui, "failures");
-            random(ui, s);
+            random(ui, s, p);
             p.under(ui, "random_failures");
         });
 }
@@ -344,31 +347,26 @@ struct Names<'a> {
     zones: &'a [u32],
 }
 
-/// The fields of failure `i`.
-fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, names: &Names<'_>) {
+/// The fields of failure `i`, each with its problems in a row under it.
+fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, names: &Names<'_>, p: &mut Problems<'_>) {
     let (ids, areas) = (names.ids, names.areas);
+    let path = |k: &str| format!("failures[{i}].{k}");
     Grid::new(("failure", i)).num_columns(2).show(ui, |ui| {
         match f {
             FailureSpec::RegionOutage { region, .. } => {
-                ui.label("region");
-                pick(ui, ("f-region", i), region, ids);
-                ui.end_row();
+                field::row(ui, p, &path("region"), |ui| {
+                    pick(ui, ("f-region", i), region, ids)
+                });
             }
             FailureSpec::CapacityLoss {
                 region, fraction, ..
             } => {
-                ui.label("region");
-                pick(ui, ("f-region", i), region, ids);
-                ui.end_row();
-                ui.label("capacity lost");
-                let mut pct = *fraction * 100.0;
-                if ui
-                    .add(DragValue::new(&mut pct).range(0.0..=100.0).suffix(" %"))
-                    .changed()
-                {
-                    *fraction = pct / 100.0;
-                }
-                ui.end_row();
+                field::row(ui, p, &path("region"), |ui| {
+                    pick(ui, ("f-region", i), region, ids)
+                });
+                field::row(ui, p, &path("fraction"), |ui| {
+                    field::percent(ui, fraction, 100.0)
+                });
             }
             FailureSpec::Degradation {
                 region,
@@ -385,23 +383,26 @@ fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, names: &Names<'_>) {
                 }
                 match region {
                     Some(r) => {
-                        ui.label("region");
-                        pick(ui, ("f-region", i), r, ids);
+                        field::row(ui, p, &path("region"), |ui| {
+                            pick(ui, ("f-region", i), r, ids)
+                        });
                     }
                     None => {
-                        ui.label("link");
-                        pair(ui, i, regions, ids);
+                        field::labelled_as(ui, "link", &path("regions"), |ui| {
+                            pair(ui, i, regions, ids)
+                        });
+                        ui.end_row();
+                        p.grid_row(ui, 1, &path("regions"));
                     }
                 }
-                ui.end_row();
-                ui.label("slowdown");
-                ui.add(
-                    DragValue::new(factor)
-                        .range(1.0..=1000.0)
-                        .speed(0.1)
-                        .suffix("×"),
-                );
-                ui.end_row();
+                field::row(ui, p, &path("factor"), |ui| {
+                    ui.add(
+                        DragValue::new(factor)
+                            .range(1.0..=1000.0)
+                            .speed(0.1)
+                            .suffix("×"),
+                    )
+                });
             }
             FailureSpec::Partition {
                 regions,
@@ -426,53 +427,51 @@ fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, names: &Names<'_>) {
                 }
                 match (area.as_mut(), region.as_mut()) {
                     (Some(a), Some(r)) => {
-                        ui.label("users of");
-                        pick(ui, ("f-area", i), a, areas);
+                        field::row(ui, p, &path("area"), |ui| pick(ui, ("f-area", i), a, areas));
+                        field::labelled_as(ui, "from region", &path("region"), |ui| {
+                            pick(ui, ("f-region", i), r, ids)
+                        });
                         ui.end_row();
-                        ui.label("from region");
-                        pick(ui, ("f-region", i), r, ids);
+                        p.grid_row(ui, 1, &path("region"));
                     }
                     _ => {
-                        ui.label("regions");
-                        pair(ui, i, regions, ids);
+                        field::row(ui, p, &path("regions"), |ui| pair(ui, i, regions, ids));
                     }
                 }
-                ui.end_row();
             }
             FailureSpec::ZoneOutage { region, zone, .. } => {
-                ui.label("region");
-                pick(ui, ("f-region", i), region, ids);
-                ui.end_row();
+                field::row(ui, p, &path("region"), |ui| {
+                    pick(ui, ("f-region", i), region, ids)
+                });
                 let of = ids
                     .iter()
                     .position(|r| r.eq_ignore_ascii_case(region))
                     .map_or(sim_core::scenario::defaults::ZONES, |k| names.zones[k]);
-                ui.label("zone");
-                ui.add(
-                    DragValue::new(zone)
-                        .range(1..=of.max(1))
-                        .suffix(format!(" of {of}")),
-                )
-                .on_hover_text("which availability zone fails, counting from 1");
-                ui.end_row();
+                field::row(ui, p, &path("zone"), |ui| {
+                    ui.add(
+                        DragValue::new(zone)
+                            .range(1..=of.max(1))
+                            .suffix(format!(" of {of}")),
+                    )
+                });
             }
             FailureSpec::DependencyOutage { dependency, .. } => {
-                ui.label("dependency");
-                if names.deps.is_empty() {
-                    ui.label("none declared: add one under Shared dependencies");
-                } else {
-                    pick(ui, ("f-dep", i), dependency, names.deps);
-                }
-                ui.end_row();
+                field::row(ui, p, &path("dependency"), |ui| {
+                    if names.deps.is_empty() {
+                        ui.label("none declared: add one under Shared dependencies")
+                    } else {
+                        pick(ui, ("f-dep", i), dependency, names.deps)
+                    }
+                });
             }
         }
         let (start, length) = times(f);
-        ui.label("starts at");
-        duration(ui, start, 1.0, " s", 30.0 * 86_400.0);
-        ui.end_row();
-        ui.label("lasts");
-        duration(ui, length, 1.0, " s", 30.0 * 86_400.0);
-        ui.end_row();
+        field::row(ui, p, &path("start"), |ui| {
+            duration(ui, start, 1.0, " s", 30.0 * 86_400.0)
+        });
+        field::row(ui, p, &path("duration"), |ui| {
+            duration(ui, length, 1.0, " s", 30.0 * 86_400.0)
+        });
     });
 }
 
@@ -481,8 +480,10 @@ fn either(ui: &mut Ui, label: &str, is_second: bool, first: &str, second: &str) 
     let mut v = is_second;
     ui.label(label);
     ui.horizontal(|ui| {
-        ui.radio_value(&mut v, false, first);
-        ui.radio_value(&mut v, true, second);
+        ui.radio_value(&mut v, false, first)
+            .on_hover_text(format!("{label} {first}"));
+        ui.radio_value(&mut v, true, second)
+            .on_hover_text(format!("{label} {second}"));
     });
     ui.end_row();
     v
@@ -523,54 +524,64 @@ fn link_of(first: Option<String>, ids: &[String]) -> Vec<String> {
     vec![a, b]
 }
 
-/// The two ends of a link.
-fn pair(ui: &mut Ui, i: usize, regions: &mut Vec<String>, ids: &[String]) {
+/// The two ends of a link (each choice named "first end" / "second end").
+fn pair(ui: &mut Ui, i: usize, regions: &mut Vec<String>, ids: &[String]) -> Response {
     if regions.len() != 2 {
         *regions = link_of(regions.first().cloned(), ids);
     }
     ui.horizontal(|ui| {
-        pick(ui, ("f-a", i), &mut regions[0], ids);
+        let path = format!("failures[{i}].regions");
+        field::describe(pick(ui, ("f-a", i), &mut regions[0], ids), &path)
+            .accessible_name("first end");
         ui.label("↔");
-        pick(ui, ("f-b", i), &mut regions[1], ids);
-    });
+        field::describe(pick(ui, ("f-b", i), &mut regions[1], ids), &path)
+            .accessible_name("second end");
+    })
+    .response
 }
 
 /// A choice among `options` (a value not among them is kept and shown as it is, so that
 /// validation can name it).
-fn pick(ui: &mut Ui, salt: impl egui::AsIdSalt, v: &mut String, options: &[String]) {
+fn pick(ui: &mut Ui, salt: impl egui::AsIdSalt, v: &mut String, options: &[String]) -> Response {
     ComboBox::from_id_salt(salt)
         .selected_text(v.clone())
         .show_ui(ui, |ui| {
             for o in options {
                 ui.selectable_value(v, o.clone(), o);
             }
-        });
+        })
+        .response
 }
 
 /// Random outages drawn from each region's MTBF and MTTR.
-fn random(ui: &mut Ui, s: &mut Scenario) {
+fn random(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
     let rf = &mut s.random_failures;
-    ui.checkbox(&mut rf.enabled, "random outages (MTBF / MTTR)")
-        .on_hover_text(
-            "every region fails at random with the given mean time between failures and \
-             mean time to repair (default: the provider's incident history)",
-        );
+    field::describe(
+        ui.checkbox(&mut rf.enabled, "random outages (MTBF / MTTR)"),
+        "random_failures.enabled",
+    );
     if !rf.enabled {
         return;
     }
     Grid::new("random-failures").num_columns(2).show(ui, |ui| {
-        ui.label("MTBF");
-        optional_hours(ui, &mut rf.mtbf, "provider history", 24.0 * 30.0);
-        ui.end_row();
-        ui.label("MTTR");
-        optional_hours(ui, &mut rf.mttr, "provider history", 1.0);
-        ui.end_row();
+        field::row(ui, p, "random_failures.mtbf", |ui| {
+            optional_hours(ui, &mut rf.mtbf, "provider history", 24.0 * 30.0)
+        });
+        field::row(ui, p, "random_failures.mttr", |ui| {
+            optional_hours(ui, &mut rf.mttr, "provider history", 1.0)
+        });
     });
 }
 
 /// An optional duration in hours: a checkbox for the default, else a number.
-fn optional_hours(ui: &mut Ui, v: &mut Option<SimDuration>, default: &str, start_h: f64) {
-    ui.horizontal(|ui| {
+/// Returns the number's response when it is shown, else the group's.
+fn optional_hours(
+    ui: &mut Ui,
+    v: &mut Option<SimDuration>,
+    default: &str,
+    start_h: f64,
+) -> Response {
+    let out = ui.horizontal(|ui| {
         let mut is_default = v.is_none();
         if ui.checkbox(&mut is_default, default).changed() {
             *v = if is_default {
@@ -579,10 +590,10 @@ fn optional_hours(ui: &mut Ui, v: &mut Option<SimDuration>, default: &str, start
                 Some(SimDuration::from_secs_f64(start_h * 3600.0))
             };
         }
-        if let Some(d) = v {
-            duration(ui, d, 3600.0, " h", 1_000_000.0);
-        }
+        v.as_mut()
+            .map(|d| duration(ui, d, 3600.0, " h", 1_000_000.0))
     });
+    out.inner.unwrap_or(out.response)
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The editor's layout settings (active-passive, active-active, sharded).
 
 use super::editor::{duration, Problems};
-use egui::{DragValue, Grid, Ui};
+use super::field;
+use egui::{DragValue, Grid, Response, Ui};
 use sim_core::scenario::{Dist, Failover, HomeRule, ReadPolicy, Scenario, StandbyMode, WriteMode};
 
 /// Draws the three layouts' settings.
@@ -12,39 +13,48 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
         .show(ui, |ui| {
             let ap = &mut s.active_passive;
             Grid::new("ap-grid").num_columns(2).show(ui, |ui| {
-                ui.label("primary");
-                region_choice(ui, "ap-primary", &mut ap.primary, &ids, "(first region)");
-                ui.end_row();
-                ui.label("standby");
-                region_choice(ui, "ap-standby", &mut ap.standby, &ids, "(next region)");
-                ui.end_row();
-                ui.label("standby mode");
-                ui.horizontal(|ui| {
-                    ui.radio_value(&mut ap.standby_mode, StandbyMode::Hot, "hot");
-                    ui.radio_value(&mut ap.standby_mode, StandbyMode::Warm, "warm");
-                    ui.radio_value(&mut ap.standby_mode, StandbyMode::Cold, "cold");
+                field::row(ui, p, "active_passive.primary", |ui| {
+                    region_choice(ui, "ap-primary", &mut ap.primary, &ids, "(first region)")
                 });
-                ui.end_row();
+                field::row(ui, p, "active_passive.standby", |ui| {
+                    region_choice(ui, "ap-standby", &mut ap.standby, &ids, "(next region)")
+                });
+                field::row(ui, p, "active_passive.standby_mode", |ui| {
+                    radios(
+                        ui,
+                        "active_passive.standby_mode",
+                        &mut ap.standby_mode,
+                        &[
+                            (StandbyMode::Hot, "hot"),
+                            (StandbyMode::Warm, "warm"),
+                            (StandbyMode::Cold, "cold"),
+                        ],
+                    )
+                });
                 if ap.standby_mode == StandbyMode::Warm {
-                    ui.label("warm fraction");
-                    ui.add(egui::Slider::new(&mut ap.warm_fraction, 0.0..=1.0));
-                    ui.end_row();
+                    field::row(ui, p, "active_passive.warm_fraction", |ui| {
+                        field::percent(ui, &mut ap.warm_fraction, 100.0)
+                    });
                 }
-                ui.label("reads");
-                ui.horizontal(|ui| {
-                    ui.radio_value(&mut ap.reads, ReadPolicy::Primary, "primary");
-                    ui.radio_value(&mut ap.reads, ReadPolicy::Nearest, "nearest");
+                field::row(ui, p, "active_passive.reads", |ui| {
+                    radios(
+                        ui,
+                        "active_passive.reads",
+                        &mut ap.reads,
+                        &[
+                            (ReadPolicy::Primary, "primary"),
+                            (ReadPolicy::Nearest, "nearest"),
+                        ],
+                    )
                 });
-                ui.end_row();
-                ui.label("instances").on_hover_text(
-                    "instances of the primary (and a hot standby); default: the whole fleet",
-                );
-                optional_count(ui, &mut ap.instances, "whole fleet", 8);
-                ui.end_row();
-                ui.label("replication lag");
-                dist_mean(ui, &mut ap.replication_lag);
-                ui.end_row();
-                failover(ui, &mut ap.failover, ap.standby_mode != StandbyMode::Hot);
+                field::row(ui, p, "active_passive.instances", |ui| {
+                    optional_count(ui, &mut ap.instances, "whole fleet", 8)
+                });
+                field::row(ui, p, "active_passive.replication_lag", |ui| {
+                    dist_mean(ui, &mut ap.replication_lag)
+                });
+                let scales_up = ap.standby_mode != StandbyMode::Hot;
+                failover(ui, p, "active_passive", &mut ap.failover, scales_up);
             });
             p.under(ui, "active_passive");
         });
@@ -53,25 +63,25 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
         .show(ui, |ui| {
             let aa = &mut s.active_active;
             Grid::new("aa-grid").num_columns(2).show(ui, |ui| {
-                ui.label("writes");
-                egui::ComboBox::from_id_salt("aa-writes")
-                    .selected_text(write_mode_name(aa.writes))
-                    .show_ui(ui, |ui| {
-                        for m in [WriteMode::SyncAll, WriteMode::SyncQuorum, WriteMode::Async] {
-                            ui.selectable_value(&mut aa.writes, m, write_mode_name(m));
-                        }
-                    });
-                ui.end_row();
+                field::row(ui, p, "active_active.writes", |ui| {
+                    egui::ComboBox::from_id_salt("aa-writes")
+                        .selected_text(write_mode_name(aa.writes))
+                        .show_ui(ui, |ui| {
+                            for m in [WriteMode::SyncAll, WriteMode::SyncQuorum, WriteMode::Async] {
+                                ui.selectable_value(&mut aa.writes, m, write_mode_name(m));
+                            }
+                        })
+                        .response
+                });
                 if aa.writes == WriteMode::SyncQuorum {
-                    ui.label("quorum")
-                        .on_hover_text("regions that apply a write before it is acknowledged");
                     let majority = ids.len() as u32 / 2 + 1;
-                    optional_count(ui, &mut aa.quorum, "majority", majority);
-                    ui.end_row();
+                    field::row(ui, p, "active_active.quorum", |ui| {
+                        optional_count(ui, &mut aa.quorum, "majority", majority)
+                    });
                 }
-                ui.label("replication lag");
-                dist_mean(ui, &mut aa.replication_lag);
-                ui.end_row();
+                field::row(ui, p, "active_active.replication_lag", |ui| {
+                    dist_mean(ui, &mut aa.replication_lag)
+                });
             });
             p.under(ui, "active_active");
         });
@@ -80,42 +90,68 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
         .show(ui, |ui| {
             let sh = &mut s.sharded;
             Grid::new("sh-grid").num_columns(2).show(ui, |ui| {
-                ui.label("home rule");
-                ui.horizontal(|ui| {
-                    ui.radio_value(&mut sh.home, HomeRule::Jurisdiction, "jurisdiction");
-                    ui.radio_value(&mut sh.home, HomeRule::Proximity, "proximity");
+                field::row(ui, p, "sharded.home", |ui| {
+                    radios(
+                        ui,
+                        "sharded.home",
+                        &mut sh.home,
+                        &[
+                            (HomeRule::Jurisdiction, "jurisdiction"),
+                            (HomeRule::Proximity, "proximity"),
+                        ],
+                    )
                 });
-                ui.end_row();
-                ui.label("standby");
-                ui.checkbox(&mut sh.standby, "async standby in the same jurisdiction");
-                ui.end_row();
-                ui.label("replication lag");
-                dist_mean(ui, &mut sh.replication_lag);
-                ui.end_row();
+                field::row(ui, p, "sharded.standby", |ui| {
+                    ui.checkbox(&mut sh.standby, "async standby in the same jurisdiction")
+                });
+                field::row(ui, p, "sharded.replication_lag", |ui| {
+                    dist_mean(ui, &mut sh.replication_lag)
+                });
                 if sh.standby {
-                    failover(ui, &mut sh.failover, false);
+                    failover(ui, p, "sharded", &mut sh.failover, false);
                 }
             });
             p.under(ui, "sharded");
         });
 }
 
-/// The promotion time (and the scale-up of a standby that is not hot), as grid rows.
-fn failover(ui: &mut Ui, f: &mut Failover, scales_up: bool) {
-    ui.label("promotion")
-        .on_hover_text("from the standby being told to take over to it accepting writes");
-    duration(ui, &mut f.promotion, 1.0, " s", 3600.0);
-    ui.end_row();
+/// The promotion time (and the scale-up of a standby that is not hot) of `layout`, as
+/// grid rows.
+fn failover(ui: &mut Ui, p: &mut Problems<'_>, layout: &str, f: &mut Failover, scales_up: bool) {
+    field::row(ui, p, &format!("{layout}.failover.promotion"), |ui| {
+        duration(ui, &mut f.promotion, 1.0, " s", 3600.0)
+    });
     if scales_up {
-        ui.label("scale-up")
-            .on_hover_text("time for a warm or cold standby to reach full capacity");
-        duration(ui, &mut f.scale_up, 1.0, " s", 7200.0);
-        ui.end_row();
+        field::row(ui, p, &format!("{layout}.failover.scale_up"), |ui| {
+            duration(ui, &mut f.scale_up, 1.0, " s", 7200.0)
+        });
     }
 }
 
+/// One radio button per choice, side by side; each keeps its own name and gets the
+/// field's tooltip. Returns the response of the group.
+fn radios<T: PartialEq + Copy>(
+    ui: &mut Ui,
+    path: &str,
+    v: &mut T,
+    choices: &[(T, &str)],
+) -> Response {
+    ui.horizontal(|ui| {
+        for &(c, name) in choices {
+            field::describe(ui.radio_value(v, c, name), path);
+        }
+    })
+    .response
+}
+
 /// A choice among the deployed regions, or `None` with its default meaning.
-fn region_choice(ui: &mut Ui, salt: &str, v: &mut Option<String>, ids: &[String], none: &str) {
+fn region_choice(
+    ui: &mut Ui,
+    salt: &str,
+    v: &mut Option<String>,
+    ids: &[String],
+    none: &str,
+) -> Response {
     egui::ComboBox::from_id_salt(salt)
         .selected_text(v.clone().unwrap_or_else(|| none.into()))
         .show_ui(ui, |ui| {
@@ -123,31 +159,31 @@ fn region_choice(ui: &mut Ui, salt: &str, v: &mut Option<String>, ids: &[String]
             for id in ids {
                 ui.selectable_value(v, Some(id.clone()), id);
             }
-        });
+        })
+        .response
 }
 
-/// An optional count: a checkbox for the default, else a number.
-fn optional_count(ui: &mut Ui, v: &mut Option<u32>, default: &str, start: u32) {
-    ui.horizontal(|ui| {
+/// An optional count: a checkbox for the default (named by its own text), else a number.
+/// Returns the number's response when it is shown, else the group's.
+fn optional_count(ui: &mut Ui, v: &mut Option<u32>, default: &str, start: u32) -> Response {
+    let out = ui.horizontal(|ui| {
         let mut is_default = v.is_none();
         if ui.checkbox(&mut is_default, default).changed() {
             *v = if is_default { None } else { Some(start.max(1)) };
         }
-        if let Some(n) = v {
-            ui.add(DragValue::new(n).range(0..=100_000));
-        }
+        v.as_mut()
+            .map(|n| ui.add(DragValue::new(n).range(0..=100_000)))
     });
+    out.inner.unwrap_or(out.response)
 }
 
 /// Edits the mean of a lag distribution, keeping its shape.
-fn dist_mean(ui: &mut Ui, d: &mut Dist) {
+fn dist_mean(ui: &mut Ui, d: &mut Dist) -> Response {
     match d {
         Dist::Constant { value: m }
         | Dist::Exponential { mean: m }
         | Dist::Lognormal { mean: m, .. } => duration(ui, m, 1e-3, " ms mean", 600_000.0),
-        Dist::Uniform { .. } => {
-            ui.label(format!("{} mean (uniform)", d.mean()));
-        }
+        Dist::Uniform { .. } => ui.label(format!("{} mean (uniform)", d.mean())),
     }
 }
 

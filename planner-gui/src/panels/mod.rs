@@ -22,6 +22,7 @@ pub mod editor;
 pub mod editor_failures;
 pub mod editor_layouts;
 pub mod estimates;
+pub mod field;
 pub mod files;
 pub mod land;
 pub mod map;

@@ -8,7 +8,8 @@
 //! [`PlanCommand::SetSettings`]. ▶ Plan is disabled while the scenario or the options have
 //! a problem. Loading a design (a dot or a table row) returns [`PlanCommand::LoadDesign`].
 
-use super::{layout_color, pareto, Commands, BEST_COLOR, ERROR_COLOR};
+use super::editor::Problems;
+use super::{field, layout_color, pareto, Commands, BEST_COLOR, ERROR_COLOR};
 use crate::plan_job::PlanJob;
 use crate::planner::{PlanCommand, PlanResult, PlanSettings};
 use crate::Command;
@@ -84,11 +85,12 @@ fn inputs(ui: &mut Ui, view: &PlannerView<'_>, cmds: &mut Commands) {
     let mut s = view.scenario.clone();
     ui.heading("Objectives");
     ui.weak("the scenario's [slo] table (saved with it)");
-    objectives(ui, &mut s, view.area_names);
+    // Each objective's problems under it (in percent for the availability); those of no
+    // objective's field after them.
+    let mut p = Problems::new(view.errors, &[]);
+    objectives(ui, &mut s, view.area_names, &mut p);
+    p.under(ui, "slo");
     let slo_errors: Vec<&FieldError> = view.errors.iter().filter(|e| is_slo_problem(e)).collect();
-    for e in &slo_errors {
-        ui.colored_label(ERROR_COLOR, format!("⚠ {e}"));
-    }
     if s != *view.scenario {
         cmds.push(Command::SetScenario(Box::new(s)));
     }
@@ -133,14 +135,19 @@ fn inputs(ui: &mut Ui, view: &PlannerView<'_>, cmds: &mut Commands) {
     }
 }
 
-/// The `[slo]` fields. Each optional objective is a checkbox; its value is edited beside it.
-fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String]) {
+/// The `[slo]` fields. Each optional objective is a checkbox; its value is edited beside it
+/// (and named by it), with the objective's problems in a row under it.
+fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Problems<'_>) {
     let slo = &mut s.slo;
     Grid::new("slo-grid").num_columns(2).show(ui, |ui| {
-        opt_ms(ui, "p99 latency, all users", &mut slo.p99, 250.0, 10_000.0);
+        opt_ms(ui, "slo.p99", None, &mut slo.p99, 250.0, 10_000.0);
         ui.end_row();
+        p.grid_row(ui, 1, "slo.p99");
         let mut on = slo.availability.is_some();
-        let c = ui.add(Checkbox::new(&mut on, "availability"));
+        let c = field::describe(
+            ui.add(Checkbox::new(&mut on, "availability")),
+            "slo.availability",
+        );
         if on != slo.availability.is_some() {
             slo.availability = on.then_some(0.999);
         }
@@ -155,14 +162,18 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String]) {
                     .max_decimals(4)
                     .suffix(" %"),
             )
-            .labelled_by(c.id)
-            .on_hover_text("annual: CTMC availability × fraction served in simulation");
+            .labelled_by(c.id);
+        let r = field::describe(r, "slo.availability");
         if r.changed() && on {
             slo.availability = Some(pct / 100.0);
         }
         ui.end_row();
+        p.grid_row(ui, 1, "slo.availability");
         let mut on = slo.rpo.is_some();
-        let c = ui.add(Checkbox::new(&mut on, "RPO (data loss window)"));
+        let c = field::describe(
+            ui.add(Checkbox::new(&mut on, "RPO (data loss window)")),
+            "slo.rpo",
+        );
         let mut secs = slo.rpo.map_or(1.0, SimDuration::as_secs_f64);
         let r = ui
             .add_enabled(
@@ -173,12 +184,17 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String]) {
                     .suffix(" s"),
             )
             .labelled_by(c.id);
+        let r = field::describe(r, "slo.rpo");
         if on != slo.rpo.is_some() || (r.changed() && on) {
             slo.rpo = on.then(|| SimDuration::from_secs_f64(secs));
         }
         ui.end_row();
+        p.grid_row(ui, 1, "slo.rpo");
         let mut on = slo.budget_usd_per_month.is_some();
-        let c = ui.add(Checkbox::new(&mut on, "budget"));
+        let c = field::describe(
+            ui.add(Checkbox::new(&mut on, "budget")),
+            "slo.budget_usd_per_month",
+        );
         let mut v = slo.budget_usd_per_month.unwrap_or(20_000.0);
         let r = ui
             .add_enabled(
@@ -190,18 +206,23 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String]) {
                     .suffix(" / month"),
             )
             .labelled_by(c.id);
+        let r = field::describe(r, "slo.budget_usd_per_month");
         if on != slo.budget_usd_per_month.is_some() || (r.changed() && on) {
             slo.budget_usd_per_month = on.then_some(v);
         }
         ui.end_row();
-        ui.checkbox(&mut slo.residency, "residency")
-            .on_hover_text("zero residency violations in every run");
+        p.grid_row(ui, 1, "slo.budget_usd_per_month");
+        field::describe(
+            ui.checkbox(&mut slo.residency, "residency"),
+            "slo.residency",
+        );
         ui.weak("data stays in its jurisdiction");
         ui.end_row();
-        ui.checkbox(&mut slo.n_plus_one, "N+1")
-            .on_hover_text("latency objectives hold with any one region down");
+        p.grid_row(ui, 1, "slo.residency");
+        field::describe(ui.checkbox(&mut slo.n_plus_one, "N+1"), "slo.n_plus_one");
         ui.weak("survive any one region down");
         ui.end_row();
+        p.grid_row(ui, 1, "slo.n_plus_one");
     });
     let set = slo.p99_by_area.len();
     egui::CollapsingHeader::new(format!("p99 per user area ({set} set)"))
@@ -217,7 +238,8 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String]) {
                 }
                 for name in names {
                     let mut v = slo.p99_by_area.get(&name).copied();
-                    opt_ms(ui, &name, &mut v, 200.0, 10_000.0);
+                    let path = format!("slo.p99_by_area.{name}");
+                    opt_ms(ui, &path, Some(&name), &mut v, 200.0, 10_000.0);
                     match v {
                         Some(d) => {
                             slo.p99_by_area.insert(name, d);
@@ -227,15 +249,26 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String]) {
                         }
                     }
                     ui.end_row();
+                    p.grid_row(ui, 1, &path);
                 }
             });
+            p.under(ui, "slo.p99_by_area");
         });
 }
 
-/// An optional duration in milliseconds: a checkbox named `label` and a value labelled by it.
-fn opt_ms(ui: &mut Ui, label: &str, v: &mut Option<SimDuration>, default_ms: f64, max_ms: f64) {
+/// An optional duration in milliseconds: a checkbox named `label` (else the field's label)
+/// and a value labelled by it, both with the tooltip of `path`.
+fn opt_ms(
+    ui: &mut Ui,
+    path: &str,
+    label: Option<&str>,
+    v: &mut Option<SimDuration>,
+    default_ms: f64,
+    max_ms: f64,
+) {
+    let label = label.or(field::doc(path).map(|d| d.label)).unwrap_or(path);
     let mut on = v.is_some();
-    let c = ui.add(Checkbox::new(&mut on, label));
+    let c = field::describe(ui.add(Checkbox::new(&mut on, label)), path);
     let mut ms = v.map_or(default_ms, SimDuration::as_millis_f64);
     let r = ui
         .add_enabled(
@@ -246,6 +279,7 @@ fn opt_ms(ui: &mut Ui, label: &str, v: &mut Option<SimDuration>, default_ms: f64
                 .suffix(" ms"),
         )
         .labelled_by(c.id);
+    let r = field::describe(r, path);
     if on != v.is_some() || (r.changed() && on) {
         *v = on.then(|| SimDuration::from_millis_f64(ms));
     }

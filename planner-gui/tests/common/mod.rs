@@ -27,13 +27,11 @@ impl Dialogs for FixedDialogs {
     }
 }
 
-/// The app on `state` in a 1500 × 1000 window, after its first frames.
+/// The app on `state` in a 1500 × 1000 window, after its first frames. Whenever a frame
+/// settles, kittest checks that every input has an accessible name.
 pub fn harness(state: AppState, dialogs: Box<dyn Dialogs>) -> Harness<'static, PlannerApp> {
     let mut h = Harness::builder()
         .with_size([1500.0, 1000.0])
-        // kittest 0.37 checks every input has an accessible name; the editor's grid
-        // labels are not yet tied to their fields.
-        .with_accessibility_check(false)
         .build_eframe(|_| PlannerApp::new(state, dialogs));
     h.run_ok();
     h

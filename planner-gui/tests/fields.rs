@@ -1,0 +1,272 @@
+//! The editor's fields as a user (or a screen reader) meets them: every field says what it
+//! is, in which unit, its default and its valid range; every field is named by its label;
+//! a fraction shown in percent is complained about in percent; and a problem shows right
+//! under the field it names.
+
+mod common;
+
+use common::harness;
+use egui::accesskit::Role;
+use egui_kittest::kittest::{NodeT, Queryable};
+use egui_kittest::Harness;
+use planner_gui::dialogs::NoDialogs;
+use planner_gui::state::AppState;
+use planner_gui::{Command, PlannerApp};
+use sim_core::engine::SimDuration;
+use sim_core::scenario::{FailureSpec, RoutingPolicy, Scenario, StandbyMode};
+
+/// The default scenario with every field the editor can show switched on: a warm standby
+/// (warm share, scale-up), weighted routing, random outages with their own MTBF/MTTR, one
+/// failure of each kind.
+fn everything_shown() -> AppState {
+    let d = AppState::from_default();
+    let mut s = d.scenario.clone();
+    s.active_passive.standby_mode = StandbyMode::Warm;
+    s.routing.policy = RoutingPolicy::Weighted;
+    s.routing.weights = s.regions.iter().map(|r| (r.id.clone(), 1.0)).collect();
+    s.random_failures.enabled = true;
+    s.random_failures.mtbf = Some(SimDuration::from_secs(3600 * 1000));
+    s.random_failures.mttr = Some(SimDuration::from_secs(3600));
+    s.sharded.standby = true;
+    let start = s.warmup + SimDuration::from_secs(60);
+    let duration = SimDuration::from_secs(30);
+    let (a, b) = (s.regions[0].id.clone(), s.regions[1].id.clone());
+    s.failures = vec![
+        FailureSpec::CapacityLoss {
+            region: a.clone(),
+            fraction: 0.5,
+            start,
+            duration,
+        },
+        FailureSpec::Degradation {
+            region: None,
+            regions: vec![a.clone(), b.clone()],
+            factor: 10.0,
+            start,
+            duration,
+        },
+        FailureSpec::ZoneOutage {
+            region: b,
+            zone: 1,
+            start,
+            duration,
+        },
+    ];
+    let st = AppState::new(s, d.catalog.clone(), None);
+    assert!(st.is_valid(), "{:?}", st.errors);
+    st
+}
+
+fn set_scenario(h: &mut Harness<'_, PlannerApp>, s: Scenario) {
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .handle(Command::SetScenario(Box::new(s)), &ctx);
+    h.run_ok();
+}
+
+/// The number fields and choices of the window (the editor's, on the Compare tab).
+fn fields<'h>(h: &'h Harness<'_, PlannerApp>) -> Vec<egui_kittest::Node<'h>> {
+    h.root()
+        .children_recursive()
+        .filter(|n| matches!(n.accesskit_node().role(), Role::SpinButton | Role::ComboBox))
+        .collect()
+}
+
+#[test]
+fn every_field_has_a_tooltip_with_its_unit_default_and_range() {
+    let h = harness(everything_shown(), Box::new(NoDialogs));
+    let all = fields(&h);
+    assert!(all.len() > 40, "only {} fields found", all.len());
+    let mut missing = Vec::new();
+    for n in &all {
+        let node = n.accesskit_node();
+        let name = node.label().unwrap_or_default();
+        // The add-region list is an action, not a field.
+        if name == "add a region…" || node.value().as_deref() == Some("add a region…") {
+            continue;
+        }
+        match node.description() {
+            Some(d) if d.contains("; valid: ") => {}
+            other => missing.push(format!("{name:?} ({:?}): {other:?}", node.role())),
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "fields without a full tooltip:\n{}",
+        missing.join("\n")
+    );
+
+    // The brief's example, on a region's service time.
+    let id = &h.state().state.scenario.regions[0].id;
+    let name = format!("{id} service time");
+    let service = h.get_by_role_and_label(Role::SpinButton, &name);
+    let d = service.accesskit_node().description().unwrap_or_default();
+    assert!(
+        d.starts_with("service time — mean time one instance needs per request")
+            && d.contains("in ms; default 20 ms"),
+        "{d}"
+    );
+    let peak = h.get_by_role_and_label(Role::SpinButton, "peak rate");
+    let d = peak.accesskit_node().description().unwrap_or_default();
+    assert!(
+        d.contains("in req/s") && d.contains("default 1000 req/s"),
+        "{d}"
+    );
+}
+
+#[test]
+fn every_field_is_named_by_its_label() {
+    let h = harness(everything_shown(), Box::new(NoDialogs));
+    // The harness checks every input has a name whenever the frame settles; on top, the
+    // names are the labels a user sees.
+    assert_eq!(h.unnamed_widgets(), Vec::<String>::new());
+    let id = h.state().state.scenario.regions[0].id.clone();
+    for name in [
+        "peak rate".to_string(),
+        "trough / peak".into(),
+        "reads".into(),
+        "DNS TTL".into(),
+        "probe every".into(),
+        "down after".into(),
+        "retries".into(),
+        "backoff".into(),
+        "retry budget".into(),
+        "warm share".into(),
+        "scale-up".into(),
+        "capacity lost".into(),
+        "slowdown".into(),
+        "MTBF".into(),
+        format!("{id} instances"),
+        format!("{id} queue"),
+    ] {
+        let n = h.query_all_by_label(&name).count();
+        assert!(n >= 1, "no field named {name:?}");
+    }
+    // The labels are tied to the fields: a spin button named by the label "peak rate".
+    assert_eq!(
+        h.get_by_role_and_label(Role::SpinButton, "peak rate")
+            .accesskit_node()
+            .numeric_value(),
+        Some(12000.0)
+    );
+}
+
+#[test]
+fn a_fraction_shown_in_percent_is_complained_about_in_percent() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    let mut s = h.state().state.scenario.clone();
+    s.workload.read_fraction = 1.5;
+    set_scenario(&mut h, s);
+    // The field shows 150 %; its message says so, not "[0, 1], got 1.5".
+    h.get_by_label_contains("must be between 0 % and 100 %, got 150 %");
+    assert!(h.query_by_label_contains("[0, 1]").is_none());
+    assert!(h.query_by_label_contains("got 1.5").is_none());
+
+    // The availability objective on the Planner tab, at 100 %.
+    let mut s = h.state().state.scenario.clone();
+    s.workload.read_fraction = 0.9;
+    s.slo.availability = Some(1.0);
+    set_scenario(&mut h, s);
+    common::click_button(&mut h, "🎯 Planner");
+    // (The editor lists it too, among the problems of fields it has no widget for.)
+    let shown = h
+        .query_all_by_label_contains(
+            "must be strictly between 0 % and 100 %, such as 99.9 %, got 100 %",
+        )
+        .count();
+    assert!(
+        shown >= 1,
+        "the availability objective's message is not in percent"
+    );
+    assert!(h.query_by_label_contains("between 0 and 1").is_none());
+}
+
+/// The rectangle of the only node labelled (or valued) `text`.
+fn rect_of(h: &Harness<'_, PlannerApp>, role: Role, name: &str) -> egui::Rect {
+    h.get_by_role_and_label(role, name).rect()
+}
+
+#[test]
+fn a_problem_shows_right_under_its_field() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    // A field in the middle of the workload section: the peak's local hour (between the
+    // trough and the reads).
+    let mut s = h.state().state.scenario.clone();
+    s.workload.peak_local_hour = 25.0;
+    set_scenario(&mut h, s);
+    let field = rect_of(&h, Role::SpinButton, "peak local hour");
+    let next = rect_of(&h, Role::SpinButton, "reads");
+    let message = h.get_by_label_contains("must be an hour in [0, 24)").rect();
+    assert!(
+        message.top() >= field.bottom() - 0.5 && message.bottom() <= next.top() + 0.5,
+        "the message {message:?} is not between its field {field:?} and the next {next:?}"
+    );
+    assert!(
+        message.top() - field.bottom() < 12.0,
+        "the message {message:?} is not just below its field {field:?}"
+    );
+
+    // A region's field in the middle of the regions table: under that region's row, above
+    // the next region's.
+    let mut s = h.state().state.scenario.clone();
+    s.workload.peak_local_hour = 20.0;
+    s.regions[2].service_time = sim_core::scenario::Dist::Exponential {
+        mean: SimDuration::ZERO,
+    };
+    let (id, next_id) = (s.regions[2].id.clone(), s.regions[3].id.clone());
+    set_scenario(&mut h, s);
+    let errors = &h.state().state.errors;
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.path.to_string().starts_with("regions[2].service_time")),
+        "{errors:?}"
+    );
+    let field = rect_of(&h, Role::SpinButton, &format!("{id} service time"));
+    let next = rect_of(&h, Role::SpinButton, &format!("{next_id} service time"));
+    let message = h
+        .get_by_label_contains("must have a mean greater than zero")
+        .rect();
+    assert!(
+        message.top() >= field.bottom() - 0.5 && message.bottom() <= next.top() + 0.5,
+        "the message {message:?} is not between its region's row {field:?} and the next {next:?}"
+    );
+    assert!(
+        message.left() >= field.left() - 40.0,
+        "the message {message:?} is not in its field's column {field:?}"
+    );
+}
+
+#[test]
+fn typing_into_a_field_below_a_problem_keeps_every_keystroke() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    // A problem's row sits between the peak's local hour and the reads field; it vanishes
+    // while the user types into the reads field below it.
+    let mut s = h.state().state.scenario.clone();
+    s.workload.peak_local_hour = 25.0;
+    set_scenario(&mut h, s);
+    let reads = h.get_by_role_and_label(Role::SpinButton, "reads");
+    reads.focus();
+    h.run_ok();
+    for _ in 0..8 {
+        h.key_press(egui::Key::Backspace);
+        h.step();
+    }
+    for (k, c) in "75".chars().enumerate() {
+        if k == 1 {
+            // Fixed from elsewhere (an undo, a file): the problem row above goes away.
+            let mut s = h.state().state.scenario.clone();
+            s.workload.peak_local_hour = 20.0;
+            let ctx = h.ctx.clone();
+            h.state_mut()
+                .handle(Command::SetScenario(Box::new(s)), &ctx);
+        }
+        h.input_mut().events.push(egui::Event::Text(c.to_string()));
+        h.step();
+        h.step();
+    }
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+    let w = &h.state().state.scenario.workload;
+    assert!((w.read_fraction - 0.75).abs() < 1e-9, "{}", w.read_fraction);
+}
