@@ -28,6 +28,7 @@ fn all_three(n: u32) -> Design {
             regions: vec![0, 1, 2],
             sharded_standby: false,
             standby_mode: None,
+            autoscaled: false,
         },
         instances: vec![n; 3],
     }

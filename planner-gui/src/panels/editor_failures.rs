@@ -84,7 +84,7 @@ fn kind_color(f: &FailureSpec) -> Color32 {
     }
 }
 
-/// What a failure hits, in words (`aws:us-east-1`, `aws:a ↔ aws:b`, `europe → aws:x`).
+/// What a failure hits, in words (`aws:us-east-1`, `aws:a ↔ aws:b`, `europe cut from aws:x`: the GUI font has no → glyph).
 pub fn target(f: &FailureSpec) -> String {
     let pair = |rs: &[String]| rs.join(" ↔ ");
     match f {
@@ -97,7 +97,7 @@ pub fn target(f: &FailureSpec) -> String {
             region,
             ..
         } => match (area, region) {
-            (Some(a), Some(r)) => format!("{a} → {r}"),
+            (Some(a), Some(r)) => format!("{a} cut from {r}"),
             _ => pair(regions),
         },
         FailureSpec::Degradation {
@@ -636,7 +636,7 @@ mod tests {
         let (mut s, _) = load_text(DEFAULT_SCENARIO, Path::new("default.toml")).unwrap();
         s.regions.truncate(1);
         let f = new_failure(NewFailure::Partition, &s, &["europe".into()]);
-        assert_eq!(target(&f), format!("europe → {}", s.regions[0].id));
+        assert_eq!(target(&f), format!("europe cut from {}", s.regions[0].id));
     }
 
     #[test]
