@@ -12,7 +12,7 @@
 //! messages takes exactly one slot of that order whether it shows any or not
 //! ([`show_messages`]): fields keep their ids, and keystrokes their field.
 
-use super::{editor_failures, editor_layouts};
+use super::{editor_deps, editor_failures, editor_layouts, editor_realism};
 use super::{Commands, ERROR_COLOR, WARNING_COLOR};
 use crate::Command;
 use egui::{DragValue, Grid, RichText, Ui};
@@ -138,6 +138,7 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     } else {
         s.areas.iter().map(|a| a.name.clone()).collect()
     };
+    editor_deps::show(ui, &mut s, &mut p);
     editor_failures::show(ui, &mut s, &area_names, &mut p);
     egui::CollapsingHeader::new("Other problems")
         .default_open(true)
@@ -280,6 +281,7 @@ fn regions(
                         ui.end_row();
                     }
                 });
+            editor_realism::regions(ui, &mut s.regions, p);
             for i in 0..s.regions.len() {
                 p.under(ui, &format!("regions[{i}]"));
             }

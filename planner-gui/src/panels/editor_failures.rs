@@ -549,6 +549,7 @@ fn random(ui: &mut Ui, s: &mut Scenario) {
         optional_hours(ui, &mut rf.mttr, "provider history", 1.0);
         ui.end_row();
     });
+    super::editor_realism::random_zones(ui, rf);
 }
 
 /// An optional duration in hours: a checkbox for the default, else a number.

@@ -46,6 +46,7 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 ui.end_row();
                 failover(ui, &mut ap.failover, ap.standby_mode != StandbyMode::Hot);
             });
+            super::editor_realism::follow_the_sun(ui, ap, &ids, p);
             p.under(ui, "active_passive");
         });
     egui::CollapsingHeader::new("Active-active")
