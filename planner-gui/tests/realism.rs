@@ -41,14 +41,16 @@ fn open(path: PathBuf) -> Harness<'static, PlannerApp> {
 
 /// Clicks the widget of `role` labelled `label` (the `nth` of them), scrolled into view.
 fn click(h: &mut Harness<'_, PlannerApp>, role: Role, label: &str, nth: usize) {
-    let node = |h: &Harness<'_, PlannerApp>| {
-        h.get_all_by_role_and_label(role, label)
-            .nth(nth)
-            .unwrap_or_else(|| panic!("no {nth}th {role:?} {label:?}"))
-    };
-    node(h).scroll_to_me();
+    let missing = || format!("no {nth}th {role:?} {label:?}");
+    h.get_all_by_role_and_label(role, label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{}", missing()))
+        .scroll_to_me();
     h.run_ok();
-    node(h).click();
+    h.get_all_by_role_and_label(role, label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{}", missing()))
+        .click();
     h.run_ok();
 }
 
@@ -152,9 +154,9 @@ fn a_dependency_and_an_outage_naming_it_validate() {
     let st = &h.state().state;
     assert!(st.errors.is_empty(), "{:?}", st.errors);
     let d = &st.scenario.dependencies[0];
-    let ids: Vec<&str> = st.scenario.regions[..2]
+    let ids: Vec<String> = st.scenario.regions[..2]
         .iter()
-        .map(|r| r.id.as_str())
+        .map(|r| r.id.clone())
         .collect();
     assert_eq!((d.name.as_str(), d.affects), ("dependency-1", Affects::All));
     assert_eq!(d.regions, ids);
