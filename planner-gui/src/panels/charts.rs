@@ -1,5 +1,5 @@
 //! The comparison's charts: latency CDF, p99 per user area, cost by part, and the
-//! per-minute timeline of errors and p99 per region. Pure drawing of `RunResult`s.
+//! per-minute timeline of errors, p99 and serving instances per region. Pure drawing of `RunResult`s.
 
 use super::layout_color;
 use egui::{Color32, Ui};
@@ -235,6 +235,9 @@ pub struct RegionSeries {
     pub failed: Vec<[f64; 2]>,
     /// `[minute, p99 ms]` for minutes with served requests.
     pub p99: Vec<[f64; 2]>,
+    /// `[minute, mean serving instances]` (timeseries.csv's `instances`): shows
+    /// autoscaling and zone outages.
+    pub instances: Vec<[f64; 2]>,
 }
 
 /// Per-minute series of one run, one per region (minutes from simulated time zero; on long
@@ -249,11 +252,13 @@ pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
             ..Default::default()
         })
         .collect();
-    for (minute, region, cell) in r.rec.series.cells() {
-        let minute = minute as f64;
+    for (m, region, cell) in r.rec.series.cells() {
+        let minute = m as f64;
         let Some(s) = out.get_mut(region) else {
             continue;
         };
+        s.instances
+            .push([minute, r.rec.series.instances(m, region)]);
         if cell.requests == 0 {
             continue;
         }
@@ -308,6 +313,17 @@ pub fn timeline(ui: &mut Ui, r: &RunResult, windows: &[Window], height: f32) {
             |s: &RegionSeries| &s.p99,
         );
     });
+    minute_plot(
+        ui,
+        "serving instances per minute (mean; autoscaling and zone outages move it)",
+        "timeline-instances",
+        "instances",
+        &series,
+        windows,
+        width,
+        height * 0.75,
+        |s: &RegionSeries| &s.instances,
+    );
 }
 
 /// One per-minute plot of every region, its time axis and cursor linked to the others.

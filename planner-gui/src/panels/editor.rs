@@ -12,7 +12,7 @@
 //! messages takes exactly one slot of that order whether it shows any or not
 //! ([`show_messages`]): fields keep their ids, and keystrokes their field.
 
-use super::{editor_failures, editor_layouts, field};
+use super::{editor_deps, editor_failures, editor_layouts, editor_realism, field};
 use super::{Commands, ERROR_COLOR, WARNING_COLOR};
 use crate::Command;
 use egui::{DragValue, Grid, Response, RichText, Ui};
@@ -78,7 +78,12 @@ impl<'a> Problems<'a> {
     /// row of their own, in the column after `skip` empty cells; no row when there are
     /// none. Either way it takes the same number of widget ids (see the module docs).
     pub fn grid_row(&mut self, ui: &mut Ui, skip: usize, path: &str) {
-        let hits = self.take(|p| is_under(p, path));
+        self.grid_row_matching(ui, skip, |p| is_under(p, path));
+    }
+
+    /// [`grid_row`](Self::grid_row) for the problems whose path passes `pick`.
+    pub fn grid_row_matching(&mut self, ui: &mut Ui, skip: usize, pick: impl Fn(&str) -> bool) {
+        let hits = self.take(pick);
         if hits.is_empty() {
             ui.skip_ahead_auto_ids(skip + 1);
             return;
@@ -179,6 +184,7 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     } else {
         s.areas.iter().map(|a| a.name.clone()).collect()
     };
+    editor_deps::show(ui, &mut s, &mut p);
     editor_failures::show(ui, &mut s, &area_names, &mut p);
     egui::CollapsingHeader::new("Other problems")
         .default_open(true)
@@ -340,9 +346,15 @@ fn regions(
                         for (col, c) in REGION_COLUMNS.iter().enumerate().skip(1) {
                             p.grid_row(ui, col, &format!("{path}.{c}"));
                         }
-                        p.grid_row(ui, 0, &path);
+                        // Zones and autoscaling problems show at their fields below.
+                        let (zones, auto) =
+                            (format!("{path}.zones"), format!("{path}.autoscaling"));
+                        p.grid_row_matching(ui, 0, |q| {
+                            is_under(q, &path) && !is_under(q, &zones) && !is_under(q, &auto)
+                        });
                     }
                 });
+            editor_realism::regions(ui, &mut s.regions, p);
             p.exact(ui, "regions");
             let mut add: Option<String> = None;
             egui::ComboBox::from_id_salt("add-region")

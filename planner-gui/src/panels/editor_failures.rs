@@ -571,6 +571,7 @@ fn random(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
             optional_hours(ui, &mut rf.mttr, "provider history", 1.0)
         });
     });
+    super::editor_realism::random_zones(ui, rf);
 }
 
 /// An optional duration in hours: a checkbox for the default, else a number.

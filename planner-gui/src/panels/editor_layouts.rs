@@ -56,6 +56,7 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 let scales_up = ap.standby_mode != StandbyMode::Hot;
                 failover(ui, p, "active_passive", &mut ap.failover, scales_up);
             });
+            super::editor_realism::follow_the_sun(ui, ap, &ids, p);
             p.under(ui, "active_passive");
         });
     egui::CollapsingHeader::new("Active-active")

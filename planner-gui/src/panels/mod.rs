@@ -4,8 +4,10 @@
 //!
 //! - [`files`]: the File menu (open, save, export, recent files);
 //! - [`run`]: the Compare / Cancel controls, progress and the view tabs;
-//! - [`editor`] (with [`editor_layouts`] and [`editor_failures`], the failure timeline):
-//!   every scenario field the app edits, with the validation problems of each field under it;
+//! - [`editor`] (with [`editor_layouts`], [`editor_failures`], the failure timeline,
+//!   [`editor_realism`], zones, autoscaling and follow-the-sun, and [`editor_deps`], the
+//!   shared dependencies): every scenario field the app edits, with the validation
+//!   problems of each field under it;
 //! - [`map`] (with [`land`]): the world, the regions, the user areas and the links of one
 //!   layout; click a region to deploy or remove it;
 //! - [`compare`] (with [`charts`] and [`estimates`], the instant Markov-model answer): the
@@ -19,8 +21,10 @@ pub mod charts;
 pub mod compare;
 pub mod confirm;
 pub mod editor;
+pub mod editor_deps;
 pub mod editor_failures;
 pub mod editor_layouts;
+pub mod editor_realism;
 pub mod estimates;
 pub mod field;
 pub mod files;

@@ -59,7 +59,7 @@ pub fn summary_rows(runs: &[&RunSummary]) -> Vec<Row> {
         unit,
     };
     use Better::*;
-    vec![
+    let mut rows = vec![
         row("requests", Neither, 0, "", &|r| r.requests as f64),
         row("availability in this run", Higher, 4, " %", &|r| {
             100.0 * r.availability
@@ -85,7 +85,14 @@ pub fn summary_rows(runs: &[&RunSummary]) -> Vec<Row> {
             r.residency_violations as f64
         }),
         row("cost per month", Lower, 0, " USD", &|r| r.cost_usd_month),
-    ]
+        row("instance-hours", Lower, 1, " h", &|r| r.instance_hours),
+    ];
+    // Scaling actions only where a policy acted: a fixed fleet's zeros are noise.
+    if runs.iter().any(|r| r.scale_outs + r.scale_ins > 0) {
+        rows.push(row("scale-outs", Neither, 0, "", &|r| r.scale_outs as f64));
+        rows.push(row("scale-ins", Neither, 0, "", &|r| r.scale_ins as f64));
+    }
+    rows
 }
 
 /// How a [`Metric`] is shown in interval and difference tables: label, the factor from
@@ -182,6 +189,35 @@ mod tests {
         assert_eq!(row(vec![1.0, 1.04, 2.0], Better::Lower).best(), vec![0, 1]);
         assert!(row(vec![2.0, 2.0, 2.0], Better::Lower).best().is_empty());
         assert!(row(vec![3.0, 1.0, 2.0], Better::Neither).best().is_empty());
+    }
+
+    #[test]
+    fn instance_hours_always_and_scaling_actions_only_when_a_policy_acted() {
+        let fixed = RunSummary {
+            instance_hours: 12.0,
+            ..Default::default()
+        };
+        let scaled = RunSummary {
+            instance_hours: 9.5,
+            scale_outs: 2,
+            scale_ins: 1,
+            ..Default::default()
+        };
+        let names = |runs: &[&RunSummary]| -> Vec<&'static str> {
+            summary_rows(runs).iter().map(|r| r.name).collect()
+        };
+        let fixed_only = names(&[&fixed, &fixed]);
+        assert!(fixed_only.contains(&"instance-hours"));
+        assert!(!fixed_only.contains(&"scale-outs"));
+        let rows = summary_rows(&[&fixed, &scaled]);
+        let get = |name: &str| {
+            rows.iter()
+                .find(|r| r.name == name)
+                .map(|r| r.values.clone())
+        };
+        assert_eq!(get("instance-hours"), Some(vec![12.0, 9.5]));
+        assert_eq!(get("scale-outs"), Some(vec![0.0, 2.0]));
+        assert_eq!(get("scale-ins"), Some(vec![0.0, 1.0]));
     }
 
     #[test]
