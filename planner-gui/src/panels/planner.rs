@@ -63,7 +63,7 @@ pub fn show(ui: &mut Ui, view: &PlannerView<'_>) -> PlannerOutput {
         .default_size((width * 0.3).clamp(220.0, 330.0))
         .min_size(180.0)
         .show_collapsible(ui, &mut inputs_open, |ui| {
-            egui::ScrollArea::both().show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
                 inputs(ui, view, &mut commands);
             });
         });
