@@ -157,11 +157,11 @@ mod tests {
         let (s, cat) = load_text(DEFAULT_SCENARIO, Path::new("default")).expect("default");
         let all = entries(&cat, &s, "");
         assert_eq!(all.len(), cat.regions().len() - s.regions.len());
-        let tokyo = entries(&cat, &s, "AWS tokyo");
+        let tokyo = entries(&cat, &s, "GCP tokyo");
         assert!(!tokyo.is_empty() && tokyo.len() < all.len());
         for e in &tokyo {
             let r = &cat.regions()[e.index];
-            assert_eq!(r.provider, "aws");
+            assert_eq!(r.provider, "gcp");
             assert!(r.city.to_lowercase().contains("tokyo"), "{}", r.city);
         }
         assert!(entries(&cat, &s, "tokyo nowhere-at-all").is_empty());
