@@ -7,7 +7,9 @@
 use crate::dialogs::{DialogKind, Dialogs, NativeDialogs};
 use crate::jobs::{CompareJob, JobEnd};
 use crate::panels::path_prompt::{self, PathPrompt, NO_PORTAL_WITHIN};
-use crate::panels::{compare, editor, files, map, planner as planner_panel, run, status};
+use crate::panels::{
+    compare, editor, files, map, planner as planner_panel, run, status, view_menu,
+};
 use crate::planner::{self, PlanCommand};
 use crate::state::{AppState, Message, Results, Tab};
 use crate::{edit, Command};
@@ -18,6 +20,10 @@ use std::time::Instant;
 
 /// The storage key of the recent-files list.
 const RECENT_KEY: &str = "planner-gui.recent";
+/// The storage key of the theme and side panels ([`crate::state::ViewPrefs::to_stored`]).
+const VIEW_KEY: &str = "planner-gui.view";
+/// The command-line flag that compares at once and exits (timing the GUI, see README).
+pub const COMPARE_AND_EXIT: &str = "--compare-and-exit";
 
 /// The desktop app.
 pub struct PlannerApp {
@@ -27,6 +33,8 @@ pub struct PlannerApp {
     closing: bool,
     /// A file dialog waiting for the user, and when it was asked.
     pending: Option<(DialogKind, Receiver<Option<PathBuf>>, Instant)>,
+    /// The comparison of `--compare-and-exit` was started.
+    auto_started: bool,
 }
 
 impl PlannerApp {
@@ -37,7 +45,14 @@ impl PlannerApp {
             dialogs,
             closing: false,
             pending: None,
+            auto_started: false,
         }
+    }
+
+    /// Whether the app asked the window to close (after the user agreed, or at the end of
+    /// `--compare-and-exit`).
+    pub fn is_closing(&self) -> bool {
+        self.closing
     }
 
     /// The app as the binary starts it: the default scenario, native dialogs, and the
@@ -48,6 +63,9 @@ impl PlannerApp {
             if let Some(recent) = eframe::get_value::<Vec<PathBuf>>(storage, RECENT_KEY) {
                 state.recent = recent;
             }
+            if let Some(view) = eframe::get_value(storage, VIEW_KEY) {
+                state.view = crate::state::ViewPrefs::from_stored(view);
+            }
         }
         PlannerApp::new(state, Box::new(NativeDialogs))
     }
@@ -55,7 +73,12 @@ impl PlannerApp {
     /// One frame on the window's root `ui`: logic, panels, commands.
     pub fn frame(&mut self, ui: &mut Ui) {
         let ctx = &ui.ctx().clone();
+        crate::panels::view_menu::apply_theme(ctx, &self.state.view);
         let mut cmds = self.logic(ctx);
+        if self.state.compare_and_exit && !self.auto_started {
+            self.auto_started = true;
+            cmds.push(Command::Compare);
+        }
         // Closing the window with unsaved edits asks first.
         if ctx.input(|i| i.viewport().close_requested()) && self.state.dirty && !self.closing {
             ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
@@ -64,6 +87,15 @@ impl PlannerApp {
         cmds.extend(self.ui(ui));
         for c in cmds {
             self.handle(c, ctx);
+        }
+        // `--compare-and-exit`: the comparison ended (or could not start): close.
+        if self.state.compare_and_exit && self.auto_started && self.state.job.is_none() {
+            if self.state.results.is_none() && !self.closing {
+                let why = self.state.message.as_ref().map_or("", |m| m.text.as_str());
+                eprintln!("planner-gui: no comparison: {why}");
+            }
+            self.closing = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 
@@ -152,6 +184,18 @@ impl PlannerApp {
         scenario: Option<sim_core::scenario::Scenario>,
         wall: Option<std::time::Duration>,
     ) {
+        if self.state.compare_and_exit {
+            // The answer of `--compare-and-exit`: on stdout, then the window closes.
+            match &end {
+                JobEnd::Finished(runs) => println!(
+                    "planner-gui: compared {} layouts in {:.3} s (wall time)",
+                    runs.len(),
+                    wall.map_or(0.0, |w| w.as_secs_f64())
+                ),
+                JobEnd::Failed(e) => eprintln!("planner-gui: the comparison failed: {e}"),
+                JobEnd::Cancelled => eprintln!("planner-gui: the comparison was cancelled"),
+            }
+        }
         match end {
             JobEnd::Finished(runs) => {
                 let wall = wall.map_or(0.0, |w| w.as_secs_f64());
@@ -218,6 +262,8 @@ impl PlannerApp {
                     !st.history.undo.is_empty(),
                     !st.history.redo.is_empty(),
                 ));
+                cmds.extend(view_menu::menu(ui, &st.view));
+                cmds.extend(view_menu::theme_button(ui, &st.view));
                 ui.separator();
                 cmds.extend(run::show(
                     ui,
@@ -240,11 +286,17 @@ impl PlannerApp {
                 },
             ));
         });
+        // The editor takes a third of a small window, at most 430 points; it can be shut
+        // (View menu, or dragged to the edge) and scrolls both ways when narrower than
+        // its widest row, so nothing in it is cut off.
+        let mut view = st.view;
+        let width = ctx.content_rect().width();
         egui::Panel::left("editor")
-            .default_size(430.0)
+            .default_size((width * 0.3).clamp(280.0, 430.0))
+            .min_size(220.0)
             .resizable(true)
-            .show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
+            .show_collapsible(ui, &mut view.editor_open, |ui| {
+                egui::ScrollArea::both().show(ui, |ui| {
                     cmds.extend(editor::show(
                         ui,
                         &editor::EditorView {
@@ -295,12 +347,18 @@ impl PlannerApp {
                         job: st.planner.job.as_ref(),
                         result: st.planner.result.as_ref(),
                         loaded: st.planner.loaded,
+                        inputs_open: st.view.planner_inputs_open,
                     },
                 );
+                view.planner_inputs_open = out.inputs_open;
                 cmds.extend(out.commands);
                 plan_transform = out.transform;
             }
         });
+        if view != st.view {
+            // A side panel was dragged shut or open.
+            cmds.push(Command::SetView(view));
+        }
         self.state.map_transform = transform;
         self.state.planner.plot_transform = plan_transform;
         cmds
@@ -416,6 +474,10 @@ impl PlannerApp {
                 st.prompt = Some(PathPrompt::new(kind, start.as_deref(), None));
             }
             Command::ShowTab(t) => st.tab = t,
+            Command::SetView(v) => {
+                st.view = v;
+                crate::panels::view_menu::apply_theme(ctx, &st.view);
+            }
             Command::DismissMessage => st.message = None,
             Command::Plan(PlanCommand::ExportDialog) => self.ask(DialogKind::PlanExportFolder),
             Command::Plan(c) => {
@@ -433,6 +495,7 @@ impl PlannerApp {
         next.recent = recent;
         next.tab = self.state.tab;
         next.planner.settings = self.state.planner.settings.clone();
+        next.view = self.state.view;
         self.state = next;
     }
 
@@ -491,5 +554,6 @@ impl eframe::App for PlannerApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, RECENT_KEY, &self.state.recent);
+        eframe::set_value(storage, VIEW_KEY, &self.state.view.to_stored());
     }
 }

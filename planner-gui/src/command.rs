@@ -37,6 +37,8 @@ pub enum Command {
     /// Ask for a path in the app's own prompt (no desktop dialog needed).
     PromptPath(crate::dialogs::DialogKind),
     ShowTab(Tab),
+    /// Theme and side panels ([`crate::state::ViewPrefs`]).
+    SetView(crate::state::ViewPrefs),
     /// Back to the scenario before the last edit (Ctrl+Z).
     Undo,
     /// Forward again after an undo (Ctrl+Shift+Z).

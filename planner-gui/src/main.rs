@@ -1,6 +1,23 @@
 //! `planner-gui`: the desktop app. Everything but the window setup is in the library.
+//!
+//! `planner-gui --compare-and-exit` starts a Compare of the default scenario at once,
+//! prints its wall time and closes the window when it ends: the GUI timed against
+//! `regionsim compare` (see README.md).
+
+use planner_gui::app::COMPARE_AND_EXIT;
 
 fn main() -> eframe::Result {
+    let mut compare_and_exit = false;
+    for arg in std::env::args().skip(1) {
+        if arg == COMPARE_AND_EXIT {
+            compare_and_exit = true;
+        } else {
+            eprintln!(
+                "planner-gui: unknown argument `{arg}`\nusage: planner-gui [{COMPARE_AND_EXIT}]"
+            );
+            std::process::exit(2);
+        }
+    }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("planner-gui — multi-region deployment planner")
@@ -11,6 +28,10 @@ fn main() -> eframe::Result {
     eframe::run_native(
         "planner-gui",
         options,
-        Box::new(|cc| Ok(Box::new(planner_gui::PlannerApp::from_creation_context(cc)))),
+        Box::new(move |cc| {
+            let mut app = planner_gui::PlannerApp::from_creation_context(cc);
+            app.state.compare_and_exit = compare_and_exit;
+            Ok(Box::new(app))
+        }),
     )
 }

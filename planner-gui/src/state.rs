@@ -98,6 +98,48 @@ pub struct AppState {
     pub map_transform: Option<egui_plot::PlotTransform>,
     /// The capacity planner: its options, running plan and last answer.
     pub planner: crate::planner::PlannerState,
+    /// How the window is arranged: theme and side panels (kept between sessions).
+    pub view: ViewPrefs,
+    /// Start a comparison at once and close the window when it ends, printing its wall
+    /// time (`planner-gui --compare-and-exit`, for timing the GUI against the CLI).
+    pub compare_and_exit: bool,
+}
+
+/// How the window is arranged; changed with [`crate::Command::SetView`] from the View
+/// menu, the theme button or by dragging a side panel shut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ViewPrefs {
+    /// Dark theme (else light).
+    pub dark: bool,
+    /// The scenario editor on the left.
+    pub editor_open: bool,
+    /// The Planner tab's objectives and options column.
+    pub planner_inputs_open: bool,
+}
+
+impl Default for ViewPrefs {
+    fn default() -> Self {
+        ViewPrefs {
+            dark: true,
+            editor_open: true,
+            planner_inputs_open: true,
+        }
+    }
+}
+
+impl ViewPrefs {
+    /// As eframe stores it: `(dark, editor_open, planner_inputs_open)`.
+    pub fn to_stored(self) -> (bool, bool, bool) {
+        (self.dark, self.editor_open, self.planner_inputs_open)
+    }
+
+    pub fn from_stored((dark, editor_open, planner_inputs_open): (bool, bool, bool)) -> Self {
+        ViewPrefs {
+            dark,
+            editor_open,
+            planner_inputs_open,
+        }
+    }
 }
 
 impl AppState {
@@ -127,6 +169,8 @@ impl AppState {
             tab: Tab::Map,
             map_transform: None,
             planner: Default::default(),
+            view: ViewPrefs::default(),
+            compare_and_exit: false,
         };
         s.revalidate();
         s

@@ -360,6 +360,45 @@ egress_usd_per_gb = 0.09
         r.cost.transfer
     );
     assert!((r.cost.total() - (584.4 + 236.682 + 2.6298)).abs() < 1e-6);
+    // Itemised: each region its own instances; the users sit by us-east-1, which serves
+    // them (egress) and originates their writes (transfer).
+    let by: Vec<(&str, f64, f64, f64)> = r
+        .cost
+        .by_region
+        .iter()
+        .map(|c| (c.region.as_str(), c.compute, c.transfer, c.egress))
+        .collect();
+    assert_eq!(by.len(), 2);
+    assert_eq!((by[0].0, by[1].0), ("aws:us-east-1", "aws:us-west-2"));
+    for (got, want) in [
+        (by[0].1, 292.2),
+        (by[1].1, 292.2),
+        (by[0].2, 2.6298),
+        (by[1].2, 0.0),
+        (by[0].3, 236.682),
+        (by[1].3, 0.0),
+    ] {
+        assert!((got - want).abs() < 1e-6, "{by:?}");
+    }
+    // Every layout's parts add up to its totals.
+    for r in prepare(toml).compare(1) {
+        let c = &r.cost;
+        let sum = |f: fn(&sim_core::model::cost::RegionCost) -> f64| -> f64 {
+            c.by_region.iter().map(f).sum()
+        };
+        for (got, want) in [
+            (sum(|x| x.compute), c.compute),
+            (sum(|x| x.transfer), c.transfer),
+            (sum(|x| x.egress), c.egress),
+            (sum(|x| x.total()), c.total()),
+        ] {
+            assert!(
+                (got - want).abs() <= 1e-9 * want.max(1.0),
+                "{}: {c:?}",
+                r.layout()
+            );
+        }
+    }
 }
 
 #[test]

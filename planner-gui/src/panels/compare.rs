@@ -56,7 +56,7 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
         return cmds;
     };
     let runs = &res.runs;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.heading(format!(
             "{} — seed {}",
             res.scenario.name, res.scenario.seed
@@ -70,17 +70,23 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
         }
     });
     egui::ScrollArea::vertical().show(ui, |ui| {
-        ui.columns(2, |cols| {
-            table(&mut cols[0], runs);
-            cols[0].add_space(8.0);
-            estimates::show(&mut cols[0], view.estimates);
-            charts::cost(&mut cols[1], runs, 240.0);
-        });
+        super::responsive::pair(
+            ui,
+            |ui| {
+                table(ui, runs);
+                ui.add_space(8.0);
+                estimates::show(ui, view.estimates);
+            },
+            |ui| charts::cost(ui, runs, 240.0),
+        );
         ui.separator();
-        ui.columns(2, |cols| {
-            charts::latency_cdf(&mut cols[0], runs, 260.0);
-            charts::area_p99(&mut cols[1], runs, 260.0);
-        });
+        super::bill::show(ui, runs);
+        ui.separator();
+        super::responsive::pair(
+            ui,
+            |ui| charts::latency_cdf(ui, runs, 260.0),
+            |ui| charts::area_p99(ui, runs, 260.0),
+        );
         ui.separator();
         ui.horizontal(|ui| {
             ui.strong("Timeline per region of");

@@ -356,25 +356,7 @@ fn regions(
                 });
             editor_realism::regions(ui, &mut s.regions, p);
             p.exact(ui, "regions");
-            let mut add: Option<String> = None;
-            egui::ComboBox::from_id_salt("add-region")
-                .selected_text("add a region…")
-                .height(400.0)
-                .show_ui(ui, |ui| {
-                    for r in catalog.regions() {
-                        if s.regions.iter().all(|d| d.id != r.id) {
-                            let text = format!("{} — {}", r.id, r.city);
-                            if ui.selectable_label(false, text).clicked() {
-                                add = Some(r.id.clone());
-                            }
-                        }
-                    }
-                })
-                .response
-                .on_hover_text("add a catalog region to the deployment");
-            if let Some(id) = add {
-                cmds.push(Command::ToggleRegion(id));
-            }
+            cmds.extend(super::add_region::show(ui, catalog, s));
         });
 }
 

@@ -2,7 +2,8 @@
 //! layout, on an equirectangular (lon, lat) plot that pans and zooms.
 //!
 //! Hovering a marker shows its details; clicking a region returns
-//! [`Command::ToggleRegion`]. The panel also returns the plot's screen transform so the
+//! [`Command::ToggleRegion`]. Over a user area's circle the area wins over a catalog region
+//! under it ([`pick`]): hovering shows the area, and a click adds nothing. The panel also returns the plot's screen transform so the
 //! app (and tests) can find a region on screen.
 
 use super::{layout_color, Commands};
@@ -40,7 +41,9 @@ enum Hit {
 }
 
 /// Markers closer than this to the pointer (in points) are hovered.
-const HIT_RADIUS: f32 = 10.0;
+pub const HIT_RADIUS: f32 = 10.0;
+/// The smallest hover radius of a user area, in points (the smallest circles are tiny).
+const MIN_AREA_HIT: f32 = 6.0;
 const LAND: Color32 = Color32::from_rgb(120, 130, 140);
 const AREA: Color32 = Color32::from_rgba_premultiplied(120, 60, 150, 150);
 
@@ -51,7 +54,7 @@ pub fn area_radius(share: f64) -> f32 {
 
 pub fn show(ui: &mut Ui, view: &MapView<'_>) -> MapOutput {
     let mut commands = Commands::new();
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.label("links of");
         for l in LayoutKind::ALL {
             let text = RichText::new(l.name()).color(layout_color(l));
@@ -60,7 +63,10 @@ pub fn show(ui: &mut Ui, view: &MapView<'_>) -> MapOutput {
             }
         }
         ui.separator();
-        ui.weak("click a region to deploy or remove it · drag to pan · ctrl+scroll to zoom · double-click to reset");
+        ui.weak(
+            "click a region to deploy or remove it (under a user area: from the editor's \
+             list) · drag to pan · ctrl+scroll to zoom · double-click to reset",
+        );
     });
     let regions = view.catalog.regions();
     let deployed: Vec<bool> = regions
@@ -197,9 +203,7 @@ fn marker(name: &str, pts: Vec<[f64; 2]>, c: Color32, r: f32, filled: bool) -> P
         .allow_hover(false)
 }
 
-/// The marker under the pointer: a deployed region first (markers of nearby regions
-/// overlap, and a click should act on what is drawn on top), then any region, then the
-/// nearest area whose marker contains the pointer.
+/// The marker under the pointer ([`pick`] on screen positions).
 fn hit_test(
     pu: &egui_plot::PlotUi<'_>,
     regions: &[Region],
@@ -208,23 +212,63 @@ fn hit_test(
 ) -> Option<Hit> {
     let pointer = pu.pointer_coordinate()?;
     let at = pu.screen_from_plot(pointer);
-    let dist = |lon: f64, lat: f64| pu.screen_from_plot(PlotPoint::new(lon, lat)).distance(at);
-    let nearest_region = regions
+    let screen = |lon: f64, lat: f64| pu.screen_from_plot(PlotPoint::new(lon, lat));
+    let regions: Vec<(egui::Pos2, bool)> = regions
         .iter()
-        .enumerate()
-        .map(|(i, r)| (i, dist(r.lon, r.lat)))
-        .filter(|(_, d)| *d <= HIT_RADIUS)
-        .min_by(|a, b| deployed[b.0].cmp(&deployed[a.0]).then(a.1.total_cmp(&b.1)));
-    if let Some((i, _)) = nearest_region {
-        return Some(Hit::Region(i));
-    }
-    areas
+        .zip(deployed)
+        .map(|(r, &d)| (screen(r.lon, r.lat), d))
+        .collect();
+    let areas: Vec<(egui::Pos2, f32)> = areas
         .iter()
-        .enumerate()
-        .map(|(i, a)| (i, dist(a.lon, a.lat), area_radius(a.share)))
-        .filter(|(_, d, r)| *d <= r.max(HIT_RADIUS))
-        .min_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(i, _, _)| Hit::Area(i))
+        .map(|a| (screen(a.lon, a.lat), area_radius(a.share)))
+        .collect();
+    pick(at, &regions, &areas).map(|p| match p {
+        Picked::Region(i) => Hit::Region(i),
+        Picked::Area(i) => Hit::Area(i),
+    })
+}
+
+/// What [`pick`] found under the pointer: an index into its regions or areas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Picked {
+    Region(usize),
+    Area(usize),
+}
+
+/// The marker under `pointer`, given each region's screen position and whether it is
+/// deployed, and each user area's centre and radius (points):
+///
+/// 1. a deployed region within [`HIT_RADIUS`] (drawn on top and labelled; a click
+///    removes it) — the nearest;
+/// 2. else the user area whose circle holds the pointer (the nearest centre): its
+///    tooltip wins over a catalog region under it, and a click there adds nothing — a
+///    grey dot under a user area is added from the editor's region list instead;
+/// 3. else a catalog region within [`HIT_RADIUS`] (a click adds it).
+pub fn pick(
+    pointer: egui::Pos2,
+    regions: &[(egui::Pos2, bool)],
+    areas: &[(egui::Pos2, f32)],
+) -> Option<Picked> {
+    let near = |deployed: bool| {
+        regions
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, d))| *d == deployed)
+            .map(|(i, (p, _))| (i, p.distance(pointer)))
+            .filter(|(_, d)| *d <= HIT_RADIUS)
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .map(|(i, _)| Picked::Region(i))
+    };
+    let area = || {
+        areas
+            .iter()
+            .enumerate()
+            .map(|(i, (p, r))| (i, p.distance(pointer), *r))
+            .filter(|(_, d, r)| *d <= r.max(MIN_AREA_HIT))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .map(|(i, _, _)| Picked::Area(i))
+    };
+    near(true).or_else(area).or_else(|| near(false))
 }
 
 fn region_tooltip(ui: &mut Ui, r: &Region, view: &MapView<'_>) {
@@ -288,4 +332,34 @@ fn run_of<'a>(view: &MapView<'a>) -> Option<&'a sim_core::experiment::RunResult>
         return None;
     }
     res.runs.iter().find(|r| r.layout() == view.layout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui::pos2;
+
+    #[test]
+    fn a_user_area_wins_over_a_catalog_region_under_it_but_not_over_a_deployed_one() {
+        let areas = [(pos2(100.0, 100.0), 30.0)];
+        // A grey catalog dot inside the area's circle, right under the pointer.
+        let grey = [(pos2(110.0, 100.0), false)];
+        assert_eq!(
+            pick(pos2(110.0, 100.0), &grey, &areas),
+            Some(Picked::Area(0))
+        );
+        // Outside every circle the dot is hit.
+        let far = [(pos2(200.0, 100.0), false)];
+        assert_eq!(
+            pick(pos2(203.0, 100.0), &far, &areas),
+            Some(Picked::Region(0))
+        );
+        // A deployed region stays clickable inside an area.
+        let on = [(pos2(110.0, 100.0), false), (pos2(112.0, 100.0), true)];
+        assert_eq!(
+            pick(pos2(110.0, 100.0), &on, &areas),
+            Some(Picked::Region(1))
+        );
+        assert_eq!(pick(pos2(500.0, 500.0), &on, &areas), None);
+    }
 }

@@ -12,11 +12,17 @@
 //!   layout; click a region to deploy or remove it;
 //! - [`compare`] (with [`charts`] and [`estimates`], the instant Markov-model answer): the
 //!   three layouts side by side;
-//! - [`status`]: the message line at the bottom.
+//! - [`status`]: the message line at the bottom;
+//! - [`view_menu`]: the light/dark theme and which side panels are open;
+//!   [`responsive`] keeps content whole on small windows;
+//! - [`add_region`]: the editor's searchable list of catalog regions to add;
+//! - [`bill`]: the compare view's itemised monthly bill per layout, region and part.
 //!
 //! The Planner tab is [`planner`] (with [`pareto`]): the capacity planner's objectives,
 //! options, progress, Pareto scatter and ranked designs.
 
+pub mod add_region;
+pub mod bill;
 pub mod charts;
 pub mod compare;
 pub mod confirm;
@@ -33,8 +39,10 @@ pub mod map;
 pub mod pareto;
 pub mod path_prompt;
 pub mod planner;
+pub mod responsive;
 pub mod run;
 pub mod status;
+pub mod view_menu;
 
 use crate::Command;
 use egui::Color32;

@@ -24,8 +24,6 @@ use sim_core::experiment::plan::{report, DesignRow, Status};
 const HIT_RADIUS: f32 = 9.0;
 /// The ring around Pareto-front designs.
 const FRONT_COLOR: Color32 = Color32::from_rgb(200, 60, 200);
-/// The marker of the design loaded into the editor.
-const LOADED_COLOR: Color32 = Color32::from_rgb(20, 20, 20);
 
 /// One availability class: its legend name, the fewest nines it holds, its colour.
 pub struct Class {
@@ -100,6 +98,8 @@ pub fn show(ui: &mut Ui, res: &PlanResult, loaded: Option<usize>, height: f32) -
         .filter_map(|(i, d)| plotted(d).map(|p| (i, p)))
         .collect();
     let obj = &res.report.objectives;
+    // The marker of the design in the editor: the text colour, seen in either theme.
+    let loaded_color = ui.visuals().strong_text_color();
     let resp = Plot::new("pareto-scatter")
         .height(height)
         .legend(Legend::default().position(Corner::RightBottom))
@@ -167,7 +167,7 @@ pub fn show(ui: &mut Ui, res: &PlanResult, loaded: Option<usize>, height: f32) -
                         .shape(MarkerShape::Diamond)
                         .radius(7.0)
                         .filled(false)
-                        .color(LOADED_COLOR)
+                        .color(loaded_color)
                         .allow_hover(false),
                 );
             }

@@ -31,6 +31,8 @@ pub struct PlannerView<'a> {
     pub result: Option<&'a PlanResult>,
     /// The design loaded into the editor.
     pub loaded: Option<usize>,
+    /// The objectives and options column is open (it can be shut on small windows).
+    pub inputs_open: bool,
 }
 
 /// What the tab returns.
@@ -38,6 +40,8 @@ pub struct PlannerOutput {
     pub commands: Commands,
     /// Where the scatter was drawn, if it was.
     pub transform: Option<PlotTransform>,
+    /// Whether the objectives column is open after this frame (dragging its edge shuts it).
+    pub inputs_open: bool,
 }
 
 /// The label of the button that plans.
@@ -53,10 +57,13 @@ pub fn load_label(i: usize) -> String {
 pub fn show(ui: &mut Ui, view: &PlannerView<'_>) -> PlannerOutput {
     let mut commands = Commands::new();
     let mut transform = None;
+    let mut inputs_open = view.inputs_open;
+    let width = ui.available_width();
     egui::Panel::left("planner-inputs")
         .resizable(true)
-        .default_size(330.0)
-        .show(ui, |ui| {
+        .default_size((width * 0.3).clamp(220.0, 330.0))
+        .min_size(180.0)
+        .show_collapsible(ui, &mut inputs_open, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 inputs(ui, view, &mut commands);
             });
@@ -78,6 +85,7 @@ pub fn show(ui: &mut Ui, view: &PlannerView<'_>) -> PlannerOutput {
     PlannerOutput {
         commands,
         transform,
+        inputs_open,
     }
 }
 
@@ -449,6 +457,86 @@ fn results(
     out.transform
 }
 
+/// The designs table's columns: short headers, each with its units in a tooltip, so that
+/// the table fits the width left at 1400 × 900 with both side panels open (no horizontal
+/// scroll). The regions and the reasons wrap in the room that is left.
+pub const COLUMNS: [(&str, &str); 7] = [
+    ("", "load the design into the editor and compare it"),
+    (
+        "layout",
+        "AP: active-passive · AA: active-active · SH: sharded",
+    ),
+    (
+        "regions × instances",
+        "each region and its instances (the provider prefix is left out when the design \
+         has one provider; hover a row for the full ids)",
+    ),
+    (
+        "$/mo",
+        "USD per month: the simulated mean; ≈ the analytic estimate of a design not simulated",
+    ),
+    (
+        "p99",
+        "ms, all users: the mean over replications (in brackets the upper end of its 95 % \
+         interval); ≈ the queueing model's prediction",
+    ),
+    ("avail.", "% of requests served, simulated"),
+    (
+        "status · why",
+        "feasible, infeasible (missed an objective in simulation), not simulated or pruned; \
+         · front: on the Pareto front. Under it, the figures that meet or miss each objective",
+    ),
+];
+
+/// The short name of a layout in the table.
+pub fn layout_abbrev(l: LayoutKind) -> &'static str {
+    match l {
+        LayoutKind::ActivePassive => "AP",
+        LayoutKind::ActiveActive => "AA",
+        LayoutKind::Sharded => "SH",
+    }
+}
+
+/// `a;b` regions and `4;2` instances as `a ×4, b ×2`, without the provider prefix when
+/// every region has the same one.
+pub fn regions_cell(regions: &str, instances: &str) -> String {
+    let ids: Vec<&str> = regions.split(';').collect();
+    let providers: Vec<&str> = ids
+        .iter()
+        .filter_map(|i| i.split_once(':'))
+        .map(|p| p.0)
+        .collect();
+    let one = providers.len() == ids.len() && providers.windows(2).all(|w| w[0] == w[1]);
+    let counts: Vec<&str> = instances.split(';').collect();
+    ids.iter()
+        .enumerate()
+        .map(|(k, id)| {
+            let short = if one {
+                id.split_once(':').map_or(*id, |p| p.1)
+            } else {
+                *id
+            };
+            match counts.get(k) {
+                Some(n) => format!("{short} ×{n}"),
+                None => short.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A cell `width` points wide whose text wraps.
+fn wrapped(ui: &mut Ui, width: f32, text: impl Into<egui::WidgetText>) {
+    ui.allocate_ui_with_layout(
+        egui::vec2(width, 0.0),
+        egui::Layout::top_down(egui::Align::Min),
+        |ui| {
+            ui.set_width(width);
+            ui.add(egui::Label::new(text).wrap());
+        },
+    );
+}
+
 fn table(ui: &mut Ui, view: &PlannerView<'_>, res: &PlanResult, cmds: &mut Commands) {
     let shown: Vec<usize> = (0..res.report.designs.len())
         .filter(|&i| {
@@ -463,31 +551,37 @@ fn table(ui: &mut Ui, view: &PlannerView<'_>, res: &PlanResult, cmds: &mut Comma
         ui.label("no design was simulated (see the reasons with “also pruned”)");
         return;
     }
-    egui::ScrollArea::both()
+    // The five narrow columns and the spacing take about FIXED points; the two wrapping
+    // columns share the rest (2 : 3), never narrower than a short region list.
+    const FIXED: f32 = 330.0;
+    let flexible = (ui.available_width() - FIXED).max(220.0);
+    let widths = (flexible * 0.4, flexible * 0.6);
+    egui::ScrollArea::vertical()
         .id_salt("plan-table")
         .auto_shrink([false, true])
         .show(ui, |ui| {
             Grid::new("plan-designs")
                 .striped(true)
-                .num_columns(9)
-                .spacing([12.0, 4.0])
+                .num_columns(COLUMNS.len())
+                .spacing([10.0, 4.0])
                 .show(ui, |ui| {
-                    for h in [
-                        "",
-                        "layout",
-                        "regions",
-                        "instances",
-                        "$/month",
-                        "p99 ms (CI high)",
-                        "availability",
-                        "status",
-                        "why",
-                    ] {
-                        ui.strong(h);
+                    for (h, tip) in COLUMNS {
+                        let r = ui.strong(h);
+                        if !tip.is_empty() {
+                            r.on_hover_text(tip);
+                        }
                     }
                     ui.end_row();
                     for i in shown {
-                        row(ui, i, &res.report.designs[i], res, view.loaded, cmds);
+                        row(
+                            ui,
+                            i,
+                            &res.report.designs[i],
+                            res,
+                            view.loaded,
+                            widths,
+                            cmds,
+                        );
                         ui.end_row();
                     }
                 });
@@ -500,6 +594,7 @@ fn row(
     d: &DesignRow,
     res: &PlanResult,
     loaded: Option<usize>,
+    (regions_w, status_w): (f32, f32),
     cmds: &mut Commands,
 ) {
     let on_front = res.report.pareto.contains(&i);
@@ -514,21 +609,27 @@ fn row(
         cmds.push(PlanCommand::LoadDesign(i).into());
     }
     let layout = d.design.shape.layout;
-    ui.label(RichText::new(&d.layout).color(layout_color(layout)));
-    ui.label(d.regions.replace(';', ", "));
-    ui.monospace(d.instances.replace(';', ", "));
+    ui.label(RichText::new(layout_abbrev(layout)).color(layout_color(layout)))
+        .on_hover_text(&d.layout);
+    ui.scope(|ui| wrapped(ui, regions_w, regions_cell(&d.regions, &d.instances)))
+        .response
+        .on_hover_text(format!(
+            "{}\ninstances {}",
+            d.regions.replace(';', ", "),
+            d.instances.replace(';', ", ")
+        ));
     let (cost, p99, avail) = match &d.verification {
         Some(v) => (
             format!("{:.0}", v.cost_usd.mean),
             format!("{:.0} ({:.0})", v.p99_ms.mean, v.p99_ms.high),
-            format!("{:.4} %", 100.0 * v.availability),
+            format!("{:.4}", 100.0 * v.availability),
         ),
         None => (
             format!("≈{:.0}", d.analytic.cost_usd),
             if d.analytic.p99_ms.is_finite() {
-                format!("≈{:.0} predicted", d.analytic.p99_ms)
+                format!("≈{:.0}", d.analytic.p99_ms)
             } else {
-                "overloaded".into()
+                "overload".into()
             },
             String::new(),
         ),
@@ -541,12 +642,16 @@ fn row(
         d.status.name(),
         if on_front { " · front" } else { "" }
     ));
-    ui.label(match d.status {
+    let status = match d.status {
         Status::Feasible => status.color(BEST_COLOR),
         Status::Infeasible => status.color(ERROR_COLOR),
         Status::NotVerified | Status::Pruned => status.weak(),
+    };
+    ui.vertical(|ui| {
+        ui.set_width(status_w);
+        ui.label(status);
+        ui.add(egui::Label::new(RichText::new(&d.reason).small()).wrap());
     });
-    ui.label(RichText::new(&d.reason).small());
 }
 
 /// Whether a validation problem is one of the objectives' (shown in this tab).

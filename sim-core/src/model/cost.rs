@@ -14,6 +14,14 @@
 //!   (the area's mean over simulated served requests of the serving region's internet
 //!   egress price per GB).
 //!
+//! **Itemised per region** ([`Cost::by_region`], the GUI's monthly bill): compute is the
+//! region's own; egress is billed to the region that served (the same per-area weights
+//! as the total); transfer to the region where the area's writes commit in the layout's
+//! plan (its write region, else the first of its routing order), which sends the
+//! replicas. Writes that moved to another region during a failover stay counted at the
+//! planned one: `WriteStats` keeps their prices per area, not per origin. The parts of
+//! every region add up to the three totals (to rounding).
+//!
 //! Why per area: prices differ by region, and which region serves depends on the area.
 //! Weighing the prices by the simulated window's traffic mix would bill the same users
 //! differently for a window at 01:00 UTC (the Americas awake) than at 11:00 UTC (Asia and
@@ -40,6 +48,25 @@ pub struct Cost {
     pub egress: f64,
     /// Regions billed for instances that have no price (counted as 0).
     pub unpriced: Vec<String>,
+    /// The same three parts per region, in the world's region order (see the module
+    /// docs for who is billed what).
+    pub by_region: Vec<RegionCost>,
+}
+
+/// One region's share of a [`Cost`], USD per month by part.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RegionCost {
+    /// The region's catalog id.
+    pub region: String,
+    pub compute: f64,
+    pub transfer: f64,
+    pub egress: f64,
+}
+
+impl RegionCost {
+    pub fn total(&self) -> f64 {
+        self.compute + self.transfer + self.egress
+    }
 }
 
 impl Cost {
@@ -91,14 +118,27 @@ pub fn cost_with(
     writes: &WriteStats,
     measured: &[Option<f64>],
 ) -> Cost {
-    let mut c = Cost::default();
+    let mut c = Cost {
+        by_region: w
+            .regions
+            .iter()
+            .map(|r| RegionCost {
+                region: r.id.clone(),
+                ..RegionCost::default()
+            })
+            .collect(),
+        ..Cost::default()
+    };
     for (r, region) in w.regions.iter().enumerate() {
         let billed = billed_instances(plan, measured, r);
         if billed == 0.0 {
             continue;
         }
         match region.usd_per_hour {
-            Some(p) => c.compute += billed * p * HOURS_PER_MONTH,
+            Some(p) => {
+                c.compute += billed * p * HOURS_PER_MONTH;
+                c.by_region[r].compute = billed * p * HOURS_PER_MONTH;
+            }
             None => c.unpriced.push(region.id.clone()),
         }
     }
@@ -113,7 +153,9 @@ pub fn cost_with(
         let writes_at = plan.write_region[a].or(first);
         // Egress: the area's served requests by region, else the plan's regions for it.
         let served = rec.served_by_area_region.get(a * n..(a + 1) * n);
-        let egress_per_gb = match served.filter(|v| v.iter().any(|&k| k > 0)) {
+        let price = |r: Option<usize>| r.map_or(0.0, |r| w.regions[r].egress_usd_per_gb);
+        let served = served.filter(|v| v.iter().any(|&k| k > 0));
+        let egress_per_gb = match served {
             Some(v) => {
                 let total: u64 = v.iter().sum();
                 v.iter()
@@ -122,12 +164,25 @@ pub fn cost_with(
                     .sum::<f64>()
                     / total as f64
             }
-            None => {
-                let price = |r: Option<usize>| r.map_or(0.0, |r| w.regions[r].egress_usd_per_gb);
-                read_fraction * price(reads_at) + write_fraction * price(writes_at)
-            }
+            None => read_fraction * price(reads_at) + write_fraction * price(writes_at),
         };
         c.egress += monthly * response_gb * egress_per_gb;
+        match served {
+            Some(v) => {
+                let total = v.iter().sum::<u64>() as f64;
+                for (r, &k) in v.iter().enumerate() {
+                    c.by_region[r].egress +=
+                        monthly * response_gb * k as f64 * w.regions[r].egress_usd_per_gb / total;
+                }
+            }
+            None => {
+                for (at, part) in [(reads_at, read_fraction), (writes_at, write_fraction)] {
+                    if let Some(r) = at {
+                        c.by_region[r].egress += monthly * response_gb * part * price(at);
+                    }
+                }
+            }
+        }
         // Transfer: the area's committed writes, else its write region's replicas.
         let per_write = match writes.by_area.get(a) {
             Some(&(k, usd)) if k > 0 => usd / k as f64,
@@ -138,7 +193,22 @@ pub fn cost_with(
                     .sum()
             }),
         };
-        c.transfer += monthly * write_fraction * request_gb * per_write;
+        let transfer = monthly * write_fraction * request_gb * per_write;
+        c.transfer += transfer;
+        if transfer > 0.0 {
+            // Billed to the planned write region; an area with none (no routing) had
+            // its writes served where its requests were.
+            match (writes_at, served) {
+                (Some(o), _) => c.by_region[o].transfer += transfer,
+                (None, Some(v)) => {
+                    let total = v.iter().sum::<u64>() as f64;
+                    for (r, &k) in v.iter().enumerate() {
+                        c.by_region[r].transfer += transfer * k as f64 / total;
+                    }
+                }
+                (None, None) => {}
+            }
+        }
     }
     c
 }
