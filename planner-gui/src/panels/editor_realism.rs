@@ -338,6 +338,7 @@ pub fn set_sun_mode(ap: &mut ActivePassive, mode: SunMode, ids: &[String]) {
                     .into_iter()
                     .map(|(h, r)| Handover {
                         utc_hour: h,
+                        shard: None,
                         primary: r.unwrap_or_default(),
                     })
                     .collect();
@@ -409,6 +410,7 @@ pub fn next_handover(schedule: &[Handover], choices: &[String]) -> Handover {
         .unwrap_or_default();
     Handover {
         utc_hour: hour,
+        shard: None,
         primary,
     }
 }
