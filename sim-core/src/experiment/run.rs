@@ -118,6 +118,7 @@ impl Resolved {
         started: Instant,
     ) -> RunResult {
         let stations = model.station_windows();
+        model.rec.finish();
         model.fleet.finish(sched.now(), &mut model.rec.series);
         let window_h = self.scenario.duration.as_secs_f64() / 3600.0;
         let measured: Vec<Option<f64>> = (0..self.world.n_regions())

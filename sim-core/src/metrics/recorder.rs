@@ -56,6 +56,7 @@ pub struct Outcome {
 pub struct AreaStats {
     pub requests: u64,
     pub served: u64,
+    /// Reads and writes merged by [`Recorder::finish`].
     pub all: LatencyHist,
     pub reads: LatencyHist,
     pub writes: LatencyHist,
@@ -88,6 +89,7 @@ pub struct Recorder {
     pub reads: u64,
     pub stale_reads: u64,
     pub residency_violations: u64,
+    /// Every served request: reads and writes merged by [`Recorder::finish`].
     pub all: LatencyHist,
     pub read_latency: LatencyHist,
     pub write_latency: LatencyHist,
@@ -167,10 +169,8 @@ impl Recorder {
                 self.served += 1;
                 self.served_by_region[o.region] += 1;
                 self.served_by_area_region[o.area * self.regions + o.region] += 1;
-                self.all.record(latency);
                 let a = &mut self.areas[o.area];
                 a.served += 1;
-                a.all.record(latency);
                 match o.kind {
                     Kind::Read => {
                         self.read_latency.record(latency);
@@ -191,6 +191,21 @@ impl Recorder {
                     Failure::Unavailable => self.unavailable += 1,
                 }
             }
+        }
+    }
+
+    /// Fills the `all` histograms (overall and per area) from the reads' and writes'
+    /// ones; call once, after the last outcome. Histograms of one configuration merge by
+    /// adding counts, so this is exactly what recording each latency into `all` as well
+    /// would give, at two fewer recordings per served request (each one a likely cache
+    /// miss in a 40 KB counts array).
+    pub fn finish(&mut self) {
+        debug_assert!(self.all.count() == 0, "Recorder::finish called twice");
+        self.all.merge(&self.read_latency);
+        self.all.merge(&self.write_latency);
+        for a in &mut self.areas {
+            a.all.merge(&a.reads);
+            a.all.merge(&a.writes);
         }
     }
 

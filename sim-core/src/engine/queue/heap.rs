@@ -68,8 +68,54 @@ impl<E> Heap<E> {
             return Some(last);
         }
         let top = std::mem::replace(&mut self.v[0], last);
-        Self::sift_down(&mut self.v, 0);
+        Self::sift_to_leaf(&mut self.v);
         Some(top)
+    }
+
+    /// Restores the order after the last entry was put at the root (a pop): bottom-up
+    /// (Wegener) — the smaller child moves up at every level, without comparing it with
+    /// the entry sinking, down to a leaf; then the entry rises from there. It came from
+    /// the bottom, so it rarely rises more than a level, and the descent saves a
+    /// comparison per level over [`Heap::sift_down`]. Keys are unique, so the heap yields
+    /// the same total `(time, seq)` order.
+    #[inline]
+    fn sift_to_leaf(v: &mut [Entry<E>]) {
+        let n = v.len();
+        let key = v[0].key();
+        let mut i = 0;
+        loop {
+            let c = Self::ARITY * i + 1;
+            let child = if c + Self::ARITY <= n {
+                let ch = &v[c..c + Self::ARITY];
+                let (k0, k1, k2, k3) = (ch[0].key(), ch[1].key(), ch[2].key(), ch[3].key());
+                let a = usize::from(k1 < k0);
+                let b = 2 + usize::from(k3 < k2);
+                c + if k0.min(k1) < k2.min(k3) { a } else { b }
+            } else if c < n {
+                let mut m = c;
+                let mut mk = v[c].key();
+                for (j, e) in v.iter().enumerate().skip(c + 1) {
+                    let k = e.key();
+                    if k < mk {
+                        m = j;
+                        mk = k;
+                    }
+                }
+                m
+            } else {
+                break;
+            };
+            v.swap(i, child);
+            i = child;
+        }
+        while i > 0 {
+            let parent = (i - 1) / Self::ARITY;
+            if v[parent].key() < key {
+                break;
+            }
+            v.swap(i, parent);
+            i = parent;
+        }
     }
 
     /// Moves `v[i]` down until no child has a smaller key.
