@@ -52,9 +52,11 @@ pub type Estimates = Vec<(LayoutKind, Result<AvailabilityReport, String>)>;
 /// The results of one comparison and the scenario that produced them.
 #[derive(Clone, Debug)]
 pub struct Results {
-    /// One run per layout, in `LayoutKind::ALL` order.
+    /// One run per layout, in `LayoutKind::ALL` order (replication 0, in full).
     pub runs: Vec<RunResult>,
     pub scenario: Scenario,
+    /// Every replication's summary, for intervals and differences to a baseline.
+    pub samples: crate::ab::Samples,
 }
 
 /// The whole state of the app.
@@ -98,6 +100,8 @@ pub struct AppState {
     pub map_transform: Option<egui_plot::PlotTransform>,
     /// The capacity planner: its options, running plan and last answer.
     pub planner: crate::planner::PlannerState,
+    /// Replications of a comparison and the pinned baseline ([`crate::ab`]).
+    pub ab: crate::ab::AbState,
 }
 
 impl AppState {
@@ -127,6 +131,7 @@ impl AppState {
             tab: Tab::Map,
             map_transform: None,
             planner: Default::default(),
+            ab: Default::default(),
         };
         s.revalidate();
         s

@@ -9,12 +9,14 @@
 //! - [`map`] (with [`land`]): the world, the regions, the user areas and the links of one
 //!   layout; click a region to deploy or remove it;
 //! - [`compare`] (with [`charts`] and [`estimates`], the instant Markov-model answer): the
-//!   three layouts side by side;
+//!   three layouts side by side; [`baseline`] its table of intervals and differences to
+//!   a pinned baseline, [`time_charts`] the report's time charts with their PNG buttons;
 //! - [`status`]: the message line at the bottom.
 //!
 //! The Planner tab is [`planner`] (with [`pareto`]): the capacity planner's objectives,
 //! options, progress, Pareto scatter and ranked designs.
 
+pub mod baseline;
 pub mod charts;
 pub mod compare;
 pub mod confirm;
@@ -30,6 +32,7 @@ pub mod path_prompt;
 pub mod planner;
 pub mod run;
 pub mod status;
+pub mod time_charts;
 
 use crate::Command;
 use egui::Color32;
