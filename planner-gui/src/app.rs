@@ -4,6 +4,7 @@
 //! the panels, collect their commands), then `handle` for each command. Only `handle`
 //! changes the state.
 
+use crate::ab::AbCommand;
 use crate::dialogs::{DialogKind, Dialogs, NativeDialogs};
 use crate::jobs::{CompareJob, JobEnd};
 use crate::panels::path_prompt::{self, PathPrompt, NO_PORTAL_WITHIN};
@@ -134,6 +135,12 @@ impl PlannerApp {
                     (DialogKind::PlanExportFolder, Some(p)) => {
                         cmds.push(PlanCommand::Export(p).into())
                     }
+                    (DialogKind::ReportFile, Some(p)) => {
+                        cmds.push(AbCommand::ExportReport(p).into())
+                    }
+                    (DialogKind::ChartPng(c), Some(p)) => {
+                        cmds.push(AbCommand::SaveChart(c, p).into())
+                    }
                     // Nothing, sooner than a person cancels: no dialog could show.
                     (kind, None) if quick => {
                         self.state.prompt = Some(PathPrompt::new(
@@ -197,16 +204,22 @@ impl PlannerApp {
             }
         }
         match end {
-            JobEnd::Finished(runs) => {
+            JobEnd::Finished(replicated) => {
                 let wall = wall.map_or(0.0, |w| w.as_secs_f64());
+                let (runs, samples) = crate::ab::split(replicated);
+                let times = match samples.count() {
+                    1 => String::new(),
+                    r => format!(" × {r} replications"),
+                };
                 self.state.message = Some(Message::info(format!(
-                    "compared {} layouts in {:.1} s (wall time)",
+                    "compared {} layouts{times} in {:.1} s (wall time)",
                     runs.len(),
                     wall
                 )));
                 self.state.results = Some(Results {
                     runs,
                     scenario: scenario.unwrap_or_else(|| self.state.scenario.clone()),
+                    samples,
                 });
                 self.state.tab = Tab::Compare;
             }
@@ -257,6 +270,10 @@ impl PlannerApp {
                         has_results: st.results.is_some(),
                     },
                 ));
+                cmds.extend(crate::panels::baseline::report_menu(
+                    ui,
+                    st.results.is_some(),
+                ));
                 cmds.extend(files::edit_menu(
                     ui,
                     !st.history.undo.is_empty(),
@@ -271,6 +288,7 @@ impl PlannerApp {
                         job: st.job.as_ref(),
                         problems: st.errors.len(),
                         tab: st.tab,
+                        replications: st.ab.replications,
                     },
                 ));
             });
@@ -333,6 +351,7 @@ impl PlannerApp {
                     timeline_layout: st.timeline_layout,
                     estimates: &st.estimates,
                     running: st.job.as_ref().map(|j| j.fraction()),
+                    baseline: st.ab.baseline.as_ref(),
                 },
             )),
             Tab::Planner => {
@@ -469,7 +488,10 @@ impl PlannerApp {
             Command::PromptPath(kind) => {
                 let start = match kind {
                     DialogKind::SaveScenario | DialogKind::OpenScenario => st.path.clone(),
-                    DialogKind::ExportFolder | DialogKind::PlanExportFolder => None,
+                    DialogKind::ExportFolder
+                    | DialogKind::PlanExportFolder
+                    | DialogKind::ReportFile
+                    | DialogKind::ChartPng(_) => None,
                 };
                 st.prompt = Some(PathPrompt::new(kind, start.as_deref(), None));
             }
@@ -480,6 +502,9 @@ impl PlannerApp {
             }
             Command::DismissMessage => st.message = None,
             Command::Plan(PlanCommand::ExportDialog) => self.ask(DialogKind::PlanExportFolder),
+            Command::Ab(AbCommand::ExportReportDialog) => self.ask(DialogKind::ReportFile),
+            Command::Ab(AbCommand::SaveChartDialog(c)) => self.ask(DialogKind::ChartPng(c)),
+            Command::Ab(c) => crate::ab::handle(st, c),
             Command::Plan(c) => {
                 for next in planner::handle(st, c, ctx) {
                     self.handle(next, ctx);
@@ -496,6 +521,8 @@ impl PlannerApp {
         next.tab = self.state.tab;
         next.planner.settings = self.state.planner.settings.clone();
         next.view = self.state.view;
+        // A baseline is compared against whatever is opened next.
+        next.ab = std::mem::take(&mut self.state.ab);
         self.state = next;
     }
 
@@ -512,7 +539,8 @@ impl PlannerApp {
             return;
         }
         let wake = ctx.clone();
-        match CompareJob::start(st.scenario.clone(), st.catalog.clone(), move || {
+        let reps = st.ab.replications;
+        match CompareJob::start(st.scenario.clone(), st.catalog.clone(), reps, move || {
             wake.request_repaint()
         }) {
             Ok(job) => {

@@ -52,4 +52,6 @@ pub enum Command {
     DismissMessage,
     /// Something the Planner tab asked for ([`crate::planner::handle`]).
     Plan(crate::planner::PlanCommand),
+    /// Replications, the baseline, the report and PNG charts ([`crate::ab::handle`]).
+    Ab(crate::ab::AbCommand),
 }

@@ -16,6 +16,10 @@ pub enum DialogKind {
     ExportFolder,
     /// Where to write a plan's `designs.csv` and `pareto.csv`.
     PlanExportFolder,
+    /// Where to write the HTML report of the comparison.
+    ReportFile,
+    /// Where to write a chart of the comparison as PNG.
+    ChartPng(crate::ab::TimeChart),
 }
 
 /// Something that can ask the user for a path.
@@ -60,6 +64,18 @@ impl Dialogs for NativeDialogs {
                         }
                         DialogKind::ExportFolder | DialogKind::PlanExportFolder => {
                             d.pick_folder().await
+                        }
+                        DialogKind::ReportFile => {
+                            d.add_filter("report (HTML)", &["html"])
+                                .set_file_name("report.html")
+                                .save_file()
+                                .await
+                        }
+                        DialogKind::ChartPng(c) => {
+                            d.add_filter("image (PNG)", &["png"])
+                                .set_file_name(c.file_name())
+                                .save_file()
+                                .await
                         }
                     }
                 });

@@ -1,59 +1,72 @@
-//! The comparison worker: a [`Job`] that runs the three layouts.
+//! The comparison worker: a [`Job`] that runs the three layouts, `R` times each.
 //!
-//! The layouts run in parallel on rayon's pool (the same one `Resolved::compare` uses)
-//! through [`Resolved::run_layout_watched`], which reports the fraction of simulated time
-//! done every few milliseconds of work and looks at the cancel flag as often: Cancel (or
-//! dropping the job) stops every layout within milliseconds.
+//! The runs go to rayon's pool through [`Resolved::replicate_watched`]: replication `k`
+//! of every layout on the same seed (common random numbers), replication 0 on the
+//! scenario's own seed, so one replication is exactly the plain comparison. Each run
+//! reports the fraction of simulated time done every few milliseconds of work and looks
+//! at the cancel flag as often: Cancel (or dropping the job) stops every run within
+//! milliseconds, however many replications were asked for.
 
 use crate::job::{End, Job, Worker};
 use sim_core::catalog::Catalog;
-use sim_core::experiment::{Resolved, RunResult};
+use sim_core::experiment::{Replicated, Resolved};
 use sim_core::scenario::{LayoutKind, Scenario};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 /// The name of the worker thread (shown by debuggers and profilers).
 pub const WORKER_NAME: &str = "planner-compare";
 
-/// What the worker reports.
+/// What the worker reports, about run `j`: replication `j / 3` of layout
+/// `LayoutKind::ALL[j % 3]` (the job order of [`Resolved::replicate_watched`]).
 #[derive(Debug)]
 enum Step {
-    /// Fraction of simulated time done by the layout at this index of `LayoutKind::ALL`.
+    /// Fraction of simulated time done by run `j`.
     Progress(usize, f64),
-    LayoutDone(LayoutKind),
+    RunDone(usize),
 }
 
-/// How a comparison ended: one result per layout, in `LayoutKind::ALL` order.
-pub type JobEnd = End<Vec<RunResult>>;
+/// How a comparison ended: every layout's replications, in `LayoutKind::ALL` order.
+pub type JobEnd = End<Replicated>;
 
 /// A comparison running on the worker thread.
 #[derive(Debug)]
 pub struct CompareJob {
-    job: Job<Step, Vec<RunResult>>,
-    /// Layouts finished so far, in the order they finished.
+    job: Job<Step, Replicated>,
+    /// The layout of each run finished so far, in the order they finished.
     pub done: Vec<LayoutKind>,
+    /// Runs in all: layouts × replications.
     pub total: usize,
-    /// Fraction of simulated time done per layout, in `LayoutKind::ALL` order.
+    /// Fraction of simulated time done per run, in job order.
     pub progress: Vec<f64>,
+    /// Replications of each layout.
+    pub replications: u32,
     /// The scenario being run.
     pub scenario: Scenario,
 }
 
 impl CompareJob {
-    /// Starts comparing the three layouts of `scenario` with its own seed. `wake` is
-    /// called after every message (the app passes `request_repaint`).
+    /// Starts comparing the three layouts of `scenario`, `replications` times each (at
+    /// least once), replication 0 on its own seed. `wake` is called after every message
+    /// (the app passes `request_repaint`).
     pub fn start(
         scenario: Scenario,
         catalog: Arc<Catalog>,
+        replications: u32,
         wake: impl Fn() + Send + Sync + 'static,
     ) -> std::io::Result<CompareJob> {
+        let replications = replications.max(1);
+        let total = LayoutKind::ALL.len() * replications as usize;
         let s = scenario.clone();
-        let job = Job::spawn(WORKER_NAME, wake, move |w| work(&s, &catalog, w))?;
+        let job = Job::spawn(WORKER_NAME, wake, move |w| {
+            work(&s, &catalog, replications, w)
+        })?;
         Ok(CompareJob {
             job,
             done: Vec::new(),
-            total: LayoutKind::ALL.len(),
-            progress: vec![0.0; LayoutKind::ALL.len()],
+            total,
+            progress: vec![0.0; total],
+            replications,
             scenario,
         })
     }
@@ -67,11 +80,11 @@ impl CompareJob {
                     *p = p.max(f);
                 }
             }
-            Step::LayoutDone(l) => {
-                if let Some(i) = LayoutKind::ALL.iter().position(|&k| k == l) {
-                    progress[i] = 1.0;
+            Step::RunDone(j) => {
+                if let Some(p) = progress.get_mut(j) {
+                    *p = 1.0;
                 }
-                done.push(l);
+                done.push(LayoutKind::ALL[j % LayoutKind::ALL.len()]);
             }
         })
     }
@@ -81,8 +94,8 @@ impl CompareJob {
         self.job.started
     }
 
-    /// Fraction of the whole comparison done, in [0, 1]: the mean over the layouts of
-    /// the simulated time each has covered.
+    /// Fraction of the whole comparison done, in [0, 1]: the mean over the runs of the
+    /// simulated time each has covered.
     pub fn fraction(&self) -> f32 {
         let sum: f64 = self.progress.iter().sum();
         (sum / self.total.max(1) as f64).clamp(0.0, 1.0) as f32
@@ -94,8 +107,7 @@ impl CompareJob {
     }
 }
 
-fn work(scenario: &Scenario, catalog: &Catalog, w: &Worker<Step>) -> JobEnd {
-    use rayon::prelude::*;
+fn work(scenario: &Scenario, catalog: &Catalog, replications: u32, w: &Worker<Step>) -> JobEnd {
     let prepared: Resolved = match sim_core::spec::validate(scenario, catalog) {
         Ok(p) => p,
         Err(errors) => {
@@ -103,26 +115,32 @@ fn work(scenario: &Scenario, catalog: &Catalog, w: &Worker<Step>) -> JobEnd {
             return End::Failed(format!("the scenario cannot run:\n{}", text.join("\n")));
         }
     };
-    let runs: Option<Vec<RunResult>> = LayoutKind::ALL
-        .par_iter()
-        .enumerate()
-        .map(|(i, &layout)| {
-            // Progress messages are thinned to whole per-cents: the window needs no more.
-            let last = std::sync::atomic::AtomicU32::new(0);
-            let progress = |f: f64| {
-                let pct = (f * 100.0) as u32;
-                if pct > last.swap(pct, Ordering::Relaxed) {
-                    w.progress(Step::Progress(i, f));
-                }
-            };
-            let r =
-                prepared.run_layout_watched(layout, scenario.seed, w.cancel_flag(), &progress)?;
-            w.progress(Step::LayoutDone(layout));
-            Some(r)
-        })
-        .collect();
-    match runs {
-        Some(runs) if !w.cancelled() => End::Finished(runs),
+    // Progress messages are thinned to whole per-cents of each run: the window needs no
+    // more. A run's last report (100 %) says it is done.
+    let runs = LayoutKind::ALL.len() * replications as usize;
+    let last: Vec<AtomicU32> = (0..runs).map(|_| AtomicU32::new(0)).collect();
+    let progress = |j: usize, f: f64| {
+        let pct = (f * 100.0) as u32;
+        if last
+            .get(j)
+            .is_some_and(|l| pct > l.swap(pct, Ordering::Relaxed))
+        {
+            w.progress(if pct >= 100 {
+                Step::RunDone(j)
+            } else {
+                Step::Progress(j, f)
+            });
+        }
+    };
+    let res = prepared.replicate_watched(
+        &LayoutKind::ALL,
+        scenario.seed,
+        replications,
+        w.cancel_flag(),
+        &progress,
+    );
+    match res {
+        Some(r) if !w.cancelled() => End::Finished(r),
         _ => End::Cancelled,
     }
 }
@@ -138,7 +156,8 @@ mod tests {
     #[test]
     fn cancel_interrupts_layouts_already_running() {
         let (s, cat) = load_text(DEFAULT_SCENARIO, Path::new("default.toml")).unwrap();
-        let mut job = CompareJob::start(s, cat, || {}).unwrap();
+        let mut job = CompareJob::start(s, cat, 2, || {}).unwrap();
+        assert_eq!((job.total, job.progress.len()), (6, 6));
         // Wait until a layout has reported progress (it is running; how many run at once
         // depends on the cores).
         while job.progress.iter().all(|&p| p == 0.0) {
@@ -157,7 +176,7 @@ mod tests {
         assert!(matches!(end, End::Cancelled), "{end:?}");
         assert!(
             job.done.is_empty(),
-            "no layout ran to its end: {:?}",
+            "no run went to its end: {:?}",
             job.done
         );
         assert!(at_cancel.iter().all(|&p| p < 1.0), "{at_cancel:?}");

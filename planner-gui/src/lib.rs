@@ -21,11 +21,14 @@
 //!   saving and exporting;
 //! - [`planner`] holds the capacity planner's options (`sim_core`'s own `PlanOptions`,
 //!   wrapped with the two choices only the window has) and answer and carries out the
-//!   Planner tab's commands; [`plan_job`] runs `sim_core`'s planner as a [`job`].
+//!   Planner tab's commands; [`plan_job`] runs `sim_core`'s planner as a [`job`];
+//! - [`ab`] holds the replications of a comparison and the pinned baseline (A vs B with
+//!   95 % intervals), and writes the HTML report and the charts as PNG.
 //!
 //! Nothing here panics on bad input: a file that fails to load, a scenario that fails to
 //! validate or an export that cannot be written becomes a message in the window.
 
+pub mod ab;
 pub mod app;
 pub mod command;
 pub mod dialogs;

@@ -52,9 +52,11 @@ pub type Estimates = Vec<(LayoutKind, Result<AvailabilityReport, String>)>;
 /// The results of one comparison and the scenario that produced them.
 #[derive(Clone, Debug)]
 pub struct Results {
-    /// One run per layout, in `LayoutKind::ALL` order.
+    /// One run per layout, in `LayoutKind::ALL` order (replication 0, in full).
     pub runs: Vec<RunResult>,
     pub scenario: Scenario,
+    /// Every replication's summary, for intervals and differences to a baseline.
+    pub samples: crate::ab::Samples,
 }
 
 /// The whole state of the app.
@@ -103,6 +105,8 @@ pub struct AppState {
     /// Start a comparison at once and close the window when it ends, printing its wall
     /// time (`planner-gui --compare-and-exit`, for timing the GUI against the CLI).
     pub compare_and_exit: bool,
+    /// Replications of a comparison and the pinned baseline ([`crate::ab`]).
+    pub ab: crate::ab::AbState,
 }
 
 /// How the window is arranged; changed with [`crate::Command::SetView`] from the View
@@ -171,6 +175,7 @@ impl AppState {
             planner: Default::default(),
             view: ViewPrefs::default(),
             compare_and_exit: false,
+            ab: Default::default(),
         };
         s.revalidate();
         s

@@ -1,7 +1,12 @@
 //! The comparison view: a table of the headline numbers with the best per row
-//! highlighted, and the charts of [`super::charts`].
+//! highlighted, and the charts of [`super::charts`] and [`super::time_charts`].
+//!
+//! With replications or a pinned baseline the table is [`super::baseline`]'s: means with
+//! their 95 % intervals, and the differences B − A to the baseline.
 
-use super::{charts, estimates, layout_color, Commands, BEST_COLOR, ERROR_COLOR};
+use super::{baseline, charts, estimates, layout_color, time_charts, Commands};
+use super::{BEST_COLOR, ERROR_COLOR};
+use crate::ab::{Baseline, TimeChart};
 use crate::state::{Estimates, Results};
 use crate::Command;
 use egui::{Grid, RichText, Ui};
@@ -19,6 +24,8 @@ pub struct CompareView<'a> {
     pub estimates: &'a Estimates,
     /// How far a running comparison is, if one is running.
     pub running: Option<f32>,
+    /// The results pinned as A, if any.
+    pub baseline: Option<&'a Baseline>,
 }
 
 pub use sim_core::report::{Better, Row};
@@ -69,16 +76,28 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
             ui.colored_label(ERROR_COLOR, "⚠ the scenario changed since: run again");
         }
     });
+    cmds.extend(baseline::toolbar(ui, view.baseline));
     egui::ScrollArea::vertical().show(ui, |ui| {
-        super::responsive::pair(
-            ui,
-            |ui| {
-                table(ui, runs);
-                ui.add_space(8.0);
-                estimates::show(ui, view.estimates);
-            },
-            |ui| charts::cost(ui, runs, 240.0),
-        );
+        if res.samples.count() > 1 || view.baseline.is_some() {
+            // Intervals and differences need the width of the view.
+            baseline::table(ui, res, view.baseline);
+            ui.add_space(8.0);
+            super::responsive::pair(
+                ui,
+                |ui| estimates::show(ui, view.estimates),
+                |ui| charts::cost(ui, runs, 240.0),
+            );
+        } else {
+            super::responsive::pair(
+                ui,
+                |ui| {
+                    table(ui, runs);
+                    ui.add_space(8.0);
+                    estimates::show(ui, view.estimates);
+                },
+                |ui| charts::cost(ui, runs, 240.0),
+            );
+        }
         ui.separator();
         super::bill::show(ui, runs);
         ui.separator();
@@ -87,6 +106,15 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
             |ui| charts::latency_cdf(ui, runs, 260.0),
             |ui| charts::area_p99(ui, runs, 260.0),
         );
+        ui.separator();
+        ui.columns(2, |cols| {
+            for (col, which) in cols
+                .iter_mut()
+                .zip([TimeChart::Latency, TimeChart::Availability])
+            {
+                cmds.extend(time_charts::show(col, res, which, 220.0));
+            }
+        });
         ui.separator();
         ui.horizontal(|ui| {
             ui.strong("Timeline per region of");
@@ -103,6 +131,11 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
         if let Some(r) = runs.iter().find(|r| r.layout() == view.timeline_layout) {
             let windows = charts::failure_windows(&res.scenario);
             charts::timeline(ui, r, &windows, 200.0);
+            let l = view.timeline_layout;
+            cmds.extend(time_charts::save_buttons(
+                ui,
+                &[TimeChart::RegionFailed(l), TimeChart::RegionP99(l)],
+            ));
         }
     });
     cmds

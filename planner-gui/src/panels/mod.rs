@@ -11,7 +11,8 @@
 //! - [`map`] (with [`land`]): the world, the regions, the user areas and the links of one
 //!   layout; click a region to deploy or remove it;
 //! - [`compare`] (with [`charts`] and [`estimates`], the instant Markov-model answer): the
-//!   three layouts side by side;
+//!   three layouts side by side; [`baseline`] its table of intervals and differences to
+//!   a pinned baseline, [`time_charts`] the report's time charts with their PNG buttons;
 //! - [`status`]: the message line at the bottom;
 //! - [`view_menu`]: the light/dark theme and which side panels are open;
 //!   [`responsive`] keeps content whole on small windows;
@@ -22,6 +23,7 @@
 //! options, progress, Pareto scatter and ranked designs.
 
 pub mod add_region;
+pub mod baseline;
 pub mod bill;
 pub mod charts;
 pub mod compare;
@@ -42,6 +44,7 @@ pub mod planner;
 pub mod responsive;
 pub mod run;
 pub mod status;
+pub mod time_charts;
 pub mod view_menu;
 
 use crate::Command;

@@ -7,6 +7,7 @@
 //! it on any desktop. It is a modal window (a text field that a menu cannot close), with
 //! the folder's entries listed to click on, for every kind of question the dialogs ask.
 
+use crate::ab::AbCommand;
 use crate::dialogs::DialogKind;
 use crate::planner::PlanCommand;
 use crate::Command;
@@ -52,14 +53,19 @@ impl PathPrompt {
             DialogKind::PlanExportFolder => {
                 "Export the plan (designs.csv, pareto.csv) into a folder"
             }
+            DialogKind::ReportFile => "Write the comparison report (HTML) to",
+            DialogKind::ChartPng(_) => "Save the chart as PNG to",
         }
     }
 
-    fn wants_folder(&self) -> bool {
-        matches!(
-            self.kind,
-            DialogKind::ExportFolder | DialogKind::PlanExportFolder
-        )
+    /// The kind of file asked for (listed in the folder, shown as the hint), if a file.
+    fn extension(&self) -> Option<&'static str> {
+        match self.kind {
+            DialogKind::OpenScenario | DialogKind::SaveScenario => Some("toml"),
+            DialogKind::ReportFile => Some("html"),
+            DialogKind::ChartPng(_) => Some("png"),
+            DialogKind::ExportFolder | DialogKind::PlanExportFolder => None,
+        }
     }
 
     /// The command that answers the question with `path`.
@@ -69,6 +75,8 @@ impl PathPrompt {
             DialogKind::SaveScenario => Command::SaveAs(path),
             DialogKind::ExportFolder => Command::Export(path),
             DialogKind::PlanExportFolder => PlanCommand::Export(path).into(),
+            DialogKind::ReportFile => AbCommand::ExportReport(path).into(),
+            DialogKind::ChartPng(c) => AbCommand::SaveChart(c, path).into(),
         }
     }
 }
@@ -89,10 +97,10 @@ pub fn show(ctx: &egui::Context, prompt: &mut PathPrompt) -> Outcome {
         if let Some(note) = &prompt.note {
             ui.label(note);
         }
-        let hint = if prompt.wants_folder() {
-            "/path/to/a/folder"
-        } else {
-            "/path/to/scenario.toml"
+        let hint = match prompt.extension() {
+            None => "/path/to/a/folder".to_string(),
+            Some("toml") => "/path/to/scenario.toml".to_string(),
+            Some(ext) => format!("/path/to/file.{ext}"),
         };
         let name = ui.label(PATH_LABEL);
         let field = ui
@@ -142,7 +150,10 @@ fn listing(ui: &mut Ui, prompt: &mut PathPrompt) {
         .filter_map(Result::ok)
         .map(|e| (e.path().is_dir(), e.path()))
         .filter(|(is_dir, p)| {
-            *is_dir || (!prompt.wants_folder() && p.extension().is_some_and(|x| x == "toml"))
+            *is_dir
+                || prompt
+                    .extension()
+                    .is_some_and(|ext| p.extension().is_some_and(|x| x == ext))
         })
         .collect();
     entries.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));

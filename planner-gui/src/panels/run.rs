@@ -12,7 +12,12 @@ pub struct RunView<'a> {
     /// Validation problems of the scenario (Compare is disabled while there are any).
     pub problems: usize,
     pub tab: Tab,
+    /// Replications of the next comparison.
+    pub replications: u32,
 }
+
+/// The name of the replications field (for screen readers and tests).
+pub const REPLICATIONS_LABEL: &str = "Replications:";
 
 pub fn show(ui: &mut Ui, view: &RunView<'_>) -> Commands {
     let mut cmds = Commands::new();
@@ -36,7 +41,7 @@ pub fn show(ui: &mut Ui, view: &RunView<'_>) -> Commands {
                 egui::ProgressBar::new(job.fraction())
                     .desired_width(220.0)
                     .text(format!(
-                        "{:.0} % · {done}/{} layouts done · {secs} s",
+                        "{:.0} % · {done}/{} runs done · {secs} s",
                         100.0 * job.fraction(),
                         job.total
                     )),
@@ -54,6 +59,7 @@ pub fn show(ui: &mut Ui, view: &RunView<'_>) -> Commands {
             if b.clicked() {
                 cmds.push(Command::Compare);
             }
+            cmds.extend(replications(ui, view.replications));
             if !ok {
                 ui.colored_label(
                     ERROR_COLOR,
@@ -67,4 +73,26 @@ pub fn show(ui: &mut Ui, view: &RunView<'_>) -> Commands {
         }
     }
     cmds
+}
+
+/// How many times Compare runs each layout: 1 is a single run; more give each number a
+/// 95 % interval ([`crate::ab`]).
+fn replications(ui: &mut Ui, r: u32) -> Commands {
+    let mut value = r;
+    let name = ui.label(REPLICATIONS_LABEL);
+    ui.add(
+        egui::DragValue::new(&mut value)
+            .range(1..=crate::ab::MAX_REPLICATIONS)
+            .speed(0.1),
+    )
+    .labelled_by(name.id)
+    .on_hover_text(
+        "runs of each layout on common random numbers: 1 = a single run; \
+         2 or more show each number as mean ± its 95 % interval",
+    );
+    if value != r {
+        vec![crate::ab::AbCommand::SetReplications(value).into()]
+    } else {
+        Vec::new()
+    }
 }
