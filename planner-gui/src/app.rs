@@ -196,7 +196,7 @@ impl PlannerApp {
             match &end {
                 JobEnd::Finished(runs) => println!(
                     "planner-gui: compared {} layouts in {:.3} s (wall time)",
-                    runs.len(),
+                    runs.layouts.len(),
                     wall.map_or(0.0, |w| w.as_secs_f64())
                 ),
                 JobEnd::Failed(e) => eprintln!("planner-gui: the comparison failed: {e}"),
