@@ -11,9 +11,14 @@ use planner_gui::dialogs::NoDialogs;
 use planner_gui::state::AppState;
 use planner_gui::PlannerApp;
 
-/// The drag value showing `value` (the editor's numbers are spin buttons).
+/// The drag value showing `value` (the editor's numbers are spin buttons). A region's
+/// unset zone count holds 0 (shown as "3 (default)"), so the zones fields are left out.
 fn spin_button<'h>(h: &'h Harness<'_, PlannerApp>, value: f64) -> egui_kittest::Node<'h> {
-    h.get_by(move |n| n.role() == Role::SpinButton && n.numeric_value() == Some(value))
+    h.get_by(move |n| {
+        n.role() == Role::SpinButton
+            && n.numeric_value() == Some(value)
+            && n.label().as_deref() != Some(planner_gui::panels::editor_realism::ZONES)
+    })
 }
 
 /// Clicks into the field, clears it and types `keys` one character a frame, so that

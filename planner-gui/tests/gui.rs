@@ -454,9 +454,10 @@ fn a_running_comparison_does_not_repaint_continuously() {
     }
     let periods = (started.elapsed().as_millis() / planner_gui::job::WAKE_EVERY.as_millis()) as u32;
     // The frames that asked for an immediate repaint: one per wake at most (progress is
-    // throttled to one per period), the end, and the frame that started the job.
+    // throttled to one per period), the end, the frame that started the job, and egui's
+    // sizing pass when the results' tables and charts first appear.
     assert!(
-        immediate <= periods + 3 && immediate < frames,
+        immediate <= periods + 4 && immediate < frames,
         "{immediate} of {frames} frames asked to repaint at once in {periods} periods"
     );
     wait(&mut h, "the comparison", |st| st.job.is_none());

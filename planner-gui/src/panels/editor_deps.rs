@@ -151,14 +151,16 @@ fn fields(ui: &mut Ui, d: &mut Dependency, ids: &[String]) -> bool {
         }
         match &mut d.provider {
             Some(prov) => {
-                ui.label("provider");
+                let l = ui.label("provider");
                 ComboBox::from_id_salt("provider")
                     .selected_text(prov.clone())
                     .show_ui(ui, |ui| {
                         for o in providers(ids) {
                             ui.selectable_value(prov, o.clone(), o);
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(l.id);
                 ui.end_row();
             }
             None => {
@@ -167,7 +169,7 @@ fn fields(ui: &mut Ui, d: &mut Dependency, ids: &[String]) -> bool {
                 ui.end_row();
             }
         }
-        ui.label("affects").on_hover_text(
+        let l = ui.label("affects").on_hover_text(
             "what the dependent regions lose while it is down: routing, writes or all",
         );
         ComboBox::from_id_salt("affects")
@@ -179,6 +181,7 @@ fn fields(ui: &mut Ui, d: &mut Dependency, ids: &[String]) -> bool {
                 }
             })
             .response
+            .labelled_by(l.id)
             .on_hover_text(affects_hint(d.affects));
         ui.end_row();
         let mut random = d.mtbf.is_some() || d.mttr.is_some();

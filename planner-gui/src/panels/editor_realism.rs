@@ -37,6 +37,7 @@ pub fn seconds(ui: &mut Ui, d: &mut SimDuration, unit_s: f64, suffix: &str, max:
     let r = ui.add(
         DragValue::new(&mut v)
             .range(0.0..=max)
+            .clamp_existing_to_range(false)
             .speed((max / 1000.0).max(0.01))
             .suffix(suffix),
     );
@@ -70,10 +71,10 @@ pub fn regions(ui: &mut Ui, regions: &mut [RegionSpec], p: &mut Problems<'_>) {
                 zones(ui, &mut r.zones)
                     .labelled_by(l.id)
                     .on_hover_text(format!(
-                        "availability zones the instances are spread over, 1 to {}; \
-                     clear the field for the default ({})",
-                        defaults::MAX_ZONES,
-                        defaults::ZONES
+                        "availability zones the instances are spread over; default {} \
+                         (clear the field); valid: 1 to {}",
+                        defaults::ZONES,
+                        defaults::MAX_ZONES
                     ));
                 let mut on = r.autoscaling.is_some();
                 let c = ui.checkbox(&mut on, AUTOSCALING).on_hover_text(
@@ -110,6 +111,7 @@ fn zones(ui: &mut Ui, z: &mut Option<u32>) -> Response {
     let r = ui.add(
         DragValue::new(&mut v)
             .range(0..=99)
+            .clamp_existing_to_range(false)
             .speed(0.05)
             .custom_formatter(move |x, _| {
                 if unset && x == 0.0 {
@@ -145,6 +147,7 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                         let r = ui.add(
                             DragValue::new(&mut pct)
                                 .range(1.0..=99.0)
+                                .clamp_existing_to_range(false)
                                 .speed(0.5)
                                 .max_decimals(1)
                                 .suffix(" %"),
@@ -159,13 +162,25 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                     ui,
                     MIN,
                     "the fewest instances the policy keeps running (at least 1)",
-                    |ui| ui.add(DragValue::new(&mut a.min).range(0..=100_000)),
+                    |ui| {
+                        ui.add(
+                            DragValue::new(&mut a.min)
+                                .range(0..=100_000)
+                                .clamp_existing_to_range(false),
+                        )
+                    },
                 );
                 row(
                     ui,
                     MAX,
                     "the most instances the policy runs (at least min, at most 100000)",
-                    |ui| ui.add(DragValue::new(&mut a.max).range(0..=1_000_000)),
+                    |ui| {
+                        ui.add(
+                            DragValue::new(&mut a.max)
+                                .range(0..=1_000_000)
+                                .clamp_existing_to_range(false),
+                        )
+                    },
                 );
                 row(
                     ui,
@@ -362,6 +377,7 @@ fn schedule(ui: &mut Ui, schedule: &mut Vec<Handover>, choices: &[String]) {
             ui.add(
                 DragValue::new(&mut h.utc_hour)
                     .range(0.0..=23.99)
+                    .clamp_existing_to_range(false)
                     .speed(0.1)
                     .max_decimals(2),
             )
@@ -375,6 +391,7 @@ fn schedule(ui: &mut Ui, schedule: &mut Vec<Handover>, choices: &[String]) {
                     }
                 })
                 .response
+                .labelled_by(l.id)
                 .on_hover_text("the region that leads (the primary or the standby)");
             if ui
                 .small_button("🗑")

@@ -87,8 +87,8 @@ fn replications(ui: &mut Ui, r: u32) -> Commands {
     )
     .labelled_by(name.id)
     .on_hover_text(
-        "runs of each layout on common random numbers: 1 = a single run; \
-         2 or more show each number as mean ± its 95 % interval",
+        "runs of each layout on common random numbers: 1 = a single run; 2 or more \
+         show each number as mean ± its 95 % interval; default 1; valid: 1 to 30",
     );
     if value != r {
         vec![crate::ab::AbCommand::SetReplications(value).into()]
