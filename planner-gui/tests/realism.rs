@@ -54,9 +54,13 @@ fn click(h: &mut Harness<'_, PlannerApp>, role: Role, label: &str, nth: usize) {
     h.run_ok();
 }
 
-/// Sets the number field labelled `label` to `v` (as a screen reader would).
+/// Sets the number field labelled `label` to `v` (as a screen reader would); the row's
+/// other widgets (a handover's leader) share its label, so only spin buttons are asked.
 fn set_value(h: &mut Harness<'_, PlannerApp>, label: &str, v: f64) {
-    let (target_node, target_tree) = h.get_by_label(label).accesskit_node().locate();
+    let (target_node, target_tree) = h
+        .get_by_role_and_label(Role::SpinButton, label)
+        .accesskit_node()
+        .locate();
     h.input_mut()
         .events
         .push(egui::Event::AccessKitActionRequest(ActionRequest {
