@@ -93,6 +93,7 @@ fn compare_runs_the_three_layouts_and_shows_them() {
         h.get_by_label(row);
     }
     h.get_by_label_contains("is cheapest");
+    common::assert_every_glyph_drawable(&h);
 }
 
 #[test]
@@ -168,6 +169,47 @@ fn clicking_a_region_on_the_map_removes_it_and_changes_the_next_run() {
     h.state_mut().handle(Command::ToggleRegion(id.into()), &ctx);
     h.run_ok();
     assert!(h.state().state.scenario.regions.iter().any(|r| r.id == id));
+}
+
+/// #19 B2: removing the active-passive primary on the map must leave a distinct standby
+/// (before the fix the standby became the primary in effect and active-passive showed
+/// stale reads, marked cheapest in green).
+#[test]
+fn removing_the_primary_on_the_map_leaves_a_distinct_standby() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    let primary = h.state().state.scenario.active_passive.primary.clone();
+    let primary = primary.expect("the default names a primary");
+    let (lon, lat) = {
+        let cat = &h.state().state.catalog;
+        let r = &cat.regions()[cat.region(&primary).expect("in the catalog")];
+        (r.lon, r.lat)
+    };
+    click_map_at(&mut h, lon, lat);
+    let st = &h.state().state;
+    assert!(st.scenario.regions.iter().all(|r| r.id != primary));
+    assert!(st.errors.is_empty(), "{:?}", st.errors);
+    let spec = st.spec.as_ref().expect("a valid scenario resolves");
+    let ap = &spec.active_passive;
+    let standby = ap.standby.expect("a standby remains");
+    assert_ne!(ap.primary, standby, "the standby is the primary in effect");
+    let told = st
+        .message
+        .as_ref()
+        .is_some_and(|m| m.text.contains("primary"));
+    assert!(told, "the user is told what happened to the primary");
+
+    compare(&mut h);
+    let res = h.state().state.results.clone().expect("results");
+    let ap = res
+        .runs
+        .iter()
+        .find(|r| r.layout() == LayoutKind::ActivePassive);
+    let ap = ap.expect("active-passive ran");
+    assert!(ap.rec.served > 0);
+    assert_eq!(
+        ap.rec.stale_reads, 0,
+        "active-passive reads from its primary: no stale read"
+    );
 }
 
 #[test]

@@ -264,3 +264,25 @@ fn an_invalid_objective_shows_its_error_instead_of_planning() {
         .accesskit_node()
         .is_disabled());
 }
+
+/// #19: an availability typed as 99.9 % is 0.9990000000000001 as a fraction; the plan's
+/// header must say 0.999.
+#[test]
+fn the_plan_header_shows_a_typed_availability_as_typed() {
+    let mut h = harness(tiny_state(), Box::new(NoDialogs));
+    open_planner(&mut h);
+    click_checkbox(&mut h, "availability");
+    set_value(&mut h, "availability", 99.9);
+    let typed = h.state().state.scenario.slo.availability.expect("on");
+    assert!((typed - 0.999).abs() < 1e-12, "{typed}");
+    click_button(&mut h, PLAN_BUTTON);
+    wait(&mut h, "the plan", |st| st.planner.job.is_none());
+    assert!(h.state().state.planner.result.is_some(), "no plan");
+    let header = h.get_by_label_contains("objectives: ");
+    let node = header.accesskit_node();
+    let text = node.label().or_else(|| node.value()).unwrap_or_default();
+    assert!(text.contains("availability ≥ 0.999"), "{text}");
+    assert!(!text.contains("0.9990000"), "{text}");
+    // The Pareto chart's legend and the designs table draw with the fonts we ship.
+    common::assert_every_glyph_drawable(&h);
+}

@@ -74,3 +74,29 @@ pub fn click_at(h: &mut Harness<'_, PlannerApp>, pos: egui::Pos2) {
     }
     h.run_ok();
 }
+
+/// Every text the window shows (labels and values of its accessibility tree) can be drawn
+/// by the installed fonts: a missing glyph shows as "□" (the Pareto "◆" once did) or, for
+/// some, panics in the renderer (a "→" once did). Panics listing each text and character.
+pub fn assert_every_glyph_drawable(h: &Harness<'_, PlannerApp>) {
+    use egui_kittest::kittest::{by, NodeT};
+    let font = egui::FontId::proportional(14.0);
+    let mut missing = Vec::new();
+    let mut texts = 0;
+    for node in h.query_all(by()) {
+        let node = node.accesskit_node();
+        for text in [node.label(), node.value()].into_iter().flatten() {
+            texts += 1;
+            let bad: String = h.ctx.fonts_mut(|f| {
+                text.chars()
+                    .filter(|&c| !c.is_whitespace() && !f.has_glyph(&font, c))
+                    .collect()
+            });
+            if !bad.is_empty() {
+                missing.push(format!("{bad:?} in {text:?}"));
+            }
+        }
+    }
+    assert!(texts > 10, "only {texts} texts found: is the window drawn?");
+    assert!(missing.is_empty(), "no glyph for: {}", missing.join("; "));
+}
