@@ -30,6 +30,7 @@
 
 pub mod ab;
 pub mod app;
+pub mod args;
 pub mod command;
 pub mod dialogs;
 pub mod edit;

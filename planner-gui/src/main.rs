@@ -1,22 +1,23 @@
 //! `planner-gui`: the desktop app. Everything but the window setup is in the library.
 //!
-//! `planner-gui --compare-and-exit` starts a Compare of the default scenario at once,
-//! prints its wall time and closes the window when it ends: the GUI timed against
-//! `regionsim compare` (see README.md).
+//! `planner-gui FILE.toml` opens a scenario at start; `planner-gui --compare-and-exit`
+//! starts a Compare at once, prints its wall time and closes the window when it ends: the
+//! GUI timed against `regionsim compare` (see README.md). `--help` says so.
 
-use planner_gui::app::COMPARE_AND_EXIT;
+use planner_gui::args::{parse, USAGE};
+use planner_gui::command::Command;
 
 fn main() -> eframe::Result {
-    let mut compare_and_exit = false;
-    for arg in std::env::args().skip(1) {
-        if arg == COMPARE_AND_EXIT {
-            compare_and_exit = true;
-        } else {
-            eprintln!(
-                "planner-gui: unknown argument `{arg}`\nusage: planner-gui [{COMPARE_AND_EXIT}]"
-            );
+    let args = match parse(std::env::args().skip(1)) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
             std::process::exit(2);
         }
+    };
+    if args.help {
+        println!("{USAGE}");
+        return Ok(());
     }
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -30,7 +31,10 @@ fn main() -> eframe::Result {
         options,
         Box::new(move |cc| {
             let mut app = planner_gui::PlannerApp::from_creation_context(cc);
-            app.state.compare_and_exit = compare_and_exit;
+            if let Some(file) = args.file {
+                app.handle(Command::Open(file), &cc.egui_ctx);
+            }
+            app.state.compare_and_exit = args.compare_and_exit;
             Ok(Box::new(app))
         }),
     )

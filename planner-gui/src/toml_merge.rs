@@ -81,18 +81,7 @@ fn merge_table(
         match (orig.get_mut(k), nv) {
             (Some(Item::Table(ot)), Item::Table(nt)) => merge_table(ot, nt, path, added),
             (Some(Item::ArrayOfTables(oa)), Item::ArrayOfTables(na)) => {
-                let n = na.len();
-                while oa.len() > n {
-                    oa.remove(oa.len() - 1);
-                }
-                for (i, nt) in na.iter().enumerate() {
-                    path.push(i.to_string());
-                    match oa.get_mut(i) {
-                        Some(ot) => merge_table(ot, nt, path, added),
-                        None => oa.push(nt.clone()),
-                    }
-                    path.pop();
-                }
+                merge_array(oa, na, path, added)
             }
             (Some(Item::Value(ov)), Item::Value(nv)) => replace_value(ov, nv),
             // The file wrote it inline (`service_time = { … }`): keep it inline.
@@ -120,6 +109,91 @@ fn merge_table(
             }
         }
         path.pop();
+    }
+}
+
+/// What names an entry of an array of tables: its `id` (regions) or `name` (areas,
+/// dependencies), when it has one.
+fn identity(t: &Table) -> Option<&str> {
+    ["id", "name"]
+        .iter()
+        .find_map(|k| t.get(k).and_then(Item::as_str))
+}
+
+/// Merges an array of tables entry by entry. An entry is matched to the original entry of
+/// the same `id`/`name` wherever it stood (removing the first region must not pour the
+/// second region's values into the first one's table, comments and spelled-out defaults
+/// included); entries without a name are matched by position. Unmatched new entries come
+/// in as written afresh. The comments above the first entry introduce the whole section,
+/// so they stay on whichever entry comes first.
+fn merge_array(
+    oa: &mut toml_edit::ArrayOfTables,
+    na: &toml_edit::ArrayOfTables,
+    path: &mut Vec<String>,
+    added: &mut Vec<Vec<String>>,
+) {
+    let old: Vec<Table> = oa.iter().cloned().collect();
+    let mut used = vec![false; old.len()];
+    let section = old.first().map(|t| t.decor().clone());
+    let mut out = toml_edit::ArrayOfTables::new();
+    for (i, nt) in na.iter().enumerate() {
+        let by_name = identity(nt)
+            .and_then(|k| (0..old.len()).find(|&j| !used[j] && identity(&old[j]) == Some(k)));
+        let by_position = || {
+            (i < old.len() && !used[i] && identity(nt).is_none() && identity(&old[i]).is_none())
+                .then_some(i)
+        };
+        path.push(i.to_string());
+        let t = match by_name.or_else(by_position) {
+            Some(j) => {
+                used[j] = true;
+                let mut t = old[j].clone();
+                merge_table(&mut t, nt, path, added);
+                t
+            }
+            None => nt.clone(),
+        };
+        path.pop();
+        out.push(t);
+    }
+    // The section's comments stay on top; the entry that had them, if it moved down,
+    // takes the decor of the entry that now leads.
+    if let (Some(section), Some(first_new)) = (section, out.get(0).map(|t| t.decor().clone())) {
+        if let Some(moved) = out.iter_mut().skip(1).find(|t| *t.decor() == section) {
+            *moved.decor_mut() = first_new;
+        }
+        if let Some(first) = out.get_mut(0) {
+            *first.decor_mut() = section;
+        }
+    }
+    // The document prints tables by position: the entries take the slots the old ones
+    // held, in their new order, and their own sub-tables follow them (no position of
+    // their own); entries beyond the old count follow the last one.
+    let mut slots: Vec<isize> = old.iter().filter_map(Table::position).collect();
+    slots.sort_unstable();
+    for (k, t) in out.iter_mut().enumerate() {
+        t.set_position(slots.get(k).copied());
+        follow_parent(t);
+    }
+    *oa = out;
+}
+
+/// Clears the positions of `t`'s sub-tables so that they print right after `t`.
+fn follow_parent(t: &mut Table) {
+    for (_, item) in t.iter_mut() {
+        match item {
+            Item::Table(sub) => {
+                sub.set_position(None);
+                follow_parent(sub);
+            }
+            Item::ArrayOfTables(a) => {
+                for sub in a.iter_mut() {
+                    sub.set_position(None);
+                    follow_parent(sub);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -209,5 +283,58 @@ mod tests {
             &["regions".into(), "1".into(), "id".into()]
         ));
         assert!(!doc.to_string().contains("\"w\""));
+    }
+
+    /// Found by hand under Xvfb: removing the first region gave the second region the
+    /// first one's `queue_limit` line (positional merge).
+    #[test]
+    fn removing_the_first_named_entry_keeps_the_others_and_the_section_comment() {
+        let original = "# the regions\n[[regions]]\nid = \"x\"\nqueue = 2000\n\n\
+                        # y is the standby\n[[regions]]\nid = \"y\" # west\n\n\
+                        [[regions]]\nid = \"z\"\n";
+        let fresh = "[[regions]]\nid = \"y\"\nqueue = 1000\n[[regions]]\nid = \"z\"\n";
+        let (doc, added) = merge_into(original, fresh).unwrap();
+        let out = doc.to_string();
+        let y = out.find("id = \"y\" # west").expect(&out);
+        assert!(
+            out.starts_with("# the regions\n[[regions]]\nid = \"y\""),
+            "{out}"
+        );
+        assert!(!out.contains("\"x\"") && !out.contains("2000"), "{out}");
+        // y's new key is added (and reported so a default can be dropped again).
+        assert!(out[y..].contains("queue = 1000"), "{out}");
+        assert_eq!(
+            added,
+            vec![vec!["regions".to_string(), "0".into(), "queue".into()]]
+        );
+        // Reordered: the entries travel with their comments.
+        let fresh = "[[regions]]\nid = \"z\"\n[[regions]]\nid = \"y\"\n[[regions]]\nid = \"x\"\nqueue = 2000\n";
+        let (doc, _) = merge_into(original, fresh).unwrap();
+        let out = doc.to_string();
+        assert!(
+            out.starts_with("# the regions\n[[regions]]\nid = \"z\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("# y is the standby\n[[regions]]\nid = \"y\" # west"),
+            "{out}"
+        );
+        assert!(out.contains("id = \"x\"\nqueue = 2000"), "{out}");
+    }
+
+    #[test]
+    fn an_added_entry_prints_with_its_array_not_after_the_next_section() {
+        let original = "[[regions]]\nid = \"x\"\n[regions.autoscaling]\nmin = 1\n\n[routing]\npolicy = \"latency\"\n";
+        let fresh = "[[regions]]\nid = \"x\"\n[regions.autoscaling]\nmin = 1\n[[regions]]\nid = \"w\"\n[routing]\npolicy = \"latency\"\n";
+        let (doc, _) = merge_into(original, fresh).unwrap();
+        let out = doc.to_string();
+        let (x, auto, w, routing) = (
+            out.find("\"x\"").expect(&out),
+            out.find("min = 1").expect(&out),
+            out.find("\"w\"").expect(&out),
+            out.find("[routing]").expect(&out),
+        );
+        assert!(x < auto && auto < w && w < routing, "{out}");
+        assert!(out.parse::<DocumentMut>().is_ok(), "{out}");
     }
 }
