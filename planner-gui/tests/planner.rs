@@ -159,7 +159,16 @@ fn a_plan_shows_designs_and_a_non_dominated_front_and_a_click_loads_a_design() {
     );
     assert!(st.dirty && st.errors.is_empty(), "{:?}", st.errors);
     assert_eq!(st.tab, Tab::Compare);
-    assert!(st.job.is_some(), "loading a design starts a comparison");
+    // The small case compares in well under a second: the job may have ended already
+    // during the frames after the click (a race that made this test flaky).
+    let compared = st
+        .results
+        .as_ref()
+        .is_some_and(|r| r.scenario == st.scenario);
+    assert!(
+        st.job.is_some() || compared,
+        "loading a design starts a comparison"
+    );
     wait(&mut h, "the comparison", |st| st.job.is_none());
     let st = &h.state().state;
     let compared = st.results.as_ref().expect("compare results");

@@ -5,7 +5,7 @@
 //! results, a "B − A" column beside each: the mean paired difference with its 95 %
 //! interval ([`crate::ab`]). A difference whose interval excludes 0 is marked, and says
 //! "better" or "worse" in words as well as in colour, by the metric's direction
-//! ([`Better`]). Rows, labels, units and rounding are the report's
+//! ([`sim_core::report::Better`]). Rows, labels, units and rounding are the report's
 //! ([`sim_core::report::rows::shown`]), so the screen and the HTML file read the same.
 
 use super::{layout_color, Commands, BEST_COLOR, ERROR_COLOR, WARNING_COLOR};
@@ -16,7 +16,7 @@ use crate::Command;
 use egui::{Grid, RichText, Ui};
 use sim_core::metrics::{Metric, MetricDifference, MetricInterval};
 use sim_core::report::rows::{shown, SHOWN};
-use sim_core::report::{Better, Row};
+use sim_core::report::Row;
 
 /// The button that pins the results as A.
 pub const PIN: &str = "Pin as baseline";
@@ -118,14 +118,7 @@ pub fn value_cell(m: Metric, r: &MetricInterval) -> String {
 /// Whether a difference is a change for the better (`Some(true)`), for the worse
 /// (`Some(false)`), or neither / not told apart from 0 at the 95 % level (`None`).
 pub fn direction(m: Metric, d: &MetricDifference) -> Option<bool> {
-    if !d.significant() {
-        return None;
-    }
-    match shown(m).better {
-        Better::Lower => Some(d.difference.value < 0.0),
-        Better::Higher => Some(d.difference.value > 0.0),
-        Better::Neither => None,
-    }
+    sim_core::report::rows::change(m, d)
 }
 
 /// A mean difference B − A with a sign and its paired half-width, marked when it is

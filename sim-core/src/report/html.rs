@@ -9,7 +9,7 @@
 //! canonical scenario text.
 
 use super::chart::{availability_over_time, escape, failure_windows, latency_over_time};
-use super::rows::{shown, summary_rows, Better, SHOWN};
+use super::rows::{change, shown, summary_rows, SHOWN};
 use super::{canonical_toml, sha256_hex, verdict, VERSION};
 use crate::experiment::Replicated;
 use crate::metrics::{Metric, MetricDifference, MetricInterval, Paired, RunSummary};
@@ -215,15 +215,12 @@ fn intervals_table(o: &mut String, res: &Replicated, rows: &[MetricInterval]) {
     let _ = writeln!(o, "</table>");
 }
 
-/// Is this difference a change for the better, for the worse, or neither (at 95 %)?
+/// Is this difference a change for the better, for the worse, or neither ([`change`])?
 fn class(m: Metric, d: &MetricDifference) -> &'static str {
-    if !d.significant() {
-        return "";
-    }
-    match (shown(m).better, d.difference.value > 0.0) {
-        (Better::Lower, false) | (Better::Higher, true) => " class=\"best\"",
-        (Better::Lower, true) | (Better::Higher, false) => " class=\"worse\"",
-        (Better::Neither, _) => "",
+    match change(m, d) {
+        Some(true) => " class=\"best\"",
+        Some(false) => " class=\"worse\"",
+        None => "",
     }
 }
 

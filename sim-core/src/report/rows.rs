@@ -45,7 +45,27 @@ impl Row {
     }
 
     pub fn format(&self, i: usize) -> String {
-        format!("{:.*}{}", self.decimals, self.values[i], self.unit)
+        let x = self.values[i];
+        if self.unit.trim() == "%" {
+            return format!("{}{}", percent(x, self.decimals), self.unit);
+        }
+        format!("{:.*}{}", self.decimals, x, self.unit)
+    }
+}
+
+/// A percentage with `decimals` places, or as many more (up to 9) as it takes for a value
+/// below 100 % not to read as 100 % (a year's availability of 99.99997 % is not "100 %":
+/// it is nine seconds of downtime), nor one above 0 % as 0 %.
+pub fn percent(x: f64, decimals: usize) -> String {
+    let mut d = decimals;
+    loop {
+        let s = format!("{x:.d$}");
+        let rounds_to_edge = (x < 100.0 && s.parse::<f64>() == Ok(100.0))
+            || (x > 0.0 && s.parse::<f64>() == Ok(0.0));
+        if !rounds_to_edge || d >= 9 {
+            return s;
+        }
+        d += 1;
     }
 }
 
@@ -109,7 +129,15 @@ pub struct Shown {
 impl Shown {
     /// `x` (in the metric's unit) as shown, without the unit.
     pub fn number(&self, x: f64) -> String {
+        if self.unit == "%" {
+            return percent(self.scale * x, self.decimals);
+        }
         format!("{:.*}", self.decimals, self.scale * x)
+    }
+
+    /// Whether `x` rounds to 0 at the shown precision (`+0 USD`).
+    pub fn shows_as_zero(&self, x: f64) -> bool {
+        (self.scale * x).abs() < 0.5 * 10f64.powi(-(self.decimals as i32))
     }
 }
 
@@ -133,6 +161,22 @@ pub const SHOWN: [Metric; 16] = [
     Metric::Conflicts,
     Metric::Cost,
 ];
+
+/// Whether B − A (`d`, of metric `m`) is a change for the better (`Some(true)`) or for
+/// the worse (`Some(false)`); `None` when its 95 % interval includes 0, when it rounds to 0
+/// where it is shown (a `+0 ± 0 USD` is not "worse", however sure), or when the metric has
+/// no better direction. The GUI, the CLI and the HTML report mark differences by this.
+pub fn change(m: Metric, d: &crate::metrics::MetricDifference) -> Option<bool> {
+    let sh = shown(m);
+    if !d.significant() || sh.shows_as_zero(d.difference.value) {
+        return None;
+    }
+    match sh.better {
+        Better::Lower => Some(d.difference.value < 0.0),
+        Better::Higher => Some(d.difference.value > 0.0),
+        Better::Neither => None,
+    }
+}
 
 /// How `m` is shown.
 pub fn shown(m: Metric) -> Shown {
@@ -180,6 +224,57 @@ mod tests {
             decimals: 1,
             unit: "",
         }
+    }
+
+    /// Found by hand in the GUI: active-active's availability per year (99.99997 %) read
+    /// "100.0000 %".
+    #[test]
+    fn a_percentage_short_of_100_never_reads_100() {
+        assert_eq!(percent(99.99997, 4), "99.99997");
+        assert_eq!(percent(99.9999, 4), "99.9999");
+        assert_eq!(percent(99.5, 4), "99.5000");
+        assert_eq!(percent(100.0, 4), "100.0000");
+        assert_eq!(percent(0.00001, 3), "0.00001");
+        assert_eq!(percent(0.0, 3), "0.000");
+        assert_eq!(percent(99.9999999999, 4), "100.000000000");
+        let row = Row {
+            name: "availability",
+            values: vec![99.99997],
+            better: Better::Higher,
+            decimals: 4,
+            unit: " %",
+        };
+        assert_eq!(row.format(0), "99.99997 %");
+        assert_eq!(shown(Metric::Availability).number(0.9999997), "99.99997");
+    }
+
+    /// Found by hand in the GUI: a cost difference of a few cents with a zero-width
+    /// interval showed as "+0 ± 0 USD · worse".
+    #[test]
+    fn a_difference_that_shows_as_zero_is_neither_better_nor_worse() {
+        use crate::metrics::replicated::Fixed;
+        use crate::metrics::MetricDifference;
+        let f = |value: f64| Fixed { value, decimals: 3 };
+        let d = |x: f64, lo: f64, hi: f64| MetricDifference {
+            metric: Metric::Cost.name(),
+            replications: 2,
+            difference: f(x),
+            ci95_low: Some(f(lo)),
+            ci95_high: Some(f(hi)),
+            ..MetricDifference::default()
+        };
+        assert_eq!(change(Metric::Cost, &d(0.3, 0.3, 0.3)), None);
+        assert_eq!(change(Metric::Cost, &d(0.6, 0.6, 0.6)), Some(false));
+        assert_eq!(change(Metric::Cost, &d(-120.0, -130.0, -110.0)), Some(true));
+        assert_eq!(change(Metric::Cost, &d(-120.0, -130.0, 10.0)), None);
+        // Availability is shown in percent with 4 decimals: 1e-7 is 0.00001 %.
+        let a = |x: f64| MetricDifference {
+            metric: Metric::Availability.name(),
+            ..d(x, x, x)
+        };
+        assert_eq!(change(Metric::Availability, &a(1e-7)), None);
+        assert_eq!(change(Metric::Availability, &a(1e-5)), Some(true));
+        assert_eq!(change(Metric::Failovers, &d(1.0, 1.0, 1.0)), None);
     }
 
     #[test]

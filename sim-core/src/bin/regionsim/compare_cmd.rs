@@ -256,7 +256,7 @@ fn differences_table(a: &Loaded, b: &Loaded, res: &Replicated, p: &Paired) -> St
     };
     let head = format!(
         "\n`{}` (B) − baseline `{}` (A): mean difference [95 % interval], {} replications {pairing};\n\
-         * marks an interval that excludes 0\n\n",
+         * marks an interval that excludes 0 (a difference that rounds to 0 as shown is not marked)\n\n",
         b.scenario.name,
         a.scenario.name,
         res.replications()
@@ -272,7 +272,7 @@ fn differences_table(a: &Loaded, b: &Loaded, res: &Replicated, p: &Paired) -> St
                     r.ci95_low.map(|f| f.value),
                     r.ci95_high.map(|f| f.value),
                 );
-                if r.significant() {
+                if r.significant() && !shown(m).shows_as_zero(r.difference.value) {
                     format!("*{c}")
                 } else {
                     c
