@@ -5,14 +5,11 @@
 //! `failover`, nothing lost), against hand-computed numbers; the annual model's zone
 //! level; and the fields' checks.
 
-use sim_core::experiment::{load_text, Resolved, RunResult};
+mod common;
+
+use sim_core::experiment::{load_text, RunResult};
 use sim_core::scenario::LayoutKind;
 use std::path::Path;
-
-fn prepare(toml: &str) -> Resolved {
-    let (s, cat) = load_text(toml, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"));
-    sim_core::spec::validate(&s, &cat).unwrap_or_else(|e| panic!("{e:?}"))
-}
 
 /// Virginia users, primary us-east-1 (9 instances over 3 zones) with a hot standby in
 /// us-east-2; 400 requests/s of which 100 writes/s; replication lag exactly 1 s; health
@@ -70,7 +67,7 @@ failover = {{ promotion = "10s" }}
 }
 
 fn run(extra: &str) -> RunResult {
-    prepare(&scenario(extra)).run_layout(LayoutKind::ActivePassive, 4)
+    common::prepare(&scenario(extra)).run_layout(LayoutKind::ActivePassive, 4)
 }
 
 #[test]
@@ -148,7 +145,7 @@ zones = { mtbf = "50h", mttr = "20h" }
         ("data_zone = { zone = 2 }", u),
         ("data_zone = { zone = 2, replica = \"other-zone\" }", u * u),
     ] {
-        let p = prepare(&format!("{base}{extra}\n"));
+        let p = common::prepare(&format!("{base}{extra}\n"));
         let (_, params) = params_for(&p, LayoutKind::ActivePassive);
         let unavail = params.mttr_h / (params.mtbf_h + params.mttr_h);
         assert!(

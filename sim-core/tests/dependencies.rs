@@ -2,14 +2,9 @@
 //! docs say, random outages come in groups, and the annual model's common-cause term
 //! agrees with the years simulation.
 
-use sim_core::experiment::{load_text, Resolved};
-use sim_core::scenario::LayoutKind;
-use std::path::Path;
+mod common;
 
-fn prepare(toml: &str) -> Resolved {
-    let (s, cat) = load_text(toml, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"));
-    sim_core::spec::validate(&s, &cat).unwrap_or_else(|e| panic!("{e:?}"))
-}
+use sim_core::scenario::LayoutKind;
 
 /// Three aws regions (two in the east), one area each side, active-active, then `extra`.
 fn three_regions(extra: &str) -> String {
@@ -70,7 +65,7 @@ duration = "4m"
 
 #[test]
 fn dependent_regions_fail_together_and_the_others_do_not() {
-    let r = prepare(&three_regions(EAST_ALL)).run_layout(LayoutKind::ActiveActive, 1);
+    let r = common::prepare(&three_regions(EAST_ALL)).run_layout(LayoutKind::ActiveActive, 1);
     let regions: Vec<usize> = r.incidents.iter().map(|i| i.region).collect();
     assert_eq!(regions, vec![0, 1], "both east regions, not us-west-2");
     assert_eq!(
@@ -100,7 +95,7 @@ start = "3m"
 duration = "4m"
 "#,
     );
-    let h = prepare(&by_hand).run_layout(LayoutKind::ActiveActive, 1);
+    let h = common::prepare(&by_hand).run_layout(LayoutKind::ActiveActive, 1);
     assert_eq!(h.summary.failed, r.summary.failed);
     assert_eq!(h.summary.served, r.summary.served);
 }
@@ -118,7 +113,7 @@ dependency = "identity"
 start = "3m"
 duration = "3m"
 "#;
-    let r = prepare(&three_regions(extra)).run_layout(LayoutKind::ActiveActive, 2);
+    let r = common::prepare(&three_regions(extra)).run_layout(LayoutKind::ActiveActive, 2);
     // About 3 of the 12 measured minutes refuse writes (20 % of 300/s): ≈ 10,800 writes.
     let u = r.summary.unavailable;
     assert!((9_000..13_000).contains(&u), "unavailable {u}");
@@ -148,9 +143,9 @@ dependency = "global-dns"
 start = "2m"
 duration = "3m"
 "#;
-    let plain = prepare(&three_regions(outage)).run_layout(LayoutKind::ActiveActive, 3);
-    let frozen =
-        prepare(&three_regions(&format!("{outage}{dns}"))).run_layout(LayoutKind::ActiveActive, 3);
+    let plain = common::prepare(&three_regions(outage)).run_layout(LayoutKind::ActiveActive, 3);
+    let frozen = common::prepare(&three_regions(&format!("{outage}{dns}")))
+        .run_layout(LayoutKind::ActiveActive, 3);
     let rto = |r: &sim_core::experiment::RunResult| r.incidents[0].rto.as_secs_f64();
     assert!(rto(&plain) < 30.0, "plain {}", rto(&plain));
     // The balancer acts only from 5 min on: detection (≤ 2 × 5 s + 1 s) and the TTL later.
@@ -173,7 +168,7 @@ regions = ["aws:us-east-1", "aws:us-east-2"]
 mtbf = "2m"
 mttr = "20s"
 "#;
-    let r = prepare(&three_regions(extra)).run_layout(LayoutKind::ActiveActive, 4);
+    let r = common::prepare(&three_regions(extra)).run_layout(LayoutKind::ActiveActive, 4);
     assert!(r.incidents.len() >= 4, "{}", r.incidents.len());
     assert_eq!(r.incidents.len() % 2, 0);
     for pair in r.incidents.chunks(2) {
@@ -198,8 +193,8 @@ provider = "aws"
 mtbf = "2000h"
 mttr = "10h"
 "#;
-    let with = prepare(&three_regions(extra));
-    let without = prepare(&three_regions(
+    let with = common::prepare(&three_regions(extra));
+    let without = common::prepare(&three_regions(
         "[random_failures]\nmtbf = \"3000h\"\nmttr = \"6h\"\n",
     ));
     let cfg = sim_core::analytic::years::YearsConfig {
@@ -243,7 +238,7 @@ affects = "writes"
 mtbf = "1000h"
 mttr = "1h"
 "#;
-    let p = prepare(&three_regions(extra));
+    let p = common::prepare(&three_regions(extra));
     let (_, params) = params_for(&p, LayoutKind::ActiveActive);
     // Virginia (70 % of users) writes to us-east-1; writes are 20 % of requests.
     let c = params.common_causes[0];
@@ -256,14 +251,7 @@ fn dependency_fields_are_checked_with_their_place() {
         let toml = three_regions(extra);
         // Loading checks too (and locates each problem); validation without a file says
         // the same by field path.
-        let all: Vec<String> = match load_text(&toml, Path::new("test.toml")) {
-            Err(e) => vec![e.to_string()],
-            Ok((s, cat)) => sim_core::spec::validate(&s, &cat)
-                .expect_err("invalid")
-                .iter()
-                .map(|e| e.to_string())
-                .collect(),
-        };
+        let all = common::problems(&toml);
         assert!(all.iter().any(|e| e.contains(want)), "{all:?} lacks {want}");
     };
     check(

@@ -3,6 +3,8 @@
 //! window, `daytime = true` picks the region whose users are awake, and the fields are
 //! checked.
 
+mod common;
+
 use sim_core::experiment::{load_text, RunResult};
 use sim_core::scenario::LayoutKind;
 use std::path::{Path, PathBuf};
@@ -21,22 +23,11 @@ fn run(text: &str) -> RunResult {
     spec.run_layout(LayoutKind::ActivePassive, s.seed)
 }
 
-/// Requests per minute handled by `region`, from timeseries.csv.
-fn per_minute(r: &RunResult, region: &str) -> Vec<(u64, u64)> {
-    let bytes = sim_core::export::csv_out::timeseries_csv([r.files()]).unwrap();
-    let mut rd = csv::Reader::from_reader(bytes.as_slice());
-    rd.records()
-        .map(|x| x.unwrap())
-        .filter(|x| &x[2] == region)
-        .map(|x| (x[1].parse().unwrap(), x[3].parse().unwrap()))
-        .collect()
-}
-
 #[test]
 fn the_primary_moves_on_schedule_and_a_drained_switch_loses_no_write() {
     let r = run(&text());
     // 06:45 UTC at t = 0; the 07:00 switch starts at 15 min and promotes at 15m30s.
-    for (m, n) in per_minute(&r, "aws:eu-west-1") {
+    for (m, n) in common::per_minute(&r, "aws:eu-west-1") {
         if m < 15 {
             assert_eq!(
                 n, 0,
@@ -50,7 +41,7 @@ fn the_primary_moves_on_schedule_and_a_drained_switch_loses_no_write() {
             );
         }
     }
-    for (m, n) in per_minute(&r, "aws:us-east-1") {
+    for (m, n) in common::per_minute(&r, "aws:us-east-1") {
         if (17..31).contains(&m) {
             assert_eq!(
                 n, 0,
@@ -77,7 +68,7 @@ fn an_undrained_switch_loses_the_replication_window() {
         r.summary.rpo_s
     );
     // And it still moved.
-    let after: u64 = per_minute(&r, "aws:eu-west-1")
+    let after: u64 = common::per_minute(&r, "aws:eu-west-1")
         .iter()
         .filter(|x| x.0 >= 17)
         .map(|x| x.1)

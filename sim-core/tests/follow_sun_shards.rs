@@ -4,9 +4,10 @@
 //! `daytime = true` follows the shard's own users; the fields are checked with their
 //! place.
 
-use sim_core::experiment::{load_text, Resolved, RunResult};
+mod common;
+
+use sim_core::experiment::RunResult;
 use sim_core::scenario::LayoutKind;
-use std::path::Path;
 
 /// Virginia and Oregon users (US, 200 requests/s each, 20 % writes), sharded with
 /// standbys over us-east-1 and us-west-2: Virginia's shard lives in us-east-1 (standby
@@ -71,26 +72,8 @@ primary = "aws:us-west-2"
     )
 }
 
-fn prepare(toml: &str) -> Result<Resolved, String> {
-    let (s, cat) = load_text(toml, Path::new("test.toml")).map_err(|e| e.to_string())?;
-    sim_core::spec::validate(&s, &cat).map_err(|e| format!("{e:?}"))
-}
-
 fn run(toml: &str) -> RunResult {
-    prepare(toml)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .run_layout(LayoutKind::Sharded, 11)
-}
-
-/// Requests per minute handled by `region`, from timeseries.csv.
-fn per_minute(r: &RunResult, region: &str) -> Vec<(u64, u64)> {
-    let bytes = sim_core::export::csv_out::timeseries_csv([r.files()]).unwrap();
-    let mut rd = csv::Reader::from_reader(bytes.as_slice());
-    rd.records()
-        .map(|x| x.unwrap())
-        .filter(|x| &x[2] == region)
-        .map(|x| (x[1].parse().unwrap(), x[3].parse().unwrap()))
-        .collect()
+    common::prepare(toml).run_layout(LayoutKind::Sharded, 11)
 }
 
 #[test]
@@ -98,7 +81,7 @@ fn a_shard_moves_on_schedule_and_a_drained_move_loses_no_write() {
     let r = run(&scenario("30s", ""));
     // Oregon's 200 requests/s stay in us-west-2 until the switch (promotion at 15m30s,
     // clients follow within the 30 s TTL), then all of them go to us-east-1.
-    for (m, n) in per_minute(&r, "aws:us-west-2") {
+    for (m, n) in common::per_minute(&r, "aws:us-west-2") {
         if (2..15).contains(&m) {
             assert!(
                 n > 10_000,
@@ -109,7 +92,7 @@ fn a_shard_moves_on_schedule_and_a_drained_move_loses_no_write() {
             assert_eq!(n, 0, "us-west-2 serves nothing after (minute {m})");
         }
     }
-    for (m, n) in per_minute(&r, "aws:us-east-1") {
+    for (m, n) in common::per_minute(&r, "aws:us-east-1") {
         if (2..15).contains(&m) {
             assert!(
                 (10_000..14_000).contains(&n),
@@ -139,7 +122,7 @@ fn an_undrained_move_loses_the_shards_replication_window() {
         r.summary.rpo_s
     );
     // Virginia's shard did not move: us-east-1 still replicates it and it still leads.
-    let after: u64 = per_minute(&r, "aws:us-east-1")
+    let after: u64 = common::per_minute(&r, "aws:us-east-1")
         .iter()
         .filter(|x| x.0 >= 17)
         .map(|x| x.1)
@@ -158,7 +141,7 @@ fn daytime_moves_a_shard_to_where_its_own_users_are_awake() {
     )
     .replace("drain = \"30s\"", "drain = \"30s\"\ndaytime = true");
     let t = t[..t.find("[[sharded.follow_the_sun.schedule]]").unwrap()].to_string();
-    let spec = prepare(&t).unwrap_or_else(|e| panic!("{e}"));
+    let spec = common::prepare(&t);
     let shards = &spec.sharded.follow_the_sun;
     assert_eq!(shards.len(), 1, "one home, one moving shard");
     let sched: Vec<(f64, &str)> = shards[0]
@@ -179,33 +162,34 @@ fn daytime_moves_a_shard_to_where_its_own_users_are_awake() {
 
 #[test]
 fn sharded_follow_the_sun_fields_are_checked_with_their_place() {
-    let e = prepare(&scenario("30s", "").replace("standby = true", "standby = false")).unwrap_err();
+    let e = common::problems(&scenario("30s", "").replace("standby = true", "standby = false"))
+        .join("\n");
     assert!(
         e.contains("sharded.standby: sharded follow-the-sun moves each shard between its home and its standby"),
         "{e}"
     );
-    let e = prepare(&scenario("30s", "").replacen(
+    let e = common::problems(&scenario("30s", "").replacen(
         "shard = \"aws:us-west-2\"\nprimary = \"aws:us-east-1\"",
         "primary = \"aws:us-east-1\"",
         1,
     ))
-    .unwrap_err();
+    .join("\n");
     assert!(
         e.contains("sharded.follow_the_sun.schedule[0].shard: name the shard by its home region"),
         "{e}"
     );
     let three = scenario("30s", "homes = { oregon = \"aws:us-east-1\" }");
-    let e = prepare(&three).unwrap_err();
+    let e = common::problems(&three).join("\n");
     assert!(
         e.contains("schedule[0].shard") && e.contains("is no shard's home"),
         "{e}"
     );
-    let e = prepare(&scenario("30s", "").replacen(
+    let e = common::problems(&scenario("30s", "").replacen(
         "primary = \"aws:us-east-1\"",
         "primary = \"aws:eu-west-1\"",
         1,
     ))
-    .unwrap_err();
+    .join("\n");
     assert!(
         e.contains("schedule[0].primary: `aws:eu-west-1` is not one of the deployment's regions"),
         "{e}"

@@ -2,16 +2,11 @@
 //! work, all zones down as a region outage, random zone failures, and the zone level of
 //! the annual model.
 
+mod common;
+
 use sim_core::analytic::erlang::{erlang_c, mmc_mean_wait};
-use sim_core::experiment::{load_text, Resolved};
 use sim_core::export::csv_out::regions_csv;
 use sim_core::scenario::LayoutKind;
-use std::path::Path;
-
-fn prepare(toml: &str) -> Resolved {
-    let (s, cat) = load_text(toml, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}"));
-    sim_core::spec::validate(&s, &cat).unwrap_or_else(|e| panic!("{e:?}"))
-}
 
 /// One area at Virginia, one region of `instances` over `zones` zones, exponential 20 ms
 /// service (μ = 50/s), `rps` arrivals, no diurnal curve, reads only, then `extra`.
@@ -73,7 +68,7 @@ start = "0s"
 duration = "2h"
 "#,
     );
-    let r = prepare(&toml).run_layout(LayoutKind::ActiveActive, 3);
+    let r = common::prepare(&toml).run_layout(LayoutKind::ActiveActive, 3);
     let get = region_row(&r);
     let rel = |got: f64, want: f64| (got - want).abs() / want;
     let (lambda, mu) = (160.0, 50.0);
@@ -122,9 +117,10 @@ zone = 1
 start = "10m"
 duration = "5m"
 "#;
-    let calm = prepare(&one_region(45, 3, 1000.0, base)).run_layout(LayoutKind::ActiveActive, 4);
+    let calm =
+        common::prepare(&one_region(45, 3, 1000.0, base)).run_layout(LayoutKind::ActiveActive, 4);
     assert_eq!(calm.rec.failed, 0);
-    let hit = prepare(&one_region(45, 3, 1000.0, &format!("{base}{outage}")))
+    let hit = common::prepare(&one_region(45, 3, 1000.0, &format!("{base}{outage}")))
         .run_layout(LayoutKind::ActiveActive, 4);
     assert!(
         (2..=16).contains(&hit.rec.timeouts) && hit.rec.failed == hit.rec.timeouts,
@@ -162,7 +158,7 @@ start = "12m"
 duration = "5m"
 "#
     );
-    let r = prepare(&toml).run_layout(LayoutKind::ActiveActive, 2);
+    let r = common::prepare(&toml).run_layout(LayoutKind::ActiveActive, 2);
     assert_eq!(
         r.incidents.len(),
         1,
@@ -181,8 +177,8 @@ fn random_zone_failures_happen_at_their_rate_and_leave_runs_without_them_unchang
         50.0,
         "[random_failures]\nenabled = true\nmtbf = \"1000000h\"\nzones = { mtbf = \"20m\", mttr = \"5m\" }\n",
     );
-    let a = prepare(&plain).run_layout(LayoutKind::ActiveActive, 9);
-    let b = prepare(&zones).run_layout(LayoutKind::ActiveActive, 9);
+    let a = common::prepare(&plain).run_layout(LayoutKind::ActiveActive, 9);
+    let b = common::prepare(&zones).run_layout(LayoutKind::ActiveActive, 9);
     // Three zones, each down 5/25 of the time: the mean capacity is 6 × 0.8 = 4.8 (and
     // the region is never down for long: all three down has probability 0.008).
     let mean_servers = |r: &sim_core::experiment::RunResult| r.stations[0].mean_servers;
@@ -211,7 +207,7 @@ mtbf = "4000000h"
 mttr = "1h"
 zones = { mtbf = "50h", mttr = "20h" }
 "#;
-    let p = prepare(toml);
+    let p = common::prepare(toml);
     let (_, params) = params_for(&p, LayoutKind::Sharded);
     // A region is down while both its zones are: u² with u = 20/70 (often, so that the
     // years simulation sees many double failures and its interval is honest).
@@ -247,14 +243,7 @@ fn zone_fields_are_checked_with_their_place() {
         let toml = format!("{}{extra}", one_region(6, 3, 10.0, ""));
         // Loading checks too (and locates each problem); validation without a file says
         // the same by field path.
-        let all: Vec<String> = match load_text(&toml, Path::new("test.toml")) {
-            Err(e) => vec![e.to_string()],
-            Ok((s, cat)) => sim_core::spec::validate(&s, &cat)
-                .expect_err("invalid")
-                .iter()
-                .map(|e| e.to_string())
-                .collect(),
-        };
+        let all = common::problems(&toml);
         assert!(all.iter().any(|e| e.contains(want)), "{all:?} lacks {want}");
     };
     check(

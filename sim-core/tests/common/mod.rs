@@ -1,5 +1,6 @@
-//! What the failure test files share: loading a scenario, the conservation check, and the
-//! Virginia–Ohio pair of regions most failure tests start from.
+//! What the scenario test files share: loading a scenario, the problems of an invalid one,
+//! the conservation check, requests per minute from timeseries.csv, and the Virginia–Ohio
+//! pair of regions most failure tests start from.
 #![allow(dead_code)]
 
 use sim_core::experiment::{load_text, Resolved, RunResult};
@@ -9,6 +10,30 @@ pub fn prepare(toml: &str) -> Resolved {
     let (s, cat) =
         load_text(toml, Path::new("test.toml")).unwrap_or_else(|e| panic!("{e}\n{toml}"));
     sim_core::spec::validate(&s, &cat).unwrap_or_else(|e| panic!("{e:?}"))
+}
+
+/// Every problem of an invalid scenario, as the user reads them: the loader's located
+/// error, or else each of validation's field errors. Panics when the scenario is valid.
+pub fn problems(toml: &str) -> Vec<String> {
+    match load_text(toml, Path::new("test.toml")) {
+        Err(e) => vec![e.to_string()],
+        Ok((s, cat)) => sim_core::spec::validate(&s, &cat)
+            .expect_err("the scenario should be invalid")
+            .iter()
+            .map(|e| e.to_string())
+            .collect(),
+    }
+}
+
+/// Requests per minute handled by `region`, from timeseries.csv: `(minute, requests)`.
+pub fn per_minute(r: &RunResult, region: &str) -> Vec<(u64, u64)> {
+    let bytes = sim_core::export::csv_out::timeseries_csv([r.files()]).unwrap();
+    let mut rd = csv::Reader::from_reader(bytes.as_slice());
+    rd.records()
+        .map(|x| x.unwrap())
+        .filter(|x| &x[2] == region)
+        .map(|x| (x[1].parse().unwrap(), x[3].parse().unwrap()))
+        .collect()
 }
 
 pub fn conserved(r: &RunResult) {
