@@ -208,7 +208,8 @@ fn region_chart(r: &RunResult, windows: Vec<chart::Window>, p99: bool) -> Chart 
 /// What the compare view and the File menu ask for.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AbCommand {
-    /// Replications of the next Compare (clamped to 1..=[`MAX_REPLICATIONS`]).
+    /// Replications of the next Compare (1..=[`MAX_REPLICATIONS`]; others are refused
+    /// with a message).
     SetReplications(u32),
     /// Pin the current results as the baseline A.
     Pin,
@@ -230,10 +231,16 @@ impl From<AbCommand> for Command {
 /// Carries out `cmd` (the dialogs are the app's: it asks for them itself).
 pub fn handle(st: &mut AppState, cmd: AbCommand) {
     let msg = match cmd {
-        AbCommand::SetReplications(r) => {
-            st.ab.replications = r.clamp(1, MAX_REPLICATIONS);
+        AbCommand::SetReplications(r) if (1..=MAX_REPLICATIONS).contains(&r) => {
+            st.ab.replications = r;
             return;
         }
+        // Refused in words, not clamped: the field goes back to the count in force.
+        AbCommand::SetReplications(r) => Message::error(format!(
+            "Replications: give 1 to {MAX_REPLICATIONS} runs of each layout (1 = a single \
+             run), got {r}; keeping {}",
+            st.ab.replications
+        )),
         AbCommand::Pin => match &st.results {
             Some(res) => {
                 st.ab.baseline = Some(Baseline {

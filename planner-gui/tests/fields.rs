@@ -270,3 +270,98 @@ fn typing_into_a_field_below_a_problem_keeps_every_keystroke() {
     let w = &h.state().state.scenario.workload;
     assert!((w.read_fraction - 0.75).abs() < 1e-9, "{}", w.read_fraction);
 }
+
+/// What a spin button shows (its value text, else its number).
+fn shown_value(n: &egui_kittest::Node<'_>) -> String {
+    let node = n.accesskit_node();
+    node.value()
+        .or_else(|| node.numeric_value().map(|x| x.to_string()))
+        .unwrap_or_default()
+}
+
+/// Types `keys` into the `k`-th spin button of the window as a person would (focus,
+/// clear, keys, Enter) and returns its label.
+fn type_into(h: &mut Harness<'_, PlannerApp>, k: usize, keys: &str) -> String {
+    let spin = |h: &Harness<'_, PlannerApp>| -> (String, egui::Rect) {
+        let all: Vec<_> = fields(h)
+            .into_iter()
+            .filter(|n| n.accesskit_node().role() == Role::SpinButton)
+            .collect();
+        let n = &all[k];
+        (n.accesskit_node().label().unwrap_or_default(), n.rect())
+    };
+    let (name, _) = spin(h);
+    {
+        let all: Vec<_> = fields(h)
+            .into_iter()
+            .filter(|n| n.accesskit_node().role() == Role::SpinButton)
+            .collect();
+        all[k].scroll_to_me();
+    }
+    h.run_ok();
+    {
+        let all: Vec<_> = fields(h)
+            .into_iter()
+            .filter(|n| n.accesskit_node().role() == Role::SpinButton)
+            .collect();
+        all[k].focus();
+    }
+    h.run_ok();
+    for _ in 0..24 {
+        h.key_press(egui::Key::Backspace);
+        h.step();
+    }
+    for c in keys.chars() {
+        h.input_mut().events.push(egui::Event::Text(c.to_string()));
+        h.step();
+    }
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+    name
+}
+
+/// "The GUI can silently change what a user typed" (#19's theme, found again by hand in
+/// the autoscaling editor: 150 % became 99 %). egui clamps typed input to a field's drag
+/// range; every field must keep what was typed, however wrong, and let validation say
+/// why. Each spin button of the window, everything shown, gets 777777 typed into it (out
+/// of every field's valid range, within the simulator's clock for durations in hours):
+/// the field must show it afterwards — or, for the replications of a Compare (a run
+/// control, not the scenario), refuse it with a message that names it.
+#[test]
+fn no_field_changes_a_typed_value() {
+    let mut start = everything_shown();
+    let mut s = start.scenario.clone();
+    s.regions[0].autoscaling =
+        planner_gui::panels::editor_realism::new_policy(s.regions[0].instances);
+    start = AppState::new(s.clone(), start.catalog.clone(), None);
+    let mut h = harness(start, Box::new(NoDialogs));
+    let count = fields(&h)
+        .into_iter()
+        .filter(|n| n.accesskit_node().role() == Role::SpinButton)
+        .count();
+    assert!(count > 40, "only {count} spin buttons");
+    let mut changed = Vec::new();
+    for k in 0..count {
+        set_scenario(&mut h, s.clone());
+        let name = type_into(&mut h, k, "777777");
+        let all: Vec<_> = fields(&h)
+            .into_iter()
+            .filter(|n| n.accesskit_node().role() == Role::SpinButton)
+            .collect();
+        let after = all.get(k).map(shown_value).unwrap_or_default();
+        let refused = h
+            .state()
+            .state
+            .message
+            .as_ref()
+            .is_some_and(|m| m.is_error && m.text.contains("got 777777"));
+        if !after.contains("777777") && !(name.starts_with("Replications") && refused) {
+            changed.push(format!("{name:?}: typed 777777, shows {after:?}"));
+        }
+    }
+    assert!(
+        changed.is_empty(),
+        "fields that changed what was typed:\n{}",
+        changed.join("\n")
+    );
+}

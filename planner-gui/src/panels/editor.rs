@@ -201,13 +201,8 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
 pub fn duration(ui: &mut Ui, d: &mut SimDuration, unit_s: f64, suffix: &str, max: f64) -> Response {
     let mut v = d.as_secs_f64() / unit_s;
     let speed = (max / 1000.0).max(0.01);
-    let r = ui.add(
-        DragValue::new(&mut v)
-            .range(0.0..=max)
-            .clamp_existing_to_range(false)
-            .speed(speed)
-            .suffix(suffix),
-    );
+    let r = ui.add(DragValue::new(&mut v).speed(speed).suffix(suffix));
+    field::drag_within(&r, &mut v, 0.0, max);
     if r.changed() {
         *d = SimDuration::from_secs_f64(v * unit_s);
     }
@@ -232,8 +227,6 @@ fn general(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 field::row(ui, p, "start_utc_hour", |ui| {
                     ui.add(
                         DragValue::new(&mut s.start_utc_hour)
-                            .range(0.0..=23.99)
-                            .clamp_existing_to_range(false)
                             .speed(0.1)
                             .suffix(" h"),
                     )
@@ -249,12 +242,7 @@ fn workload(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
         .show(ui, |ui| {
             Grid::new("workload-grid").num_columns(2).show(ui, |ui| {
                 field::row(ui, p, "workload.peak_rps", |ui| {
-                    ui.add(
-                        DragValue::new(&mut w.peak_rps)
-                            .range(0.0..=10_000_000.0)
-                            .speed(50.0)
-                            .suffix(" req/s"),
-                    )
+                    ui.add(DragValue::new(&mut w.peak_rps).speed(50.0).suffix(" req/s"))
                 });
                 field::row(ui, p, "workload.diurnal", |ui| {
                     ui.checkbox(&mut w.diurnal, "follow local time of day")
@@ -270,8 +258,6 @@ fn workload(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                     ui.add_enabled(
                         diurnal,
                         DragValue::new(&mut w.peak_local_hour)
-                            .range(0.0..=23.99)
-                            .clamp_existing_to_range(false)
                             .speed(0.1)
                             .suffix(" h"),
                     )
@@ -324,15 +310,9 @@ fn regions(
                             let path = format!("regions[{i}].{}", REGION_COLUMNS[col]);
                             field::describe(r.labelled_by(name.id).labelled_by(heads[col]), &path)
                         };
-                        cell(
-                            ui.add(DragValue::new(&mut r.instances).range(0..=100_000)),
-                            1,
-                        );
+                        cell(ui.add(DragValue::new(&mut r.instances)), 1);
                         cell(service_time(ui, &mut r.service_time), 2);
-                        cell(
-                            ui.add(DragValue::new(&mut r.queue_limit).range(0..=10_000_000)),
-                            3,
-                        );
+                        cell(ui.add(DragValue::new(&mut r.queue_limit)), 3);
                         if ui
                             .small_button("✖")
                             .on_hover_text(format!("remove {} from the deployment", r.id))
@@ -417,7 +397,7 @@ fn routing(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                         duration(ui, &mut hc.interval, 1.0, " s", 600.0)
                     });
                     field::labelled(ui, "routing.health_check.failure_threshold", |ui| {
-                        ui.add(DragValue::new(&mut hc.failure_threshold).range(1..=100))
+                        ui.add(DragValue::new(&mut hc.failure_threshold))
                     });
                     field::labelled(ui, "routing.health_check.timeout", |ui| {
                         duration(ui, &mut hc.timeout, 1.0, " s", 60.0)
@@ -431,7 +411,7 @@ fn routing(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 });
                 field::labelled(ui, "client.retries", |ui| {
                     ui.horizontal(|ui| {
-                        let r = ui.add(DragValue::new(&mut c.retries).range(0..=20));
+                        let r = ui.add(DragValue::new(&mut c.retries));
                         field::labelled(ui, "client.backoff_base", |ui| {
                             duration(ui, &mut c.backoff_base, 1e-3, " ms", 60_000.0)
                         });
@@ -459,7 +439,7 @@ fn routing(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                             field::labelled_as(ui, id, &path, |ui| {
                                 let mut w = r.weights.get(id).copied().unwrap_or(0.0);
                                 let resp =
-                                    ui.add(DragValue::new(&mut w).range(0.0..=1000.0).speed(0.05));
+                                    ui.add(DragValue::new(&mut w).speed(0.05));
                                 if resp.changed() {
                                     r.weights.insert(id.clone(), w);
                                 }

@@ -396,12 +396,7 @@ fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, names: &Names<'_>, p: &mut
                     }
                 }
                 field::row(ui, p, &path("factor"), |ui| {
-                    ui.add(
-                        DragValue::new(factor)
-                            .range(1.0..=1000.0)
-                            .speed(0.1)
-                            .suffix("×"),
-                    )
+                    ui.add(DragValue::new(factor).speed(0.1).suffix("×"))
                 });
             }
             FailureSpec::Partition {
@@ -448,11 +443,7 @@ fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, names: &Names<'_>, p: &mut
                     .position(|r| r.eq_ignore_ascii_case(region))
                     .map_or(sim_core::scenario::defaults::ZONES, |k| names.zones[k]);
                 field::row(ui, p, &path("zone"), |ui| {
-                    ui.add(
-                        DragValue::new(zone)
-                            .range(1..=of.max(1))
-                            .suffix(format!(" of {of}")),
-                    )
+                    ui.add(DragValue::new(zone).suffix(format!(" of {of}")))
                 });
             }
             FailureSpec::DependencyOutage { dependency, .. } => {

@@ -172,8 +172,7 @@ fn optional_count(ui: &mut Ui, v: &mut Option<u32>, default: &str, start: u32) -
         if ui.checkbox(&mut is_default, default).changed() {
             *v = if is_default { None } else { Some(start.max(1)) };
         }
-        v.as_mut()
-            .map(|n| ui.add(DragValue::new(n).range(0..=100_000)))
+        v.as_mut().map(|n| ui.add(DragValue::new(n)))
     });
     out.inner.unwrap_or(out.response)
 }

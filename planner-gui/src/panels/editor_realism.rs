@@ -36,11 +36,10 @@ pub fn seconds(ui: &mut Ui, d: &mut SimDuration, unit_s: f64, suffix: &str, max:
     let mut v = d.as_secs_f64() / unit_s;
     let r = ui.add(
         DragValue::new(&mut v)
-            .range(0.0..=max)
-            .clamp_existing_to_range(false)
             .speed((max / 1000.0).max(0.01))
             .suffix(suffix),
     );
+    super::field::drag_within(&r, &mut v, 0.0, max);
     if r.changed() {
         *d = SimDuration::from_secs_f64(v * unit_s);
     }
@@ -110,8 +109,6 @@ fn zones(ui: &mut Ui, z: &mut Option<u32>) -> Response {
     let mut v = z.unwrap_or(0);
     let r = ui.add(
         DragValue::new(&mut v)
-            .range(0..=99)
-            .clamp_existing_to_range(false)
             .speed(0.05)
             .custom_formatter(move |x, _| {
                 if unset && x == 0.0 {
@@ -146,8 +143,6 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                         let mut pct = a.target_utilisation * 100.0;
                         let r = ui.add(
                             DragValue::new(&mut pct)
-                                .range(1.0..=99.0)
-                                .clamp_existing_to_range(false)
                                 .speed(0.5)
                                 .max_decimals(1)
                                 .suffix(" %"),
@@ -162,25 +157,13 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                     ui,
                     MIN,
                     "the fewest instances the policy keeps running (at least 1)",
-                    |ui| {
-                        ui.add(
-                            DragValue::new(&mut a.min)
-                                .range(0..=100_000)
-                                .clamp_existing_to_range(false),
-                        )
-                    },
+                    |ui| ui.add(DragValue::new(&mut a.min)),
                 );
                 row(
                     ui,
                     MAX,
                     "the most instances the policy runs (at least min, at most 100000)",
-                    |ui| {
-                        ui.add(
-                            DragValue::new(&mut a.max)
-                                .range(0..=1_000_000)
-                                .clamp_existing_to_range(false),
-                        )
-                    },
+                    |ui| ui.add(DragValue::new(&mut a.max)),
                 );
                 row(
                     ui,
@@ -374,15 +357,9 @@ fn schedule(ui: &mut Ui, schedule: &mut Vec<Handover>, choices: &[String]) {
     Grid::new("sun-schedule").num_columns(4).show(ui, |ui| {
         for (i, h) in schedule.iter_mut().enumerate() {
             let l = ui.label(hour_label(i));
-            ui.add(
-                DragValue::new(&mut h.utc_hour)
-                    .range(0.0..=23.99)
-                    .clamp_existing_to_range(false)
-                    .speed(0.1)
-                    .max_decimals(2),
-            )
-            .labelled_by(l.id)
-            .on_hover_text("every day from this hour (UTC, 0 to 24)");
+            ui.add(DragValue::new(&mut h.utc_hour).speed(0.1).max_decimals(2))
+                .labelled_by(l.id)
+                .on_hover_text("every day from this hour (UTC, 0 to 24)");
             ComboBox::from_id_salt(("sun-primary", i))
                 .selected_text(h.primary.clone())
                 .show_ui(ui, |ui| {

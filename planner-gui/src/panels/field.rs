@@ -263,24 +263,34 @@ pub fn row(
     r
 }
 
-/// A fraction edited in percent (`0.25` shows as `25 %`), from 0 to `max_percent`; writes
-/// only when changed. Its problems are translated by [`message`] when its [`Doc`] says
-/// `percent`.
+/// A fraction edited in percent (`0.25` shows as `25 %`), dragged within 0 to
+/// `max_percent`; writes only when changed. Its problems are translated by [`message`]
+/// when its [`Doc`] says `percent`.
 pub fn percent(ui: &mut Ui, v: &mut f64, max_percent: f64) -> Response {
     let mut p = *v * 100.0;
     let r = ui.add(
         DragValue::new(&mut p)
-            .range(0.0..=max_percent)
-            // A value out of range (from a file) stays, for validation to name.
-            .clamp_existing_to_range(false)
             .speed(0.5)
             .max_decimals(3)
             .suffix(" %"),
     );
+    drag_within(&r, &mut p, 0.0, max_percent);
     if r.changed() {
         *v = p / 100.0;
     }
     r
+}
+
+/// Keeps a dragged value within `lo..=hi`; a typed one stays as typed.
+///
+/// No field of the app gives its `DragValue` a `range`: egui clamps typed input to it, so
+/// 150 % typed into a 0–99 % field became 99 % without a word (found by hand, #19). The
+/// bounds apply to dragging only; validation names a typed value that is out of range,
+/// under its field (`tests/fields.rs`: every field keeps what is typed).
+pub fn drag_within(r: &Response, v: &mut f64, lo: f64, hi: f64) {
+    if r.dragged() || r.drag_stopped() {
+        *v = v.clamp(lo, hi);
+    }
 }
 
 /// The field reference as a Markdown table (`docs/gui-fields.md` is this text).

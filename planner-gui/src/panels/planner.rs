@@ -165,7 +165,6 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
             .add_enabled(
                 on,
                 DragValue::new(&mut pct)
-                    .range(0.0..=100.0)
                     .speed(0.001)
                     .max_decimals(4)
                     .suffix(" %"),
@@ -184,13 +183,7 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
         );
         let mut secs = slo.rpo.map_or(1.0, SimDuration::as_secs_f64);
         let r = ui
-            .add_enabled(
-                on,
-                DragValue::new(&mut secs)
-                    .range(0.0..=3600.0)
-                    .speed(0.05)
-                    .suffix(" s"),
-            )
+            .add_enabled(on, DragValue::new(&mut secs).speed(0.05).suffix(" s"))
             .labelled_by(c.id);
         let r = field::describe(r, "slo.rpo");
         if on != slo.rpo.is_some() || (r.changed() && on) {
@@ -208,7 +201,6 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
             .add_enabled(
                 on,
                 DragValue::new(&mut v)
-                    .range(0.0..=1e9)
                     .speed(100.0)
                     .prefix("$")
                     .suffix(" / month"),
@@ -279,14 +271,9 @@ fn opt_ms(
     let c = field::describe(ui.add(Checkbox::new(&mut on, label)), path);
     let mut ms = v.map_or(default_ms, SimDuration::as_millis_f64);
     let r = ui
-        .add_enabled(
-            on,
-            DragValue::new(&mut ms)
-                .range(0.0..=max_ms)
-                .speed(1.0)
-                .suffix(" ms"),
-        )
+        .add_enabled(on, DragValue::new(&mut ms).speed(1.0).suffix(" ms"))
         .labelled_by(c.id);
+    field::drag_within(&r, &mut ms, 0.0, max_ms);
     let r = field::describe(r, path);
     if on != v.is_some() || (r.changed() && on) {
         *v = on.then(|| SimDuration::from_millis_f64(ms));
@@ -325,25 +312,21 @@ fn search(ui: &mut Ui, set: &mut PlanSettings, candidates: usize) {
         let l = ui
             .label("replications")
             .on_hover_text("steady-state runs per simulated design");
-        ui.add(DragValue::new(&mut set.options.replications).range(0..=50))
+        ui.add(DragValue::new(&mut set.options.replications))
             .labelled_by(l.id);
         ui.end_row();
         let l = ui
             .label("finalists per layout")
             .on_hover_text("stop once this many designs of a layout met every objective");
-        ui.add(DragValue::new(&mut set.options.finalists).range(0..=50))
+        ui.add(DragValue::new(&mut set.options.finalists))
             .labelled_by(l.id);
         ui.end_row();
         let l = ui
             .label("simulate at most")
             .on_hover_text("designs per layout");
         let mut max = set.options.max_verified.unwrap_or(usize::MAX);
-        ui.add(
-            DragValue::new(&mut max)
-                .range(0..=500)
-                .suffix(" per layout"),
-        )
-        .labelled_by(l.id);
+        ui.add(DragValue::new(&mut max).suffix(" per layout"))
+            .labelled_by(l.id);
         if Some(max) != set.options.max_verified {
             set.options.max_verified = Some(max).filter(|&m| m != usize::MAX);
         }

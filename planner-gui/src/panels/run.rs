@@ -77,19 +77,28 @@ pub fn show(ui: &mut Ui, view: &RunView<'_>) -> Commands {
 
 /// How many times Compare runs each layout: 1 is a single run; more give each number a
 /// 95 % interval ([`crate::ab`]).
+///
+/// What is typed is held in the field until Enter (or the focus leaves) and only then
+/// sent: a count out of 1..=30 is refused with a message naming it, not clamped — and
+/// the "7" of a "12" being typed is not run with. Dragging stays within 1..=30.
 fn replications(ui: &mut Ui, r: u32) -> Commands {
-    let mut value = r;
+    let typing = ui.make_persistent_id("replications-typed");
+    let mut value = ui.data(|d| d.get_temp::<u32>(typing)).unwrap_or(r);
     let name = ui.label(REPLICATIONS_LABEL);
-    ui.add(
-        egui::DragValue::new(&mut value)
-            .range(1..=crate::ab::MAX_REPLICATIONS)
-            .speed(0.1),
-    )
-    .labelled_by(name.id)
-    .on_hover_text(
-        "runs of each layout on common random numbers: 1 = a single run; 2 or more \
-         show each number as mean ± its 95 % interval; default 1; valid: 1 to 30",
-    );
+    let resp = ui
+        .add(egui::DragValue::new(&mut value).speed(0.1))
+        .labelled_by(name.id)
+        .on_hover_text(
+            "runs of each layout on common random numbers: 1 = a single run; 2 or more \
+             show each number as mean ± its 95 % interval; default 1; valid: 1 to 30",
+        );
+    if resp.dragged() || resp.drag_stopped() {
+        value = value.clamp(1, crate::ab::MAX_REPLICATIONS);
+    } else if resp.has_focus() {
+        ui.data_mut(|d| d.insert_temp(typing, value));
+        return Vec::new();
+    }
+    ui.data_mut(|d| d.remove::<u32>(typing));
     if value != r {
         vec![crate::ab::AbCommand::SetReplications(value).into()]
     } else {

@@ -95,6 +95,9 @@ impl Objectives {
     }
 }
 
+/// The most steady replications a design may get (`replications`, `max_replications`).
+pub const MAX_PLAN_REPLICATIONS: u32 = 100;
+
 /// How wide and how deep the planner searches.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanOptions {
@@ -214,6 +217,17 @@ impl PlanOptions {
         }
         if self.replications == 0 {
             p.push("replications: must be at least 1".into());
+        }
+        // Each replication is a whole simulation of every verified design.
+        for (name, r) in [
+            ("replications", self.replications),
+            ("max_replications", self.max_replications),
+        ] {
+            if r > MAX_PLAN_REPLICATIONS {
+                p.push(format!(
+                    "{name}: at most {MAX_PLAN_REPLICATIONS} (each one simulates every verified design again), got {r}"
+                ));
+            }
         }
         if self.replication_requests == Some(0) {
             p.push("replication_requests: must be at least 1".into());
