@@ -57,6 +57,7 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 failover(ui, p, "active_passive", &mut ap.failover, scales_up);
             });
             super::editor_realism::follow_the_sun(ui, ap, &ids, p);
+            super::editor_sun_zone::data_zone(ui, ap, p);
             p.under(ui, "active_passive");
         });
     egui::CollapsingHeader::new("Active-active")
