@@ -7,14 +7,19 @@
 mod common;
 
 use common::{
-    click, error_paths, example, is_checked, numbers, open, scratch_copy, set_nth_value, set_value,
+    click, click_button, error_paths, example, harness, is_checked, numbers, open, scratch_copy,
+    set_nth_value, set_value,
 };
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
+use planner_gui::dialogs::NoDialogs;
 use planner_gui::panels::editor_realism::ZONES;
-use planner_gui::panels::editor_sun_zone::{self, DATA_ZONE};
+use planner_gui::panels::editor_sun_zone::{
+    self, shard_hour_label, ADD_SHARD_HANDOVER, DATA_ZONE, LEADS, SHARD,
+};
+use planner_gui::state::AppState;
 use planner_gui::PlannerApp;
 use sim_core::engine::SimDuration;
 use sim_core::scenario::ZoneReplica;
@@ -124,4 +129,161 @@ fn a_database_zone_in_the_file_round_trips_through_the_editor_with_its_comments(
         (d.zone, d.replica, d.failover),
         (2, ZoneReplica::OtherZone, SimDuration::from_secs(60))
     );
+}
+
+/// The schedule of sharded follow-the-sun as (hour, shard, leader).
+fn shard_schedule(h: &Harness<'_, PlannerApp>) -> Vec<(f64, String, String)> {
+    let st = &h.state().state;
+    let f = st.scenario.sharded.follow_the_sun.as_ref();
+    f.map(|f| {
+        f.schedule
+            .iter()
+            .map(|x| {
+                let shard = x.shard.clone().unwrap_or_default();
+                (x.utc_hour, shard, x.primary.clone())
+            })
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+const EAST: &str = "aws:us-east-1";
+const WEST: &str = "aws:us-west-2";
+
+#[test]
+fn the_sharded_example_opens_and_its_schedule_is_edited_where_it_is_shown() {
+    let (_dir, path) = scratch_copy(&example("follow-the-sun-shards"));
+    let mut h = open(path.clone());
+    let st = &h.state().state;
+    assert!(st.errors.is_empty(), "{:?}", st.errors);
+    assert!(is_checked(&h, Role::RadioButton, "shard schedule"));
+    assert_eq!(numbers(&h, &shard_hour_label(0)), vec![7.0]);
+    assert_eq!(numbers(&h, &shard_hour_label(1)), vec![15.0]);
+    assert_eq!(
+        h.get_all_by_role_and_label(Role::ComboBox, SHARD).count(),
+        2
+    );
+    assert_eq!(
+        h.get_all_by_role_and_label(Role::ComboBox, LEADS).count(),
+        2
+    );
+    let (e, w) = (EAST.to_string(), WEST.to_string());
+    assert_eq!(
+        shard_schedule(&h),
+        vec![(7.0, w.clone(), e.clone()), (15.0, w.clone(), w.clone())]
+    );
+
+    // An hour past midnight stays as typed, and is named under its own row.
+    set_value(&mut h, &shard_hour_label(1), 25.0);
+    assert_eq!(shard_schedule(&h)[1].0, 25.0, "not clamped");
+    assert_eq!(
+        error_paths(&h),
+        vec!["sharded.follow_the_sun.schedule[1].utc_hour"]
+    );
+    let msg = h
+        .get_by_label_contains("must be an hour in [0, 24), got 25")
+        .rect();
+    let field = h
+        .get_by_role_and_label(Role::SpinButton, &shard_hour_label(1))
+        .rect();
+    let add = h
+        .get_by_role_and_label(Role::Button, ADD_SHARD_HANDOVER)
+        .rect();
+    assert!(
+        msg.top() >= field.bottom() && msg.bottom() <= add.top(),
+        "message at {msg:?}, field at {field:?}, + at {add:?}"
+    );
+
+    // Fixed, then a third handover: twelve hours on, the shard to its standby again.
+    set_value(&mut h, &shard_hour_label(1), 16.5);
+    click_button(&mut h, ADD_SHARD_HANDOVER);
+    assert_eq!(
+        shard_schedule(&h),
+        vec![
+            (7.0, w.clone(), e.clone()),
+            (16.5, w.clone(), w.clone()),
+            (4.5, w.clone(), e.clone())
+        ]
+    );
+    assert!(
+        h.state().state.errors.is_empty(),
+        "{:?}",
+        h.state().state.errors
+    );
+
+    // No standby: nothing to move to, named under the standby switch.
+    let standby = "standby"; // the checkbox, named by its row's label
+    click(&mut h, Role::CheckBox, standby, 0);
+    assert_eq!(error_paths(&h), vec!["sharded.standby"]);
+    h.get_by_label_contains(
+        "sharded follow-the-sun moves each shard between its home and its standby",
+    );
+    click(&mut h, Role::CheckBox, standby, 0);
+    assert!(h.state().state.errors.is_empty());
+
+    // Saved into the file: its comments stay, the new handover is there, it reads back.
+    let saved = save_and_reopen(&mut h, &path);
+    assert!(saved.contains("# back home"), "{saved}");
+    assert!(
+        saved.contains("# the shard, named by its home region"),
+        "{saved}"
+    );
+    assert_eq!(
+        saved.matches("[[sharded.follow_the_sun.schedule]]").count(),
+        3,
+        "{saved}"
+    );
+    let back = sim_core::experiment::load_text(&saved, &path).unwrap().0;
+    let f = back.sharded.follow_the_sun.expect("kept");
+    assert_eq!(f.schedule[2].utc_hour, 4.5);
+    assert_eq!(f.schedule[2].shard.as_deref(), Some(WEST));
+
+    // Removing a handover (its 🗑) and switching follow-the-sun off.
+    let before = shard_schedule(&h).len();
+    let bins = h.get_all_by_role_and_label(Role::Button, "🗑").count();
+    click(&mut h, Role::Button, "🗑", bins - 1);
+    assert_eq!(shard_schedule(&h).len(), before - 1);
+    click(&mut h, Role::RadioButton, "shards stay home", 0);
+    assert!(h.state().state.scenario.sharded.follow_the_sun.is_none());
+}
+
+#[test]
+fn sharded_follow_the_sun_switched_on_in_the_default_scenario() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    assert!(!h.state().state.scenario.sharded.standby);
+    click(&mut h, Role::RadioButton, "shard schedule", 0);
+    let st = &h.state().state;
+    assert!(
+        st.scenario.sharded.standby,
+        "switched on with the standby it needs"
+    );
+    let (e, w) = (EAST.to_string(), WEST.to_string());
+    // The first shard that has a standby (us-east-1's US users, standby us-west-2).
+    assert_eq!(
+        shard_schedule(&h),
+        vec![(7.0, e.clone(), w.clone()), (19.0, e.clone(), e.clone())]
+    );
+    assert!(st.errors.is_empty(), "{:?}", st.errors);
+    // Daytime moves every shard: those with no other region of their jurisdiction are
+    // named, at the field, in validation's words.
+    click(&mut h, Role::RadioButton, "shards follow daytime users", 0);
+    let st = &h.state().state;
+    let f = st.scenario.sharded.follow_the_sun.as_ref().unwrap();
+    assert!(f.daytime && f.schedule.is_empty());
+    assert!(
+        error_paths(&h)
+            .iter()
+            .all(|p| p == "sharded.follow_the_sun.daytime"),
+        "{:?}",
+        st.errors
+    );
+    assert!(!st.errors.is_empty());
+    let shown = h
+        .get_all_by_label_contains("has no standby (no other deployed region of its jurisdiction)")
+        .count();
+    assert_eq!(shown, st.errors.len(), "each shown once");
+    click(&mut h, Role::RadioButton, "shards stay home", 0);
+    let st = &h.state().state;
+    assert!(st.scenario.sharded.follow_the_sun.is_none());
+    assert!(st.errors.is_empty(), "{:?}", st.errors);
 }
