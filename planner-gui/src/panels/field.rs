@@ -71,7 +71,9 @@ const fn pct(
     }
 }
 
-/// Every field the editor and the Planner tab edit, in the order they are shown.
+/// Every field the editor and the Planner tab edit, in the order they are shown. Paths
+/// under `plan.` are the Planner tab's search options (flags of `regionsim plan`), kept
+/// by the app, not saved in the scenario.
 pub const FIELDS: &[Doc] = &[
     f("name", "name", "the scenario's name, shown in reports", "", "unnamed", "any text"),
     f("seed", "seed", "seed of every random stream: the same seed gives the same run", "", "1", "a whole number ≥ 0"),
@@ -143,6 +145,7 @@ pub const FIELDS: &[Doc] = &[
     f("slo.budget_usd_per_month", "budget", "objective: monthly cost at most", "USD / month", "off (20 000 when ticked)", "more than 0"),
     f("slo.residency", "residency", "objective: zero residency violations in every run (data stays in its jurisdiction)", "", "off", "on or off"),
     f("slo.n_plus_one", "N+1", "objective: the latency objectives hold with any one region down", "", "off", "on or off"),
+    f("plan.autoscale", "try autoscaled designs", "also try every design autoscaled — target tracking at 60 % utilisation, min a quarter of the design's count, max the count — billed by the instance-hours it provisions, as `regionsim plan --autoscale`; pays off with \"simulate the scenario's time of day\" on a diurnal workload", "", "off", "on or off"),
 ];
 
 /// `path` with every index written `[]` (`failures[2].start` → `failures[].start`).
@@ -297,7 +300,9 @@ pub fn markdown() -> String {
     let mut s = String::from(
         "# The desktop app's fields\n\n\
          Generated from `planner-gui/src/panels/field.rs` (the app's tooltips); \
-         `BLESS=1 cargo test -p planner-gui --lib field` rewrites it.\n\n\
+         `BLESS=1 cargo test -p planner-gui --lib field` rewrites it. Paths under `plan.` \
+         are the Planner tab's search options (flags of `regionsim plan`), not scenario \
+         fields.\n\n\
          | scenario path | label | meaning | unit | default | valid |\n\
          |---|---|---|---|---|---|\n",
     );
