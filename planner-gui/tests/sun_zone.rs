@@ -8,7 +8,7 @@ mod common;
 
 use common::{
     click, click_button, error_paths, example, harness, is_checked, numbers, open, scratch_copy,
-    set_nth_value, set_value,
+    set_nth_value, set_value, type_into,
 };
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
@@ -63,7 +63,7 @@ fn the_database_zone_is_switched_on_and_a_zone_the_regions_lack_is_named_under_i
     assert!(is_checked(&h, Role::RadioButton, "none"));
 
     // The regions have the default 3 zones: zone 4 stays as typed, and is named.
-    set_value(&mut h, ZONE, 4.0);
+    type_into(&mut h, ZONE, "4");
     let d = h.state().state.scenario.active_passive.data_zone.clone();
     assert_eq!(d.map(|d| d.zone), Some(4), "not clamped");
     assert_eq!(error_paths(&h), vec!["active_passive.data_zone.zone"]);
@@ -174,7 +174,7 @@ fn the_sharded_example_opens_and_its_schedule_is_edited_where_it_is_shown() {
     );
 
     // An hour past midnight stays as typed, and is named under its own row.
-    set_value(&mut h, &shard_hour_label(1), 25.0);
+    type_into(&mut h, &shard_hour_label(1), "25");
     assert_eq!(shard_schedule(&h)[1].0, 25.0, "not clamped");
     assert_eq!(
         error_paths(&h),

@@ -160,6 +160,27 @@ fn set_node(
     h.run_ok();
 }
 
+/// Types `text` into the number field labelled `label` as a user does (focus, clear,
+/// keys, Enter): unlike [`set_value`], this goes through the widget's own parsing and
+/// range, so a test sees what a user's typing would store.
+pub fn type_into(h: &mut Harness<'_, PlannerApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::SpinButton, label)
+        .scroll_to_me();
+    h.run_ok();
+    h.get_by_role_and_label(Role::SpinButton, label).focus();
+    h.run_ok();
+    for _ in 0..12 {
+        h.key_press(Key::Backspace);
+        h.step();
+    }
+    for c in text.chars() {
+        h.input_mut().events.push(egui::Event::Text(c.to_string()));
+        h.step();
+    }
+    h.key_press(Key::Enter);
+    h.run_ok();
+}
+
 /// The number fields labelled `label`, as their values.
 pub fn numbers(h: &Harness<'_, PlannerApp>, label: &str) -> Vec<f64> {
     h.get_all_by_label(label)
