@@ -374,15 +374,10 @@ fn schedule(ui: &mut Ui, schedule: &mut Vec<Handover>, choices: &[String]) {
     Grid::new("sun-schedule").num_columns(4).show(ui, |ui| {
         for (i, h) in schedule.iter_mut().enumerate() {
             let l = ui.label(hour_label(i));
-            ui.add(
-                DragValue::new(&mut h.utc_hour)
-                    .range(0.0..=23.99)
-                    .clamp_existing_to_range(false)
-                    .speed(0.1)
-                    .max_decimals(2),
-            )
-            .labelled_by(l.id)
-            .on_hover_text("every day from this hour (UTC, 0 to 24)");
+            // Not bounded to a day: a typed 25 stays, for validation to name under it.
+            ui.add(DragValue::new(&mut h.utc_hour).speed(0.1).max_decimals(2))
+                .labelled_by(l.id)
+                .on_hover_text("every day from this hour (UTC, 0 to 24)");
             ComboBox::from_id_salt(("sun-primary", i))
                 .selected_text(h.primary.clone())
                 .show_ui(ui, |ui| {
