@@ -132,6 +132,15 @@ pub fn remove_region(s: &mut Scenario, id: &str) -> String {
             also.push("follow-the-sun handovers to it");
         }
     }
+    if let Some(f) = &mut s.sharded.follow_the_sun {
+        let n = f.schedule.len();
+        f.schedule.retain(|h| {
+            !same(&h.primary, id) && !h.shard.as_deref().is_some_and(|sh| same(sh, id))
+        });
+        if f.schedule.len() != n {
+            also.push("shard follow-the-sun handovers of or to it");
+        }
+    }
     let left = s.regions.len() as u32;
     if let Some(q) = s.active_active.quorum {
         if q > left && left > 0 {
@@ -223,6 +232,28 @@ mod tests {
         assert_eq!(added.instances, s0.regions[0].instances);
         toggle_region(&mut s, &cat, "aws:sa-east-1");
         assert_eq!(s, s0);
+    }
+
+    #[test]
+    fn removing_a_region_removes_the_shard_handovers_of_or_to_it() {
+        let (mut s, cat) = default();
+        s.failures.clear();
+        let pairs = crate::panels::editor_sun_zone::shard_pairs(&s, &cat);
+        crate::panels::editor_sun_zone::set_shard_sun_mode(
+            &mut s,
+            crate::panels::editor_realism::SunMode::Schedule,
+            &pairs,
+        );
+        let moved = s.sharded.follow_the_sun.as_ref().unwrap().schedule.len();
+        assert_eq!(moved, 2);
+        let note = remove_region(&mut s, "aws:us-west-2");
+        assert!(note.contains("shard follow-the-sun handovers"), "{note}");
+        let f = s.sharded.follow_the_sun.as_ref().unwrap();
+        assert!(
+            f.schedule.iter().all(|h| h.primary != "aws:us-west-2"),
+            "{f:?}"
+        );
+        assert_eq!(f.schedule.len(), 1);
     }
 
     #[test]

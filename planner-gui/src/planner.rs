@@ -57,7 +57,7 @@ impl Default for PlanSettings {
 
 impl PlanSettings {
     /// Switches quick mode: the preset's options, keeping what the user chose that the
-    /// presets do not set (layouts, standby modes, time of day, failures).
+    /// presets do not set (layouts, standby modes, time of day, failures, autoscaling).
     pub fn set_quick(&mut self, quick: bool) {
         let o = &self.options;
         self.options = PlanOptions {
@@ -65,6 +65,7 @@ impl PlanSettings {
             standby_modes: o.standby_modes.clone(),
             at_peak: o.at_peak,
             keep_failures: o.keep_failures,
+            autoscaling: o.autoscaling.clone(),
             ..preset(quick)
         };
         self.quick = quick;
@@ -339,6 +340,7 @@ fn export(dir: &Path, res: Option<&PlanResult>) -> Result<Vec<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sim_core::experiment::plan::PlanAutoscaling;
 
     #[test]
     fn settings_follow_the_command_lines_presets() {
@@ -361,7 +363,9 @@ mod tests {
         full.options.standby_modes = vec![StandbyMode::Cold, StandbyMode::Hot];
         full.options.at_peak = false;
         full.options.keep_failures = true;
+        full.options.autoscaling = Some(PlanAutoscaling::default());
         let o = full.options(1);
+        assert_eq!(o.autoscaling, Some(PlanAutoscaling::default()));
         assert_eq!(o.standby_modes, vec![StandbyMode::Hot, StandbyMode::Cold]);
         assert!(!o.at_peak && o.keep_failures);
         // Passed in LayoutKind::ALL order whatever order they were ticked in.
@@ -376,6 +380,7 @@ mod tests {
         assert_eq!(o.duration, PlanOptions::quick().duration);
         assert!(!o.at_peak && o.keep_failures);
         assert_eq!(o.standby_modes, vec![StandbyMode::Hot, StandbyMode::Cold]);
+        assert_eq!(o.autoscaling, Some(PlanAutoscaling::default()), "kept");
     }
 
     #[test]

@@ -10,10 +10,14 @@ use egui::accesskit::Role;
 use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use planner_gui::dialogs::NoDialogs;
+use planner_gui::panels::editor_realism::SunMode;
+use planner_gui::panels::editor_sun_zone;
 use planner_gui::state::AppState;
 use planner_gui::{Command, PlannerApp};
 use sim_core::engine::SimDuration;
-use sim_core::scenario::{FailureSpec, RoutingPolicy, Scenario, StandbyMode};
+use sim_core::scenario::{
+    DataZone, FailureSpec, RoutingPolicy, Scenario, StandbyMode, ZoneReplica,
+};
 
 /// The default scenario with every field the editor can show switched on: a warm standby
 /// (warm share, scale-up), weighted routing, random outages with their own MTBF/MTTR, one
@@ -28,6 +32,14 @@ fn everything_shown() -> AppState {
     s.random_failures.mtbf = Some(SimDuration::from_secs(3600 * 1000));
     s.random_failures.mttr = Some(SimDuration::from_secs(3600));
     s.sharded.standby = true;
+    // The database zone with its replica, and a sharded follow-the-sun schedule.
+    s.active_passive.data_zone = Some(DataZone {
+        zone: 1,
+        replica: ZoneReplica::OtherZone,
+        failover: SimDuration::from_secs(30),
+    });
+    let pairs = editor_sun_zone::shard_pairs(&s, &d.catalog);
+    editor_sun_zone::set_shard_sun_mode(&mut s, SunMode::Schedule, &pairs);
     let start = s.warmup + SimDuration::from_secs(60);
     let duration = SimDuration::from_secs(30);
     let (a, b) = (s.regions[0].id.clone(), s.regions[1].id.clone());

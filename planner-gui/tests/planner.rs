@@ -14,14 +14,15 @@ use egui_kittest::kittest::{by, NodeT, Queryable};
 use egui_kittest::Harness;
 use egui_plot::PlotPoint;
 use planner_gui::dialogs::NoDialogs;
-use planner_gui::panels::planner::{load_label, CANCEL_BUTTON, PLAN_BUTTON};
+use planner_gui::panels::planner::{load_label, AUTOSCALE, AUTOSCALED, CANCEL_BUTTON, PLAN_BUTTON};
 use planner_gui::planner::PlanCommand;
 use planner_gui::state::{AppState, Tab};
 use planner_gui::PlannerApp;
 use sim_core::engine::SimDuration;
 use sim_core::experiment::load_text;
 use sim_core::experiment::plan::pareto::dominates;
-use sim_core::experiment::plan::{report, Status};
+use sim_core::experiment::plan::{report, PlanAutoscaling, Status};
+use sim_core::scenario::LayoutKind;
 use std::path::Path;
 
 /// The planner's own small case (shared with `sim-core/tests/plan.rs`).
@@ -294,4 +295,56 @@ fn the_plan_header_shows_a_typed_availability_as_typed() {
     assert!(!text.contains("0.9990000"), "{text}");
     // The Pareto chart's legend and the designs table draw with the fonts we ship.
     common::assert_every_glyph_drawable(&h);
+}
+
+#[test]
+fn the_autoscale_checkbox_hands_the_command_lines_option_to_the_planner() {
+    let mut h = harness(tiny_state(), Box::new(NoDialogs));
+    open_planner(&mut h);
+    assert_eq!(h.state().state.planner.settings.options.autoscaling, None);
+    let d = h
+        .get_by_role_and_label(Role::CheckBox, AUTOSCALE)
+        .accesskit_node()
+        .description()
+        .unwrap_or_default();
+    assert!(
+        d.contains("regionsim plan --autoscale") && d.contains("default off; valid: on or off"),
+        "{d}"
+    );
+    click_checkbox(&mut h, AUTOSCALE);
+    // What `regionsim plan --autoscale` sets, and kept when quick is switched.
+    let want = Some(PlanAutoscaling::default());
+    let set = &h.state().state.planner.settings;
+    assert_eq!(set.options(7).autoscaling, want);
+    click_checkbox(&mut h, "quick");
+    click_checkbox(&mut h, "quick");
+    let set = &h.state().state.planner.settings;
+    assert!(set.quick);
+    assert_eq!(set.options(7).autoscaling, want);
+    // One layout keeps the plan short; it runs with autoscaled designs among its own.
+    click_checkbox(&mut h, "active-passive");
+    click_checkbox(&mut h, "sharded");
+    plan_with_p99(&mut h);
+    let st = &h.state().state;
+    let res = st.planner.result.as_ref().expect("a plan result");
+    assert_eq!(res.options.autoscaling, want);
+    assert_eq!(res.options.layouts, vec![LayoutKind::ActiveActive]);
+    let scaled = res
+        .report
+        .designs
+        .iter()
+        .filter(|d| d.design.shape.autoscaled)
+        .count();
+    assert!(
+        scaled > 0,
+        "no autoscaled design among {}",
+        res.report.designs.len()
+    );
+    // The table tells them apart: "AA auto".
+    let shown = h.get_all_by_label(&format!("AA {AUTOSCALED}")).count();
+    assert!(shown > 0, "no autoscaled row in the table");
+    // Unticked, the next plan's options carry none.
+    click_checkbox(&mut h, AUTOSCALE);
+    let set = &h.state().state.planner.settings;
+    assert_eq!(set.options(7).autoscaling, None);
 }

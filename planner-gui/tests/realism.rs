@@ -6,86 +6,18 @@
 
 mod common;
 
-use common::{click_button, harness, wait, FixedDialogs};
-use egui::accesskit::{Action, ActionData, ActionRequest, Role};
+use common::{
+    click, click_button, example, harness, is_checked, numbers, open, set_value, type_into, wait,
+};
+use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::kittest::{NodeT, Queryable};
-use egui_kittest::Harness;
 use planner_gui::dialogs::NoDialogs;
 use planner_gui::panels::charts::minute_series;
 use planner_gui::panels::editor_deps;
 use planner_gui::panels::editor_realism::{self, hour_label, AUTOSCALING, MAX, TARGET, ZONES};
 use planner_gui::state::AppState;
-use planner_gui::PlannerApp;
 use sim_core::scenario::{Affects, FailureSpec, LayoutKind, StandbyMode};
-use std::path::PathBuf;
-
-fn example(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../datasets/examples")
-        .join(format!("{name}.toml"))
-}
-
-/// Opens `path` as a user does: Ctrl+O, the file dialog answers `path`.
-fn open(path: PathBuf) -> Harness<'static, PlannerApp> {
-    let mut h = harness(
-        AppState::from_default(),
-        Box::new(FixedDialogs(path.clone())),
-    );
-    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
-    h.run_ok();
-    let st = &h.state().state;
-    assert_eq!(st.path.as_deref(), Some(path.as_path()), "{:?}", st.message);
-    h
-}
-
-/// Clicks the widget of `role` labelled `label` (the `nth` of them), scrolled into view.
-fn click(h: &mut Harness<'_, PlannerApp>, role: Role, label: &str, nth: usize) {
-    let missing = || format!("no {nth}th {role:?} {label:?}");
-    h.get_all_by_role_and_label(role, label)
-        .nth(nth)
-        .unwrap_or_else(|| panic!("{}", missing()))
-        .scroll_to_me();
-    h.run_ok();
-    h.get_all_by_role_and_label(role, label)
-        .nth(nth)
-        .unwrap_or_else(|| panic!("{}", missing()))
-        .click();
-    h.run_ok();
-}
-
-/// Sets the number field labelled `label` to `v` (as a screen reader would); the row's
-/// other widgets (a handover's leader) share its label, so only spin buttons are asked.
-fn set_value(h: &mut Harness<'_, PlannerApp>, label: &str, v: f64) {
-    let (target_node, target_tree) = h
-        .get_by_role_and_label(Role::SpinButton, label)
-        .accesskit_node()
-        .locate();
-    h.input_mut()
-        .events
-        .push(egui::Event::AccessKitActionRequest(ActionRequest {
-            action: Action::SetValue,
-            target_tree,
-            target_node,
-            data: Some(ActionData::NumericValue(v)),
-        }));
-    h.run_ok();
-}
-
-/// The number fields labelled `label`, as their values.
-fn numbers(h: &Harness<'_, PlannerApp>, label: &str) -> Vec<f64> {
-    h.get_all_by_label(label)
-        .filter(|n| n.accesskit_node().role() == Role::SpinButton)
-        .filter_map(|n| n.accesskit_node().numeric_value())
-        .collect()
-}
-
-fn is_checked(h: &Harness<'_, PlannerApp>, role: Role, label: &str) -> bool {
-    h.get_all_by_role_and_label(role, label)
-        .next()
-        .and_then(|n| n.accesskit_node().toggled())
-        .is_some_and(|t| t == egui::accesskit::Toggled::True)
-}
 
 #[test]
 fn autoscaling_switched_on_for_a_region_changes_the_scenario() {
@@ -233,13 +165,16 @@ fn a_follow_the_sun_schedule_is_edited_through_the_editor() {
         (7.0, "aws:us-west-2")
     );
     assert!(st.errors.is_empty(), "{:?}", st.errors);
-    // An hour outside the day is refused at its field.
-    let mut s = st.scenario.clone();
-    if let Some(f) = s.active_passive.follow_the_sun.as_mut() {
-        f.schedule[1].utc_hour = 25.0;
-    }
-    h.state_mut().state.set_scenario(s);
-    h.run_ok();
+    // An hour outside the day, typed, stays as typed and is refused at its field.
+    type_into(&mut h, &hour_label(1), "25");
+    let f = h
+        .state()
+        .state
+        .scenario
+        .active_passive
+        .follow_the_sun
+        .clone();
+    assert_eq!(f.map(|f| f.schedule[1].utc_hour), Some(25.0), "not clamped");
     let paths: Vec<String> = h
         .state()
         .state

@@ -174,7 +174,7 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     workload(ui, &mut s, &mut p);
     regions(ui, &mut s, view.catalog, &mut p, &mut cmds);
     routing(ui, &mut s, &mut p);
-    editor_layouts::show(ui, &mut s, &mut p);
+    editor_layouts::show(ui, &mut s, view.catalog, &mut p);
     let area_names: Vec<String> = if s.areas.is_empty() {
         view.catalog
             .default_areas()

@@ -3,10 +3,11 @@
 use super::editor::{duration, Problems};
 use super::field;
 use egui::{DragValue, Grid, Response, Ui};
+use sim_core::catalog::Catalog;
 use sim_core::scenario::{Dist, Failover, HomeRule, ReadPolicy, Scenario, StandbyMode, WriteMode};
 
 /// Draws the three layouts' settings.
-pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
+pub fn show(ui: &mut Ui, s: &mut Scenario, catalog: &Catalog, p: &mut Problems<'_>) {
     let ids: Vec<String> = s.regions.iter().map(|r| r.id.clone()).collect();
     egui::CollapsingHeader::new("Active-passive")
         .default_open(true)
@@ -57,6 +58,7 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 failover(ui, p, "active_passive", &mut ap.failover, scales_up);
             });
             super::editor_realism::follow_the_sun(ui, ap, &ids, p);
+            super::editor_sun_zone::data_zone(ui, ap, p);
             p.under(ui, "active_passive");
         });
     egui::CollapsingHeader::new("Active-active")
@@ -112,6 +114,7 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                     failover(ui, p, "sharded", &mut sh.failover, false);
                 }
             });
+            super::editor_sun_zone::sharded_sun(ui, s, catalog, p);
             p.under(ui, "sharded");
         });
 }

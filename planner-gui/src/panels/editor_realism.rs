@@ -357,6 +357,7 @@ fn schedule(ui: &mut Ui, schedule: &mut Vec<Handover>, choices: &[String]) {
     Grid::new("sun-schedule").num_columns(4).show(ui, |ui| {
         for (i, h) in schedule.iter_mut().enumerate() {
             let l = ui.label(hour_label(i));
+            // Not bounded to a day: a typed 25 stays, for validation to name under it.
             ui.add(DragValue::new(&mut h.utc_hour).speed(0.1).max_decimals(2))
                 .labelled_by(l.id)
                 .on_hover_text("every day from this hour (UTC, 0 to 24)");

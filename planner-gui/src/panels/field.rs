@@ -71,7 +71,9 @@ const fn pct(
     }
 }
 
-/// Every field the editor and the Planner tab edit, in the order they are shown.
+/// Every field the editor and the Planner tab edit, in the order they are shown. Paths
+/// under `plan.` are the Planner tab's search options (flags of `regionsim plan`), kept
+/// by the app, not saved in the scenario.
 pub const FIELDS: &[Doc] = &[
     f("name", "name", "the scenario's name, shown in reports", "", "unnamed", "any text"),
     f("seed", "seed", "seed of every random stream: the same seed gives the same run", "", "1", "a whole number ≥ 0"),
@@ -108,6 +110,10 @@ pub const FIELDS: &[Doc] = &[
     f("active_passive.replication_lag", "replication lag", "mean delay from a write's commit at the primary to its apply at the standby", "ms", "200 ms, exponential", "0 ms or more"),
     f("active_passive.failover.promotion", "promotion", "from the standby being told to take over to it accepting writes", "s", "30 s", "0 to 3600 s"),
     f("active_passive.failover.scale_up", "scale-up", "time for a warm or cold standby to reach full capacity after promotion", "s", "300 s", "0 to 7200 s"),
+    f("active_passive.data_zone", "database zone", "each region's copy of the database lives in one availability zone, so that zone's outage takes the database (not just capacity) with it", "", "off (a zone outage costs only its share of instances)", "on or off"),
+    f("active_passive.data_zone.zone", "database in zone", "the availability zone, counting from 1, that holds the primary's and the standby's copy of the database", "", "1", "1 to the zones of the primary's and the standby's regions"),
+    f("active_passive.data_zone.replica", "zone replica", "none: the zone's outage takes the region down (a cross-region failover); other-zone: a synchronous replica in the next zone of the same region takes over, nothing lost", "", "none", "none or other-zone (needs at least 2 zones)"),
+    f("active_passive.data_zone.failover", "zone failover", "in-region promotion of the zone replica: the region refuses writes for this long", "s", "30 s", "0 s or more"),
     f("active_active.writes", "writes", "when a write is acknowledged: after every region, a quorum, or locally (async multi-master)", "", "sync (quorum)", "sync (all regions), sync (quorum) or async"),
     f("active_active.quorum", "quorum", "regions (the local one included) that apply a write before it is acknowledged", "regions", "a majority", "1 to the number of regions"),
     f("active_active.replication_lag", "replication lag", "mean delay of asynchronous replication beyond the network round trip", "ms", "200 ms, exponential", "0 ms or more"),
@@ -115,6 +121,11 @@ pub const FIELDS: &[Doc] = &[
     f("sharded.standby", "standby", "each shard replicates asynchronously to another region of its jurisdiction", "", "off", "on or off"),
     f("sharded.replication_lag", "replication lag", "mean delay from a write's commit at its home to its apply at the shard's standby", "ms", "200 ms, exponential", "0 ms or more"),
     f("sharded.failover.promotion", "promotion", "from a shard's standby being told to take over to it accepting writes", "s", "30 s", "0 to 3600 s"),
+    f("sharded.follow_the_sun", "follow-the-sun", "move shards' primaries between their home and their standby with the users' day, each move a planned failover of that shard (needs the standby: switching it on ticks it)", "", "off (shards stay home)", "off, a daily schedule, or each shard's daytime users"),
+    f("sharded.follow_the_sun.schedule[].utc_hour", "from (UTC hour)", "every day from this hour the handover's region leads its shard", "h", "7, then twelve hours after the last handover", "0 to 24 (24 excluded)"),
+    f("sharded.follow_the_sun.schedule[].shard", "shard", "the shard that moves, named by its home region", "", "the first shard that has a standby", "a shard's home (a deployed region)"),
+    f("sharded.follow_the_sun.schedule[].primary", "leads", "the region that leads the shard from that hour", "", "the one of home and standby that did not lead before", "the shard's home or its standby"),
+    f("sharded.follow_the_sun.drain", "drain", "a moving shard's old primary refuses writes this long before the switch, so that replication catches up: longer than the replication lag loses no write, 0 switches at once (an RPO)", "s", "30 s", "0 s or more"),
     f("failures[].region", "region", "the region that fails", "", "the first region", "a deployed region"),
     f("failures[].regions", "regions", "the two regions whose link fails", "", "the first two regions", "two deployed regions"),
     f("failures[].area", "users of", "the user area cut off", "", "the first area", "a user area"),
@@ -134,6 +145,7 @@ pub const FIELDS: &[Doc] = &[
     f("slo.budget_usd_per_month", "budget", "objective: monthly cost at most", "USD / month", "off (20 000 when ticked)", "more than 0"),
     f("slo.residency", "residency", "objective: zero residency violations in every run (data stays in its jurisdiction)", "", "off", "on or off"),
     f("slo.n_plus_one", "N+1", "objective: the latency objectives hold with any one region down", "", "off", "on or off"),
+    f("plan.autoscale", "try autoscaled designs", "also try every design autoscaled — target tracking at 60 % utilisation, min a quarter of the design's count, max the count — billed by the instance-hours it provisions, as `regionsim plan --autoscale`; pays off with \"simulate the scenario's time of day\" on a diurnal workload", "", "off", "on or off"),
 ];
 
 /// `path` with every index written `[]` (`failures[2].start` → `failures[].start`).
@@ -298,7 +310,9 @@ pub fn markdown() -> String {
     let mut s = String::from(
         "# The desktop app's fields\n\n\
          Generated from `planner-gui/src/panels/field.rs` (the app's tooltips); \
-         `BLESS=1 cargo test -p planner-gui --lib field` rewrites it.\n\n\
+         `BLESS=1 cargo test -p planner-gui --lib field` rewrites it. Paths under `plan.` \
+         are the Planner tab's search options (flags of `regionsim plan`), not scenario \
+         fields.\n\n\
          | scenario path | label | meaning | unit | default | valid |\n\
          |---|---|---|---|---|---|\n",
     );

@@ -33,6 +33,7 @@ pub mod editor_deps;
 pub mod editor_failures;
 pub mod editor_layouts;
 pub mod editor_realism;
+pub mod editor_sun_zone;
 pub mod estimates;
 pub mod field;
 pub mod files;

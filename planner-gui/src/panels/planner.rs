@@ -16,7 +16,7 @@ use crate::Command;
 use egui::{Checkbox, DragValue, Grid, RichText, Ui};
 use egui_plot::PlotTransform;
 use sim_core::engine::SimDuration;
-use sim_core::experiment::plan::{DesignRow, Status};
+use sim_core::experiment::plan::{DesignRow, PlanAutoscaling, Status};
 use sim_core::scenario::{FieldError, LayoutKind, Scenario, StandbyMode};
 
 /// What the tab shows.
@@ -43,6 +43,12 @@ pub struct PlannerOutput {
     /// Whether the objectives column is open after this frame (dragging its edge shuts it).
     pub inputs_open: bool,
 }
+
+/// The label of the checkbox that also tries autoscaled designs (`--autoscale`).
+pub const AUTOSCALE: &str = "try autoscaled designs";
+
+/// What the designs table adds to the layout of an autoscaled design ("AA auto").
+pub const AUTOSCALED: &str = "auto";
 
 /// The label of the button that plans.
 pub const PLAN_BUTTON: &str = "▶ Plan";
@@ -355,6 +361,12 @@ fn search(ui: &mut Ui, set: &mut PlanSettings, candidates: usize) {
         "keep the scenario's failures in the runs",
     )
     .on_hover_text("the scheduled and random failures run too (--keep-failures)");
+    // The command line's `--autoscale`: the same option, handed to the same planner.
+    let mut auto = set.options.autoscaling.is_some();
+    let c = field::describe(ui.checkbox(&mut auto, AUTOSCALE), "plan.autoscale");
+    if c.changed() {
+        set.options.autoscaling = auto.then(PlanAutoscaling::default);
+    }
 }
 
 fn progress(ui: &mut Ui, job: &PlanJob, cmds: &mut Commands) {
@@ -592,7 +604,12 @@ fn row(
         cmds.push(PlanCommand::LoadDesign(i).into());
     }
     let layout = d.design.shape.layout;
-    ui.label(RichText::new(layout_abbrev(layout)).color(layout_color(layout)))
+    // An autoscaled design (`--autoscale`) says so: its instances are its policy's max.
+    let name = match d.design.shape.autoscaled {
+        true => format!("{} {AUTOSCALED}", layout_abbrev(layout)),
+        false => layout_abbrev(layout).to_string(),
+    };
+    ui.label(RichText::new(name).color(layout_color(layout)))
         .on_hover_text(&d.layout);
     ui.scope(|ui| wrapped(ui, regions_w, regions_cell(&d.regions, &d.instances)))
         .response

@@ -1,16 +1,18 @@
 //! What the headless GUI test files share: the harness, a fixed dialog answer, waiting
-//! for a worker, and clicking a button wherever it is.
+//! for a worker, clicking a button wherever it is, opening an example as a user does, and
+//! reading and setting widgets by their accessible names.
 //!
 //! Each test file uses only part of it, hence `dead_code` is allowed here.
 #![allow(dead_code)]
 
-use egui::accesskit::Role;
-use egui_kittest::kittest::Queryable;
+use egui::accesskit::{Action, ActionData, ActionRequest, Role};
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::{NodeT, Queryable};
 use egui_kittest::Harness;
 use planner_gui::dialogs::{DialogKind, Dialogs};
 use planner_gui::state::AppState;
 use planner_gui::PlannerApp;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, Receiver};
 
 /// Frames to step while a worker runs (each step also sleeps a few milliseconds).
@@ -99,4 +101,134 @@ pub fn assert_every_glyph_drawable(h: &Harness<'_, PlannerApp>) {
     }
     assert!(texts > 10, "only {texts} texts found: is the window drawn?");
     assert!(missing.is_empty(), "no glyph for: {}", missing.join("; "));
+}
+
+/// `datasets/examples/{name}.toml`.
+pub fn example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../datasets/examples")
+        .join(format!("{name}.toml"))
+}
+
+/// Opens `path` as a user does: Ctrl+O, the file dialog answers `path` (and every later
+/// dialog too: Ctrl+S saves back to it).
+pub fn open(path: PathBuf) -> Harness<'static, PlannerApp> {
+    let mut h = harness(
+        AppState::from_default(),
+        Box::new(FixedDialogs(path.clone())),
+    );
+    h.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    h.run_ok();
+    let st = &h.state().state;
+    assert_eq!(st.path.as_deref(), Some(path.as_path()), "{:?}", st.message);
+    h
+}
+
+/// A copy of `from` in a fresh temporary folder (kept alive by the returned guard), for
+/// tests that save over the file they opened.
+pub fn scratch_copy(from: &Path) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let to = dir.path().join(from.file_name().expect("a file name"));
+    std::fs::copy(from, &to).expect("copy the example");
+    (dir, to)
+}
+
+/// Clicks the widget of `role` labelled `label` (the `nth` of them), scrolled into view.
+pub fn click(h: &mut Harness<'_, PlannerApp>, role: Role, label: &str, nth: usize) {
+    let missing = || format!("no {nth}th {role:?} {label:?}");
+    h.get_all_by_role_and_label(role, label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{}", missing()))
+        .scroll_to_me();
+    h.run_ok();
+    h.get_all_by_role_and_label(role, label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{}", missing()))
+        .click();
+    h.run_ok();
+}
+
+/// Sets the number field labelled `label` to `v` (as a screen reader would); the row's
+/// other widgets (a handover's leader) share its label, so only spin buttons are asked.
+pub fn set_value(h: &mut Harness<'_, PlannerApp>, label: &str, v: f64) {
+    let (target_node, target_tree) = h
+        .get_by_role_and_label(Role::SpinButton, label)
+        .accesskit_node()
+        .locate();
+    set_node(h, target_node, target_tree, v);
+}
+
+/// [`set_value`] of the `nth` number field labelled `label` (one per region, say).
+pub fn set_nth_value(h: &mut Harness<'_, PlannerApp>, label: &str, nth: usize, v: f64) {
+    let (target_node, target_tree) = h
+        .get_all_by_role_and_label(Role::SpinButton, label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("no {nth}th number field {label:?}"))
+        .accesskit_node()
+        .locate();
+    set_node(h, target_node, target_tree, v);
+}
+
+fn set_node(
+    h: &mut Harness<'_, PlannerApp>,
+    target_node: egui::accesskit::NodeId,
+    target_tree: egui::accesskit::TreeId,
+    v: f64,
+) {
+    h.input_mut()
+        .events
+        .push(egui::Event::AccessKitActionRequest(ActionRequest {
+            action: Action::SetValue,
+            target_tree,
+            target_node,
+            data: Some(ActionData::NumericValue(v)),
+        }));
+    h.run_ok();
+}
+
+/// Types `text` into the number field labelled `label` as a user does (focus, clear,
+/// keys, Enter): unlike [`set_value`], this goes through the widget's own parsing and
+/// range, so a test sees what a user's typing would store.
+pub fn type_into(h: &mut Harness<'_, PlannerApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::SpinButton, label)
+        .scroll_to_me();
+    h.run_ok();
+    h.get_by_role_and_label(Role::SpinButton, label).focus();
+    h.run_ok();
+    for _ in 0..12 {
+        h.key_press(Key::Backspace);
+        h.step();
+    }
+    for c in text.chars() {
+        h.input_mut().events.push(egui::Event::Text(c.to_string()));
+        h.step();
+    }
+    h.key_press(Key::Enter);
+    h.run_ok();
+}
+
+/// The number fields labelled `label`, as their values.
+pub fn numbers(h: &Harness<'_, PlannerApp>, label: &str) -> Vec<f64> {
+    h.get_all_by_label(label)
+        .filter(|n| n.accesskit_node().role() == Role::SpinButton)
+        .filter_map(|n| n.accesskit_node().numeric_value())
+        .collect()
+}
+
+/// Whether the first widget of `role` labelled `label` is ticked.
+pub fn is_checked(h: &Harness<'_, PlannerApp>, role: Role, label: &str) -> bool {
+    h.get_all_by_role_and_label(role, label)
+        .next()
+        .and_then(|n| n.accesskit_node().toggled())
+        .is_some_and(|t| t == egui::accesskit::Toggled::True)
+}
+
+/// The paths of the scenario's current validation errors.
+pub fn error_paths(h: &Harness<'_, PlannerApp>) -> Vec<String> {
+    h.state()
+        .state
+        .errors
+        .iter()
+        .map(|e| e.path.to_string())
+        .collect()
 }
