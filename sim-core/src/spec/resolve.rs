@@ -15,6 +15,7 @@ mod sun;
 pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<FieldError>> {
     let world = World::build(s, catalog)?;
     let mut r = Resolver {
+        scenario: s,
         world: &world,
         catalog,
         errors: Vec::new(),
@@ -155,6 +156,7 @@ fn home_by_rule(w: &World, rule: HomeRule, a: AreaId) -> RegionId {
 }
 
 struct Resolver<'a> {
+    scenario: &'a Scenario,
     world: &'a World,
     catalog: &'a Catalog,
     errors: Vec<FieldError>,
