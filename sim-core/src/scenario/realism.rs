@@ -271,10 +271,21 @@ pub fn problems(s: &Scenario, deployed: &BTreeSet<String>, world: &dyn Lookup) -
                 }
             }
             (None, false) => {
+                let mut seen: Vec<String> = Vec::new();
                 for (j, id) in d.regions.iter().enumerate() {
-                    if !deployed.contains(&canonical(id)) {
+                    let c = canonical(id);
+                    if !deployed.contains(&c) {
                         err(p.key("regions").index(j), not_deployed(id));
+                    } else if let Some(i) = seen.iter().position(|x| *x == c) {
+                        err(
+                            p.key("regions").index(j),
+                            format!(
+                                "`{id}` is listed twice (as regions[{i}] too): list each region \
+                                 once, or name the region you meant"
+                            ),
+                        );
                     }
+                    seen.push(c);
                 }
             }
             _ => err(
