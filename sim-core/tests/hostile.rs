@@ -237,3 +237,37 @@ fn every_corpus_file_has_a_case() {
     unused.sort();
     assert!(unused.is_empty(), "files without a case: {unused:?}");
 }
+
+/// Lists of any length validate in time linear in their length: 20,000 dependencies and
+/// as many `dependency-outage` failures naming them (each name used to be looked up by a
+/// scan of the list: quadratic, minutes for a few megabytes of TOML).
+#[test]
+fn enormous_lists_validate_in_bounded_time() {
+    let n = 20_000;
+    let mut text = String::from(
+        "duration = \"2m\"\n[workload]\npeak_rps = 100.0\n[[regions]]\nid = \"aws:us-east-1\"\n\
+         [[regions]]\nid = \"aws:us-west-2\"\n",
+    );
+    for i in 0..n {
+        text += &format!("[[dependencies]]\nname = \"d{i}\"\nprovider = \"aws\"\n");
+    }
+    for i in (0..n).rev() {
+        text += &format!(
+            "[[failures]]\nkind = \"dependency-outage\"\ndependency = \"d{i}\"\nstart = \"30s\"\n\
+             duration = \"1s\"\n"
+        );
+    }
+    let scratch = temp("enormous");
+    let file = scratch.join("enormous.toml");
+    fs::write(&file, text).unwrap();
+    let started = Instant::now();
+    let o = regionsim(&["validate".into(), file.display().to_string()], &scratch);
+    assert_eq!(o.code, Some(0), "{}", o.stderr);
+    // About a second on a loaded 2-core machine; a scan per name took over 20.
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    let _ = fs::remove_dir_all(&scratch);
+}

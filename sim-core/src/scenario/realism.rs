@@ -489,7 +489,7 @@ pub fn problems(s: &Scenario, deployed: &BTreeSet<String>, world: &dyn Lookup) -
                 Some(_) => {}
             },
             FailureSpec::DependencyOutage { dependency, .. }
-                if !s.dependencies.iter().any(|d| &d.name == dependency) =>
+                if !names.contains(dependency.as_str()) =>
             {
                 let names = s.dependencies.iter().map(|d| d.name.as_str());
                 let hint = did_you_mean(dependency, names)
