@@ -118,6 +118,7 @@ pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<F
     let homes: Vec<RegionId> = homes;
     let shard_sun = sun::sharded(&mut r, s, &world, &homes);
     let mut warnings = warnings(s);
+    warnings.extend(hints::realism(s, &world, catalog));
     r.errors.extend(hints::random_bound(s, &world));
     residency(s, &world, &mut r.errors, &mut warnings);
     if !r.errors.is_empty() {

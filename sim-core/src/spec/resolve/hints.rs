@@ -1,9 +1,105 @@
-//! The bound on random outages: an `mtbf` far shorter than the run would otherwise make
-//! it draw outages without limit (each kept in memory for the run) — [`random_bound`];
-//! the annual model bounds its years simulation with the same rates ([`outage_rates`]).
+//! Warnings about zones and autoscaling — input that is legal but surely not meant, where
+//! the run would otherwise give an answer that silently ignores part of the file — and
+//! the bound on random outages, which would otherwise fill memory without limit when an
+//! `mtbf` is far shorter than the run ([`random_bound`]).
+//!
+//! The zone and autoscaling hints are warnings, not errors, because whether they bite depends on the layout: a
+//! region's `instances` is what active-active and sharded run, while active-passive runs
+//! `active_passive.instances` in the primary, so a zone empty in one layout is not in
+//! another; and a policy that cannot act within a short run may be meant for a longer
+//! one in a sweep.
 
-use crate::scenario::{FieldError, FieldPath, Scenario};
+use crate::catalog::Catalog;
+use crate::scenario::{FailureSpec, FieldError, FieldPath, Scenario};
 use crate::spec::World;
+
+/// The warnings of `s` (deployed as `w`) about zones and autoscaling.
+pub(super) fn realism(s: &Scenario, w: &World, catalog: &Catalog) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    let mut warn = |p: FieldPath, m: String| out.push(FieldError::new(p, m));
+    let end = s.warmup + s.duration;
+    let rp = FieldPath::root().key("regions");
+    for (i, (r, rt)) in s.regions.iter().zip(&w.regions).enumerate() {
+        let p = rp.index(i);
+        match &r.autoscaling {
+            Some(a) => {
+                let ap = p.key("autoscaling");
+                if a.min <= a.max && !(a.min..=a.max).contains(&r.instances) {
+                    warn(
+                        p.key("instances"),
+                        format!(
+                            "{} instances at time zero lie outside the policy's [min, max] = \
+                             [{}, {}]: it starts there and only moves into the range at its \
+                             evaluations; set `instances` within them",
+                            r.instances, a.min, a.max
+                        ),
+                    );
+                }
+                if a.evaluation >= end {
+                    warn(
+                        ap.key("evaluation"),
+                        format!(
+                            "is {}, but the run ends at {end} ({} warm-up + {} measured): the \
+                             policy never evaluates; give a shorter `evaluation` or make \
+                             `duration` longer",
+                            a.evaluation, s.warmup, s.duration
+                        ),
+                    );
+                } else if a.evaluation + a.boot >= end {
+                    warn(
+                        ap.key("boot"),
+                        format!(
+                            "is {}: an instance launched at the first evaluation ({}) would \
+                             serve only after the run ends at {end}, so no scale-out takes \
+                             effect; give a shorter `boot` or make `duration` longer",
+                            a.boot, a.evaluation
+                        ),
+                    );
+                }
+            }
+            None if rt.zones > r.instances && r.zones.is_some() => warn(
+                p.key("zones"),
+                format!(
+                    "{} zones for {} instances leave zones {}..={} without an instance (in \
+                     active-active and sharded), so their outages change nothing; give at \
+                     most {} zones or more `instances`",
+                    rt.zones,
+                    r.instances,
+                    r.instances + 1,
+                    rt.zones,
+                    r.instances
+                ),
+            ),
+            None => {}
+        }
+    }
+    let fp = FieldPath::root().key("failures");
+    for (i, f) in s.failures.iter().enumerate() {
+        let FailureSpec::ZoneOutage { region, zone, .. } = f else {
+            continue;
+        };
+        let Ok(idx) = catalog.region(region) else {
+            continue;
+        };
+        let Some(k) = w.regions.iter().position(|x| x.catalog == idx) else {
+            continue;
+        };
+        let (spec, rt) = (&s.regions[k], &w.regions[k]);
+        if spec.autoscaling.is_none() && *zone > rt.instances && *zone <= rt.zones {
+            warn(
+                fp.index(i).key("zone"),
+                format!(
+                    "zone {zone} of `{}` holds none of its {} instances (they spread over zones \
+                     1..={}) in active-active and sharded, so this outage changes nothing \
+                     there; name a zone in 1..={} or raise the region's `instances`",
+                    rt.id, rt.instances, rt.instances, rt.instances
+                ),
+            );
+        }
+    }
+    out
+}
+
 /// Most random outages (region, zone and dependency together) one run may draw: each is
 /// an incident kept in memory for the run, and a run with this many is surely a typo in
 /// an `mtbf` (`"1s"` for `"1h"`).
