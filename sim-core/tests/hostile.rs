@@ -213,7 +213,7 @@ fn hostile_inputs_get_located_errors_with_a_fix_and_never_crash() {
         }
         let _ = fs::remove_dir_all(&scratch);
     }
-    assert!(n >= 70, "the corpus has {n} cases, want at least 70");
+    assert!(n >= 120, "the corpus has {n} cases, want at least 120");
     assert!(
         failures.is_empty(),
         "{} of {n} cases failed:\n{}",
