@@ -198,8 +198,35 @@ pub fn analytic_estimates(p: &Resolved) -> Vec<(LayoutKind, Result<AvailabilityR
         .collect()
 }
 
+/// Most region, zone and dependency outages the years simulation may draw per layout
+/// (each with its repair: two events): beyond, an `mtbf` far shorter than the years
+/// simulated would fill the event queue for minutes and gigabytes.
+pub const MAX_YEARS_OUTAGES: f64 = 1e8;
+
+/// `Err` naming the `mtbf` to lengthen if the years simulation of `cfg` would draw more
+/// than [`MAX_YEARS_OUTAGES`] outages per layout.
+pub fn within_years_budget(p: &Resolved, cfg: &YearsConfig) -> Result<(), String> {
+    let years = f64::from(cfg.replications) * f64::from(cfg.years_per_replication);
+    let seconds = years * 365.25 * 86_400.0;
+    let parts = crate::spec::outage_rates(&p.scenario, &p.world, false);
+    let total: f64 = parts.iter().map(|x| x.0 * seconds).sum();
+    if total <= MAX_YEARS_OUTAGES {
+        return Ok(());
+    }
+    let Some((rate, path, what)) = parts.into_iter().max_by(|a, b| a.0.total_cmp(&b.0)) else {
+        return Ok(());
+    };
+    Err(format!(
+        "{path}: makes {what} fail about {:.0} times in {years:.0} simulated years, {total:.0} \
+         outages in all: more than the limit of {MAX_YEARS_OUTAGES:.0}; give a longer `mtbf` \
+         (e.g. \"4000h\") or fewer --years",
+        rate * seconds
+    ))
+}
+
 /// Analytic and simulated availability of the three layouts, in `LayoutKind::ALL` order.
 pub fn availability(p: &Resolved, cfg: &YearsConfig) -> Result<Vec<AvailabilityRow>, String> {
+    within_years_budget(p, cfg)?;
     LayoutKind::ALL
         .iter()
         .map(|&layout| {

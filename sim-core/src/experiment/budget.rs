@@ -11,6 +11,14 @@
 //! form. Events: one candidate arrival per peak-rate gap (thinning) plus
 //! [`EVENTS_PER_REQUEST`] per request (reach the region, finish, respond, timeout sweep,
 //! replication and probes on top: measured 4–6 on the default scenario).
+//!
+//! Work that follows the clock rather than the requests is counted apart, as *timed*
+//! events: health-check probes (every `routing.health_check.interval` per region),
+//! autoscaling evaluations (every `evaluation` per scaled region) and the per-minute
+//! series of every region (each minute weighted [`SERIES_EVENTS_PER_MINUTE`] for its
+//! memory). A run at a tiny rate over centuries has few requests but billions of these,
+//! so they get their own limit: [`EVENTS_PER_REQUEST`] per request `--max-requests`
+//! allows.
 
 use crate::model::workload::Diurnal;
 use crate::spec::Resolved;
@@ -26,6 +34,11 @@ pub const EVENTS_PER_REQUEST: f64 = 6.0;
 /// from the benches; only used to say roughly how long a run will take).
 pub const EVENTS_PER_SECOND: f64 = 2.0e6;
 
+/// Weight of one region-minute of the time series in the timed events: the series keep
+/// about 30 bytes per region and minute, the weight keeps the default limit's series
+/// under a few hundred megabytes.
+pub const SERIES_EVENTS_PER_MINUTE: f64 = 50.0;
+
 /// The size of one run of a layout.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Estimate {
@@ -33,6 +46,9 @@ pub struct Estimate {
     pub requests: f64,
     /// Expected events the engine handles.
     pub events: f64,
+    /// Of which timed: probes, autoscaling evaluations and series minutes (see the
+    /// module docs), whatever the request rate.
+    pub timed: f64,
 }
 
 impl Estimate {
@@ -44,6 +60,19 @@ impl Estimate {
     /// `Err(message)` if the run exceeds `max_requests`: the estimate, the limit and the
     /// flag that lifts it. `runs` is how many such runs the command does.
     pub fn check(&self, max_requests: u64, runs: u64) -> Result<(), String> {
+        let timed_limit = max_requests as f64 * EVENTS_PER_REQUEST;
+        if self.requests <= max_requests as f64 && self.timed > timed_limit {
+            return Err(format!(
+                "this run would handle about {} timed events (health checks, autoscaling \
+                 evaluations and per-minute series over its whole simulated time), more than \
+                 the limit of {} ({EVENTS_PER_REQUEST} per request --max-requests allows); \
+                 shorten `duration`, or lengthen `routing.health_check.interval` or \
+                 `autoscaling.evaluation`, or pass --max-requests {} to run it anyway",
+                human(self.timed),
+                human(timed_limit),
+                (self.timed / EVENTS_PER_REQUEST).ceil() as u64,
+            ));
+        }
         if self.requests <= max_requests as f64 {
             return Ok(());
         }
@@ -76,9 +105,22 @@ pub fn estimate(p: &Resolved) -> Estimate {
         requests += rate * factor_integral(&d, t);
         candidates += rate * t;
     }
+    let n = p.world.n_regions() as f64;
+    let every = |d: crate::engine::SimDuration| t / d.as_secs_f64().max(1e-9);
+    let probes = n * every(s.routing.health_check.interval);
+    let evaluations: f64 = p
+        .world
+        .regions
+        .iter()
+        .filter_map(|r| r.autoscaling.as_ref())
+        .map(|a| every(a.evaluation))
+        .sum();
+    let series = SERIES_EVENTS_PER_MINUTE * n * (t / 60.0).ceil();
+    let timed = probes + evaluations + series;
     Estimate {
         requests,
-        events: candidates + EVENTS_PER_REQUEST * requests,
+        events: candidates + EVENTS_PER_REQUEST * requests + probes + evaluations,
+        timed,
     }
 }
 
@@ -146,11 +188,26 @@ mod tests {
         let e = Estimate {
             requests: 3.2e9,
             events: 2.2e10,
+            timed: 1e6,
         };
         let msg = e.check(DEFAULT_MAX_REQUESTS, 3).unwrap_err();
         assert!(msg.contains("3.2 billion requests"), "{msg}");
         assert!(msg.contains("--max-requests 3200000000"), "{msg}");
         assert!(msg.contains("for 3 runs"), "{msg}");
         assert!(e.check(4_000_000_000, 1).is_ok());
+    }
+
+    #[test]
+    fn timed_events_have_their_own_limit() {
+        // A tiny rate over years: few requests, billions of probes.
+        let e = Estimate {
+            requests: 10.0,
+            events: 7e9,
+            timed: 7e9,
+        };
+        let msg = e.check(DEFAULT_MAX_REQUESTS, 1).unwrap_err();
+        assert!(msg.contains("7.0 billion timed events"), "{msg}");
+        assert!(msg.contains("--max-requests 1166666667"), "{msg}");
+        assert!(e.check(1_166_666_667, 1).is_ok());
     }
 }

@@ -106,6 +106,9 @@ fn switch_times(
     if lead_at(start_h) != first {
         times.push((SimTime::ZERO, lead_at(start_h)));
     }
+    if schedule.iter().all(|e| e.1 == last.1) {
+        return times; // the leader never changes
+    }
     let hour_ns = SimDuration::from_hours(1).as_nanos() as f64;
     for day in 0.. {
         let mut past = false;
@@ -124,7 +127,9 @@ fn switch_times(
                 times.push((t, region));
             }
         }
-        if past || day > 400 {
+        // Validation bounds the handovers of a run (`spec::resolve::sun::MAX_HANDOVERS`),
+        // so this ends within the horizon's days.
+        if past {
             break;
         }
     }
@@ -161,5 +166,37 @@ impl RequestModel<'_> {
         self.replicas[old].clear();
         self.sun.handovers += 1;
         self.control.refresh(self.world, self.plan, now);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn switches_go_on_for_the_whole_run_however_long() {
+        // Before #20's hostile pass, switches stopped silently after 400 days.
+        let (a, b) = (RegionId::new(0), RegionId::new(1));
+        let schedule = [(7.0, b), (13.0, a)];
+        let horizon = SimTime::ZERO + SimDuration::from_hours(24 * 900);
+        let times = switch_times(&schedule, a, 0.0, horizon);
+        assert_eq!(times.len(), 2 * 900);
+        let last = times.last().unwrap();
+        assert_eq!(
+            last.0,
+            SimTime::ZERO + SimDuration::from_hours(24 * 899 + 13)
+        );
+        assert_eq!(last.1, a);
+    }
+
+    #[test]
+    fn a_schedule_that_never_changes_leader_switches_at_most_once() {
+        let (a, b) = (RegionId::new(0), RegionId::new(1));
+        let horizon = SimTime::MAX;
+        assert_eq!(
+            switch_times(&[(7.0, b), (13.0, b)], a, 0.0, horizon).len(),
+            1
+        );
+        assert!(switch_times(&[(7.0, a)], a, 0.0, horizon).is_empty());
     }
 }

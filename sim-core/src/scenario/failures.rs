@@ -5,8 +5,18 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One scheduled failure. Several may overlap.
+///
+/// Read through [`RawFailure`] (one flat table, then checked per kind) rather than as an
+/// internally tagged enum: serde buffers a tagged enum's fields before it knows the kind,
+/// which loses the path to a bad value (`failures[0]: invalid value` instead of
+/// `failures[0].zone: invalid value`, located at the table instead of the field).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "kebab-case", deny_unknown_fields)]
+#[serde(
+    tag = "kind",
+    rename_all = "kebab-case",
+    deny_unknown_fields,
+    try_from = "RawFailure"
+)]
 pub enum FailureSpec {
     /// The region stops: requests there get no answer, queued work is lost.
     RegionOutage {
@@ -60,6 +70,122 @@ pub enum FailureSpec {
         start: SimDuration,
         duration: SimDuration,
     },
+}
+
+/// The kinds of [`FailureSpec`], as written in `kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailureKind {
+    RegionOutage,
+    Partition,
+    Degradation,
+    CapacityLoss,
+    ZoneOutage,
+    DependencyOutage,
+}
+
+impl FailureKind {
+    fn name(self) -> &'static str {
+        match self {
+            FailureKind::RegionOutage => "region-outage",
+            FailureKind::Partition => "partition",
+            FailureKind::Degradation => "degradation",
+            FailureKind::CapacityLoss => "capacity-loss",
+            FailureKind::ZoneOutage => "zone-outage",
+            FailureKind::DependencyOutage => "dependency-outage",
+        }
+    }
+    /// The fields a failure of this kind takes besides `kind`, `start` and `duration`.
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            FailureKind::RegionOutage => &["region"],
+            FailureKind::Partition => &["regions", "area", "region"],
+            FailureKind::Degradation => &["region", "regions", "factor"],
+            FailureKind::CapacityLoss => &["region", "fraction"],
+            FailureKind::ZoneOutage => &["region", "zone"],
+            FailureKind::DependencyOutage => &["dependency"],
+        }
+    }
+}
+
+/// Every field any failure kind takes, read as one table (see [`FailureSpec`]).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFailure {
+    kind: FailureKind,
+    region: Option<String>,
+    regions: Option<Vec<String>>,
+    area: Option<String>,
+    factor: Option<f64>,
+    fraction: Option<f64>,
+    zone: Option<u32>,
+    dependency: Option<String>,
+    start: SimDuration,
+    duration: SimDuration,
+}
+
+impl TryFrom<RawFailure> for FailureSpec {
+    type Error = String;
+    fn try_from(r: RawFailure) -> Result<Self, String> {
+        let allowed = r.kind.fields();
+        let given = [
+            ("region", r.region.is_some()),
+            ("regions", r.regions.is_some()),
+            ("area", r.area.is_some()),
+            ("factor", r.factor.is_some()),
+            ("fraction", r.fraction.is_some()),
+            ("zone", r.zone.is_some()),
+            ("dependency", r.dependency.is_some()),
+        ];
+        if let Some((f, _)) = given.iter().find(|(f, set)| *set && !allowed.contains(f)) {
+            return Err(format!(
+                "`{f}` is not a field of a {} failure (allowed: {}, start, duration): remove \
+                 it, or change `kind`",
+                r.kind.name(),
+                allowed.join(", ")
+            ));
+        }
+        let need = |v: Option<String>, f: &str| v.ok_or_else(|| format!("missing field `{f}`"));
+        let (start, duration) = (r.start, r.duration);
+        Ok(match r.kind {
+            FailureKind::RegionOutage => FailureSpec::RegionOutage {
+                region: need(r.region, "region")?,
+                start,
+                duration,
+            },
+            FailureKind::Partition => FailureSpec::Partition {
+                regions: r.regions.unwrap_or_default(),
+                area: r.area,
+                region: r.region,
+                start,
+                duration,
+            },
+            FailureKind::Degradation => FailureSpec::Degradation {
+                region: r.region,
+                regions: r.regions.unwrap_or_default(),
+                factor: r.factor.ok_or("missing field `factor`")?,
+                start,
+                duration,
+            },
+            FailureKind::CapacityLoss => FailureSpec::CapacityLoss {
+                region: need(r.region, "region")?,
+                fraction: r.fraction.ok_or("missing field `fraction`")?,
+                start,
+                duration,
+            },
+            FailureKind::ZoneOutage => FailureSpec::ZoneOutage {
+                region: need(r.region, "region")?,
+                zone: r.zone.ok_or("missing field `zone`")?,
+                start,
+                duration,
+            },
+            FailureKind::DependencyOutage => FailureSpec::DependencyOutage {
+                dependency: need(r.dependency, "dependency")?,
+                start,
+                duration,
+            },
+        })
+    }
 }
 
 impl FailureSpec {

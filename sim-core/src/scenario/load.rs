@@ -5,6 +5,13 @@
 //! keep every byte offset, so positions stay those of the original file) and try again.
 //! A rejected optional field then takes its default, which lets the later checks of
 //! [`validate`](super::validate) run too, and the user sees all problems at once.
+//!
+//! Two consequences of blanking are undone so that every message still names the right
+//! field and line: blanking a whole array element (a `[[failures]]` entry rejected as a
+//! unit) shifts the later elements down, so paths found afterwards are mapped back to
+//! the file's own indices ([`Removed`]); and a rejected field is no longer there, so the
+//! "missing field" that a later round reports for it, and a check of the entry that held
+//! it (`need both mtbf and mttr`), would be echoes of the first problem: they are dropped.
 
 use super::error::{did_you_mean, line_col, FieldError, FieldPath, Located, ScenarioError, Seg};
 use super::types::Scenario;
@@ -22,6 +29,63 @@ pub struct Parsed {
     pub problems: Vec<(Option<Range<usize>>, FieldError)>,
     /// The original document, to locate fields named by later checks.
     pub doc: Option<Document<String>>,
+    /// Array elements blanked out, to map the scenario's indices back to the file's.
+    pub removed: Removed,
+}
+
+/// Array elements blanked out of the text, by their index in the file: the scenario
+/// deserialised afterwards lacks them, so its later elements sit at lower indices.
+#[derive(Clone, Debug, Default)]
+pub struct Removed(Vec<FieldPath>);
+
+impl Removed {
+    /// `path` (with indices of the blanked document) with the file's indices.
+    pub fn original(&self, path: &FieldPath) -> FieldPath {
+        let mut out = FieldPath::root();
+        for seg in &path.0 {
+            match seg {
+                Seg::Index(j) => {
+                    let mut gone: Vec<usize> = self
+                        .0
+                        .iter()
+                        .filter_map(|r| match r.0.split_last() {
+                            Some((Seg::Index(i), parent)) if parent == out.0.as_slice() => Some(*i),
+                            _ => None,
+                        })
+                        .collect();
+                    gone.sort_unstable();
+                    let mut i = *j;
+                    for g in gone {
+                        if g <= i {
+                            i += 1;
+                        }
+                    }
+                    out = out.index(i);
+                }
+                Seg::Key(k) => out = out.key(k),
+            }
+        }
+        out
+    }
+
+    fn record(&mut self, original: FieldPath) {
+        if matches!(original.0.last(), Some(Seg::Index(_))) {
+            self.0.push(original);
+        }
+    }
+}
+
+/// Whether `a` is `b` or one of the entries that hold it (`regions[0]` holds
+/// `regions[0].autoscaling.max`); the document root holds everything but is not counted.
+fn holds(a: &FieldPath, b: &FieldPath) -> bool {
+    !a.0.is_empty() && b.0.starts_with(&a.0)
+}
+
+/// The field a serde "missing field `x`" message at `at` names, if it is one.
+fn missing_field(at: &FieldPath, message: &str) -> Option<FieldPath> {
+    let rest = message.strip_prefix("missing field `")?;
+    let (name, _) = rest.split_once('`')?;
+    Some(at.key(name))
 }
 
 /// Parses and deserialises `text`; see the module docs.
@@ -39,11 +103,13 @@ pub fn parse(text: &str) -> Parsed {
                     FieldError::new(FieldPath::root(), format!("TOML syntax: {msg}")),
                 )],
                 doc: None,
+                removed: Removed::default(),
             };
         }
     };
     let mut work = text.as_bytes().to_vec();
-    let mut problems = Vec::new();
+    let mut problems: Vec<(Option<Range<usize>>, FieldError)> = Vec::new();
+    let mut removed = Removed::default();
     let mut doc = original.clone();
     for _ in 0..MAX_ROUNDS {
         let de = toml_edit::de::Deserializer::from(doc.clone());
@@ -53,17 +119,24 @@ pub fn parse(text: &str) -> Parsed {
                     scenario: Some(s),
                     problems,
                     doc: Some(original),
+                    removed,
                 }
             }
             Err(e) => {
-                let path = convert_path(e.path());
-                let message = explain(e.inner().message());
-                let entry = locate(&doc, &path);
+                let here = convert_path(e.path());
+                let path = removed.original(&here);
+                let message = e.inner().message();
+                let echo = missing_field(&path, message)
+                    .is_some_and(|f| problems.iter().any(|(_, p)| p.path == f));
+                let entry = locate(&doc, &here);
                 let span = e
                     .inner()
                     .span()
                     .or_else(|| entry.as_ref().map(|(k, _)| k.clone()));
-                problems.push((span, FieldError::new(path, message)));
+                if !echo {
+                    problems.push((span, FieldError::new(path.clone(), explain(message))));
+                }
+                removed.record(path);
                 let Some((_, ranges)) = entry else { break };
                 for r in ranges {
                     blank(&mut work, r);
@@ -82,6 +155,7 @@ pub fn parse(text: &str) -> Parsed {
         scenario: None,
         problems,
         doc: Some(original),
+        removed,
     }
 }
 
@@ -124,6 +198,12 @@ pub fn load_str_with_warnings(
     let mut warnings = Vec::new();
     if let Some(s) = &parsed.scenario {
         let (errors, warned) = validate(s);
+        let rejected: Vec<&FieldPath> = located.iter().map(|l| &l.error.path).collect();
+        let fix = |e: FieldError| FieldError::new(parsed.removed.original(&e.path), e.message);
+        // A check of an entry whose field was rejected sees a default in its place.
+        let echo = |e: &FieldError| rejected.iter().any(|r| holds(&e.path, r));
+        let errors: Vec<FieldError> = errors.into_iter().map(fix).filter(|e| !echo(e)).collect();
+        let warned: Vec<FieldError> = warned.into_iter().map(fix).filter(|e| !echo(e)).collect();
         located.extend(errors.into_iter().map(place));
         warnings.extend(warned.into_iter().map(place));
     }
@@ -173,7 +253,34 @@ fn explain(msg: &str) -> String {
             return out;
         }
     }
-    msg.replace("invalid type: ", "wrong type: ")
+    let msg = msg.replace("invalid type: ", "wrong type: ");
+    match fix_for(&msg) {
+        Some(fix) => format!("{msg}: {fix}"),
+        None => msg,
+    }
+}
+
+/// What to write instead, for serde's messages that name only a Rust type.
+fn fix_for(msg: &str) -> Option<String> {
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or(rest);
+        return Some(format!("add `{name} = …` to this entry"));
+    }
+    let expected = msg.rsplit_once(", expected ")?.1;
+    let whole = |max: u64| format!("write a whole number from 0 to {max}");
+    Some(match expected {
+        "u16" => whole(u64::from(u16::MAX)),
+        "u32" => whole(u64::from(u32::MAX)),
+        "u64" | "usize" => whole(u64::MAX),
+        "f64" | "f32" => "write a number, e.g. 0.5".into(),
+        "a boolean" => "write true or false".into(),
+        "a string" => "write it in quotes, e.g. \"aws:us-east-1\"".into(),
+        "a sequence" => "write a list in brackets, e.g. [\"a\", \"b\"]".into(),
+        e if e.starts_with("struct ") || e == "a map" => {
+            "write a table: a [section] or { key = value, … }".into()
+        }
+        _ => return None,
+    })
 }
 
 /// A place in the TOML document, whatever its syntax.

@@ -197,6 +197,28 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         }
         c.dist(p.key("service_time"), &r.service_time, true);
     }
+    // Active-passive consolidates the fleet in the primary unless told otherwise: the sum
+    // must be a count (a wrapped sum would run a tiny primary without a word).
+    if s.active_passive.instances.is_none() {
+        let mut sum: u32 = 0;
+        for (i, r) in s.regions.iter().enumerate() {
+            match sum.checked_add(r.instances) {
+                Some(x) => sum = x,
+                None => {
+                    c.err(
+                        rp.index(i).key("instances"),
+                        format!(
+                            "the regions' instances add up to more than {} (active-passive runs \
+                             their sum in the primary unless `active_passive.instances` is \
+                             set): lower this count or set `active_passive.instances`",
+                            u32::MAX
+                        ),
+                    );
+                    break;
+                }
+            }
+        }
+    }
     let in_deployment = |c: &mut Checker, path: FieldPath, id: &str| {
         let canonical = world
             .canonical_region(id)

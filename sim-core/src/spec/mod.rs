@@ -24,6 +24,7 @@
 pub mod failures;
 pub mod ids;
 mod resolve;
+pub use resolve::hints::outage_rates;
 pub mod world;
 
 pub use failures::{DependencySpec, Effect, Incident};

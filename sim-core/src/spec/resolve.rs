@@ -7,6 +7,7 @@ use super::*;
 use crate::engine::SimTime;
 use crate::scenario::{FailureSpec, FieldPath, HomeRule};
 
+pub(crate) mod hints;
 mod sun;
 
 /// Resolves a scenario that passed [`scenario::validate::check`]. A name that still does
@@ -15,6 +16,7 @@ mod sun;
 pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<FieldError>> {
     let world = World::build(s, catalog)?;
     let mut r = Resolver {
+        scenario: s,
         world: &world,
         catalog,
         errors: Vec::new(),
@@ -27,11 +29,16 @@ pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<F
         .enumerate()
         .map(|(i, d)| r.dependency(root.key("dependencies").index(i), d))
         .collect();
+    // By name (the first of a name: a second is an error of the scenario's checks).
+    let mut by_name = std::collections::BTreeMap::new();
+    for d in &dependencies {
+        by_name.entry(d.name.as_str()).or_insert(d);
+    }
     let failures = s
         .failures
         .iter()
         .enumerate()
-        .flat_map(|(i, f)| r.failure(root.key("failures").index(i), f, &dependencies))
+        .flat_map(|(i, f)| r.failure(root.key("failures").index(i), f, &by_name))
         .collect();
 
     let rp = root.key("routing");
@@ -111,6 +118,8 @@ pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<F
     let homes: Vec<RegionId> = homes;
     let shard_sun = sun::sharded(&mut r, s, &world, &homes);
     let mut warnings = warnings(s);
+    warnings.extend(hints::realism(s, &world, catalog));
+    r.errors.extend(hints::random_bound(s, &world));
     residency(s, &world, &mut r.errors, &mut warnings);
     if !r.errors.is_empty() {
         return Err(r.errors);
@@ -155,6 +164,7 @@ fn home_by_rule(w: &World, rule: HomeRule, a: AreaId) -> RegionId {
 }
 
 struct Resolver<'a> {
+    scenario: &'a Scenario,
     world: &'a World,
     catalog: &'a Catalog,
     errors: Vec<FieldError>,
@@ -242,7 +252,12 @@ impl Resolver<'_> {
     }
 
     /// The incidents of failure `f`: one, or one per dependent region of a dependency.
-    fn failure(&mut self, p: FieldPath, f: &FailureSpec, deps: &[DependencySpec]) -> Vec<Incident> {
+    fn failure(
+        &mut self,
+        p: FieldPath,
+        f: &FailureSpec,
+        deps: &std::collections::BTreeMap<&str, &DependencySpec>,
+    ) -> Vec<Incident> {
         let start = SimTime::ZERO + f.start();
         let end = start + f.duration();
         let effect = match f {
@@ -264,7 +279,7 @@ impl Resolver<'_> {
                 }
             }
             FailureSpec::DependencyOutage { dependency, .. } => {
-                return match deps.iter().find(|d| &d.name == dependency) {
+                return match deps.get(dependency.as_str()) {
                     Some(d) => d.incidents(start, end, false),
                     None => {
                         self.errors.push(FieldError::new(

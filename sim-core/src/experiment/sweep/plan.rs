@@ -354,13 +354,22 @@ impl SweepPlan {
     fn trace(&self, point: u64, e: FieldError) -> Located {
         let choice = self.choice(point);
         let starts = |long: &FieldPath, short: &FieldPath| long.0.starts_with(&short.0);
-        // The axis whose path holds the field (longest first), else one the field contains.
+        // The axis whose path holds the field (longest first), else one the field contains,
+        // else one that sets a sibling in the same table (an axis of `autoscaling.min`
+        // breaks the base's `autoscaling.max`): its value is the one to change.
+        let parent = |p: &FieldPath| p.0.split_last().map(|(_, rest)| rest.to_vec());
         let owner = self
             .axes
             .iter()
             .filter(|a| starts(&e.path, &a.path))
             .max_by_key(|a| a.path.0.len())
-            .or_else(|| self.axes.iter().find(|a| starts(&a.path, &e.path)));
+            .or_else(|| self.axes.iter().find(|a| starts(&a.path, &e.path)))
+            .or_else(|| {
+                let table = parent(&e.path).filter(|t| !t.is_empty())?;
+                self.axes
+                    .iter()
+                    .find(|a| parent(&a.path).as_ref() == Some(&table))
+            });
         let Some(a) = owner else {
             // Not an axis's own field: a problem of the base in this point's combination.
             return Located {

@@ -66,9 +66,86 @@ pub(super) fn schedule(
         }
     }
     schedule.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let horizon_h = horizon_hours(r.scenario);
+    bounds(r, fp, f, &schedule, horizon_h);
     FollowTheSunSpec {
         schedule,
         drain: f.drain,
+    }
+}
+
+/// Most handovers one run may hold (each a scheduled event and a drain incident).
+pub const MAX_HANDOVERS: f64 = 1e6;
+
+/// The hours from the start of the UTC day of time zero to the end of the run.
+fn horizon_hours(s: &Scenario) -> f64 {
+    s.start_utc_hour + (s.warmup + s.duration).as_secs_f64() / 3600.0
+}
+
+/// The hours (ascending, in [0, 24)) at which the leader of a sorted `schedule` changes.
+pub(crate) fn change_hours(schedule: &[(f64, RegionId)]) -> Vec<f64> {
+    let Some(last) = schedule.last() else {
+        return Vec::new();
+    };
+    let mut prev = last.1;
+    let mut out = Vec::new();
+    for &(h, id) in schedule {
+        if id != prev {
+            out.push(h);
+        }
+        prev = id;
+    }
+    out
+}
+
+/// A drain must end before the next handover starts, and a run may hold at most
+/// [`MAX_HANDOVERS`] of them; both are errors at the field to change.
+fn bounds(
+    r: &mut Resolver<'_>,
+    fp: &FieldPath,
+    f: &FollowTheSun,
+    schedule: &[(f64, RegionId)],
+    horizon_h: f64,
+) {
+    let changes = change_hours(schedule);
+    let n = changes.len();
+    if n == 0 {
+        return;
+    }
+    let day = 24.0;
+    let (gap, from, to) = (0..n)
+        .map(|k| {
+            let (a, b) = (changes[k], changes[(k + 1) % n]);
+            (
+                (b - a).rem_euclid(day).max(if n == 1 { day } else { 0.0 }),
+                a,
+                b,
+            )
+        })
+        .min_by(|x, y| x.0.total_cmp(&y.0))
+        .unwrap_or((day, 0.0, 0.0));
+    let gap_d = crate::engine::SimDuration::from_secs_f64(gap * 3600.0);
+    if f.drain >= gap_d {
+        r.errors.push(FieldError::new(
+            fp.key("drain"),
+            format!(
+                "is {}, but the handovers at {from} and {to} (UTC hours) are only {gap_d} apart: \
+                 the next handover would start while this one still drains; give a drain \
+                 shorter than {gap_d}",
+                f.drain
+            ),
+        ));
+    }
+    let total = (horizon_h / day).ceil() * n as f64;
+    if total > MAX_HANDOVERS {
+        r.errors.push(FieldError::new(
+            FieldPath::root().key("duration"),
+            format!(
+                "the follow-the-sun schedule moves the primary {n} times a day, about {total:.0} \
+                 times over this run: more than the limit of {MAX_HANDOVERS:.0}; shorten the \
+                 run (warm-up + duration) or move the primary less often"
+            ),
+        ));
     }
 }
 
