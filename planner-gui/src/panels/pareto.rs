@@ -217,10 +217,10 @@ fn tooltip(ui: &mut Ui, i: usize, d: &DesignRow, res: &PlanResult) {
     ui.label(format!("regions {}", d.regions.replace(';', ", ")));
     ui.label(format!("instances {}", d.instances.replace(';', ", ")));
     ui.label(format!(
-        "${:.0} per month · p99 {:.0} ms · availability {:.4} %",
+        "${:.0} per month · p99 {:.0} ms · availability {} %",
         p.cost,
         p.p99_ms,
-        100.0 * p.availability
+        sim_core::report::rows::percent(100.0 * p.availability, 4)
     ));
     ui.weak(&d.reason);
     ui.weak("click to load it into the editor and compare it");

@@ -522,14 +522,12 @@ pub fn regions_cell(regions: &str, instances: &str) -> String {
 
 /// A cell `width` points wide whose text wraps.
 fn wrapped(ui: &mut Ui, width: f32, text: impl Into<egui::WidgetText>) {
-    ui.allocate_ui_with_layout(
-        egui::vec2(width, 0.0),
-        egui::Layout::top_down(egui::Align::Min),
-        |ui| {
-            ui.set_width(width);
-            ui.add(egui::Label::new(text).wrap());
-        },
-    );
+    // As the status column: a zero-height allocation here started the text at the row's
+    // middle, so a two-line cell ran into the next row (seen by hand under Xvfb).
+    ui.vertical(|ui| {
+        ui.set_width(width);
+        ui.add(egui::Label::new(text).wrap());
+    });
 }
 
 fn table(ui: &mut Ui, view: &PlannerView<'_>, res: &PlanResult, cmds: &mut Commands) {
@@ -622,7 +620,8 @@ fn row(
         Some(v) => (
             format!("{:.0}", v.cost_usd.mean),
             format!("{:.0} ({:.0})", v.p99_ms.mean, v.p99_ms.high),
-            format!("{:.4}", 100.0 * v.availability),
+            // Never "100.0000" for a design that lost requests (rows::percent).
+            sim_core::report::rows::percent(100.0 * v.availability, 4),
         ),
         None => (
             format!("≈{:.0}", d.analytic.cost_usd),

@@ -23,7 +23,10 @@ pub fn summary(s: &Scenario, results: &[RunResult]) -> String {
     let rows: &[Row] = &[
         ("requests", |r| r.requests.to_string()),
         ("availability", |r| {
-            format!("{:.4}%", 100.0 * r.availability)
+            format!(
+                "{}%",
+                sim_core::report::rows::percent(100.0 * r.availability, 4)
+            )
         }),
         ("failed", |r| r.failed.to_string()),
         ("downtime", |r| format!("{:.0} s", r.downtime_s)),
