@@ -1,0 +1,209 @@
+//! Successful responses on their way back to the client, kept outside the pending-event
+//! set.
+//!
+//! Every served request used to schedule a `Respond` event at its service end (plus the
+//! commit's acknowledgement and the trip back): a quarter of the events of a run, each a
+//! push and a pop of the pending set (its largest cost, see benches/README.md). A
+//! *successful* response schedules nothing and draws nothing when it arrives: it records
+//! an outcome and frees the request. So it needs no event, only its exact place in the
+//! order of the run. At service end the model reserves the sequence number the event
+//! would have had ([`Scheduler::reserve_seq`](crate::engine::Scheduler::reserve_seq)) and
+//! keeps `(time, sequence, request)` here; before each event is handled, every response
+//! whose `(time, sequence)` comes earlier is delivered, in that order, and the rest at
+//! the end of the run. The recorder, the downtime judge, the timeout sweep and an
+//! origin failing before it acknowledges see every response exactly where its event
+//! would have been handled. Fast failures stay events: a retry they schedule could fall
+//! before the event that would deliver them.
+//!
+//! The store is a ring of ~1 ms buckets over the next second (`BUCKETS` × 2^`WIDTH_BITS`
+//! ns; responses further out wait in a small heap): a push appends to its bucket, the
+//! earliest bucket is sorted once when it becomes the front, and the earliest key is
+//! kept at hand so the check before each event is one comparison.
+
+use super::requests::ReqRef;
+use crate::engine::SimTime;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// Bucket width: 2^20 ns ≈ 1.05 ms.
+const WIDTH_BITS: u32 = 20;
+/// Buckets in the ring (a power of two): ≈ 1.07 s ahead.
+const BUCKETS: u64 = 1024;
+
+#[derive(Clone, Copy, Debug)]
+struct Item {
+    /// `time << 64 | sequence`, as the engine orders events.
+    key: u128,
+    r: ReqRef,
+}
+
+/// Pending successful responses, ordered by `(time, sequence)`; see the module docs.
+pub(super) struct Replies {
+    ring: Vec<Vec<Item>>,
+    /// Every item in the ring lies in buckets `[base, base + BUCKETS)`.
+    base: u64,
+    /// The earliest non-empty bucket (`u64::MAX`: the ring is empty); it is kept sorted
+    /// by key, descending, so its earliest item is the last.
+    head: u64,
+    ring_len: usize,
+    /// Items pushed beyond the ring's reach.
+    far: BinaryHeap<Reverse<(u128, u32, u32)>>,
+    /// The smallest key held (`u128::MAX`: none).
+    min: u128,
+}
+
+impl Replies {
+    pub(super) fn new() -> Self {
+        Replies {
+            ring: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            base: 0,
+            head: u64::MAX,
+            ring_len: 0,
+            far: BinaryHeap::new(),
+            min: u128::MAX,
+        }
+    }
+
+    /// Keeps the response to `r` due at `at` with sequence number `seq`. `at` must not be
+    /// earlier than the last key passed to [`Replies::advance`].
+    pub(super) fn push(&mut self, at: SimTime, seq: u64, r: ReqRef) {
+        let key = (u128::from(at.as_nanos()) << 64) | u128::from(seq);
+        self.min = self.min.min(key);
+        let b = at.as_nanos() >> WIDTH_BITS;
+        debug_assert!(b >= self.base, "a response scheduled into the past");
+        if b >= self.base + BUCKETS {
+            self.far.push(Reverse((key, r.idx, r.gen)));
+            return;
+        }
+        self.ring_len += 1;
+        let item = Item { key, r };
+        let bucket = &mut self.ring[(b % BUCKETS) as usize];
+        if b < self.head {
+            // Buckets between `base` and `head` are empty: this one starts sorted.
+            self.head = b;
+            bucket.push(item);
+        } else if b == self.head {
+            let at = bucket.partition_point(|x| x.key > key);
+            bucket.insert(at, item);
+        } else {
+            bucket.push(item);
+        }
+    }
+
+    /// Whether a response comes before the event whose key is `key`.
+    #[inline(always)]
+    pub(super) fn due(&self, key: u128) -> bool {
+        self.min < key
+    }
+
+    /// Removes and returns the earliest response if its key is below `limit`.
+    pub(super) fn pop_before(&mut self, limit: u128) -> Option<(SimTime, ReqRef)> {
+        if self.min >= limit {
+            return None;
+        }
+        let key = self.min;
+        let r = match self.far.peek() {
+            Some(&Reverse((k, idx, gen))) if k == key => {
+                self.far.pop();
+                ReqRef { idx, gen }
+            }
+            _ => {
+                let bucket = &mut self.ring[(self.head % BUCKETS) as usize];
+                let item = bucket.pop().expect("the minimum is in the head bucket");
+                debug_assert_eq!(item.key, key);
+                self.ring_len -= 1;
+                if bucket.is_empty() {
+                    self.next_head();
+                }
+                item.r
+            }
+        };
+        let ring_min = match self.head {
+            u64::MAX => u128::MAX,
+            h => self.ring[(h % BUCKETS) as usize]
+                .last()
+                .map_or(u128::MAX, |x| x.key),
+        };
+        let far_min = self.far.peek().map_or(u128::MAX, |x| x.0 .0);
+        self.min = ring_min.min(far_min);
+        Some((SimTime::from_nanos((key >> 64) as u64), r))
+    }
+
+    /// Called once every response before `key` was taken: the ring's window moves up to
+    /// `key`'s bucket (nothing earlier can be pushed any more).
+    pub(super) fn advance(&mut self, key: u128) {
+        let b = ((key >> 64) as u64) >> WIDTH_BITS;
+        debug_assert!(self.head == u64::MAX || self.head >= b);
+        self.base = self.base.max(b);
+    }
+
+    /// Finds the next non-empty bucket after the head and sorts it.
+    fn next_head(&mut self) {
+        if self.ring_len == 0 {
+            self.head = u64::MAX;
+            return;
+        }
+        let mut b = self.head + 1;
+        while self.ring[(b % BUCKETS) as usize].is_empty() {
+            b += 1;
+        }
+        debug_assert!(b < self.base + BUCKETS);
+        self.head = b;
+        self.ring[(b % BUCKETS) as usize].sort_unstable_by_key(|x| Reverse(x.key));
+    }
+
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self.min == u128::MAX
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Interleaved pushes (never into the past) and flushes give the responses in
+        /// exactly the order of a sorted list of their keys.
+        #[test]
+        fn pops_in_key_order(
+            steps in proptest::collection::vec((0u64..4_000_000_000, 0u8..4, 0usize..6), 1..300),
+        ) {
+            let mut q = Replies::new();
+            let mut shadow: Vec<(u128, u32)> = Vec::new();
+            let (mut now, mut seq) = (0u64, 0u64);
+            let mut popped = Vec::new();
+            let mut expected = Vec::new();
+            for (i, &(delay, step, n)) in steps.iter().enumerate() {
+                // Delays from 0 to 4 s: same bucket, the ring and beyond it.
+                let delay = match step { 0 => delay % 1_000_000, 1 => delay % 300_000_000, _ => delay };
+                for k in 0..n {
+                    seq += 1;
+                    let at = now + delay / (k as u64 + 1);
+                    q.push(SimTime::from_nanos(at), seq, ReqRef { idx: i as u32, gen: k as u32 });
+                    shadow.push(((u128::from(at) << 64) | u128::from(seq), i as u32));
+                }
+                // The next "event": time moves on, everything before it is delivered.
+                seq += 1;
+                now += delay / 3;
+                let limit = (u128::from(now) << 64) | u128::from(seq);
+                while let Some((t, r)) = q.pop_before(limit) {
+                    popped.push((t.as_nanos(), r.idx));
+                }
+                q.advance(limit);
+                shadow.sort_unstable();
+                let cut = shadow.partition_point(|x| x.0 < limit);
+                expected.extend(shadow.drain(..cut).map(|x| ((x.0 >> 64) as u64, x.1)));
+                prop_assert_eq!(&popped, &expected);
+            }
+            while let Some((t, r)) = q.pop_before(u128::MAX) {
+                popped.push((t.as_nanos(), r.idx));
+            }
+            shadow.sort_unstable();
+            expected.extend(shadow.drain(..).map(|x| ((x.0 >> 64) as u64, x.1)));
+            prop_assert_eq!(popped, expected);
+            prop_assert!(q.is_empty());
+        }
+    }
+}
