@@ -16,9 +16,13 @@
 //! before the event that would deliver them.
 //!
 //! The store is a ring of ~1 ms buckets over the next second (`BUCKETS` × 2^`WIDTH_BITS`
-//! ns; responses further out wait in a small heap): a push appends to its bucket, the
-//! earliest bucket is sorted once when it becomes the front, and the earliest key is
-//! kept at hand so the check before each event is one comparison.
+//! ns; responses further out wait in a small heap). A push links its item into its
+//! bucket's list; the items live in one slab whose free slots are reused first, so the
+//! whole store stays as compact as the ~1000 responses in flight (a `Vec` per bucket
+//! kept each bucket's peak capacity: ~1 MB spread over the ring, and cache misses ate
+//! what the pending set saved). The earliest bucket is gathered and sorted once, when it
+//! becomes the front, and the earliest key is kept at hand so the check before each
+//! event is one comparison.
 
 use super::requests::ReqRef;
 use crate::engine::SimTime;
@@ -29,6 +33,8 @@ use std::collections::BinaryHeap;
 const WIDTH_BITS: u32 = 20;
 /// Buckets in the ring (a power of two): ≈ 1.07 s ahead.
 const BUCKETS: u64 = 1024;
+/// No node.
+const NONE: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug)]
 struct Item {
@@ -37,15 +43,28 @@ struct Item {
     r: ReqRef,
 }
 
+/// An item in a bucket's list.
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    item: Item,
+    next: u32,
+}
+
 /// Pending successful responses, ordered by `(time, sequence)`; see the module docs.
 pub(super) struct Replies {
-    ring: Vec<Vec<Item>>,
+    /// The slab of list nodes; free ones are chained from `free`.
+    nodes: Vec<Node>,
+    free: u32,
+    /// Per ring bucket, its first node (unordered).
+    lists: Vec<u32>,
+    /// Items in the lists.
+    listed: usize,
     /// Every item in the ring lies in buckets `[base, base + BUCKETS)`.
     base: u64,
-    /// The earliest non-empty bucket (`u64::MAX`: the ring is empty); it is kept sorted
-    /// by key, descending, so its earliest item is the last.
+    /// The earliest non-empty bucket (`u64::MAX`: the ring is empty); its items are all
+    /// in `front`, sorted by key, descending, so its earliest item is the last.
     head: u64,
-    ring_len: usize,
+    front: Vec<Item>,
     /// Items pushed beyond the ring's reach.
     far: BinaryHeap<Reverse<(u128, u32, u32)>>,
     /// The smallest key held (`u128::MAX`: none).
@@ -55,10 +74,13 @@ pub(super) struct Replies {
 impl Replies {
     pub(super) fn new() -> Self {
         Replies {
-            ring: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            nodes: Vec::new(),
+            free: NONE,
+            lists: vec![NONE; BUCKETS as usize],
+            listed: 0,
             base: 0,
             head: u64::MAX,
-            ring_len: 0,
+            front: Vec::new(),
             far: BinaryHeap::new(),
             min: u128::MAX,
         }
@@ -75,19 +97,43 @@ impl Replies {
             self.far.push(Reverse((key, r.idx, r.gen)));
             return;
         }
-        self.ring_len += 1;
         let item = Item { key, r };
-        let bucket = &mut self.ring[(b % BUCKETS) as usize];
-        if b < self.head {
-            // Buckets between `base` and `head` are empty: this one starts sorted.
+        if b == self.head {
+            let at = self.front.partition_point(|x| x.key > key);
+            self.front.insert(at, item);
+        } else if b < self.head {
+            // Rare: a response due before the front bucket, which goes back to its list.
+            if self.head != u64::MAX {
+                let old = std::mem::take(&mut self.front);
+                for x in &old {
+                    self.link(self.head, *x);
+                }
+                self.front = old;
+                self.front.clear();
+            }
             self.head = b;
-            bucket.push(item);
-        } else if b == self.head {
-            let at = bucket.partition_point(|x| x.key > key);
-            bucket.insert(at, item);
+            self.front.push(item);
         } else {
-            bucket.push(item);
+            self.link(b, item);
         }
+    }
+
+    fn link(&mut self, b: u64, item: Item) {
+        let list = &mut self.lists[(b % BUCKETS) as usize];
+        let node = Node { item, next: *list };
+        let i = match self.free {
+            NONE => {
+                self.nodes.push(node);
+                u32::try_from(self.nodes.len() - 1).expect("fewer than 2^32 responses in flight")
+            }
+            i => {
+                self.free = self.nodes[i as usize].next;
+                self.nodes[i as usize] = node;
+                i
+            }
+        };
+        *list = i;
+        self.listed += 1;
     }
 
     /// Whether a response comes before the event whose key is `key`.
@@ -108,24 +154,17 @@ impl Replies {
                 ReqRef { idx, gen }
             }
             _ => {
-                let bucket = &mut self.ring[(self.head % BUCKETS) as usize];
-                let item = bucket.pop().expect("the minimum is in the head bucket");
+                let item = self.front.pop().expect("the minimum is in the front bucket");
                 debug_assert_eq!(item.key, key);
-                self.ring_len -= 1;
-                if bucket.is_empty() {
+                if self.front.is_empty() {
                     self.next_head();
                 }
                 item.r
             }
         };
-        let ring_min = match self.head {
-            u64::MAX => u128::MAX,
-            h => self.ring[(h % BUCKETS) as usize]
-                .last()
-                .map_or(u128::MAX, |x| x.key),
-        };
+        let front_min = self.front.last().map_or(u128::MAX, |x| x.key);
         let far_min = self.far.peek().map_or(u128::MAX, |x| x.0 .0);
-        self.min = ring_min.min(far_min);
+        self.min = front_min.min(far_min);
         Some((SimTime::from_nanos((key >> 64) as u64), r))
     }
 
@@ -137,19 +176,29 @@ impl Replies {
         self.base = self.base.max(b);
     }
 
-    /// Finds the next non-empty bucket after the head and sorts it.
+    /// Makes the next non-empty bucket after the head the front: gathers and sorts it.
     fn next_head(&mut self) {
-        if self.ring_len == 0 {
+        if self.listed == 0 {
             self.head = u64::MAX;
             return;
         }
         let mut b = self.head + 1;
-        while self.ring[(b % BUCKETS) as usize].is_empty() {
+        while self.lists[(b % BUCKETS) as usize] == NONE {
             b += 1;
         }
         debug_assert!(b < self.base + BUCKETS);
         self.head = b;
-        self.ring[(b % BUCKETS) as usize].sort_unstable_by_key(|x| Reverse(x.key));
+        let mut i = std::mem::replace(&mut self.lists[(b % BUCKETS) as usize], NONE);
+        while i != NONE {
+            let node = &mut self.nodes[i as usize];
+            self.front.push(node.item);
+            let next = node.next;
+            node.next = self.free;
+            self.free = i;
+            self.listed -= 1;
+            i = next;
+        }
+        self.front.sort_unstable_by_key(|x| Reverse(x.key));
     }
 
     #[cfg(test)]
