@@ -154,7 +154,10 @@ impl Replies {
                 ReqRef { idx, gen }
             }
             _ => {
-                let item = self.front.pop().expect("the minimum is in the front bucket");
+                let item = self
+                    .front
+                    .pop()
+                    .expect("the minimum is in the front bucket");
                 debug_assert_eq!(item.key, key);
                 if self.front.is_empty() {
                     self.next_head();
