@@ -24,8 +24,9 @@
 //! becomes the front, and the earliest key is kept at hand so the check before each
 //! event is one comparison.
 
-use super::requests::ReqRef;
+use super::requests::{ReqRef, RequestModel};
 use crate::engine::SimTime;
+use crate::metrics::Kind;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -207,6 +208,38 @@ impl Replies {
     #[cfg(test)]
     fn is_empty(&self) -> bool {
         self.min == u128::MAX
+    }
+}
+
+impl RequestModel<'_> {
+    /// A successful answer reaches the client at `at`.
+    fn on_reply(&mut self, at: SimTime, r: ReqRef) {
+        let Some(q) = self.get(r) else { return };
+        let region = q.region as usize;
+        if q.kind == Kind::Write
+            && self.epoch[region] != q.commit_epoch
+            && self.down_since[region] <= q.ack_at
+        {
+            return; // the origin failed before it could acknowledge
+        }
+        self.finish_at(at, r, Ok(()));
+    }
+
+    /// Delivers the successful answers due before the event whose place is `key`, each
+    /// counted as the event it replaces.
+    #[cold]
+    pub(super) fn deliver_replies(&mut self, key: u128) {
+        while let Some((at, r)) = self.replies.pop_before(key) {
+            self.elided += 1;
+            self.on_reply(at, r);
+        }
+        self.replies.advance(key);
+    }
+
+    /// Delivers the answers still on their way: call once, when the run has ended (the
+    /// pending set is empty, so every one of them was due).
+    pub fn end_run(&mut self) {
+        self.deliver_replies(u128::MAX);
     }
 }
 

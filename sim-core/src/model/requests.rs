@@ -150,7 +150,7 @@ pub struct RequestModel<'w> {
     deadlines: VecDeque<(SimTime, ReqRef)>,
     sweep_armed: bool,
     /// Successful responses on their way back, in `(time, sequence)` order.
-    replies: super::replies::Replies,
+    pub(super) replies: super::replies::Replies,
     /// Events of the model handled without the pending-event set: thinned-out candidate
     /// arrivals, and timeout sweeps that would only have found ended attempts. They are
     /// counted in `events` as if they had been scheduled, so the count stays the model's
@@ -409,7 +409,7 @@ impl<'w> RequestModel<'w> {
     }
 
     /// Ends request `r` with `result`, its client learning it at `at`.
-    fn finish_at(&mut self, at: SimTime, r: ReqRef, result: Result<(), Failure>) {
+    pub(super) fn finish_at(&mut self, at: SimTime, r: ReqRef, result: Result<(), Failure>) {
         let Some(q) = self.get(r) else { return };
         let area = q.area as usize;
         let region = q.region as usize;
@@ -565,36 +565,6 @@ impl<'w> RequestModel<'w> {
         if self.get(r).is_some() {
             self.retry_or_fail(sched, r, failure);
         }
-    }
-
-    /// A successful answer reaches the client at `at`.
-    fn on_reply(&mut self, at: SimTime, r: ReqRef) {
-        let Some(q) = self.get(r) else { return };
-        let region = q.region as usize;
-        if q.kind == Kind::Write
-            && self.epoch[region] != q.commit_epoch
-            && self.down_since[region] <= q.ack_at
-        {
-            return; // the origin failed before it could acknowledge
-        }
-        self.finish_at(at, r, Ok(()));
-    }
-
-    /// Delivers the successful answers due before the event whose place is `key`, each
-    /// counted as the event it replaces.
-    #[cold]
-    fn deliver_replies(&mut self, key: u128) {
-        while let Some((at, r)) = self.replies.pop_before(key) {
-            self.elided += 1;
-            self.on_reply(at, r);
-        }
-        self.replies.advance(key);
-    }
-
-    /// Delivers the answers still on their way: call once, when the run has ended (the
-    /// pending set is empty, so every one of them was due).
-    pub fn end_run(&mut self) {
-        self.deliver_replies(u128::MAX);
     }
 
     /// Expires the attempts whose deadline has passed, then waits for the earliest
