@@ -71,6 +71,23 @@ impl<E> Scheduler<E> {
         self.queue.cancel(timer)
     }
 
+    /// The place of the event being handled in the total order: `(time << 64) | sequence`.
+    /// An event kept outside the pending set under a [`reserve_seq`](Self::reserve_seq)
+    /// number `q` at time `t` comes before the current one exactly when
+    /// `(t << 64 | q) < current_key()`.
+    #[inline]
+    pub fn current_key(&self) -> u128 {
+        ((self.now.as_nanos() as u128) << 64) | self.queue.last_seq() as u128
+    }
+
+    /// Reserves the sequence number an event scheduled now would get, for a model that
+    /// keeps that event itself (a reorder buffer) instead of in the pending set. Events
+    /// scheduled later keep the numbers, hence the order, they would have had.
+    #[inline]
+    pub fn reserve_seq(&mut self) -> u64 {
+        self.queue.reserve_seq()
+    }
+
     /// Events handed to the model so far.
     pub fn events_processed(&self) -> u64 {
         self.processed

@@ -69,6 +69,7 @@ impl Resolved {
         model.start(&mut sched);
         // Arrivals stop at the end of the window; every request then ends by its timeout.
         run(&mut model, &mut sched, Stop::at(SimTime::MAX));
+        model.end_run();
         self.result(layout, seed, &plan, model, &sched, started)
     }
 
@@ -104,6 +105,7 @@ impl Resolved {
             progress((sched.now().as_nanos() as f64 / end as f64).min(1.0));
         }
         progress(1.0);
+        model.end_run();
         Some(self.result(layout, seed, &plan, model, &sched, started))
     }
 

@@ -5,7 +5,8 @@
 //! - [`layout`] decides where each area's reads and writes go and where data is stored;
 //! - [`workload`] generates arrivals that follow local time of day;
 //! - [`station`] is the validated multi-server queue of one region;
-//! - [`requests`] is the event-driven request model tying them together;
+//! - [`requests`] is the event-driven request model tying them together; `replies` keeps
+//!   its successful responses in order outside the pending-event set;
 //! - [`keys`] tracks replication per key (stale reads, conflicts);
 //! - [`failures`] expands scheduled and random incidents; [`control`] is the balancer's
 //!   health view, DNS answers and failover groups; [`reactions`] and [`replication`]
@@ -35,6 +36,7 @@ pub mod keys;
 pub mod layout;
 pub mod reactions;
 pub mod replication;
+mod replies;
 pub mod requests;
 pub mod station;
 pub mod workload;

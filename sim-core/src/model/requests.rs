@@ -54,8 +54,9 @@ pub enum Ev {
     AtRegion(ReqRef),
     /// A server of a region finishes a request (`epoch` tells work lost in an outage).
     Done(u16, u16, ReqRef),
-    /// The answer reaches the client: success or a fast failure.
-    Respond(ReqRef, Option<Failure>),
+    /// A fast failure reaches the client (successful answers are kept in order outside
+    /// the pending set: see `super::replies`).
+    Respond(ReqRef, Failure),
     /// Client timeouts are due: expire every attempt whose deadline has passed.
     TimeoutSweep,
     /// A client retries after its backoff.
@@ -148,10 +149,12 @@ pub struct RequestModel<'w> {
     /// attempts that already ended are skipped (lazy cancellation).
     deadlines: VecDeque<(SimTime, ReqRef)>,
     sweep_armed: bool,
+    /// Successful responses on their way back, in `(time, sequence)` order.
+    pub(super) replies: super::replies::Replies,
     /// Events of the model handled without the pending-event set: thinned-out candidate
     /// arrivals, and timeout sweeps that would only have found ended attempts. They are
     /// counted in `events` as if they had been scheduled, so the count stays the model's
-    /// (one per candidate arrival, one per distinct client deadline).
+    /// (one per candidate arrival, one per distinct client deadline, one per response).
     pub(super) elided: u64,
     /// The latest distinct deadline pushed on `deadlines`, and how many sweeps ran.
     last_deadline: SimTime,
@@ -256,6 +259,7 @@ impl<'w> RequestModel<'w> {
             outages: Vec::new(),
             deadlines: VecDeque::new(),
             sweep_armed: false,
+            replies: super::replies::Replies::new(),
             elided: 0,
             last_deadline: SimTime::MAX,
             sweeps: 0,
@@ -401,6 +405,11 @@ impl<'w> RequestModel<'w> {
         r: ReqRef,
         result: Result<(), Failure>,
     ) {
+        self.finish_at(sched.now(), r, result);
+    }
+
+    /// Ends request `r` with `result`, its client learning it at `at`.
+    pub(super) fn finish_at(&mut self, at: SimTime, r: ReqRef, result: Result<(), Failure>) {
         let Some(q) = self.get(r) else { return };
         let area = q.area as usize;
         let region = q.region as usize;
@@ -412,7 +421,7 @@ impl<'w> RequestModel<'w> {
             region,
             kind: q.kind,
             arrived: q.arrived,
-            at: sched.now(),
+            at,
             result,
             stale: q.stale,
             residency_violation: violation,
@@ -472,7 +481,7 @@ impl<'w> RequestModel<'w> {
                 self.writes.fenced += 1;
             }
             let d = self.user_one_way(area, region);
-            sched.schedule_in(d, Ev::Respond(r, Some(Failure::Unavailable)));
+            sched.schedule_in(d, Ev::Respond(r, Failure::Unavailable));
             return;
         }
         match self.stations[region].arrive(sched.now(), r, deadline) {
@@ -483,7 +492,7 @@ impl<'w> RequestModel<'w> {
             Admission::Queued => {}
             Admission::Rejected(_) => {
                 let d = self.user_one_way(area, region);
-                sched.schedule_in(d, Ev::Respond(r, Some(Failure::Rejected)));
+                sched.schedule_in(d, Ev::Respond(r, Failure::Rejected));
             }
         }
     }
@@ -536,7 +545,7 @@ impl<'w> RequestModel<'w> {
                     // which it sees at once): it refuses the write with an error.
                     if !self.cond.user_blocked(area, region) {
                         let back = self.user_one_way(area, region);
-                        sched.schedule_in(back, Ev::Respond(r, Some(Failure::Unavailable)));
+                        sched.schedule_in(back, Ev::Respond(r, Failure::Unavailable));
                     }
                     return;
                 }
@@ -546,22 +555,15 @@ impl<'w> RequestModel<'w> {
             return;
         }
         let back = self.user_one_way(area, region);
-        sched.schedule_in(delay + back, Ev::Respond(r, None));
+        // The answer's event, kept in order outside the pending set (`super::replies`).
+        let seq = sched.reserve_seq();
+        self.replies.push(now + (delay + back), seq, r);
     }
 
-    fn on_respond(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef, failure: Option<Failure>) {
-        let Some(q) = self.get(r) else { return };
-        let region = q.region as usize;
-        if failure.is_none()
-            && q.kind == Kind::Write
-            && self.epoch[region] != q.commit_epoch
-            && self.down_since[region] <= q.ack_at
-        {
-            return; // the origin failed before it could acknowledge
-        }
-        match failure {
-            None => self.finish(sched, r, Ok(())),
-            Some(f) => self.retry_or_fail(sched, r, f),
+    /// A fast failure reaches the client.
+    fn on_respond(&mut self, sched: &mut Scheduler<Ev>, r: ReqRef, failure: Failure) {
+        if self.get(r).is_some() {
+            self.retry_or_fail(sched, r, failure);
         }
     }
 
@@ -604,6 +606,10 @@ impl RequestModel<'_> {
 impl Model for RequestModel<'_> {
     type Event = Ev;
     fn handle(&mut self, sched: &mut Scheduler<Ev>, ev: Ev) {
+        let key = sched.current_key();
+        if self.replies.due(key) {
+            self.deliver_replies(key);
+        }
         self.station_readings
             .observe(sched.now(), &mut self.stations);
         match ev {

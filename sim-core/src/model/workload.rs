@@ -80,17 +80,34 @@ pub fn exp_gap(rate: f64, u: f64) -> SimDuration {
 /// `x^−s` looked up for the [`KeyZipf::TABLE`] most popular keys instead of computed:
 /// one `powf` of the two or three per draw, for about half the draws at a million keys
 /// and `s = 0.9` (the table is filled by the same `powf`, so its values are the same).
+///
+/// Most draws need neither that nor the other `powf` of the acceptance test: the draw
+/// `x = ⌊b + 1⌋` is accepted when `y < (b / x)^s`, and `x − 1 ≤ b` bounds that ratio
+/// from below by `((x − 1) / x)^s ≥ 1 − s / (x − 1)` (and `≥ 1 − 1 / x` for `s ≤ 1`); a
+/// `y` below the bound, less a margin far wider than the rounding of either side, is
+/// accepted without computing the ratio. The decision, hence every draw, is the same.
+/// Only where `x^s` stays well inside the normal range (`x ≤ 2^(900 / s)`): beyond it
+/// the exact computation under- or overflows and rejects, and so must we.
 #[derive(Clone, Debug)]
 pub struct KeyZipf {
     s: f64,
     t: f64,
     q: f64,
     neg_pow: Vec<f64>,
+    /// The bound is used for `x` up to this (0: never; see the type's docs).
+    bound_x_max: f64,
 }
 
 impl KeyZipf {
     /// Keys `1..=TABLE` have `x^−s` tabulated (128 KB, cache resident).
     pub const TABLE: usize = 1 << 14;
+
+    /// Exponents up to this use the acceptance bound: the ratio's rounding (a few ulp,
+    /// and `b` at most an ulp of `x` below `x − 1`, raised to `s`) stays below
+    /// [`KeyZipf::MARGIN`] there.
+    const BOUND_MAX_S: f64 = 1000.0;
+    /// The bound is lowered by this relative margin.
+    const MARGIN: f64 = 1e-9;
 
     /// `n` keys with exponent `s`; `None` where `rand_distr::Zipf::new` fails.
     pub fn new(n: f64, s: f64) -> Option<Self> {
@@ -106,7 +123,19 @@ impl KeyZipf {
         };
         let size = (n.min(Self::TABLE as f64) as usize) + 1;
         let neg_pow = (0..size).map(|x| (x as f64).powf(-s)).collect();
-        Some(KeyZipf { s, t, q, neg_pow })
+        Some(KeyZipf {
+            s,
+            t,
+            q,
+            neg_pow,
+            bound_x_max: if !(0.0..=Self::BOUND_MAX_S).contains(&s) {
+                0.0
+            } else if s > 0.0 {
+                (900.0 / s).exp2()
+            } else {
+                f64::INFINITY
+            },
+        })
     }
 
     #[inline]
@@ -121,12 +150,30 @@ impl KeyZipf {
         }
     }
 
+    /// A lower bound of the acceptance ratio `(b / x)^s` for `x ≥ 2`, `b ≥ x − 1`.
+    #[inline]
+    fn ratio_floor(&self, x: f64) -> f64 {
+        let bound = 1.0 - self.s / (x - 1.0);
+        let bound = if self.s <= 1.0 {
+            bound.max(1.0 - 1.0 / x)
+        } else {
+            bound
+        };
+        bound - Self::MARGIN
+    }
+
     /// One key in `1..=n`, as `rand_distr::Zipf::sample` draws it.
     #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         loop {
             let inv_b = self.inv_cdf(rng.sample(StandardUniform));
             let x = (inv_b + 1.0).floor();
+            // `y` is the draw after `b`'s, whatever the ratio: drawing it first changes
+            // nothing.
+            let y: f64 = rng.sample(StandardUniform);
+            if x > 1.0 && x <= self.bound_x_max && y < self.ratio_floor(x) {
+                return x;
+            }
             let mut ratio = match self.neg_pow.get(x as usize) {
                 Some(&r) => r,
                 None => x.powf(-self.s),
@@ -134,7 +181,6 @@ impl KeyZipf {
             if x > 1.0 {
                 ratio *= inv_b.powf(self.s);
             }
-            let y: f64 = rng.sample(StandardUniform);
             if y < ratio {
                 return x;
             }
@@ -157,6 +203,11 @@ mod tests {
             (1.0, 0.9),
             (50.0, 2.5),
             (1e9, 0.5),
+            (1e6, 0.1),
+            (1e4, 1.01),
+            (20.0, 7.0),
+            (1e6, 1e-9),
+            (1e6, 100.0),
         ] {
             let ours = KeyZipf::new(n, s).unwrap();
             let theirs = rand_distr::Zipf::new(n, s).unwrap();
@@ -167,6 +218,21 @@ mod tests {
             }
         }
         assert!(KeyZipf::new(0.5, 0.9).is_none());
+        // The bound is below the exact ratio for b at (and an ulp below) x − 1.
+        for s in [1e-9, 0.1, 0.5, 0.9, 1.0, 1.3, 2.5, 7.0, 100.0, 1000.0] {
+            let z = KeyZipf::new(1e6, s).unwrap();
+            for x in (2..20_000u32).chain([65_537, 999_999, 1_000_000]) {
+                let x = f64::from(x);
+                if x > z.bound_x_max {
+                    continue;
+                }
+                let b = x - 1.0;
+                for b in [b, b - b * f64::EPSILON] {
+                    let exact = x.powf(-s) * b.powf(s);
+                    assert!(exact.is_normal() && z.ratio_floor(x) < exact, "s {s} x {x}");
+                }
+            }
+        }
         assert!(KeyZipf::new(10.0, -1.0).is_none());
     }
 

@@ -94,6 +94,8 @@ pub struct EventQueue<E> {
     /// clamps to its clock), so it is the radix store's starting bound.
     floor: u64,
     next_seq: u64,
+    /// Sequence number of the last event popped (with `floor`, its place in the order).
+    last_seq: u64,
     /// Sequence number of the live event holding each slot, or `FREE`.
     slots: Vec<u64>,
     free_slots: Vec<u32>,
@@ -133,6 +135,7 @@ impl<E> EventQueue<E> {
             shrink_at,
             floor: 0,
             next_seq: 0,
+            last_seq: 0,
             slots: Vec::new(),
             free_slots: Vec::new(),
             stale: 0,
@@ -144,6 +147,20 @@ impl<E> EventQueue<E> {
         let seq = self.next_seq;
         self.next_seq += 1;
         seq
+    }
+
+    /// Takes the sequence number the next push would get, without pushing: a caller that
+    /// keeps an event outside the set (see [`Scheduler::reserve_seq`](super::Scheduler::reserve_seq))
+    /// still knows its place in the `(time, sequence)` order, and later pushes keep theirs.
+    #[inline]
+    pub fn reserve_seq(&mut self) -> u64 {
+        self.next_seq()
+    }
+
+    /// Sequence number of the event [`pop_due`](Self::pop_due) returned last (0 before any).
+    #[inline]
+    pub fn last_seq(&self) -> u64 {
+        self.last_seq
     }
 
     /// Schedules `event` at `time`.
@@ -305,6 +322,7 @@ impl<E> EventQueue<E> {
                 self.free_slots.push(e.slot);
             }
             self.floor = e.time;
+            self.last_seq = e.seq;
             return Some((SimTime::from_nanos(e.time), e.event));
         }
     }
