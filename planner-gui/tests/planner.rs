@@ -8,8 +8,8 @@
 
 mod common;
 
-use common::{click_at, click_button, harness, wait, FixedDialogs};
-use egui::accesskit::{Action, ActionData, ActionRequest, Role};
+use common::{click_at, click_button, harness, set_value, wait, FixedDialogs};
+use egui::accesskit::Role;
 use egui_kittest::kittest::{by, NodeT, Queryable};
 use egui_kittest::Harness;
 use egui_plot::PlotPoint;
@@ -56,20 +56,6 @@ fn open_planner(h: &mut Harness<'_, PlannerApp>) {
 fn click_checkbox(h: &mut Harness<'_, PlannerApp>, label: &str) {
     h.get(by().role(Role::CheckBox).label(label).include_labels())
         .click();
-    h.run_ok();
-}
-
-/// Types a number into the value labelled `label` (as a screen reader would).
-fn set_value(h: &mut Harness<'_, PlannerApp>, label: &str, v: f64) {
-    let (target_node, target_tree) = h.get_by_label(label).accesskit_node().locate();
-    h.input_mut()
-        .events
-        .push(egui::Event::AccessKitActionRequest(ActionRequest {
-            action: Action::SetValue,
-            target_tree,
-            target_node,
-            data: Some(ActionData::NumericValue(v)),
-        }));
     h.run_ok();
 }
 
