@@ -129,10 +129,16 @@ pub struct Shown {
 impl Shown {
     /// `x` (in the metric's unit) as shown, without the unit.
     pub fn number(&self, x: f64) -> String {
-        if self.unit == "%" {
-            return percent(self.scale * x, self.decimals);
+        let s = if self.unit == "%" {
+            percent(self.scale * x, self.decimals)
+        } else {
+            format!("{:.*}", self.decimals, self.scale * x)
+        };
+        // A tiny negative that rounds to zero reads "0", not "-0" (an interval's low end).
+        match s.strip_prefix('-') {
+            Some(rest) if rest.chars().all(|c| c == '0' || c == '.') => rest.to_string(),
+            _ => s,
         }
-        format!("{:.*}", self.decimals, self.scale * x)
     }
 
     /// Whether `x` rounds to 0 at the shown precision (`+0 USD`).
@@ -246,6 +252,10 @@ mod tests {
         };
         assert_eq!(row.format(0), "99.99997 %");
         assert_eq!(shown(Metric::Availability).number(0.9999997), "99.99997");
+        // Nor does a tiny negative read "-0" (the low end of a cost interval did).
+        assert_eq!(shown(Metric::Cost).number(-0.2), "0");
+        assert_eq!(shown(Metric::Rpo).number(-0.0001), "0.000");
+        assert_eq!(shown(Metric::Cost).number(-3.0), "-3");
     }
 
     /// Found by hand in the GUI: a cost difference of a few cents with a zero-width
