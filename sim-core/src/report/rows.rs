@@ -57,11 +57,21 @@ impl Row {
 /// below 100 % not to read as 100 % (a year's availability of 99.99997 % is not "100 %":
 /// it is nine seconds of downtime), nor one above 0 % as 0 %.
 pub fn percent(x: f64, decimals: usize) -> String {
+    short_of_edges(x, decimals, 100.0)
+}
+
+/// A fraction in [0, 1] (an availability) with `decimals` places, never rounded to 1 or
+/// 0 when it is not (see [`percent`]): `0.9999968` with 5 places is `0.999997`.
+pub fn fraction(x: f64, decimals: usize) -> String {
+    short_of_edges(x, decimals, 1.0)
+}
+
+fn short_of_edges(x: f64, decimals: usize, top: f64) -> String {
     let mut d = decimals;
     loop {
         let s = format!("{x:.d$}");
-        let rounds_to_edge = (x < 100.0 && s.parse::<f64>() == Ok(100.0))
-            || (x > 0.0 && s.parse::<f64>() == Ok(0.0));
+        let rounds_to_edge =
+            (x < top && s.parse::<f64>() == Ok(top)) || (x > 0.0 && s.parse::<f64>() == Ok(0.0));
         if !rounds_to_edge || d >= 9 {
             return s;
         }
@@ -243,6 +253,9 @@ mod tests {
         assert_eq!(percent(0.00001, 3), "0.00001");
         assert_eq!(percent(0.0, 3), "0.000");
         assert_eq!(percent(99.9999999999, 4), "100.000000000");
+        assert_eq!(fraction(0.9999968, 5), "0.999997");
+        assert_eq!(fraction(0.99991, 5), "0.99991");
+        assert_eq!(fraction(1.0, 5), "1.00000");
         let row = Row {
             name: "availability",
             values: vec![99.99997],

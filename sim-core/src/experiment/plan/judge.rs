@@ -95,7 +95,10 @@ fn steady_misses(s: &Steady, residency: u64, obj: &Objectives, misses: &mut Vec<
     }
     if let Some(t) = obj.availability {
         if s.availability_low < t {
-            misses.push(format!("availability {:.5} < {t}", s.availability_low));
+            misses.push(format!(
+                "availability {} < {t}",
+                crate::report::rows::fraction(s.availability_low, 5)
+            ));
         }
     }
     if let Some(b) = obj.budget_usd {

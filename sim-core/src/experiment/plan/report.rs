@@ -57,7 +57,10 @@ fn meets(v: &Verification, obj: &Objectives) -> String {
         }
     }
     if let Some(t) = obj.availability {
-        parts.push(format!("availability {:.5} ≥ {t}", v.availability_low));
+        parts.push(format!(
+            "availability {} ≥ {t}",
+            crate::report::rows::fraction(v.availability_low, 5)
+        ));
     }
     if let (Some(b), Some(r)) = (obj.rpo_s, v.rpo_s) {
         parts.push(format!("RPO {r:.2} s ≤ {b}"));
