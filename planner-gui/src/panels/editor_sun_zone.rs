@@ -153,51 +153,51 @@ fn shard_schedule(
 ) -> bool {
     let mut remove = None;
     let base = "sharded.follow_the_sun.schedule[]";
-    Grid::new("shard-sun-schedule")
-        .num_columns(7)
-        .show(ui, |ui| {
-            for (i, h) in schedule.iter_mut().enumerate() {
-                field::labelled_as(
-                    ui,
-                    &shard_hour_label(i),
-                    &format!("{base}.utc_hour"),
-                    |ui| {
-                        // Not bounded to a day: an hour out of [0, 24) is validation's to name.
-                        ui.add(DragValue::new(&mut h.utc_hour).speed(0.1).max_decimals(2))
-                    },
-                );
-                field::labelled_as(ui, SHARD, &format!("{base}.shard"), |ui| {
-                    let shown = h.shard.clone().unwrap_or_else(|| "(none)".into());
-                    ComboBox::from_id_salt(("shard-sun-shard", i))
-                        .selected_text(shown)
-                        .show_ui(ui, |ui| {
-                            for c in ids {
-                                ui.selectable_value(&mut h.shard, Some(c.clone()), c);
-                            }
-                        })
-                        .response
-                });
-                field::labelled_as(ui, LEADS, &format!("{base}.primary"), |ui| {
-                    ComboBox::from_id_salt(("shard-sun-primary", i))
-                        .selected_text(h.primary.clone())
-                        .show_ui(ui, |ui| {
-                            for c in ids {
-                                ui.selectable_value(&mut h.primary, c.clone(), c);
-                            }
-                        })
-                        .response
-                });
-                if ui
-                    .small_button("🗑")
-                    .on_hover_text("remove this handover")
-                    .clicked()
-                {
-                    remove = Some(i);
-                }
-                ui.end_row();
-                p.grid_row(ui, 1, &format!("sharded.follow_the_sun.schedule[{i}]"));
+    // One wrapping line per handover, not a grid: hour, shard and leader side by side
+    // were wider than the editor panel at 1400 points, and the leader was cut off (seen
+    // by hand under Xvfb). Each handover's problems follow it (ids stay stable either way).
+    for (i, h) in schedule.iter_mut().enumerate() {
+        ui.horizontal_wrapped(|ui| {
+            field::labelled_as(
+                ui,
+                &shard_hour_label(i),
+                &format!("{base}.utc_hour"),
+                |ui| {
+                    // Not bounded to a day: an hour out of [0, 24) is validation's to name.
+                    ui.add(DragValue::new(&mut h.utc_hour).speed(0.1).max_decimals(2))
+                },
+            );
+            field::labelled_as(ui, SHARD, &format!("{base}.shard"), |ui| {
+                let shown = h.shard.clone().unwrap_or_else(|| "(none)".into());
+                ComboBox::from_id_salt(("shard-sun-shard", i))
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        for c in ids {
+                            ui.selectable_value(&mut h.shard, Some(c.clone()), c);
+                        }
+                    })
+                    .response
+            });
+            field::labelled_as(ui, LEADS, &format!("{base}.primary"), |ui| {
+                ComboBox::from_id_salt(("shard-sun-primary", i))
+                    .selected_text(h.primary.clone())
+                    .show_ui(ui, |ui| {
+                        for c in ids {
+                            ui.selectable_value(&mut h.primary, c.clone(), c);
+                        }
+                    })
+                    .response
+            });
+            if ui
+                .small_button("🗑")
+                .on_hover_text("remove this handover")
+                .clicked()
+            {
+                remove = Some(i);
             }
         });
+        p.under(ui, &format!("sharded.follow_the_sun.schedule[{i}]"));
+    }
     if let Some(i) = remove {
         schedule.remove(i);
     }
