@@ -361,14 +361,7 @@ fn schedule(ui: &mut Ui, schedule: &mut Vec<Handover>, choices: &[String]) {
             ui.add(DragValue::new(&mut h.utc_hour).speed(0.1).max_decimals(2))
                 .labelled_by(l.id)
                 .on_hover_text("every day from this hour (UTC, 0 to 24)");
-            ComboBox::from_id_salt(("sun-primary", i))
-                .selected_text(h.primary.clone())
-                .show_ui(ui, |ui| {
-                    for c in choices {
-                        ui.selectable_value(&mut h.primary, c.clone(), c);
-                    }
-                })
-                .response
+            region_choice(ui, ("sun-primary", i), &mut h.primary, choices)
                 .labelled_by(l.id)
                 .on_hover_text("the region that leads (the primary or the standby)");
             if ui
@@ -408,6 +401,23 @@ pub fn next_handover(schedule: &[Handover], choices: &[String]) -> Handover {
         shard: None,
         primary,
     }
+}
+
+/// A drop-down of `choices` (region ids) setting `value`: a handover's leader.
+pub fn region_choice(
+    ui: &mut Ui,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    value: &mut String,
+    choices: &[String],
+) -> Response {
+    ComboBox::from_id_salt(id)
+        .selected_text(value.clone())
+        .show_ui(ui, |ui| {
+            for c in choices {
+                ui.selectable_value(value, c.clone(), c);
+            }
+        })
+        .response
 }
 
 #[cfg(test)]

@@ -179,14 +179,12 @@ fn shard_schedule(
                     .response
             });
             field::labelled_as(ui, LEADS, &format!("{base}.primary"), |ui| {
-                ComboBox::from_id_salt(("shard-sun-primary", i))
-                    .selected_text(h.primary.clone())
-                    .show_ui(ui, |ui| {
-                        for c in ids {
-                            ui.selectable_value(&mut h.primary, c.clone(), c);
-                        }
-                    })
-                    .response
+                super::editor_realism::region_choice(
+                    ui,
+                    ("shard-sun-primary", i),
+                    &mut h.primary,
+                    ids,
+                )
             });
             if ui
                 .small_button("🗑")
