@@ -392,7 +392,9 @@ fn routing(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                     "how often each region is probed, and how many failed probes in a row mark it down",
                 );
                 let hc = &mut r.health_check;
-                ui.horizontal(|ui| {
+                // Wraps: on one line this was the editor's widest row, wider than its
+                // panel at 1400 points (a horizontal scrollbar, clipped widgets).
+                ui.horizontal_wrapped(|ui| {
                     field::labelled(ui, "routing.health_check.interval", |ui| {
                         duration(ui, &mut hc.interval, 1.0, " s", 600.0)
                     });
