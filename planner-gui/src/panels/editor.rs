@@ -394,15 +394,19 @@ fn routing(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 let hc = &mut r.health_check;
                 // Wraps: on one line this was the editor's widest row, wider than its
                 // panel at 1400 points (a horizontal scrollbar, clipped widgets).
-                ui.horizontal_wrapped(|ui| {
-                    field::labelled(ui, "routing.health_check.interval", |ui| {
-                        duration(ui, &mut hc.interval, 1.0, " s", 600.0)
-                    });
-                    field::labelled(ui, "routing.health_check.failure_threshold", |ui| {
-                        ui.add(DragValue::new(&mut hc.failure_threshold))
-                    });
-                    field::labelled(ui, "routing.health_check.timeout", |ui| {
-                        duration(ui, &mut hc.timeout, 1.0, " s", 60.0)
+                // In a vertical scope: a wrapping row straight in a grid cell starts at the
+                // row's middle and its second line runs into the next row.
+                ui.vertical(|ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        field::labelled(ui, "routing.health_check.interval", |ui| {
+                            duration(ui, &mut hc.interval, 1.0, " s", 600.0)
+                        });
+                        field::labelled(ui, "routing.health_check.failure_threshold", |ui| {
+                            ui.add(DragValue::new(&mut hc.failure_threshold))
+                        });
+                        field::labelled(ui, "routing.health_check.timeout", |ui| {
+                            duration(ui, &mut hc.timeout, 1.0, " s", 60.0)
+                        });
                     });
                 });
                 ui.end_row();
