@@ -291,44 +291,26 @@ fn shown_value(n: &egui_kittest::Node<'_>) -> String {
         .unwrap_or_default()
 }
 
+/// The spin buttons of the window, in layout order.
+fn spin_buttons<'h>(h: &'h Harness<'_, PlannerApp>) -> Vec<egui_kittest::Node<'h>> {
+    fields(h)
+        .into_iter()
+        .filter(|n| n.accesskit_node().role() == Role::SpinButton)
+        .collect()
+}
+
 /// Types `keys` into the `k`-th spin button of the window as a person would (focus,
 /// clear, keys, Enter) and returns its label.
 fn type_into(h: &mut Harness<'_, PlannerApp>, k: usize, keys: &str) -> String {
-    let spin = |h: &Harness<'_, PlannerApp>| -> (String, egui::Rect) {
-        let all: Vec<_> = fields(h)
-            .into_iter()
-            .filter(|n| n.accesskit_node().role() == Role::SpinButton)
-            .collect();
-        let n = &all[k];
-        (n.accesskit_node().label().unwrap_or_default(), n.rect())
-    };
-    let (name, _) = spin(h);
-    {
-        let all: Vec<_> = fields(h)
-            .into_iter()
-            .filter(|n| n.accesskit_node().role() == Role::SpinButton)
-            .collect();
-        all[k].scroll_to_me();
-    }
+    let name = spin_buttons(h)[k]
+        .accesskit_node()
+        .label()
+        .unwrap_or_default();
+    spin_buttons(h)[k].scroll_to_me();
     h.run_ok();
-    {
-        let all: Vec<_> = fields(h)
-            .into_iter()
-            .filter(|n| n.accesskit_node().role() == Role::SpinButton)
-            .collect();
-        all[k].focus();
-    }
+    spin_buttons(h)[k].focus();
     h.run_ok();
-    for _ in 0..24 {
-        h.key_press(egui::Key::Backspace);
-        h.step();
-    }
-    for c in keys.chars() {
-        h.input_mut().events.push(egui::Event::Text(c.to_string()));
-        h.step();
-    }
-    h.key_press(egui::Key::Enter);
-    h.run_ok();
+    common::type_keys(h, keys);
     name
 }
 
@@ -347,20 +329,13 @@ fn no_field_changes_a_typed_value() {
         planner_gui::panels::editor_realism::new_policy(s.regions[0].instances);
     start = AppState::new(s.clone(), start.catalog.clone(), None);
     let mut h = harness(start, Box::new(NoDialogs));
-    let count = fields(&h)
-        .into_iter()
-        .filter(|n| n.accesskit_node().role() == Role::SpinButton)
-        .count();
+    let count = spin_buttons(&h).len();
     assert!(count > 40, "only {count} spin buttons");
     let mut changed = Vec::new();
     for k in 0..count {
         set_scenario(&mut h, s.clone());
         let name = type_into(&mut h, k, "777777");
-        let all: Vec<_> = fields(&h)
-            .into_iter()
-            .filter(|n| n.accesskit_node().role() == Role::SpinButton)
-            .collect();
-        let after = all.get(k).map(shown_value).unwrap_or_default();
+        let after = spin_buttons(&h).get(k).map(shown_value).unwrap_or_default();
         let refused = h
             .state()
             .state

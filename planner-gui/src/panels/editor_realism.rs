@@ -315,11 +315,7 @@ pub fn set_sun_mode(ap: &mut ActivePassive, mode: SunMode, ids: &[String]) {
             .cloned();
     }
     ap.standby_mode = StandbyMode::Hot;
-    let Some(mut f) = ap
-        .follow_the_sun
-        .clone()
-        .or_else(|| toml_edit::de::from_str::<FollowTheSun>("daytime = true").ok())
-    else {
+    let Some(mut f) = ap.follow_the_sun.clone().or_else(new_follow_the_sun) else {
         return;
     };
     match mode {
@@ -418,6 +414,12 @@ pub fn region_choice(
             }
         })
         .response
+}
+
+/// A fresh follow-the-sun table with every field at its file default (the drain's
+/// included), as `daytime = true` in a file reads.
+pub fn new_follow_the_sun() -> Option<FollowTheSun> {
+    toml_edit::de::from_str::<FollowTheSun>("daytime = true").ok()
 }
 
 #[cfg(test)]

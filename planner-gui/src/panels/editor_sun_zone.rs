@@ -23,7 +23,7 @@ use super::editor_realism::SunMode;
 use super::field;
 use egui::{ComboBox, DragValue, Grid, Ui};
 use sim_core::catalog::Catalog;
-use sim_core::scenario::{ActivePassive, DataZone, FollowTheSun, Handover, Scenario, ZoneReplica};
+use sim_core::scenario::{ActivePassive, DataZone, Handover, Scenario, ZoneReplica};
 
 /// The label of the switch of `[active_passive.data_zone]`.
 pub const DATA_ZONE: &str = "database zone";
@@ -240,7 +240,7 @@ pub fn set_shard_sun_mode(s: &mut Scenario, mode: SunMode, pairs: &[(String, Str
     let Some(mut f) = sh
         .follow_the_sun
         .clone()
-        .or_else(|| toml_edit::de::from_str::<FollowTheSun>("daytime = true").ok())
+        .or_else(super::editor_realism::new_follow_the_sun)
     else {
         return;
     };

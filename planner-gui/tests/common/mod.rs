@@ -195,7 +195,12 @@ pub fn type_into(h: &mut Harness<'_, PlannerApp>, label: &str, text: &str) {
     h.run_ok();
     h.get_by_role_and_label(Role::SpinButton, label).focus();
     h.run_ok();
-    for _ in 0..12 {
+    type_keys(h, text);
+}
+
+/// Into the focused field: clears it, types `text` key by key, presses Enter.
+pub fn type_keys(h: &mut Harness<'_, PlannerApp>, text: &str) {
+    for _ in 0..24 {
         h.key_press(Key::Backspace);
         h.step();
     }
