@@ -65,7 +65,7 @@ impl Resolved {
         let started = Instant::now();
         let plan = Plan::new(self, layout);
         let mut model = RequestModel::new(self, &plan, seed);
-        let mut sched = Scheduler::new();
+        let mut sched = RequestModel::scheduler();
         model.start(&mut sched);
         // Arrivals stop at the end of the window; every request then ends by its timeout.
         run(&mut model, &mut sched, Stop::at(SimTime::MAX));
@@ -89,7 +89,7 @@ impl Resolved {
         let started = Instant::now();
         let plan = Plan::new(self, layout);
         let mut model = RequestModel::new(self, &plan, seed);
-        let mut sched = Scheduler::new();
+        let mut sched = RequestModel::scheduler();
         model.start(&mut sched);
         let end = (self.scenario.warmup + self.scenario.duration)
             .as_nanos()

@@ -17,19 +17,27 @@
 //! set hovering near one threshold does not convert back and forth; a conversion costs
 //! one sort (heap → radix) or one heapify (radix → heap) of a few thousand entries.
 //!
-//! Cancellation is lazy and O(1) in both stores: an event scheduled with
+//! A third store is for a model that knows its time scale and asks for it by name
+//! ([`QueueKind::Calendar`]): a ring of time buckets for the near future, sorted one
+//! bucket at a time, with the heap for the rest (`calendar.rs`). Where most events are
+//! due within the ring's reach it skips the heap's logarithmic walk (the request model:
+//! benches/README.md).
+//!
+//! Cancellation is lazy and O(1) in every store: an event scheduled with
 //! [`EventQueue::push_cancellable`] owns a slot in a small dense table that records its
 //! sequence number; cancelling frees the slot, and when the stale entry reaches the front
 //! (or, in the radix store, is moved between buckets) its sequence no longer matches and
 //! it is dropped. A cancelled entry occupies memory at most until its time comes, which
 //! is bounded for timeouts (they would have fired anyway).
 
+mod calendar;
 mod heap;
 mod radix;
 #[cfg(test)]
 mod tests;
 
 use super::time::SimTime;
+use calendar::Calendar;
 use heap::Heap;
 use radix::Radix;
 
@@ -60,6 +68,11 @@ pub enum QueueKind {
     Heap,
     /// Always the radix store.
     Radix,
+    /// A ring of 2^`ring_bits` buckets (6 to 24) of 2^`width_bits` ns for the near
+    /// future and the heap beyond (`calendar.rs`): for a model that knows its time scale,
+    /// its events mostly within the ring's reach and a few per bucket (the request model:
+    /// milliseconds apart, buckets of 65.5 µs over 1.07 s).
+    Calendar { width_bits: u8, ring_bits: u8 },
 }
 
 struct Entry<E> {
@@ -81,6 +94,7 @@ impl<E> Entry<E> {
 enum Store<E> {
     Heap(Heap<E>),
     Radix(Radix<E>),
+    Calendar(Calendar<E>),
 }
 
 /// Pending events ordered by time, then by scheduling order.
@@ -128,6 +142,14 @@ impl<E> EventQueue<E> {
             QueueKind::Adaptive => (Store::Heap(Heap::with_capacity(0)), GROW_AT, SHRINK_AT),
             QueueKind::Heap => (Store::Heap(Heap::with_capacity(0)), usize::MAX, 0),
             QueueKind::Radix => (Store::Radix(Radix::new(0)), usize::MAX, 0),
+            QueueKind::Calendar {
+                width_bits,
+                ring_bits,
+            } => (
+                Store::Calendar(Calendar::new(u32::from(width_bits), u32::from(ring_bits))),
+                usize::MAX,
+                0,
+            ),
         };
         EventQueue {
             store,
@@ -208,6 +230,7 @@ impl<E> EventQueue<E> {
             }
             Store::Radix(r) if e.time >= r.last() => r.push(e),
             Store::Radix(_) => self.insert_before_last(e),
+            Store::Calendar(c) => c.push(e),
         }
     }
 
@@ -298,6 +321,12 @@ impl<E> EventQueue<E> {
                     }
                     h.pop().expect("peeked")
                 }
+                Store::Calendar(c) => {
+                    if c.front()?.time > until {
+                        return None;
+                    }
+                    c.pop().expect("peeked")
+                }
                 Store::Radix(r) => {
                     let slots = &self.slots;
                     let (due, dropped) = r.front_due(until, |e| Self::is_stale(slots, e));
@@ -332,6 +361,7 @@ impl<E> EventQueue<E> {
         loop {
             let top = match &mut self.store {
                 Store::Heap(h) => h.peek()?,
+                Store::Calendar(c) => c.front()?,
                 Store::Radix(r) => {
                     let slots = &self.slots;
                     let (due, dropped) = r.front_due(u64::MAX, |e| Self::is_stale(slots, e));
@@ -348,6 +378,7 @@ impl<E> EventQueue<E> {
             match &mut self.store {
                 Store::Heap(h) => drop(h.pop()),
                 Store::Radix(r) => drop(r.pop_front()),
+                Store::Calendar(c) => drop(c.pop()),
             }
             self.stale -= 1;
         }
@@ -358,6 +389,7 @@ impl<E> EventQueue<E> {
         let stored = match &self.store {
             Store::Heap(h) => h.len(),
             Store::Radix(r) => r.len(),
+            Store::Calendar(c) => c.len(),
         };
         stored - self.stale
     }
@@ -389,6 +421,7 @@ impl<E> EventQueue<E> {
         match &self.store {
             Store::Heap(h) => h.assert_order(),
             Store::Radix(r) => r.assert_order(),
+            Store::Calendar(c) => c.assert_order(),
         }
     }
 

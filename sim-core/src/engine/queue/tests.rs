@@ -10,6 +10,22 @@ fn queues<E>() -> Vec<(&'static str, EventQueue<E>)> {
     vec![
         ("heap", EventQueue::of_kind(QueueKind::Heap)),
         ("radix", EventQueue::of_kind(QueueKind::Radix)),
+        // Buckets of 1 ns and of 64 ns: the test times span the ring, its edge and far
+        // beyond it, so both parts and the moves between them are exercised.
+        (
+            "calendar 0",
+            EventQueue::of_kind(QueueKind::Calendar {
+                width_bits: 0,
+                ring_bits: 6,
+            }),
+        ),
+        (
+            "calendar 6",
+            EventQueue::of_kind(QueueKind::Calendar {
+                width_bits: 6,
+                ring_bits: 8,
+            }),
+        ),
         ("adaptive", EventQueue::new()),
         ("adaptive 8/4", EventQueue::adaptive_at(8, 4)),
     ]
