@@ -47,6 +47,7 @@ pub struct ReqRef {
 
 /// Events of the request model.
 #[derive(Clone, Copy, Debug)]
+#[repr(u32)]
 pub enum Ev {
     /// A candidate arrival in an area (thinning decides whether it is real).
     Arrive(u16),
