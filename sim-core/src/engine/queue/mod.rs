@@ -197,6 +197,40 @@ impl<E> EventQueue<E> {
         });
     }
 
+    /// Keeps `event` at `time` under a sequence number the caller reserved earlier with
+    /// [`reserve_seq`](Self::reserve_seq) (in this queue or another one): a model that
+    /// keeps some events in a store of its own orders them exactly as the pending set
+    /// would have. Two entries must never share a sequence number.
+    ///
+    /// The heap and the calendar order any keys; the radix store relies on entries of one
+    /// instant arriving in sequence order, so there it rebuilds (O(n log n)): keep
+    /// reserved events in a heap or calendar queue.
+    #[inline]
+    pub fn push_reserved(&mut self, time: SimTime, seq: u64, event: E) {
+        let e = Entry {
+            time: time.as_nanos(),
+            seq,
+            slot: NO_SLOT,
+            event,
+        };
+        match self.store {
+            Store::Radix(_) => self.insert_before_last(e),
+            _ => self.insert(e),
+        }
+    }
+
+    /// The place of the earliest live event in the order, `(time << 64) | sequence`
+    /// (dropping cancelled entries on the way), or `None` when the set is empty.
+    pub fn peek_key(&mut self) -> Option<u128> {
+        self.peek_time()?;
+        let front = match &self.store {
+            Store::Heap(h) => h.peek(),
+            Store::Radix(r) => r.front(),
+            Store::Calendar(c) => c.front(),
+        };
+        front.map(Entry::key)
+    }
+
     /// Schedules `event` at `time` and returns a handle that can cancel it.
     pub fn push_cancellable(&mut self, time: SimTime, event: E) -> Timer {
         let seq = self.next_seq();
@@ -235,7 +269,8 @@ impl<E> EventQueue<E> {
     }
 
     /// A push earlier than the radix store's bound (only a caller that schedules into
-    /// its own past does this; the scheduler never does). The adaptive queue hands the
+    /// its own past does this; the scheduler never does), or one under a reserved
+    /// sequence number, which may come before entries of the same instant. The adaptive queue hands the
     /// set back to the heap, which takes any order; a pinned radix store is rebuilt
     /// around the new bound. Either way O(n log n) once, and the order stays exact.
     #[cold]

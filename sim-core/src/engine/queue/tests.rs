@@ -180,6 +180,10 @@ enum Op {
     /// Before the last popped time by this much (the queue allows it; the scheduler
     /// never does it).
     PushPast(u64),
+    /// Take a sequence number now ([`EventQueue::reserve_seq`]) ...
+    Reserve,
+    /// ... and push under the oldest one taken, this far after now.
+    PushReserved(u64),
     Cancel(usize),
     PopDue(u64),
 }
@@ -197,6 +201,8 @@ fn op(past: bool) -> impl Strategy<Value = Op> {
     prop_oneof![
         6 => (delay, any::<bool>()).prop_map(|(d, c)| Op::Push(d, c)),
         u32::from(past) => (0u64..100).prop_map(Op::PushPast),
+        1 => Just(Op::Reserve),
+        1 => (0u64..100).prop_map(Op::PushReserved),
         2 => any::<usize>().prop_map(Op::Cancel),
         4 => prop_oneof![Just(u64::MAX), 0u64..200].prop_map(Op::PopDue),
     ]
@@ -213,6 +219,7 @@ fn check_against_shadow(
     let mut timers: Vec<(Timer, (u64, u64))> = Vec::new();
     let mut seq = 0u64;
     let mut now = 0u64;
+    let mut reserved: std::collections::VecDeque<u64> = Default::default();
     for op in ops {
         let push = match *op {
             Op::Push(dt, cancellable) => Some((now.saturating_add(dt), cancellable)),
@@ -229,6 +236,17 @@ fn check_against_shadow(
                 }
                 shadow.insert((t, seq), seq);
                 seq += 1;
+            }
+            Op::Reserve => {
+                prop_assert_eq!(q.reserve_seq(), seq, "{}", name);
+                reserved.push_back(seq);
+                seq += 1;
+            }
+            Op::PushReserved(dt) if !reserved.is_empty() => {
+                let s = reserved.pop_front().expect("checked");
+                let t = now.saturating_add(dt);
+                q.push_reserved(SimTime::from_nanos(t), s, s);
+                shadow.insert((t, s), s);
             }
             Op::Cancel(i) if !timers.is_empty() => {
                 let (timer, key) = timers.swap_remove(i % timers.len());
@@ -282,5 +300,20 @@ proptest! {
         for (name, q) in queues() {
             check_against_shadow(name, q, &ops)?;
         }
+    }
+}
+
+#[test]
+fn reserved_sequence_numbers_keep_their_place_and_peek_key_names_the_front() {
+    for (name, mut q) in queues() {
+        assert_eq!(q.peek_key(), None, "{name}");
+        let early = q.reserve_seq(); // 0: taken now, used after a later push
+        q.push(SimTime::from_nanos(7), 'b'); // seq 1
+        q.push_reserved(SimTime::from_nanos(7), early, 'a');
+        q.push(SimTime::from_nanos(3), 'c'); // seq 2
+        assert_eq!(q.peek_key(), Some((3u128 << 64) | 2), "{name}");
+        let order: Vec<char> = std::iter::from_fn(|| q.pop().map(|(_, e)| e)).collect();
+        assert_eq!(order, ['c', 'a', 'b'], "{name}");
+        assert_eq!(q.peek_key(), None, "{name}");
     }
 }
