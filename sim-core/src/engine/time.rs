@@ -111,11 +111,9 @@ impl SimDuration {
 pub fn round_to_u64(x: f64) -> u64 {
     if (0.0..4_503_599_627_370_496.0).contains(&x) {
         let t = x as i64;
-        if x - t as f64 >= 0.5 {
-            (t + 1) as u64
-        } else {
-            t as u64
-        }
+        // Added, not branched on: the fraction is as likely below a half as above, so a
+        // branch here is mispredicted half the time (~3 % of a run, perf).
+        (t + i64::from(x - t as f64 >= 0.5)) as u64
     } else {
         x.round() as u64
     }
