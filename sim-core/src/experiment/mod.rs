@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod correlated;
 pub mod load;
 pub mod plan;
+pub mod pool;
 pub mod replicate;
 pub mod run;
 mod summary;

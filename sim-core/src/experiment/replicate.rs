@@ -107,13 +107,17 @@ impl Resolved {
     /// `layouts`, each `replications` times (at least once) on common random numbers.
     pub fn replicate(&self, layouts: &[LayoutKind], seed: u64, replications: u32) -> Replicated {
         let n = layouts.len();
-        let kept: Vec<Kept> = (0..replications.max(1) as usize * n)
-            .into_par_iter()
-            .map(|j| {
-                let (k, i) = job(j, n);
-                Kept::of(k, self.run_layout(layouts[i], replication_seed(seed, k)))
-            })
-            .collect();
+        let jobs = replications.max(1) as usize * n;
+        let kept: Vec<Kept> = super::pool::spread(jobs, || {
+            (0..jobs)
+                .into_par_iter()
+                .with_max_len(1)
+                .map(|j| {
+                    let (k, i) = job(j, n);
+                    Kept::of(k, self.run_layout(layouts[i], replication_seed(seed, k)))
+                })
+                .collect()
+        });
         assemble(layouts, seed, kept)
     }
 
@@ -130,15 +134,20 @@ impl Resolved {
         progress: &(dyn Fn(usize, f64) + Sync),
     ) -> Option<Replicated> {
         let n = layouts.len();
-        let kept: Option<Vec<Kept>> = (0..replications.max(1) as usize * n)
-            .into_par_iter()
-            .map(|j| {
-                let (k, i) = job(j, n);
-                let seed = replication_seed(seed, k);
-                let r = self.run_layout_watched(layouts[i], seed, cancel, &|f| progress(j, f))?;
-                Some(Kept::of(k, r))
-            })
-            .collect();
+        let jobs = replications.max(1) as usize * n;
+        let kept: Option<Vec<Kept>> = super::pool::spread(jobs, || {
+            (0..jobs)
+                .into_par_iter()
+                .with_max_len(1)
+                .map(|j| {
+                    let (k, i) = job(j, n);
+                    let seed = replication_seed(seed, k);
+                    let r =
+                        self.run_layout_watched(layouts[i], seed, cancel, &|f| progress(j, f))?;
+                    Some(Kept::of(k, r))
+                })
+                .collect()
+        });
         Some(assemble(layouts, seed, kept?))
     }
 }

@@ -182,9 +182,12 @@ impl Resolved {
 
     /// The three layouts on common random numbers, in parallel, in `LayoutKind::ALL` order.
     pub fn compare(&self, seed: u64) -> Vec<RunResult> {
-        LayoutKind::ALL
-            .par_iter()
-            .map(|&l| self.run_layout(l, seed))
-            .collect()
+        super::pool::spread(LayoutKind::ALL.len(), || {
+            LayoutKind::ALL
+                .par_iter()
+                .with_max_len(1)
+                .map(|&l| self.run_layout(l, seed))
+                .collect()
+        })
     }
 }

@@ -10,6 +10,7 @@ use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use sim_core::experiment::budget::{estimate, Estimate};
+use sim_core::experiment::pool::spread;
 use sim_core::experiment::{Replicated, RunResult};
 use sim_core::scenario::LayoutKind;
 use sim_core::spec::Resolved;
@@ -45,22 +46,31 @@ fn bar(e: &Estimate, runs: usize) -> Option<ProgressBar> {
 /// Runs `layouts` (in parallel, results in the given order) with one bar for all.
 pub fn run(p: &Resolved, layouts: &[LayoutKind], seed: u64, e: &Estimate) -> Vec<RunResult> {
     let Some(b) = bar(e, layouts.len()) else {
-        return layouts.par_iter().map(|&l| p.run_layout(l, seed)).collect();
+        return spread(layouts.len(), || {
+            layouts
+                .par_iter()
+                .with_max_len(1)
+                .map(|&l| p.run_layout(l, seed))
+                .collect()
+        });
     };
     let never = AtomicBool::new(false);
     let done: Vec<AtomicU64> = layouts.iter().map(|_| AtomicU64::new(0)).collect();
-    let results: Vec<RunResult> = layouts
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, &l)| {
-            let progress = |f: f64| {
-                done[i].store((f * STEPS as f64) as u64, Ordering::Relaxed);
-                let sum: u64 = done.iter().map(|d| d.load(Ordering::Relaxed)).sum();
-                b.set_position(sum / layouts.len() as u64);
-            };
-            p.run_layout_watched(l, seed, &never, &progress)
-        })
-        .collect();
+    let results: Vec<RunResult> = spread(layouts.len(), || {
+        layouts
+            .par_iter()
+            .with_max_len(1)
+            .enumerate()
+            .filter_map(|(i, &l)| {
+                let progress = |f: f64| {
+                    done[i].store((f * STEPS as f64) as u64, Ordering::Relaxed);
+                    let sum: u64 = done.iter().map(|d| d.load(Ordering::Relaxed)).sum();
+                    b.set_position(sum / layouts.len() as u64);
+                };
+                p.run_layout_watched(l, seed, &never, &progress)
+            })
+            .collect()
+    });
     b.finish_and_clear();
     results
 }
