@@ -23,9 +23,12 @@ use std::sync::mpsc::{channel, Receiver, Sender, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Progress wakes the window at most this often: a progress bar moving four times a
-/// second reads as smooth and costs the simulation nothing.
-pub const WAKE_EVERY: Duration = Duration::from_millis(250);
+/// Progress wakes the window at most this often: twice a second keeps a progress bar
+/// moving. Each frame costs the window CPU time, which a Compare's runs need: they keep
+/// every core busy (`sim_core::experiment::pool`), and under software rendering four
+/// frames a second made the GUI's Compare 7–14 % slower than the CLI's, two ≈ 3 %
+/// (planner-gui/README.md).
+pub const WAKE_EVERY: Duration = Duration::from_millis(500);
 
 /// Lets a call through at most once per period: what keeps progress from repainting the
 /// window more than a few times a second, however often the work reports.
