@@ -81,6 +81,9 @@ pub enum Ev {
     Handover(u32),
 }
 
+/// 64 bytes, kept on one cache line each (a request's slot is touched by every event of
+/// the request, and a slot across two lines costs a second miss).
+#[repr(align(64))]
 pub(super) struct Req {
     pub(super) gen: u32,
     pub(super) live: bool,
