@@ -318,6 +318,9 @@ pub struct WindowReadings {
     at_end: Vec<StationTotals>,
     /// Boundaries read: 0, 1 (start) or 2 (both).
     marks: u8,
+    /// The next boundary to read (`SimTime::MAX` once both are): one comparison per
+    /// event.
+    next: SimTime,
 }
 
 impl WindowReadings {
@@ -328,13 +331,14 @@ impl WindowReadings {
             at_start: Vec::new(),
             at_end: Vec::new(),
             marks: 0,
+            next: start,
         }
     }
 
     /// Call before handling an event at `now`.
     #[inline]
     pub fn observe<J>(&mut self, now: SimTime, stations: &mut [Station<J>]) {
-        if self.marks < 2 && now >= self.start {
+        if now >= self.next {
             self.read(now, stations);
         }
     }
@@ -349,6 +353,11 @@ impl WindowReadings {
             self.at_end = stations.iter_mut().map(|s| s.totals(self.end)).collect();
             self.marks = 2;
         }
+        self.next = match self.marks {
+            0 => self.start,
+            1 => self.end,
+            _ => SimTime::MAX,
+        };
     }
 
     /// The window's figures per station (call once the run has ended).
