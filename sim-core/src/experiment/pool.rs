@@ -15,15 +15,28 @@
 
 /// Runs `work` — which spreads `jobs` independent, similar-sized jobs over rayon's
 /// current pool with `par_iter` — on a pool of one thread per job when that shares the
-/// cores better (see the module docs), else on the current pool.
+/// cores better (see the module docs), else on the current pool. The extra threads go
+/// past the pool's size on purpose (at most twice it, less one: `RAYON_NUM_THREADS=2`
+/// still runs a comparison on three threads); they time-slice the same cores.
+///
+/// Called from a worker of a pool (work nested in parallel work) it never builds a pool:
+/// a worker waiting in `install` would steal more of the outer jobs meanwhile, each one
+/// building a pool of its own, and every run's memory would be held at once.
 pub fn spread<R: Send>(jobs: usize, work: impl FnOnce() -> R + Send) -> R {
-    let threads = rayon::current_num_threads();
-    if jobs > threads && jobs < 2 * threads {
-        if let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+    let on_worker = rayon::current_thread_index().is_some();
+    if let Some(threads) = threads_for(jobs, rayon::current_num_threads(), on_worker) {
+        // Should the OS refuse the threads, the current pool runs the jobs as before.
+        if let Ok(pool) = rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
             return pool.install(work);
         }
     }
     work()
+}
+
+/// The threads of a pool of its own for `jobs` jobs where the current pool has `threads`
+/// (`None`: the current pool).
+fn threads_for(jobs: usize, threads: usize, on_worker: bool) -> Option<usize> {
+    (!on_worker && jobs > threads && jobs < 2 * threads).then_some(jobs)
 }
 
 #[cfg(test)]
@@ -31,25 +44,49 @@ mod tests {
     use super::*;
     use rayon::prelude::*;
 
-    /// The threads of the pool `spread` runs `jobs` jobs on, from inside a pool of
-    /// `outer` threads (as the CLI's and the GUI's runs are).
-    fn workers(outer: usize, jobs: usize) -> usize {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(outer)
-            .build()
-            .expect("a pool");
-        pool.install(|| spread(jobs, rayon::current_num_threads))
+    #[test]
+    fn a_few_more_runs_than_workers_get_a_thread_each_and_others_keep_the_pool() {
+        assert_eq!(
+            threads_for(3, 2, false),
+            Some(3),
+            "a comparison on two cores"
+        );
+        assert_eq!(threads_for(5, 4, false), Some(5));
+        assert_eq!(threads_for(7, 4, false), Some(7));
+        assert_eq!(
+            threads_for(2, 2, false),
+            None,
+            "one round: nothing to share"
+        );
+        assert_eq!(threads_for(1, 2, false), None);
+        assert_eq!(threads_for(0, 2, false), None);
+        assert_eq!(
+            threads_for(4, 2, false),
+            None,
+            "two full rounds: the pool is enough"
+        );
+        assert_eq!(threads_for(90, 2, false), None, "a sweep's worth: the pool");
+        assert_eq!(threads_for(2, 1, false), None, "one core: nothing to share");
+        assert_eq!(
+            threads_for(3, 2, true),
+            None,
+            "nested in parallel work: the pool"
+        );
     }
 
     #[test]
-    fn a_few_more_runs_than_workers_get_a_thread_each_and_others_keep_the_pool() {
-        assert_eq!(workers(2, 3), 3, "a comparison on two cores");
-        assert_eq!(workers(4, 5), 5);
-        assert_eq!(workers(4, 7), 7);
-        assert_eq!(workers(2, 2), 2, "one round: nothing to share");
-        assert_eq!(workers(2, 1), 2);
-        assert_eq!(workers(2, 4), 2, "two full rounds: the pool is enough");
-        assert_eq!(workers(2, 90), 2, "a sweep's worth: the pool");
+    fn spread_runs_on_the_pool_it_chose_and_never_nests_pools() {
+        // From this test's own thread (not a worker): the global pool's size decides.
+        let n = rayon::current_num_threads();
+        let expect = threads_for(n + 1, n, false).unwrap_or(n);
+        assert_eq!(spread(n + 1, rayon::current_num_threads), expect);
+        assert_eq!(spread(n, rayon::current_num_threads), n);
+        // From inside a pool of two: the same pool, whatever the jobs.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(2)
+            .build()
+            .expect("a pool");
+        assert_eq!(pool.install(|| spread(3, rayon::current_num_threads)), 2);
     }
 
     #[test]

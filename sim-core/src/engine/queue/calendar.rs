@@ -48,9 +48,11 @@ pub(super) struct Calendar<E> {
     /// Every listed entry lies in buckets `(head, base + buckets)`; `base` is the bucket
     /// of the last pop, so nothing earlier is pushed into the ring.
     base: u64,
-    /// The bucket whose entries are in `front` (`u64::MAX`: none).
+    /// The bucket whose entries are in `front`; meaningless while `front` is empty
+    /// (every bucket number is a real one: with 1 ns buckets `u64::MAX` is too).
     head: u64,
     /// The head bucket's entries sorted by key, descending: the earliest is the last.
+    /// Empty exactly when the ring is: a pop that empties it gathers the next bucket.
     front: Vec<Entry<E>>,
     /// Entries beyond the ring's reach, or before its base.
     far: Heap<E>,
@@ -68,7 +70,7 @@ impl<E> Calendar<E> {
             occupied: vec![0; buckets as usize / 64],
             listed: 0,
             base: 0,
-            head: u64::MAX,
+            head: 0,
             front: Vec::new(),
             far: Heap::with_capacity(0),
         }
@@ -89,29 +91,28 @@ impl<E> Calendar<E> {
         let b = self.bucket(e.time);
         if b < self.base || b - self.base >= self.buckets {
             self.far.push(e);
+        } else if self.front.is_empty() || b < self.head {
+            self.new_head(b, e);
         } else if b == self.head {
             let key = e.key();
             let at = self.front.partition_point(|x| x.key() > key);
             self.front.insert(at, e);
-        } else if b < self.head {
-            self.new_head(b, e);
         } else {
             self.link(b, e);
         }
     }
 
-    /// An entry due before the front bucket (rare: the front bucket lies ahead of the
-    /// last pop only while the buckets between are empty): the front goes back to its
-    /// list and the entry's bucket becomes the front.
+    /// An entry into an empty ring, or due before the front bucket (rare: the front
+    /// bucket lies ahead of the last pop only while the buckets between are empty): the
+    /// front goes back to its list and the entry's bucket becomes the front.
     #[cold]
     fn new_head(&mut self, b: u64, e: Entry<E>) {
-        if self.head != u64::MAX {
-            let old = std::mem::take(&mut self.front);
-            let head = self.head;
-            for x in old {
-                self.link(head, x);
-            }
+        let mut old = std::mem::take(&mut self.front);
+        let head = self.head;
+        for x in old.drain(..) {
+            self.link(head, x);
         }
+        self.front = old; // empty, its capacity kept
         self.head = b;
         self.front.push(e);
     }
@@ -126,7 +127,11 @@ impl<E> Calendar<E> {
                     entry: Some(e),
                     next,
                 });
-                u32::try_from(self.nodes.len() - 1).expect("fewer than 2^32 pending events")
+                // `NONE` (2^32 − 1) is no node, so the last usable index is one below it.
+                u32::try_from(self.nodes.len() - 1)
+                    .ok()
+                    .filter(|&i| i != NONE)
+                    .expect("fewer than 2^32 − 1 pending events")
             }
             i => {
                 let node = &mut self.nodes[i as usize];
@@ -175,9 +180,9 @@ impl<E> Calendar<E> {
     /// Makes the next non-empty bucket after the head the front: gathers and sorts it.
     fn next_head(&mut self) {
         if self.listed == 0 {
-            self.head = u64::MAX;
-            return;
+            return; // the ring is empty
         }
+        // Listed buckets lie after the head, so the head is not the last bucket.
         let b = self.next_occupied(self.head + 1);
         self.head = b;
         let slot = (b & (self.buckets - 1)) as usize;
@@ -215,6 +220,12 @@ impl<E> Calendar<E> {
         assert!(self.front.windows(2).all(|w| w[0].key() > w[1].key()));
         if let Some(e) = self.front.first() {
             assert_eq!(self.bucket(e.time), self.head);
+            assert!(
+                self.head >= self.base,
+                "the front bucket is not behind the base"
+            );
+        } else {
+            assert_eq!(self.listed, 0, "an empty front means an empty ring");
         }
         let mut listed = 0;
         for slot in 0..self.buckets as usize {
@@ -225,7 +236,7 @@ impl<E> Calendar<E> {
                 let e = self.nodes[i as usize].entry.as_ref().expect("listed");
                 let b = self.bucket(e.time);
                 assert_eq!((b & (self.buckets - 1)) as usize, slot);
-                assert!(b > self.head || self.head == u64::MAX);
+                assert!(b > self.head, "listed entries lie after the front bucket");
                 assert!(b >= self.base && b - self.base < self.buckets);
                 listed += 1;
                 i = self.nodes[i as usize].next;
