@@ -67,6 +67,7 @@ impl Dist {
     }
 
     /// One draw.
+    #[inline]
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> SimDuration {
         match *self {
             Dist::Constant { value } => value,
