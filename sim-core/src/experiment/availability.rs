@@ -203,9 +203,13 @@ pub fn analytic_estimates(p: &Resolved) -> Vec<(LayoutKind, Result<AvailabilityR
 /// simulated would fill the event queue for minutes and gigabytes.
 pub const MAX_YEARS_OUTAGES: f64 = 1e8;
 
-/// `Err` naming the `mtbf` to lengthen if the years simulation of `cfg` would draw more
-/// than [`MAX_YEARS_OUTAGES`] outages per layout.
-pub fn within_years_budget(p: &Resolved, cfg: &YearsConfig) -> Result<(), String> {
+/// `Err` naming the `mtbf` to lengthen (its field, so a caller can place it in the file)
+/// if the years simulation of `cfg` would draw more than [`MAX_YEARS_OUTAGES`] outages per
+/// layout.
+pub fn within_years_budget(
+    p: &Resolved,
+    cfg: &YearsConfig,
+) -> Result<(), crate::scenario::FieldError> {
     let years = f64::from(cfg.replications) * f64::from(cfg.years_per_replication);
     let seconds = years * 365.25 * 86_400.0;
     let parts = crate::spec::outage_rates(&p.scenario, &p.world, false);
@@ -216,17 +220,20 @@ pub fn within_years_budget(p: &Resolved, cfg: &YearsConfig) -> Result<(), String
     let Some((rate, path, what)) = parts.into_iter().max_by(|a, b| a.0.total_cmp(&b.0)) else {
         return Ok(());
     };
-    Err(format!(
-        "{path}: makes {what} fail about {:.0} times in {years:.0} simulated years, {total:.0} \
-         outages in all: more than the limit of {MAX_YEARS_OUTAGES:.0}; give a longer `mtbf` \
-         (e.g. \"4000h\") or fewer --years",
-        rate * seconds
+    Err(crate::scenario::FieldError::new(
+        path,
+        format!(
+            "makes {what} fail about {:.0} times in {years:.0} simulated years, {total:.0} \
+             outages in all: more than the limit of {MAX_YEARS_OUTAGES:.0}; give a longer \
+             `mtbf` (e.g. \"4000h\") or fewer --years",
+            rate * seconds
+        ),
     ))
 }
 
 /// Analytic and simulated availability of the three layouts, in `LayoutKind::ALL` order.
 pub fn availability(p: &Resolved, cfg: &YearsConfig) -> Result<Vec<AvailabilityRow>, String> {
-    within_years_budget(p, cfg)?;
+    within_years_budget(p, cfg).map_err(|e| e.to_string())?;
     LayoutKind::ALL
         .iter()
         .map(|&layout| {

@@ -270,6 +270,13 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
                 years_per_replication: years.div_ceil(replications),
                 seed: seed.unwrap_or(scenario.seed),
             };
+            if let Err(e) = sim_core::experiment::availability::within_years_budget(&prepared, &cfg)
+            {
+                bail!(
+                    "the scenario cannot be simulated for {years} years:\n{}",
+                    located(file.as_deref(), e)
+                );
+            }
             let rows = sim_core::experiment::availability::availability(&prepared, &cfg)
                 .map_err(anyhow::Error::msg)?;
             out::out(&report::availability(&rows));
@@ -303,6 +310,26 @@ fn load(file: Option<&Path>) -> Result<Loaded> {
     let loaded = load_file(file).map_err(|e| anyhow::anyhow!("the scenario is not valid:\n{e}"))?;
     warn(file, &loaded.warnings);
     Ok(loaded)
+}
+
+/// A problem found after loading (it depends on a flag, not on the file alone), placed in
+/// the file like a validation error: `file:line:col: field: message`. The file was read
+/// and checked a moment ago; should it be unreadable now, the problem goes unplaced.
+fn located(file: Option<&Path>, e: sim_core::scenario::FieldError) -> String {
+    let (text, source) = match file {
+        Some(f) => (std::fs::read_to_string(f).ok(), f.to_path_buf()),
+        None => (
+            Some(sim_core::experiment::DEFAULT_SCENARIO.to_string()),
+            PathBuf::from("<embedded default scenario>"),
+        ),
+    };
+    let Some(text) = text else {
+        return format!("{}: {e}", source.display());
+    };
+    match sim_core::scenario::load::load_str(&text, &source, |_| vec![e.clone()]) {
+        Err(located) => located.to_string(),
+        Ok(_) => format!("{}: {e}", source.display()),
+    }
 }
 
 /// Prints located warnings, `warning: file:line:col: field: message`, to standard error.
