@@ -15,13 +15,13 @@
 //! would have been handled. Fast failures stay events: a retry they schedule could fall
 //! before the event that would deliver them.
 //!
-//! The store is the engine's calendar ([`QueueKind::Calendar`]) with the same geometry
-//! as the model's pending set, filled through
+//! The store is the engine's calendar ([`crate::engine::QueueKind::Calendar`]) with the
+//! geometry of the model's pending set (`RequestModel::QUEUE`), filled through
 //! [`EventQueue::push_reserved`]; the earliest key is kept at hand so the check before
 //! each event is one comparison.
 
 use super::requests::{ReqRef, RequestModel};
-use crate::engine::{EventQueue, QueueKind, SimTime};
+use crate::engine::{EventQueue, SimTime};
 use crate::metrics::Kind;
 
 /// Pending successful responses, ordered by `(time, sequence)`; see the module docs.
@@ -34,10 +34,7 @@ pub(super) struct Replies {
 impl Replies {
     pub(super) fn new() -> Self {
         Replies {
-            queue: EventQueue::of_kind(QueueKind::Calendar {
-                width_bits: 16,
-                ring_bits: 14,
-            }),
+            queue: EventQueue::of_kind(RequestModel::QUEUE),
             min: u128::MAX,
         }
     }

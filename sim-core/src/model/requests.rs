@@ -302,11 +302,14 @@ impl<'w> RequestModel<'w> {
     /// lies further out (timeouts, probes, incidents). Any store gives the same order of
     /// events; this one measured fastest for the model (benches/README.md, "Fourth pass").
     pub fn scheduler() -> Scheduler<Ev> {
-        Scheduler::with_queue(QueueKind::Calendar {
-            width_bits: 16,
-            ring_bits: 14,
-        })
+        Scheduler::with_queue(Self::QUEUE)
     }
+
+    /// The store of the pending set, and of the replies kept outside it (same delays).
+    pub(super) const QUEUE: QueueKind = QueueKind::Calendar {
+        width_bits: 16,
+        ring_bits: 14,
+    };
 
     /// Schedules the first arrivals, the health probes and the incidents.
     pub fn start(&mut self, sched: &mut Scheduler<Ev>) {

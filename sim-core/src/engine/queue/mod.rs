@@ -270,9 +270,9 @@ impl<E> EventQueue<E> {
 
     /// A push earlier than the radix store's bound (only a caller that schedules into
     /// its own past does this; the scheduler never does), or one under a reserved
-    /// sequence number, which may come before entries of the same instant. The adaptive queue hands the
-    /// set back to the heap, which takes any order; a pinned radix store is rebuilt
-    /// around the new bound. Either way O(n log n) once, and the order stays exact.
+    /// sequence number, which may come before entries of the same instant. The adaptive
+    /// queue hands the set back to the heap, which takes any order; a pinned radix store
+    /// is rebuilt around the new bound. Either way O(n log n) once, and the order stays exact.
     #[cold]
     fn insert_before_last(&mut self, e: Entry<E>) {
         let Store::Radix(r) = &mut self.store else {
