@@ -29,7 +29,7 @@ use super::layout::Plan;
 pub use super::reactions::OutageRecord;
 pub use super::replication::WriteStats;
 use super::station::{Admission, Station};
-use super::workload::{exp_gap, Diurnal};
+use super::workload::Diurnal;
 use crate::engine::{Model, QueueKind, Scheduler, SimDuration, SimTime, StreamRng, Streams};
 use crate::metrics::{Failure, Kind, Outcome, Recorder};
 use crate::scenario::{Dist, RoutingPolicy, Scenario};
@@ -107,23 +107,14 @@ pub(super) struct Req {
 }
 
 pub(super) struct AreaGen {
-    pub(super) diurnal: Diurnal,
-    pub(super) peak_rate: f64,
-    pub(super) arrivals: StreamRng,
-    pub(super) attrs: StreamRng,
     pub(super) service: StreamRng,
     pub(super) network: StreamRng,
     pub(super) routing: StreamRng,
     pub(super) retry: StreamRng,
     /// Retry-budget tokens.
     pub(super) tokens: f64,
-    /// The gap from the next scheduled (kept) arrival to the candidate after it, drawn
-    /// already: see [`RequestModel::next_arrival`].
-    pub(super) next_gap: SimDuration,
-    /// The second `keep_bounds` hold for (`u64::MAX`: none yet) and
-    /// [`Diurnal::bounds`] over it.
-    pub(super) bounds_sec: u64,
-    pub(super) keep_bounds: (f64, f64),
+    /// The kind and key of the area's next (scheduled) arrival.
+    pub(super) next: (Kind, u64),
 }
 
 /// The request-level model of one layout; see the module docs.
@@ -135,12 +126,11 @@ pub struct RequestModel<'w> {
     pub(super) reqs: Vec<Req>,
     free: Vec<u32>,
     pub(super) areas: Vec<AreaGen>,
+    /// Per area: its arrivals, drawn ahead (see [`super::arrivals`]).
+    pub(super) arrivals: Vec<super::arrivals::AreaArrivals>,
     pub(super) replication: Vec<StreamRng>,
-    pub(super) zipf: super::workload::KeyZipf,
     pub(super) keys: super::keys::KeyStore,
-    pub(super) key_space: u64,
     pub(super) timeout: SimDuration,
-    pub(super) read_fraction: f64,
     pub(super) jitter: Option<Dist>,
     pub(super) lag: Dist,
     pub(super) arrivals_end: SimTime,
@@ -198,32 +188,43 @@ impl<'w> RequestModel<'w> {
     pub fn new(spec: &'w Resolved, plan: &'w Plan, seed: u64) -> Self {
         let (world, s) = (&spec.world, &spec.scenario);
         let streams = Streams::new(seed);
-        let areas = world
+        let n = world.n_regions();
+        let warm = SimTime::ZERO + s.warmup;
+        let end = warm + s.duration;
+        let areas = (0..world.areas.len() as u64)
+            .map(|i| AreaGen {
+                service: streams.stream("service", i),
+                network: streams.stream("network", i),
+                routing: streams.stream("routing", i),
+                retry: streams.stream("retry", i),
+                tokens: 10.0,
+                next: (Kind::Read, 0),
+            })
+            .collect();
+        let zipf = std::sync::Arc::new(
+            super::workload::KeyZipf::new(s.workload.keys as f64, s.workload.zipf_exponent)
+                .expect("validated: keys ≥ 1, exponent ≥ 0"),
+        );
+        // Only non-sharded layouts track keys, and they use one key space (partition 0).
+        let key_space = s.workload.keys + 1;
+        let arrivals = world
             .areas
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                let i = i as u64;
-                AreaGen {
-                    diurnal: Diurnal::new(&s.workload, s.start_utc_hour, a.utc_offset_hours),
-                    peak_rate: s.workload.peak_rps * a.share,
-                    arrivals: streams.stream("arrivals", i),
-                    attrs: streams.stream("requests", i),
-                    service: streams.stream("service", i),
-                    network: streams.stream("network", i),
-                    routing: streams.stream("routing", i),
-                    retry: streams.stream("retry", i),
-                    tokens: 10.0,
-                    next_gap: SimDuration::ZERO,
-                    bounds_sec: u64::MAX,
-                    keep_bounds: (0.0, 0.0),
-                }
+                super::arrivals::AreaArrivals::new(super::arrivals::ArrivalGen::new(
+                    Diurnal::new(&s.workload, s.start_utc_hour, a.utc_offset_hours),
+                    s.workload.peak_rps * a.share,
+                    streams.stream("arrivals", i as u64),
+                    streams.stream("requests", i as u64),
+                    zipf.clone(),
+                    s.workload.read_fraction,
+                    key_space * plan.key_partition[i],
+                    end,
+                ))
             })
             .collect();
-        let n = world.n_regions();
         let lag = plan.behaviour.replication_lag.clone();
-        let warm = SimTime::ZERO + s.warmup;
-        let end = warm + s.duration;
         let mut incidents = incidents(spec, seed, end);
         let (sun, drains) = super::follow_sun::Sun::plan(spec, plan.layout, end);
         incidents.extend(drains);
@@ -242,16 +243,12 @@ impl<'w> RequestModel<'w> {
             reqs: Vec::new(),
             free: Vec::new(),
             areas,
+            arrivals,
             replication: (0..n)
                 .map(|r| streams.stream("replication", r as u64))
                 .collect(),
-            zipf: super::workload::KeyZipf::new(s.workload.keys as f64, s.workload.zipf_exponent)
-                .expect("validated: keys ≥ 1, exponent ≥ 0"),
-            // Only non-sharded layouts track keys, and they use one key space (partition 0).
-            keys: super::keys::KeyStore::new(n, s.workload.keys + 1),
-            key_space: s.workload.keys + 1,
+            keys: super::keys::KeyStore::new(n, key_space),
             timeout: s.client.timeout,
-            read_fraction: s.workload.read_fraction,
             jitter: s.network.jitter.clone(),
             lag,
             arrivals_end: end,
@@ -313,12 +310,13 @@ impl<'w> RequestModel<'w> {
 
     /// Schedules the first arrivals, the health probes and the incidents.
     pub fn start(&mut self, sched: &mut Scheduler<Ev>) {
+        debug_assert_eq!(
+            sched.now(),
+            SimTime::ZERO,
+            "arrivals are drawn from time zero"
+        );
         for a in 0..self.areas.len() {
-            let g = &mut self.areas[a];
-            if g.peak_rate > 0.0 {
-                g.next_gap = exp_gap(g.peak_rate, g.arrivals.random());
-                self.next_arrival(sched, a, sched.now());
-            }
+            self.next_arrival(sched, a);
         }
         // Probe phases come from the run's master seed, like every other draw: `--seed N`
         // is `seed = N`, and replications of a sweep probe at different instants.
