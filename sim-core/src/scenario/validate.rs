@@ -71,6 +71,47 @@ impl Checker {
 
 /// Checks `s` against itself and the catalog; empty means valid. Use
 /// [`crate::spec::validate`] to also get the resolved spec.
+/// Region-keyed entries whose keys are two spellings of one region (ids ignore case):
+/// the later one would silently replace the earlier, so it is an error at the later one.
+fn same_region_twice<'a>(
+    c: &mut Checker,
+    world: &dyn Lookup,
+    path: &FieldPath,
+    ids: impl Iterator<Item = &'a String>,
+) {
+    let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+    for id in ids {
+        let Ok(canonical) = world.canonical_region(id) else {
+            continue; // an unknown id is reported where it is checked
+        };
+        match seen.get(canonical.as_str()) {
+            Some(first) => c.err(
+                path.key(id),
+                format!(
+                    "names the same region as `{first}` (region ids ignore case): keep one of the two entries"
+                ),
+            ),
+            None => {
+                seen.insert(canonical, id);
+            }
+        }
+    }
+}
+
+/// The sum of relative weights (shares, routing weights) must be a finite number, or
+/// normalising them gives zeros and NaNs.
+fn finite_sum(c: &mut Checker, path: FieldPath, what: &str, values: impl Iterator<Item = f64>) {
+    let total: f64 = values.filter(|v| v.is_finite()).sum();
+    if total.is_infinite() {
+        c.err(
+            path,
+            format!(
+                "the {what} add up to more than a number can hold: they are relative, so scale them down (e.g. 1 and 3, or percentages)"
+            ),
+        );
+    }
+}
+
 pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     let mut c = Checker { errors: Vec::new() };
     let root = FieldPath::root();
@@ -143,6 +184,12 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
                 c.err(p.key("rtt_overrides").key(id), m);
             }
         }
+        same_region_twice(
+            &mut c,
+            world,
+            &p.key("rtt_overrides"),
+            a.rtt_overrides.keys(),
+        );
         if a.jurisdiction.trim().is_empty() {
             c.err(
                 p.key("jurisdiction"),
@@ -150,6 +197,12 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
             );
         }
     }
+    finite_sum(
+        &mut c,
+        root.key("areas"),
+        "areas' shares",
+        s.areas.iter().map(|a| a.share),
+    );
     if s.areas.is_empty() {
         area_names.extend(world.default_area_names());
     }
@@ -257,6 +310,28 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
             );
         }
     }
+    // One override per pair: it applies in both directions, so a second one for the
+    // same pair (in either order, any case) would silently replace the first.
+    let mut pairs: std::collections::BTreeMap<(String, String), usize> =
+        std::collections::BTreeMap::new();
+    for (i, o) in s.network.rtt_overrides.iter().enumerate() {
+        let (Ok(a), Ok(b)) = (world.canonical_region(&o.a), world.canonical_region(&o.b)) else {
+            continue;
+        };
+        let pair = if a <= b { (a, b) } else { (b, a) };
+        match pairs.get(&pair) {
+            Some(&first) => c.err(
+                np.key("rtt_overrides").index(i),
+                format!(
+                    "overrides the same pair as rtt_overrides[{first}] ({} ↔ {}; an override applies in both directions): keep one of the two",
+                    pair.0, pair.1
+                ),
+            ),
+            None => {
+                pairs.insert(pair, i);
+            }
+        }
+    }
 
     // Routing.
     let ro = root.key("routing");
@@ -264,6 +339,13 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         in_deployment(&mut c, ro.key("weights").key(id), id);
         c.non_negative(ro.key("weights").key(id), *wgt);
     }
+    same_region_twice(&mut c, world, &ro.key("weights"), s.routing.weights.keys());
+    finite_sum(
+        &mut c,
+        ro.key("weights"),
+        "weights",
+        s.routing.weights.values().copied(),
+    );
     if s.routing.policy == RoutingPolicy::Weighted && !s.routing.weights.values().any(|w| *w > 0.0)
     {
         c.err(ro.key("weights"), "the weighted policy needs a positive weight for at least one region, e.g. weights = { \"aws:us-east-1\" = 1.0 }");
@@ -290,6 +372,12 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         zero(&mut c, rf.key("regions").key(id).key("mtbf"), r.mtbf);
         zero(&mut c, rf.key("regions").key(id).key("mttr"), r.mttr);
     }
+    same_region_twice(
+        &mut c,
+        world,
+        &rf.key("regions"),
+        s.random_failures.regions.keys(),
+    );
 
     if s.client.timeout.is_zero() {
         c.err(
@@ -464,6 +552,12 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         }
         c.non_negative(pr.key("instance_usd_per_hour").key(id), *v);
     }
+    same_region_twice(
+        &mut c,
+        world,
+        &pr.key("instance_usd_per_hour"),
+        s.prices.instance_usd_per_hour.keys(),
+    );
     if let Some(v) = s.prices.transfer_usd_per_gb {
         c.non_negative(pr.key("transfer_usd_per_gb"), v);
     }
