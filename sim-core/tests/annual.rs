@@ -207,3 +207,36 @@ fn error_text(toml: &str) -> String {
         Err(e) => e.to_string(),
     }
 }
+
+/// With fewer regions up than the write quorum, the request-level model refuses writes
+/// and serves reads; the annual model counts such a state as the reads' share served,
+/// not as down (it used to be all down: P(both up) for two regions that both had to ack).
+#[test]
+fn below_the_write_quorum_both_models_serve_the_reads() {
+    let aa = "[active_active]\nwrites = \"sync-all\"\n";
+    // The users' nearest region stays up; the other is down through the whole run.
+    let outage = "[[failures]]\nkind = \"region-outage\"\nregion = \"aws:us-east-2\"\nstart = \"0s\"\nduration = \"10m\"\n";
+    let p = prepare(&pair(&format!("{aa}{outage}")));
+    let run = p.run_layout(LayoutKind::ActiveActive, 5);
+    let served = run.summary.availability;
+    assert!(
+        (served - 0.5).abs() < 0.03,
+        "reads (half the traffic) served, writes refused: {served}"
+    );
+    let (model, params) = params_for(&p, LayoutKind::ActiveActive);
+    assert_eq!(params.reads_share, 0.5);
+    let r = solve(model, &params).unwrap();
+    let a = 500.0 / 510.0;
+    let both = a * a;
+    let with_reads = both + 0.5 * 2.0 * a * (1.0 - a);
+    assert!(
+        r.availability > both + 0.9 * (with_reads - both) && r.availability <= with_reads,
+        "{r:?}: between a² = {both} and a² + ρ·2a(1 − a) = {with_reads}, less reroutes"
+    );
+    let y = simulate_years(model, &params, &years()).unwrap();
+    assert!(
+        y.availability.low <= r.availability && r.availability <= y.availability.high,
+        "{r:?} vs {:?}",
+        y.availability
+    );
+}

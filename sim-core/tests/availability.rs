@@ -25,6 +25,7 @@ fn params(regions: u32) -> AvailabilityParams {
             scale_up_s: 1200.0,
         },
         write_rate_per_s: 100.0,
+        reads_share: 0.0,
         replication_lag_s: 2.0,
         replication_delay_s: 0.0,
         region_rates: Vec::new(),
@@ -336,4 +337,51 @@ fn per_region_chains_agree_with_the_years_simulation() {
 /// Model regions of `layout` over `n` shards or regions.
 fn layout_regions(layout: Layout, n: u32) -> u32 {
     params(n).model_regions(layout)
+}
+
+/// Below the write quorum the survivors serve reads (`reads_share`): the chains and the
+/// years simulation agree on it, homogeneous and per region, reroutes included.
+#[test]
+fn reads_below_the_quorum_agree_with_the_years_simulation() {
+    let cfg = YearsConfig {
+        replications: 400,
+        years_per_replication: 50,
+        seed: SEED,
+    };
+    for (layout, n, hetero_rates) in [
+        (Layout::ActiveActiveSync { quorum: 2 }, 2, false),
+        (Layout::ActiveActiveSync { quorum: 3 }, 3, false),
+        (Layout::ActiveActiveSync { quorum: 2 }, 2, true),
+        (Layout::ActiveActiveSync { quorum: 3 }, 3, true),
+    ] {
+        let base = if hetero_rates { hetero(n) } else { params(n) };
+        let p = AvailabilityParams {
+            reads_share: 0.9,
+            ..base
+        };
+        let exact = solve(layout, &p).unwrap();
+        let none = solve(
+            layout,
+            &AvailabilityParams {
+                reads_share: 0.0,
+                ..p.clone()
+            },
+        )
+        .unwrap();
+        assert!(
+            exact.downtime_min_per_year < 0.5 * none.downtime_min_per_year,
+            "{layout:?}: reads below the quorum count: {exact:?} vs {none:?}"
+        );
+        let sim = simulate_years(layout, &p, &cfg).unwrap();
+        let zd = z(&sim.downtime_min_per_year, exact.downtime_min_per_year);
+        assert!(
+            zd.abs() < 3.0,
+            "{layout:?} hetero={hetero_rates}: downtime z = {zd}, {exact:?} vs {sim:?}"
+        );
+        let f = sim.failovers_per_year.mean;
+        assert!(
+            (f - exact.failovers_per_year).abs() / exact.failovers_per_year < 0.02,
+            "{layout:?}: {f} vs {exact:?}"
+        );
+    }
 }

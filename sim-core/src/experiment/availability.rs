@@ -179,6 +179,7 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
             scale_up_s: scale_up,
         },
         write_rate_per_s: write_rate,
+        reads_share: s.workload.read_fraction,
         replication_lag_s: lag.as_secs_f64(),
         replication_delay_s: delay,
         delay_phases: DEFAULT_DELAY_PHASES,

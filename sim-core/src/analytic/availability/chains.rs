@@ -3,7 +3,7 @@
 //! Rates are per hour. Every chain comes with a rate reward (`served`: the fraction of
 //! users served in each state) and impulse rewards on its transitions ([`Impulse`]).
 
-use super::{AvailabilityParams, Layout};
+use super::{pool_served, AvailabilityParams, Layout};
 use crate::analytic::markov::{Ctmc, MarkovError};
 
 /// What one occurrence of a transition costs.
@@ -92,8 +92,11 @@ pub(super) fn build(layout: Layout, p: &AvailabilityParams) -> RewardChain {
                 served: vec![1.0, 0.0],
             }
         }
-        Layout::ActiveActiveSync { quorum } => pool(n, quorum as usize, lambda, mu, reroute_h, 0.0),
-        Layout::ActiveActiveAsync => pool(n, 1, lambda, mu, reroute_h, window),
+        Layout::ActiveActiveSync { quorum } => {
+            let q = (quorum as usize, p.reads_share);
+            pool(n, q, lambda, mu, reroute_h, 0.0)
+        }
+        Layout::ActiveActiveAsync => pool(n, (1, 0.0), lambda, mu, reroute_h, window),
     }
 }
 
@@ -169,13 +172,20 @@ impl ApChain {
 }
 
 /// Active-active: a birth–death chain on the number of regions up, `u = 0..n`, serving
-/// while `u ≥ quorum`. A failure `u → u − 1` loses `window/u` writes and, when the service
-/// survives it, strands a `1/u` share of users for `E[min(R, repair)]` hours.
-fn pool(n: usize, quorum: usize, lambda: f64, mu: f64, reroute_h: f64, window: f64) -> RewardChain {
+/// everyone while `u ≥ quorum` and the reads' share `reads` while `1 ≤ u < quorum`
+/// (`quorum = (quorum, reads)`). A failure `u → u − 1` loses `window/u` writes and, when
+/// something is still served after it, strands a `1/u` share of users for
+/// `E[min(R, repair)]` hours, losing what they would have been served.
+fn pool(
+    n: usize,
+    (quorum, reads): (usize, f64),
+    lambda: f64,
+    mu: f64,
+    reroute_h: f64,
+    window: f64,
+) -> RewardChain {
     let mut c = Ctmc::new(n + 1);
-    let served = (0..=n)
-        .map(|u| if u >= quorum { 1.0 } else { 0.0 })
-        .collect();
+    let served = (0..=n).map(|u| pool_served(u, quorum, reads)).collect();
     let stranded_h = if reroute_h > 0.0 {
         -(-mu * reroute_h).exp_m1() / mu
     } else {
@@ -183,11 +193,16 @@ fn pool(n: usize, quorum: usize, lambda: f64, mu: f64, reroute_h: f64, window: f
     };
     for u in 1..=n {
         let share = 1.0 / u as f64;
-        let survives = u > quorum;
+        let after = pool_served(u - 1, quorum, reads);
+        let survives = after > 0.0;
         let cost = Impulse {
             failovers: if survives { 1.0 } else { 0.0 },
             lost_writes: window * share,
-            lost_user_h: if survives { stranded_h * share } else { 0.0 },
+            lost_user_h: if survives {
+                stranded_h * share * after
+            } else {
+                0.0
+            },
         };
         c.add(u, u - 1, u as f64 * lambda, cost);
     }

@@ -5,11 +5,13 @@
 //!
 //! - **Active-active** is exact in product form: the up-set has probability
 //!   `Πᵢ aᵢ^{upᵢ} (1 − aᵢ)^{1−upᵢ}`, so the number up is Poisson-binomial (computed by
-//!   dynamic programming). Available while at least `k` are up. Region `i` fails at rate
-//!   `λᵢ aᵢ`; with `m` others up (probability from the others' Poisson-binomial), it loses
-//!   `window / (m + 1)` writes (asynchronous) and, if `m + 1 > k`, strands a `1/(m + 1)`
-//!   share of users for `E[min(R, repairᵢ)] = (1 − e^{−μᵢR})/μᵢ` hours: the homogeneous
-//!   chain's rewards, region by region. With equal rates it equals that chain (tested).
+//!   dynamic programming). Fully available while at least `k` are up, the reads' share
+//!   below that while one is. Region `i` fails at rate `λᵢ aᵢ`; with `m` others up
+//!   (probability from the others' Poisson-binomial), it loses `window / (m + 1)` writes
+//!   (asynchronous) and, if anything is served with `m` up, strands a `1/(m + 1)` share of
+//!   users for `E[min(R, repairᵢ)] = (1 − e^{−μᵢR})/μᵢ` hours, losing what they would have
+//!   been served: the homogeneous chain's rewards, region by region. With equal rates it
+//!   equals that chain (tested).
 //! - **Active-passive over two regions** and each **sharded pair** are a chain that
 //!   remembers which region serves (there is no failback, so the primary's identity
 //!   matters once the rates differ): states `S(p, other up?)`, `F(target, phase, other
@@ -18,7 +20,7 @@
 //! - **Sharded without standby**: `A = Σᵢ aᵢ / n`, nothing lost, no failovers.
 
 use super::chains::{chain_figures, Figures, Impulse, RewardChain, NONE};
-use super::{AvailabilityParams, Layout};
+use super::{pool_served, AvailabilityParams, Layout};
 use crate::analytic::markov::{Ctmc, MarkovError};
 
 /// `(λ, μ)` per hour of each region of the model.
@@ -60,11 +62,13 @@ pub(super) fn figures(layout: Layout, p: &AvailabilityParams) -> Result<Figures,
         }),
         Layout::ActiveActiveSync { quorum } => Ok(pool(
             &r,
-            quorum as usize,
+            (quorum as usize, p.reads_share),
             p.failover.reroute_s() / 3600.0,
             0.0,
         )),
-        Layout::ActiveActiveAsync => Ok(pool(&r, 1, p.failover.reroute_s() / 3600.0, window)),
+        Layout::ActiveActiveAsync => {
+            Ok(pool(&r, (1, 0.0), p.failover.reroute_s() / 3600.0, window))
+        }
     }
 }
 
@@ -83,10 +87,14 @@ fn poisson_binomial(a: impl Iterator<Item = f64>) -> Vec<f64> {
 }
 
 /// Active-active in product form; see the module docs.
-fn pool(r: &[(f64, f64)], quorum: usize, reroute_h: f64, window: f64) -> Figures {
+fn pool(r: &[(f64, f64)], (quorum, reads): (usize, f64), reroute_h: f64, window: f64) -> Figures {
     let a: Vec<f64> = r.iter().map(|&(l, m)| m / (l + m)).collect();
     let all = poisson_binomial(a.iter().copied());
-    let served: f64 = all.iter().skip(quorum).sum();
+    let served: f64 = all
+        .iter()
+        .enumerate()
+        .map(|(u, &q)| q * pool_served(u, quorum, reads))
+        .sum();
     let mut f = Figures::default();
     let mut lost_user = 0.0;
     for (i, &(lambda, mu)) in r.iter().enumerate() {
@@ -105,9 +113,10 @@ fn pool(r: &[(f64, f64)], quorum: usize, reroute_h: f64, window: f64) -> Figures
         for (m, &q) in others.iter().enumerate() {
             let u = (m + 1) as f64;
             f.lost_writes_per_h += rate * q * window / u;
-            if m + 1 > quorum {
+            let after = pool_served(m, quorum, reads);
+            if after > 0.0 {
                 f.failovers_per_h += rate * q;
-                lost_user += rate * q * stranded_h / u;
+                lost_user += rate * q * stranded_h / u * after;
             }
         }
     }

@@ -25,15 +25,20 @@
 //!   repaired becomes the primary at once (restoring from a total outage is taken to be
 //!   part of the repair). Each failover caused by a primary failure loses the writes of
 //!   the replication window: `write_rate × lag`.
-//! - **Active-active, synchronous quorum** ([`Layout::ActiveActiveSync`]): available while
-//!   at least `k` of `n` regions are up. No acknowledged write is lost.
+//! - **Active-active, synchronous quorum** ([`Layout::ActiveActiveSync`]): fully available
+//!   while at least `k` of `n` regions are up. With fewer than `k` but at least one up,
+//!   writes are refused (no quorum) and reads are still served by the survivors, so the
+//!   share served is [`AvailabilityParams::reads_share`] — as in the request-level model,
+//!   where an origin that cannot reach its quorum refuses the write and reads go on. No
+//!   acknowledged write is lost.
 //! - **Active-active, asynchronous** ([`Layout::ActiveActiveAsync`]): available while at
 //!   least one region is up. Each region failure loses its share of the replication
 //!   window: `write_rate × lag / u`, `u` = regions up just before the failure.
-//! - In both active-active layouts a failure that the service survives strands the failed
-//!   region's users — a share `1/u` — until they are rerouted after `R = detection + DNS
-//!   TTL`, or until the region is repaired, whichever is first. This is counted as a
-//!   failover (of traffic). See "Reroute delay" below.
+//! - In both active-active layouts a failure that leaves something served (a region up
+//!   and, below the quorum, reads) strands the failed region's users — a share `1/u` —
+//!   until they are rerouted after `R = detection + DNS TTL`, or until the region is
+//!   repaired, whichever is first; they lose what the others are served meanwhile. This
+//!   is counted as a failover (of traffic). See "Reroute delay" below.
 //! - **Sharded** ([`Layout::Sharded`]): `n` = the number of shards (homes); shard `i`
 //!   lives in region `i` with share `1/n`. Without standby a shard is down exactly while
 //!   its region is down, so `A = a`; no writes are lost (the data is at risk but comes
@@ -64,7 +69,8 @@
 //! Modelling every stranded share as its own phase chain would multiply the state space
 //! by the number of combinations of regions in reroute. Instead the loss is an *impulse
 //! reward* on each survivable failure `u → u − 1`: the expected user-hours lost,
-//! `(1/u)·E[min(R, repair)] = (1/u)·(1 − e^{−μR})/μ`. This is exact except when the
+//! `(1/u)·E[min(R, repair)]·s(u − 1) = (1/u)·(1 − e^{−μR})/μ·s(u − 1)`, `s` the share
+//! served with `u − 1` up (1, or the reads' share below the quorum). This is exact except when the
 //! reroute window overlaps another failure that takes the quorum down (then the stranded
 //! users are counted twice), an error of order `R·nλ` relative to the reroute term.
 //!
@@ -96,6 +102,19 @@ pub enum Layout {
     ActiveActiveAsync,
     /// One shard per region, optionally with a standby in the next region.
     Sharded { standby: bool },
+}
+
+/// The share of users an active-active layout serves with `up` regions up, quorum `quorum`
+/// and reads' share `reads`: everyone at or above the quorum, the reads below it, nobody
+/// with every region down.
+pub(crate) fn pool_served(up: usize, quorum: usize, reads: f64) -> f64 {
+    if up == 0 {
+        0.0
+    } else if up >= quorum {
+        1.0
+    } else {
+        reads
+    }
 }
 
 /// The time a failover takes: `detection + promotion + DNS TTL + scale-up` for
@@ -142,6 +161,10 @@ pub struct AvailabilityParams {
     pub failover: FailoverTime,
     /// Writes per second over the whole service.
     pub write_rate_per_s: f64,
+    /// Share of the requests that are reads, in [0, 1]: what a synchronous active-active
+    /// layout still serves while fewer regions than its write quorum (but at least one)
+    /// are up. 0 counts such a state as wholly down.
+    pub reads_share: f64,
     /// Asynchronous replication lag, seconds.
     pub replication_lag_s: f64,
     /// One-way network delay from a write's origin to its replica, seconds. A failure
@@ -272,6 +295,9 @@ impl AvailabilityParams {
             if !nonneg(x) {
                 return bad(field, "must be finite and ≥ 0");
             }
+        }
+        if !(self.reads_share.is_finite() && (0.0..=1.0).contains(&self.reads_share)) {
+            return bad("reads_share", "must lie in [0, 1]");
         }
         for c in &self.common_causes {
             if !(pos(c.mtbf_h) && pos(c.mttr_h)) {

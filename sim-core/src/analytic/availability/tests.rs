@@ -11,6 +11,7 @@ fn params(regions: u32) -> AvailabilityParams {
         mttr_h: 10.0,
         failover: FailoverTime::default(),
         write_rate_per_s: 100.0,
+        reads_share: 0.0,
         replication_lag_s: 2.0,
         replication_delay_s: 0.0,
         region_rates: Vec::new(),
@@ -59,6 +60,73 @@ fn two_regions_in_parallel() {
         assert!((aa.availability - want).abs() < TOL, "AA async n={n}");
     }
     assert!((parallel_availability(a(), 2) - (1.0 - (1.0 - a()).powi(2))).abs() < 1e-15);
+}
+
+/// Below the write quorum the survivors still serve reads: `A = P(u ≥ k) + ρ·P(1 ≤ u < k)`.
+#[test]
+fn below_the_quorum_reads_are_served() {
+    let x = a();
+    let rho = 0.9;
+    for (k, n) in [(2, 2), (2, 3), (3, 3), (3, 5)] {
+        let p = AvailabilityParams {
+            reads_share: rho,
+            ..params(n)
+        };
+        let r = solve(Layout::ActiveActiveSync { quorum: k }, &p).unwrap();
+        let full = k_of_n_availability(k, n, x);
+        let some = parallel_availability(x, n) - full;
+        assert!(
+            (r.availability - (full + rho * some)).abs() < TOL,
+            "{k}-of-{n}: {} vs {}",
+            r.availability,
+            full + rho * some
+        );
+    }
+    // Two regions, both needed: a² + ρ·2a(1 − a).
+    let p = AvailabilityParams {
+        reads_share: rho,
+        ..params(2)
+    };
+    let r = solve(Layout::ActiveActiveSync { quorum: 2 }, &p).unwrap();
+    assert!((r.availability - (x * x + rho * 2.0 * x * (1.0 - x))).abs() < TOL);
+    // A quorum of one, or asynchronous writes, never refuses: the reads' share is moot.
+    for layout in [
+        Layout::ActiveActiveSync { quorum: 1 },
+        Layout::ActiveActiveAsync,
+    ] {
+        let with = solve(layout, &p).unwrap();
+        let without = solve(layout, &params(2)).unwrap();
+        assert_eq!(with.availability, without.availability, "{layout:?}");
+    }
+}
+
+/// A failure that drops below the quorum strands the failed region's users, who lose the
+/// reads the survivors serve until they are rerouted: the impulse is scaled by ρ.
+#[test]
+fn reroutes_below_the_quorum_lose_the_reads_share() {
+    let rho = 0.6;
+    let p = AvailabilityParams {
+        reads_share: rho,
+        ..with_delays(2)
+    };
+    let r = solve(Layout::ActiveActiveSync { quorum: 2 }, &p).unwrap();
+    let (lambda, mu): (f64, f64) = (1.0 / 500.0, 1.0 / 10.0);
+    let x = a();
+    let reroute_h = (60.0 + 300.0) / 3600.0;
+    let stranded_h = (1.0 - (-mu * reroute_h).exp()) / mu;
+    // From two up (probability a²), either region fails at λ and strands half the users.
+    let lost = x * x * 2.0 * lambda * 0.5 * stranded_h * rho;
+    let want = x * x + rho * 2.0 * x * (1.0 - x) - lost;
+    assert!(
+        (r.availability - want).abs() < TOL,
+        "{} vs {want}",
+        r.availability
+    );
+    assert!((r.failovers_per_year - x * x * 2.0 * lambda * HOURS_PER_YEAR).abs() < 1e-9);
+    // Without reads below the quorum nothing is served after such a failure: no reroute.
+    let none = solve(Layout::ActiveActiveSync { quorum: 2 }, &with_delays(2)).unwrap();
+    assert_eq!(none.failovers_per_year, 0.0);
+    assert!((none.availability - x * x).abs() < TOL);
 }
 
 #[test]

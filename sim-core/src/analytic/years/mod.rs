@@ -11,8 +11,9 @@
 //!   where the Markov chain uses an Erlang-k approximation of it;
 //! - the reroute delay `R` (active-active) is deterministic and tracked per failed region,
 //!   where the chain books its expected cost as an impulse. Stranded users come back when
-//!   their region is repaired, if that is sooner; if the quorum is lost meanwhile the
-//!   whole service is down and the stranded share is not counted twice.
+//!   their region is repaired, if that is sooner; they lose what the others are served
+//!   (everything above the write quorum, the reads below it), so a stranded share is
+//!   never counted twice.
 //!
 //! Both differences are second order in `D·λ` and `R·λ` (see the tests for their size
 //! against the confidence intervals).

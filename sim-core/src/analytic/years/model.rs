@@ -6,7 +6,7 @@
 //! phases and an expected-value impulse), and overlapping reroutes are tracked exactly.
 
 use super::YearOutcome;
-use crate::analytic::availability::{AvailabilityParams, Layout, HOURS_PER_YEAR};
+use crate::analytic::availability::{pool_served, AvailabilityParams, Layout, HOURS_PER_YEAR};
 use crate::engine::{run, Model, Scheduler, SimDuration, SimTime, Stop, StreamRng, Streams, Timer};
 use rand::RngExt;
 use rand_distr::Exp1;
@@ -32,8 +32,13 @@ pub(super) struct Plan {
 enum Kind {
     /// Active-passive and sharded: each shard fails over among its candidate regions.
     Shards(Vec<ShardSpec>),
-    /// Active-active: serving while `quorum` regions are up; `lossy` for async.
-    Pool { quorum: u32, lossy: bool },
+    /// Active-active: serving everyone while `quorum` regions are up and the `reads`
+    /// share while at least one is; `lossy` for async.
+    Pool {
+        quorum: u32,
+        reads: f64,
+        lossy: bool,
+    },
 }
 
 struct ShardSpec {
@@ -66,10 +71,12 @@ impl Plan {
             ),
             Layout::ActiveActiveSync { quorum } => Kind::Pool {
                 quorum,
+                reads: p.reads_share,
                 lossy: false,
             },
             Layout::ActiveActiveAsync => Kind::Pool {
                 quorum: 1,
+                reads: 0.0,
                 lossy: true,
             },
         };
@@ -267,12 +274,17 @@ impl Regions<'_> {
                     }
                 }
             }
-            &Kind::Pool { quorum, lossy } => {
+            &Kind::Pool {
+                quorum,
+                reads,
+                lossy,
+            } => {
                 let share = 1.0 / up_before as f64;
                 if lossy {
                     self.year.lost_writes += self.plan.window * share;
                 }
-                if up_before > quorum {
+                let after = pool_served(up_before as usize - 1, quorum as usize, reads);
+                if after > 0.0 {
                     self.year.failovers += 1;
                     if !self.plan.reroute.is_zero() {
                         let timer = s.timer_in(self.plan.reroute, Ev::Rerouted(r));
@@ -305,13 +317,11 @@ impl Regions<'_> {
                 .filter(|(_, st)| matches!(st, Shard::Serving(_)))
                 .map(|(spec, _)| spec.share)
                 .sum(),
-            &Kind::Pool { quorum, .. } => {
-                if self.up_count < quorum {
-                    0.0
-                } else {
-                    let stranded: f64 = self.stranded.iter().flatten().map(|(x, _)| x).sum();
-                    (1.0 - stranded).max(0.0)
-                }
+            &Kind::Pool { quorum, reads, .. } => {
+                // Stranded users get nothing; the others what the regions up serve.
+                let stranded: f64 = self.stranded.iter().flatten().map(|(x, _)| x).sum();
+                pool_served(self.up_count as usize, quorum as usize, reads)
+                    * (1.0 - stranded).max(0.0)
             }
         }
     }
