@@ -240,3 +240,22 @@ fn below_the_write_quorum_both_models_serve_the_reads() {
         y.availability
     );
 }
+
+/// One region: active-passive has no standby, so every layout is that region alone, up
+/// with MTBF / (MTBF + MTTR) (it used to be refused: "a standby needs a second region").
+#[test]
+fn one_region_is_available_while_it_is_up_in_every_layout() {
+    let p = prepare(
+        "duration = \"20s\"\n[[regions]]\nid = \"aws:us-east-1\"\n[random_failures]\nmtbf = \"500h\"\nmttr = \"10h\"\n",
+    );
+    for layout in LayoutKind::ALL {
+        let (model, params) = params_for(&p, layout);
+        let r = solve(model, &params).unwrap_or_else(|e| panic!("{layout}: {e}"));
+        assert!(
+            (r.availability - 500.0 / 510.0).abs() < 1e-12,
+            "{layout}: {r:?}"
+        );
+        assert_eq!(r.failovers_per_year, 0.0, "{layout}");
+        assert_eq!(r.lost_writes_per_year, 0.0, "{layout}");
+    }
+}

@@ -81,7 +81,14 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
                 1
             };
             (
-                Layout::ActivePassive,
+                // Without a standby (a one-region deployment) the primary is alone: up
+                // while its region is, nothing to fail over to and no write lost (the data
+                // comes back with the region) — the chain of one shard without a standby.
+                if n == 2 {
+                    Layout::ActivePassive
+                } else {
+                    Layout::Sharded { standby: false }
+                },
                 n,
                 ap.failover.promotion,
                 scale,
