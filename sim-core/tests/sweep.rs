@@ -499,3 +499,63 @@ fn example_sweeps_are_valid() {
     }
     assert!(n >= 1, "no example sweep in {}", dir.display());
 }
+
+/// A sweep says its scenarios' warnings once, before running, as `run` does for one
+/// scenario: in the base file where the base is to blame, in the sweep file where a value
+/// written there is, each distinct warning once however many points share it.
+#[test]
+fn warnings_of_the_points_are_said_once_and_placed() {
+    let late = format!(
+        "{BASE}[[failures]]\nkind = \"region-outage\"\nregion = \"aws:us-east-1\"\nstart = \"5m\"\nduration = \"1m\"\n"
+    );
+    let dir = setup("warnings", SWEEP);
+    fs::write(dir.join("base.toml"), &late).unwrap();
+    let plan = SweepPlan::load(&dir.join("sweep.toml")).unwrap();
+    let w = plan.warnings();
+    assert_eq!(w.len(), 1, "six points, one warning: {w:?}");
+    let line = late
+        .lines()
+        .position(|l| l.starts_with("start = "))
+        .unwrap()
+        + 1;
+    assert!(
+        w[0].contains(&format!(
+            "base.toml:{line}:9: failures[0].start: starts at 5m"
+        )),
+        "{w:?}"
+    );
+    assert!(w[0].contains("start it earlier"), "{w:?}");
+    // Set from the sweep file: placed there.
+    fs::write(
+        dir.join("sweep.toml"),
+        format!("{SWEEP}[set]\n\"failures[0].start\" = \"1h\"\n"),
+    )
+    .unwrap();
+    let plan = SweepPlan::load(&dir.join("sweep.toml")).unwrap();
+    let w = plan.warnings();
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert!(
+        w[0].contains("sweep.toml:") && w[0].contains("set.\"failures[0].start\": starts at 1h"),
+        "{w:?}"
+    );
+    // The command prints them; a clean sweep prints none.
+    let out = regionsim(&[
+        "sweep",
+        dir.join("sweep.toml").to_str().unwrap(),
+        "--out",
+        dir.join("o").to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(
+        text(&out.stderr).contains("warning: ") && text(&out.stderr).contains("starts at 1h"),
+        "{}",
+        text(&out.stderr)
+    );
+    fs::write(dir.join("base.toml"), BASE).unwrap();
+    fs::write(dir.join("sweep.toml"), SWEEP).unwrap();
+    assert!(SweepPlan::load(&dir.join("sweep.toml"))
+        .unwrap()
+        .warnings()
+        .is_empty());
+    let _ = fs::remove_dir_all(dir);
+}

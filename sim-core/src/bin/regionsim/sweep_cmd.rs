@@ -95,6 +95,11 @@ fn parse_threads(s: &str) -> Result<u16, String> {
 pub fn sweep(a: SweepArgs) -> Result<ExitCode> {
     crate::args::out_dir("--out", &a.out)?;
     let plan = SweepPlan::load(&a.file)?;
+    if !a.quiet {
+        for line in plan.warnings() {
+            errln!("warning: {line}");
+        }
+    }
     let shard = a.shard.unwrap_or(Shard::ALL);
     let opts = Options {
         out: a.out.clone(),

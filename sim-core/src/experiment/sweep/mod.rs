@@ -42,6 +42,7 @@ pub mod plan;
 pub mod run;
 pub mod store;
 pub mod summary;
+mod warnings;
 
 pub use merge::merge;
 pub use plan::{RunId, SweepPlan};

@@ -81,7 +81,7 @@ pub struct SweepPlan {
     pub source: PathBuf,
     /// The base scenario file, or `<embedded default scenario>`.
     pub base_source: PathBuf,
-    base_doc: DocumentMut,
+    pub(super) base_doc: DocumentMut,
     /// Master seed of the sweep.
     pub seed: u64,
     pub replications: u64,
@@ -215,7 +215,7 @@ impl SweepPlan {
     }
 
     /// The TOML text of point `p`'s scenario, and the axes that could not be set (with why).
-    fn point_text(&self, point: u64) -> (String, Vec<(usize, String)>) {
+    pub(super) fn point_text(&self, point: u64) -> (String, Vec<(usize, String)>) {
         let choice = self.choice(point);
         let mut doc = self.base_doc.clone();
         let mut failed = Vec::new();
@@ -351,7 +351,7 @@ impl SweepPlan {
     }
 
     /// Traces a problem of point `p`'s scenario back to the axis that set the field.
-    fn trace(&self, point: u64, e: FieldError) -> Located {
+    pub(super) fn trace(&self, point: u64, e: FieldError) -> Located {
         let choice = self.choice(point);
         let starts = |long: &FieldPath, short: &FieldPath| long.0.starts_with(&short.0);
         // The axis whose path holds the field (longest first), else one the field contains,
