@@ -511,6 +511,19 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
             for (j, id) in regions.iter().enumerate() {
                 in_deployment(c, p.key("regions").index(j), id);
             }
+            if let [a, b] = regions {
+                let canonical = |id: &str| {
+                    world
+                        .canonical_region(id)
+                        .unwrap_or_else(|_| id.to_string())
+                };
+                if canonical(a) == canonical(b) {
+                    c.err(
+                        p.key("regions").index(1),
+                        format!("names `{a}` again: a link joins two different regions"),
+                    );
+                }
+            }
         };
         match f {
             FailureSpec::RegionOutage { region, .. } => in_deployment(&mut c, p.key("region"), region),

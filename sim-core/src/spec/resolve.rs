@@ -119,6 +119,19 @@ pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<F
     let shard_sun = sun::sharded(&mut r, s, &world, &homes);
     let mut warnings = warnings(s);
     warnings.extend(hints::realism(s, &world, catalog));
+    // A price for a region the deployment does not use bills nothing: surely a typo or a
+    // region removed since.
+    for id in s.prices.instance_usd_per_hour.keys() {
+        let canonical = catalog.region(id).map(|i| catalog.regions()[i].id.clone());
+        if canonical.is_ok_and(|c| !world.regions.iter().any(|r| r.id == c)) {
+            warnings.push(FieldError::new(
+                root.key("prices").key("instance_usd_per_hour").key(id),
+                format!(
+                    "`{id}` is not deployed: its price has no effect; deploy it or remove the price"
+                ),
+            ));
+        }
+    }
     r.errors.extend(hints::random_bound(s, &world));
     residency(s, &world, &mut r.errors, &mut warnings);
     if !r.errors.is_empty() {
@@ -405,7 +418,16 @@ fn residency(
 fn warnings(s: &Scenario) -> Vec<FieldError> {
     let mut out = Vec::new();
     let end = s.warmup + s.duration;
+    // Each warning is placed in the file (a lookup per field): past this many failures with
+    // one, the rest are counted in a last warning instead.
+    const MAX_FAILURE_WARNINGS: usize = 20;
+    let mut unplaced = 0usize;
     for (i, f) in s.failures.iter().enumerate() {
+        let off = f.start() >= end || f.start() + f.duration() <= s.warmup;
+        if off && out.len() == MAX_FAILURE_WARNINGS {
+            unplaced += 1;
+            continue;
+        }
         if f.start() >= end {
             out.push(FieldError::new(
                 FieldPath::root().key("failures").index(i).key("start"),
@@ -417,7 +439,42 @@ fn warnings(s: &Scenario) -> Vec<FieldError> {
                     s.duration
                 ),
             ));
+        } else if f.start() + f.duration() <= s.warmup {
+            out.push(FieldError::new(
+                FieldPath::root().key("failures").index(i).key("start"),
+                format!(
+                    "ends at {}, before the measured window starts (warm-up {}): the outage itself \
+                     is not measured, only what it leaves behind (a failover); start it at or \
+                     after {} or shorten `warmup`",
+                    f.start() + f.duration(),
+                    s.warmup,
+                    s.warmup
+                ),
+            ));
         }
+    }
+    if unplaced > 0 {
+        out.push(FieldError::new(
+            FieldPath::root().key("failures"),
+            format!(
+                "{unplaced} more failures lie outside the measured window ({} to {end}): \
+                 they are not measured; move them into it",
+                s.warmup
+            ),
+        ));
+    }
+    // A window too short to hold a request: every figure would be empty (availability
+    // 100 % of nothing).
+    let expected = s.workload.peak_rps * s.duration.as_secs_f64();
+    if s.workload.peak_rps > 0.0 && expected < 1.0 {
+        out.push(FieldError::new(
+            FieldPath::root().key("duration"),
+            format!(
+                "{} at {} requests/s at the peak holds fewer than one request ({expected:.2e}): \
+                 the results would be empty; make `duration` longer",
+                s.duration, s.workload.peak_rps
+            ),
+        ));
     }
     out
 }
