@@ -296,5 +296,5 @@ fn the_compare_view_shows_the_fleet_that_autoscaling_runs() {
     for row in ["instance-hours", "scale-outs", "scale-ins"] {
         h.get_by_label(row);
     }
-    h.get_by_label_contains("serving instances per minute");
+    h.get_by_label_contains("running instances per minute");
 }

@@ -114,6 +114,42 @@ fn charts_render_as_pngs_of_the_asked_size() {
     }
 }
 
+/// The charts end with the run: the bucket after its window (only the drain of requests
+/// answered or timed out after it — a few outcomes, mostly failures) is not drawn, and a
+/// failure lasting past the end is shaded up to it, not beyond.
+#[test]
+fn charts_end_with_the_run() {
+    // The default's outage (at 4m, for 5m) made to outlast the 7-minute run.
+    let text = small("4ms").replace("duration = \"5m\"", "duration = \"30m\"");
+    let (s, r) = run(&text, 1);
+    let windows = failure_windows(&s);
+    assert_eq!(windows.len(), 1);
+    assert!(windows[0].end_min > 30.0, "{windows:?}");
+    let end = r.first[0].rec.window_end.as_secs_f64() / 60.0;
+    // The runs do record outcomes after the window (the drain)…
+    assert!(
+        r.first[0].rec.series.cells().any(|c| c.0 as f64 >= end),
+        "no drain bucket: the test would prove nothing"
+    );
+    for chart in [
+        latency_over_time(&r.first, &windows),
+        availability_over_time(&r.first, &windows),
+    ] {
+        // …which the charts leave out: every point lies inside the window.
+        for l in &chart.lines {
+            assert!(
+                l.points.iter().all(|p| p.0 < end),
+                "{}: {:?}",
+                chart.title,
+                l.points.last()
+            );
+        }
+        assert_eq!(chart.x_end, end.ceil(), "{}", chart.title);
+        assert_eq!(chart.windows.len(), 1);
+        assert_eq!(chart.windows[0].end_min, chart.x_end, "{}", chart.title);
+    }
+}
+
 #[test]
 fn the_cli_writes_intervals_differences_and_the_report() {
     let dir = std::env::temp_dir().join(format!("regionsim-report-{}", std::process::id()));

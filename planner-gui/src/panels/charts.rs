@@ -241,8 +241,11 @@ pub struct RegionSeries {
 }
 
 /// Per-minute series of one run, one per region (minutes from simulated time zero; on long
-/// runs a point stands for a wider bucket starting at that minute).
+/// runs a point stands for a wider bucket starting at that minute). Buckets after the end
+/// of the run's window are left out: they hold only the drain (requests answered or timed
+/// out after it), a few outcomes that would draw a cliff which never happened.
 pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
+    let end = sim_core::report::chart::window_end_min(r);
     let mut out: Vec<RegionSeries> = r
         .summary
         .region_ids
@@ -254,6 +257,9 @@ pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
         .collect();
     for (m, region, cell) in r.rec.series.cells() {
         let minute = m as f64;
+        if minute >= end {
+            break;
+        }
         let Some(s) = out.get_mut(region) else {
             continue;
         };
@@ -291,6 +297,8 @@ pub fn segments(points: &[[f64; 2]], width_min: f64) -> Vec<Vec<[f64; 2]>> {
 pub fn timeline(ui: &mut Ui, r: &RunResult, windows: &[Window], height: f32) {
     let series = minute_series(r);
     let width = r.rec.series.width_mins() as f64;
+    let end = (sim_core::report::chart::window_end_min(r) / width).ceil() * width;
+    let windows = &sim_core::report::chart::clip_windows(windows, end);
     ui.columns(2, |cols| {
         let (left, right) = cols.split_at_mut(1);
         let plot = |ui: &mut Ui, title, id, y_unit, points| {
@@ -315,7 +323,7 @@ pub fn timeline(ui: &mut Ui, r: &RunResult, windows: &[Window], height: f32) {
     });
     minute_plot(
         ui,
-        "serving instances per minute (mean; autoscaling and zone outages move it)",
+        "running instances per minute (mean; autoscaling and zone outages move it; a region outage leaves them running, unreachable)",
         "timeline-instances",
         "instances",
         &series,
@@ -383,6 +391,30 @@ fn minute_plot(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The timeline ends with the run's window: the drain bucket after it is not drawn.
+    #[test]
+    fn minute_series_stop_at_the_end_of_the_window() {
+        let text = "duration = \"2m\"\nwarmup = \"1m\"\n[workload]\npeak_rps = 200.0\n\
+                    [[regions]]\nid = \"aws:us-east-1\"\n[[regions]]\nid = \"aws:eu-west-1\"\n\
+                    [[failures]]\nkind = \"region-outage\"\nregion = \"aws:us-east-1\"\n\
+                    start = \"1m\"\nduration = \"1h\"\n";
+        let (s, cat) =
+            sim_core::experiment::load_text(text, std::path::Path::new("t.toml")).unwrap();
+        let spec = sim_core::spec::validate(&s, &cat).unwrap();
+        let r = spec.run_layout(sim_core::scenario::LayoutKind::ActiveActive, 1);
+        let end = r.rec.window_end.as_secs_f64() / 60.0;
+        assert!(
+            r.rec.series.cells().any(|c| c.0 as f64 >= end),
+            "a drain bucket exists"
+        );
+        for s in minute_series(&r) {
+            for p in s.failed.iter().chain(&s.p99).chain(&s.instances) {
+                assert!(p[0] < end, "{}: {p:?} at or after {end}", s.region);
+            }
+            assert!(!s.instances.is_empty());
+        }
+    }
 
     #[test]
     fn lines_break_where_minutes_have_no_data() {

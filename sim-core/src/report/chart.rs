@@ -93,10 +93,18 @@ pub fn failure_windows(s: &Scenario) -> Vec<Window> {
 
 /// Per time bucket of `r`, over all regions: `(middle minute, requests, failed,
 /// latency)`. A bucket is drawn at its middle: it holds the outcomes of its whole width.
+///
+/// Buckets that start at or after the end of the run's window are left out: they hold
+/// only the drain — requests of the window answered or timed out after it — a few
+/// outcomes, mostly failures, that would draw a cliff which never happened.
 fn buckets(r: &RunResult) -> Vec<(f64, u64, u64, LatencyHist)> {
     let half = r.rec.series.width_mins() as f64 / 2.0;
+    let end = window_end_min(r);
     let mut out: Vec<(f64, u64, u64, LatencyHist)> = Vec::new();
     for (minute, _, cell) in r.rec.series.cells() {
+        if minute as f64 >= end {
+            break;
+        }
         let mid = minute as f64 + half;
         if out.last().is_none_or(|b| b.0 != mid) {
             out.push((mid, 0, 0, LatencyHist::with_precision(2)));
@@ -110,14 +118,39 @@ fn buckets(r: &RunResult) -> Vec<(f64, u64, u64, LatencyHist)> {
     out
 }
 
-/// The end of the last bucket of any of `runs`, in minutes.
+/// The end of the run's measured window (warm-up + duration), in simulated minutes.
+pub fn window_end_min(r: &RunResult) -> f64 {
+    r.rec.window_end.as_secs_f64() / 60.0
+}
+
+/// The end of the last bucket drawn of any of `runs` (see [`buckets`]), in minutes.
 fn x_end(runs: &[RunResult]) -> f64 {
     runs.iter()
         .map(|r| {
             let w = r.rec.series.width_mins();
-            r.rec.series.cells().last().map_or(0, |c| c.0 + w) as f64
+            let end = window_end_min(r);
+            r.rec
+                .series
+                .cells()
+                .map(|c| c.0)
+                .filter(|&m| (m as f64) < end)
+                .last()
+                .map_or(0, |m| m + w) as f64
         })
         .fold(0.0, f64::max)
+}
+
+/// `windows` cut at `x_end` (a failure lasting past the end of the run is shaded up to
+/// it, not beyond: the axis would stretch to its end and squeeze the run into a corner).
+pub fn clip_windows(windows: &[Window], x_end: f64) -> Vec<Window> {
+    windows
+        .iter()
+        .filter(|w| w.start_min < x_end)
+        .map(|w| Window {
+            end_min: w.end_min.min(x_end),
+            ..w.clone()
+        })
+        .collect()
 }
 
 /// p99 latency per time bucket, one line per layout.
@@ -137,7 +170,7 @@ pub fn latency_over_time(runs: &[RunResult], windows: &[Window]) -> Chart {
                     .collect(),
             })
             .collect(),
-        windows: windows.to_vec(),
+        windows: clip_windows(windows, x_end(runs)),
         x_end: x_end(runs),
     }
 }
@@ -164,7 +197,7 @@ pub fn availability_over_time(runs: &[RunResult], windows: &[Window]) -> Chart {
                     .collect(),
             })
             .collect(),
-        windows: windows.to_vec(),
+        windows: clip_windows(windows, x_end(runs)),
         x_end: x_end(runs),
     }
 }
