@@ -30,10 +30,19 @@ pub fn verdict(runs: &[&RunSummary]) -> String {
             0 => "lost no acknowledged write".to_string(),
             n => format!("lost {n} acknowledged writes (RPO {:.1} s)", r.rpo_s),
         };
-        let _ = if r.outages == 0 {
+        // `outages` counts region outages; users can be down without one (a failed
+        // dependency, a partition, overload), and the verdict must not say otherwise.
+        let _ = if r.outages == 0 && r.downtime_s == 0.0 {
             write!(out, " {}: no outage in this run, {lost}.", r.layout)
         } else if r.downtime_s == 0.0 {
             write!(out, " {}: users were never down, {lost}.", r.layout)
+        } else if r.outages == 0 {
+            write!(
+                out,
+                " {}: users were down {:.0} s with no region outage (a failed dependency, a \
+                 partition or overload); it {lost}.",
+                r.layout, r.downtime_s
+            )
         } else {
             write!(
                 out,
@@ -70,6 +79,24 @@ mod tests {
             outages: 1,
             ..RunSummary::default()
         };
+        // Down without a region outage (a dependency failed): said, not "no outage".
+        let c = RunSummary {
+            layout: LayoutKind::Sharded,
+            cost_usd_month: 500.0,
+            p99_ms: 90.0,
+            outages: 0,
+            downtime_s: 60.0,
+            ..RunSummary::default()
+        };
+        let v = verdict(&[&c]);
+        assert!(
+            v.ends_with(
+                "sharded: users were down 60 s with no region outage (a failed dependency, a \
+                 partition or overload); it lost no acknowledged write."
+            ),
+            "{v}"
+        );
+        assert!(!v.contains("no outage in this run"), "{v}");
         let v = verdict(&[&a, &b]);
         assert_eq!(
             v,
