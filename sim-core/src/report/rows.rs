@@ -159,7 +159,7 @@ impl Shown {
 
 /// The metrics of interval and difference tables, in table order (the failure story
 /// first, as in [`summary_rows`]).
-pub const SHOWN: [Metric; 16] = [
+pub const SHOWN: [Metric; 17] = [
     Metric::Availability,
     Metric::Failed,
     Metric::Downtime,
@@ -175,6 +175,7 @@ pub const SHOWN: [Metric; 16] = [
     Metric::WriteP99,
     Metric::StaleReads,
     Metric::Conflicts,
+    Metric::ResidencyViolations,
     Metric::Cost,
 ];
 
@@ -346,5 +347,17 @@ mod tests {
         labels.sort_unstable();
         labels.dedup();
         assert_eq!(labels.len(), SHOWN.len());
+        // Every row of the one-run table that is a metric of the runs is in the interval
+        // and difference tables too (rows vanished when replications were asked for).
+        let metric_labels: Vec<&str> = Metric::ALL.iter().map(|&m| shown(m).label).collect();
+        for r in summary_rows(&[&RunSummary::default()]) {
+            if metric_labels.contains(&r.name) {
+                assert!(
+                    SHOWN.iter().any(|&m| shown(m).label == r.name),
+                    "`{}` is a metric of the summary table missing from SHOWN",
+                    r.name
+                );
+            }
+        }
     }
 }
