@@ -200,10 +200,12 @@ pub enum Metric {
     Cost,
     Retries,
     Failovers,
+    Requests,
+    InstanceHours,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 20] = [
+    pub const ALL: [Metric; 22] = [
         Metric::P50,
         Metric::P99,
         Metric::P999,
@@ -224,6 +226,8 @@ impl Metric {
         Metric::Cost,
         Metric::Retries,
         Metric::Failovers,
+        Metric::Requests,
+        Metric::InstanceHours,
     ];
 
     /// Its column in `runs.csv` (and the stem of its columns in `summary.csv`).
@@ -265,6 +269,8 @@ impl Metric {
             Metric::Cost => ("cost_usd_month", "USD/month", |s| s.cost_usd_month),
             Metric::Retries => ("retries", "attempts", |s| s.retries as f64),
             Metric::Failovers => ("failovers", "promotions", |s| s.failovers as f64),
+            Metric::Requests => ("requests", "requests", |s| s.requests as f64),
+            Metric::InstanceHours => ("instance_hours", "h", |s| s.instance_hours),
         }
     }
 }

@@ -159,7 +159,8 @@ impl Shown {
 
 /// The metrics of interval and difference tables, in table order (the failure story
 /// first, as in [`summary_rows`]).
-pub const SHOWN: [Metric; 17] = [
+pub const SHOWN: [Metric; 19] = [
+    Metric::Requests,
     Metric::Availability,
     Metric::Failed,
     Metric::Downtime,
@@ -177,6 +178,7 @@ pub const SHOWN: [Metric; 17] = [
     Metric::Conflicts,
     Metric::ResidencyViolations,
     Metric::Cost,
+    Metric::InstanceHours,
 ];
 
 /// Whether B − A (`d`, of metric `m`) is a change for the better (`Some(true)`) or for
@@ -226,6 +228,8 @@ pub fn shown(m: Metric) -> Shown {
         Metric::Cost => s("cost per month", 1.0, 0, "USD", Lower),
         Metric::Retries => s("retried attempts", 1.0, 1, "", Lower),
         Metric::Failovers => s("failovers", 1.0, 1, "", Neither),
+        Metric::Requests => s("requests", 1.0, 0, "", Neither),
+        Metric::InstanceHours => s("instance-hours", 1.0, 1, "h", Lower),
     }
 }
 
