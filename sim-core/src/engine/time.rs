@@ -195,11 +195,15 @@ pub struct ParseDurationError {
     pub reason: &'static str,
 }
 
+/// Why a duration past [`SimDuration::MAX`] is refused, with the largest one accepted.
+const TOO_LONG: &str = "it is too long (the limit is about 584 years, 213503d)";
+
 impl FromStr for SimDuration {
     type Err = ParseDurationError;
 
     /// Parses `"<number><unit>"` with optional spaces, e.g. `"250ms"`, `"1.5 s"`, `"30d"`.
-    /// Decimal fractions are allowed; the result is rounded to the nanosecond.
+    /// Decimal fractions and exponents (`"1e3ms"`) are allowed; the result is rounded to
+    /// the nanosecond.
     fn from_str(input: &str) -> Result<Self, Self::Err> {
         let err = |reason| ParseDurationError {
             input: input.to_string(),
@@ -209,9 +213,24 @@ impl FromStr for SimDuration {
         if s.is_empty() {
             return Err(err("it is empty"));
         }
-        let split = s
+        let mut split = s
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .ok_or_else(|| err("the unit is missing"))?;
+        // An exponent (`1e3ms`, `2.5E-3s`) belongs to the number, as in TOML's floats: no
+        // unit starts with `e`. Without this, `1e30h` would be an "unknown unit" where the
+        // trouble is its size.
+        let b = s.as_bytes();
+        if split > 0 && matches!(b[split], b'e' | b'E') {
+            let sign = usize::from(matches!(b.get(split + 1), Some(b'+' | b'-')));
+            let from = split + 1 + sign;
+            let digits = b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 0 {
+                split = from + digits;
+                if split == s.len() {
+                    return Err(err("the unit is missing"));
+                }
+            }
+        }
         let (num, unit) = s.split_at(split);
         let unit = unit.trim();
         if num.is_empty() {
@@ -236,12 +255,12 @@ impl FromStr for SimDuration {
             return n
                 .checked_mul(scale)
                 .map(SimDuration)
-                .ok_or_else(|| err("it is too long (the limit is about 584 years)"));
+                .ok_or_else(|| err(TOO_LONG));
         }
         let x: f64 = num.parse().map_err(|_| err("the number is malformed"))?;
         let ns = x * scale as f64;
         if !ns.is_finite() || ns >= u64::MAX as f64 {
-            return Err(err("it is too long (the limit is about 584 years)"));
+            return Err(err(TOO_LONG));
         }
         Ok(SimDuration(ns.round() as u64))
     }
@@ -324,6 +343,22 @@ mod tests {
         assert_eq!("5m".parse(), Ok(SimDuration::from_mins(5)));
         assert_eq!("7us".parse(), Ok(SimDuration::from_micros(7)));
         assert_eq!("0.1ms".parse(), Ok(SimDuration::from_micros(100)));
+    }
+
+    #[test]
+    fn exponents_are_part_of_the_number() {
+        assert_eq!("1e3ms".parse(), Ok(SimDuration::from_secs(1)));
+        assert_eq!("2.5E-3s".parse(), Ok(SimDuration::from_micros(2500)));
+        assert_eq!("1e+2 s".parse(), Ok(SimDuration::from_secs(100)));
+        let reason = |s: &str| s.parse::<SimDuration>().unwrap_err().reason;
+        assert_eq!(reason("1e30h"), TOO_LONG);
+        assert_eq!(reason("1e400h"), TOO_LONG);
+        assert_eq!(reason("1e3"), "the unit is missing");
+        assert_eq!(reason("1e"), "unknown unit");
+        assert_eq!(reason("1eh"), "unknown unit");
+        // The limit named is the largest duration accepted.
+        assert!("213503d".parse::<SimDuration>().is_ok());
+        assert_eq!(reason("213504d"), TOO_LONG);
     }
 
     #[test]
