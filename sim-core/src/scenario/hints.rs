@@ -1,8 +1,10 @@
 //! Messages for the serde errors that name a Rust type, or nothing, instead of what to
 //! write: a name (an enum such as `layout`) given a number or a list (`wanted string or
 //! table`), a distribution given a bare duration (`expected internally tagged enum Dist`),
-//! and a table given a list (`residency = ["EU"]`, which serde reads position by position
-//! and rejects at `residency[0]`, asking for yet another list).
+//! a table given a list (`residency = ["EU"]`, which serde reads position by position
+//! and rejects at `residency[0]`, asking for yet another list), and a list given one
+//! value or one `[section]` (`[failures]` for `[[failures]]`), where serde's "expected a
+//! sequence" cannot tell a list of tables from a list of names.
 //!
 //! Why probes: serde's message for an enum given the wrong kind of value does not carry
 //! the enum's variants, and nothing else at hand knows the type at a path. Putting a value
@@ -17,7 +19,7 @@ use super::dist;
 use super::error::{FieldPath, Seg};
 use super::load::{convert_path, Node};
 use super::types::Scenario;
-use toml_edit::{Document, Value};
+use toml_edit::{Document, Item, Value};
 
 /// A better message for an error, and the entry it is about (the path serde reported, or
 /// an entry holding it).
@@ -30,6 +32,9 @@ pub struct Hint {
 pub fn improve(doc: &Document<String>, here: &FieldPath, message: &str) -> Option<Hint> {
     if let Some(h) = wrong_shape(doc, here, message) {
         return Some(h);
+    }
+    if message.contains("expected a sequence") {
+        return not_a_list(doc, here);
     }
     if !(message.starts_with("wanted string or table") || message.starts_with("wanted exactly 1")) {
         return None;
@@ -116,6 +121,83 @@ fn wrong_shape(doc: &Document<String>, here: &FieldPath, message: &str) -> Optio
         at,
         message: format!("expected a table{fields}, got {got}: {fix}"),
     })
+}
+
+/// A list given one value. A list of tables (`[[failures]]`) is told from a list of
+/// values by a probe (a table with a key `?` in the list makes serde name its fields); a
+/// `[section]` where a list of tables belongs is the single brackets of `[[section]]`.
+fn not_a_list(doc: &Document<String>, here: &FieldPath) -> Option<Hint> {
+    let key = last_key(here).to_string();
+    let top = here.0.iter().all(|s| matches!(s, Seg::Key(_)));
+    let Some(value) = value_at(doc, here) else {
+        // A `[section]`: is the list one of tables?
+        let is_section = matches!(section_at(doc, here), Some(Node::Table(_)));
+        return (is_section && top && tables_in(doc, here)).then(|| Hint {
+            at: here.clone(),
+            message: format!(
+                "expected a list of tables, got one [{here}] table: write [[{here}]], with double brackets, once per entry"
+            ),
+        });
+    };
+    let got = describe(value);
+    let fields = probe(doc, here, "[{ \"?\" = 0 }]").and_then(|m| listed(&m, "unknown field `"));
+    let message = match fields {
+        Some(f) if top => format!(
+            "expected a list of tables (fields: {}), got {got}: write one [[{here}]] table per entry, or none for an empty list",
+            f.join(", ")
+        ),
+        Some(f) => format!(
+            "expected a list of tables (fields: {}), got {got}: write {key} = [{{ … }}, …]",
+            f.join(", ")
+        ),
+        None => format!(
+            "expected a list, got {got}: write it in brackets, e.g. {key} = [{}]",
+            value.display()
+        ),
+    };
+    Some(Hint {
+        at: here.clone(),
+        message,
+    })
+}
+
+/// The node at `path`, whatever its kind.
+fn section_at<'a>(doc: &'a Document<String>, path: &FieldPath) -> Option<Node<'a>> {
+    let mut node = Node::Table(doc.as_table());
+    for seg in &path.0 {
+        node = node.child(seg)?.1;
+    }
+    Some(node)
+}
+
+/// Whether the `[section]` at `path` (top-level keys only) is accepted as `[[section]]`.
+fn tables_in(doc: &Document<String>, path: &FieldPath) -> bool {
+    let mut d = doc.clone().into_mut();
+    let mut item = d.as_item_mut();
+    for seg in &path.0 {
+        let Seg::Key(k) = seg else { return false };
+        let Some(next) = item.get_mut(k.as_str()) else {
+            return false;
+        };
+        item = next;
+    }
+    let Item::Table(t) = std::mem::take(item) else {
+        return false;
+    };
+    let mut tables = toml_edit::ArrayOfTables::new();
+    tables.push(t);
+    *item = Item::ArrayOfTables(tables);
+    let Ok(probed) = Document::parse(d.to_string()) else {
+        return false;
+    };
+    let de = toml_edit::de::Deserializer::from(probed);
+    match serde_path_to_error::deserialize::<_, Scenario>(de) {
+        Ok(_) => true,
+        Err(e) => {
+            let at = convert_path(e.path());
+            !(at == *path && e.inner().message().contains("expected a sequence"))
+        }
+    }
 }
 
 /// The inline list on the way to `here` whose items serde took for something else (a
