@@ -5,6 +5,7 @@
 //! is ample for the years-scale availability runs. Conversions to `f64` seconds exist
 //! for reporting only; arithmetic on the clock stays integral.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::{Add, AddAssign, Sub};
 use std::str::FromStr;
@@ -192,26 +193,45 @@ impl Sub for SimDuration {
 #[error("`{input}` is not a duration: {reason} (write a number and a unit: ns, us, ms, s, m, h or d, e.g. \"250ms\", \"90s\", \"2h\", \"30d\")")]
 pub struct ParseDurationError {
     pub input: String,
-    pub reason: &'static str,
+    pub reason: Cow<'static, str>,
 }
+
+/// Why a duration past [`SimDuration::MAX`] is refused, with the largest one accepted.
+const TOO_LONG: &str = "it is too long (the limit is about 584 years, 213503d)";
 
 impl FromStr for SimDuration {
     type Err = ParseDurationError;
 
     /// Parses `"<number><unit>"` with optional spaces, e.g. `"250ms"`, `"1.5 s"`, `"30d"`.
-    /// Decimal fractions are allowed; the result is rounded to the nanosecond.
+    /// Decimal fractions and exponents (`"1e3ms"`) are allowed; the result is rounded to
+    /// the nanosecond.
     fn from_str(input: &str) -> Result<Self, Self::Err> {
-        let err = |reason| ParseDurationError {
+        let err = |reason: &'static str| ParseDurationError {
             input: input.to_string(),
-            reason,
+            reason: reason.into(),
         };
         let s = input.trim();
         if s.is_empty() {
             return Err(err("it is empty"));
         }
-        let split = s
+        let mut split = s
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .ok_or_else(|| err("the unit is missing"))?;
+        // An exponent (`1e3ms`, `2.5E-3s`) belongs to the number, as in TOML's floats: no
+        // unit starts with `e`. Without this, `1e30h` would be an "unknown unit" where the
+        // trouble is its size.
+        let b = s.as_bytes();
+        if split > 0 && matches!(b[split], b'e' | b'E') {
+            let sign = usize::from(matches!(b.get(split + 1), Some(b'+' | b'-')));
+            let from = split + 1 + sign;
+            let digits = b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if digits > 0 {
+                split = from + digits;
+                if split == s.len() {
+                    return Err(err("the unit is missing"));
+                }
+            }
+        }
         let (num, unit) = s.split_at(split);
         let unit = unit.trim();
         if num.is_empty() {
@@ -221,30 +241,73 @@ impl FromStr for SimDuration {
                 err("the number is missing")
             });
         }
-        let scale = match unit {
-            "ns" => 1,
-            "us" | "µs" => NS_PER_US,
-            "ms" => NS_PER_MS,
-            "s" | "sec" => NS_PER_S,
-            "m" | "min" => NS_PER_MIN,
-            "h" => NS_PER_H,
-            "d" => NS_PER_D,
-            _ => return Err(err("unknown unit")),
+        let Some(scale) = unit_scale(unit) else {
+            return Err(ParseDurationError {
+                input: input.to_string(),
+                reason: unknown_unit(num, unit).into(),
+            });
         };
         // Integer path is exact; fractional path goes through f64 of the scaled value.
         if let Ok(n) = num.parse::<u64>() {
             return n
                 .checked_mul(scale)
                 .map(SimDuration)
-                .ok_or_else(|| err("it is too long (the limit is about 584 years)"));
+                .ok_or_else(|| err(TOO_LONG));
         }
         let x: f64 = num.parse().map_err(|_| err("the number is malformed"))?;
         let ns = x * scale as f64;
         if !ns.is_finite() || ns >= u64::MAX as f64 {
-            return Err(err("it is too long (the limit is about 584 years)"));
+            return Err(err(TOO_LONG));
         }
         Ok(SimDuration(ns.round() as u64))
     }
+}
+
+/// Nanoseconds in one `unit`, if it is one.
+fn unit_scale(unit: &str) -> Option<u64> {
+    Some(match unit {
+        "ns" => 1,
+        "us" | "µs" => NS_PER_US,
+        "ms" => NS_PER_MS,
+        "s" | "sec" => NS_PER_S,
+        "m" | "min" => NS_PER_MIN,
+        "h" => NS_PER_H,
+        "d" => NS_PER_D,
+        _ => return None,
+    })
+}
+
+/// Why `unit` (after the number `num`) is no unit, with what was likely meant: the
+/// lowercase unit (`20S`), or one duration for several (`1m20s` is `80s`).
+fn unknown_unit(num: &str, unit: &str) -> String {
+    let lower = unit.to_lowercase();
+    if unit_scale(&lower).is_some() {
+        return format!("unknown unit `{unit}`: units are lowercase, write \"{num}{lower}\"");
+    }
+    if unit.contains(|c: char| c.is_ascii_digit()) {
+        // Pieces such as `1m` and `20s`: each starts where a digit follows a letter.
+        let text = format!("{num}{unit}");
+        let mut starts = vec![0];
+        let b = text.as_bytes();
+        starts.extend(
+            (1..b.len()).filter(|&i| b[i].is_ascii_digit() && b[i - 1].is_ascii_alphabetic()),
+        );
+        starts.push(text.len());
+        // One piece (`1é1s`) would parse the same text again, endlessly; pieces of two or
+        // more have no letter-then-digit inside, so parsing one comes back here at most once.
+        if starts.len() < 3 {
+            return "write one number and one unit".into();
+        }
+        let total = starts.windows(2).try_fold(SimDuration::ZERO, |sum, w| {
+            let part: SimDuration = text[w[0]..w[1]].parse().ok()?;
+            sum.as_nanos().checked_add(part.as_nanos()).map(SimDuration)
+        });
+        return match total {
+            Some(t) => format!("write one number and one unit: \"{t}\""),
+            None => "write one number and one unit".into(),
+        };
+    }
+    format!("unknown unit `{unit}`")
 }
 
 impl fmt::Display for SimDuration {
@@ -324,6 +387,41 @@ mod tests {
         assert_eq!("5m".parse(), Ok(SimDuration::from_mins(5)));
         assert_eq!("7us".parse(), Ok(SimDuration::from_micros(7)));
         assert_eq!("0.1ms".parse(), Ok(SimDuration::from_micros(100)));
+    }
+
+    #[test]
+    fn exponents_are_part_of_the_number() {
+        assert_eq!("1e3ms".parse(), Ok(SimDuration::from_secs(1)));
+        assert_eq!("2.5E-3s".parse(), Ok(SimDuration::from_micros(2500)));
+        assert_eq!("1e+2 s".parse(), Ok(SimDuration::from_secs(100)));
+        let reason = |s: &str| s.parse::<SimDuration>().unwrap_err().reason;
+        assert_eq!(reason("1e30h"), TOO_LONG);
+        assert_eq!(reason("1e400h"), TOO_LONG);
+        assert_eq!(reason("1e3"), "the unit is missing");
+        assert_eq!(reason("1e"), "unknown unit `e`");
+        assert_eq!(reason("1eh"), "unknown unit `eh`");
+        // The limit named is the largest duration accepted.
+        assert!("213503d".parse::<SimDuration>().is_ok());
+        assert_eq!(reason("213504d"), TOO_LONG);
+    }
+
+    #[test]
+    fn an_unknown_unit_says_what_was_meant() {
+        let reason = |s: &str| s.parse::<SimDuration>().unwrap_err().reason;
+        assert_eq!(
+            reason("20S"),
+            "unknown unit `S`: units are lowercase, write \"20s\""
+        );
+        assert_eq!(
+            reason("5 MS"),
+            "unknown unit `MS`: units are lowercase, write \"5ms\""
+        );
+        assert_eq!(reason("1m20s"), "write one number and one unit: \"80s\"");
+        assert_eq!(reason("1h30m"), "write one number and one unit: \"90m\"");
+        assert_eq!(reason("1h3x"), "write one number and one unit");
+        assert_eq!(reason("1é1s"), "write one number and one unit");
+        assert_eq!(reason("1é1s2m"), "write one number and one unit");
+        assert_eq!(reason("5 parsecs"), "unknown unit `parsecs`");
     }
 
     #[test]

@@ -22,6 +22,28 @@ pub enum Dist {
     Uniform { min: SimDuration, max: SimDuration },
 }
 
+/// Every distribution as written in a scenario (`dist = "…"`) and its fields, for the
+/// message that says how to write one; a test checks it against the type.
+pub const FORMS: [(&str, &[&str]); 4] = [
+    ("constant", &["value"]),
+    ("exponential", &["mean"]),
+    ("lognormal", &["mean", "cv"]),
+    ("uniform", &["min", "max"]),
+];
+
+/// How to write a distribution for `field`, with `example` (a duration such as `"4ms"`)
+/// as its mean: `write e.g. jitter = { dist = "exponential", mean = "4ms" } (dists: …)`.
+pub fn how_to_write(field: &str, example: &str) -> String {
+    let forms: Vec<String> = FORMS
+        .iter()
+        .map(|(name, fields)| format!("{name} {{ {} }}", fields.join(", ")))
+        .collect();
+    format!(
+        "write a table naming the distribution, e.g. {field} = {{ dist = \"exponential\", mean = \"{example}\" }} or {{ dist = \"constant\", value = \"{example}\" }} (dists: {}; `cv` is a number, the other fields durations such as \"4ms\")",
+        forms.join(", ")
+    )
+}
+
 /// Largest coefficient of variation of a log-normal: beyond it σ² = ln(1 + cv²) puts
 /// nearly every draw at 0 ns and the mean in a tail no run samples (at `cv = 1e308`, cv²
 /// overflows and every draw is 0).
@@ -103,6 +125,36 @@ mod tests {
     fn mean_of(d: &Dist, n: usize) -> f64 {
         let mut r = Streams::new(1).stream("test", 0);
         (0..n).map(|_| d.sample(&mut r).as_secs_f64()).sum::<f64>() / n as f64
+    }
+
+    /// [`FORMS`] names every variant serde accepts, each with exactly its fields.
+    #[test]
+    fn forms_match_the_type() {
+        #[derive(Deserialize)]
+        struct W {
+            #[allow(dead_code)]
+            d: Dist,
+        }
+        let err = toml_edit::de::from_str::<W>("d = { dist = \"?\" }")
+            .err()
+            .map(|e| e.message().to_string())
+            .unwrap_or_default();
+        let names: Vec<&str> = err.split('`').skip(3).step_by(2).collect();
+        assert_eq!(names, FORMS.map(|f| f.0), "{err}");
+        for (name, fields) in FORMS {
+            let values: Vec<String> = fields
+                .iter()
+                .map(|f| match *f {
+                    "cv" => "cv = 0.5".to_string(),
+                    f => format!("{f} = \"4ms\""),
+                })
+                .collect();
+            let text = format!("d = {{ dist = \"{name}\", {} }}", values.join(", "));
+            assert!(toml_edit::de::from_str::<W>(&text).is_ok(), "{text}");
+        }
+        let hint = how_to_write("jitter", "1ms");
+        assert!(hint.contains("jitter = { dist = \"exponential\", mean = \"1ms\" }"));
+        assert!(hint.contains("lognormal { mean, cv }"), "{hint}");
     }
 
     #[test]

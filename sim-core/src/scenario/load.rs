@@ -123,18 +123,27 @@ pub fn parse(text: &str) -> Parsed {
                 }
             }
             Err(e) => {
-                let here = convert_path(e.path());
-                let path = removed.original(&here);
+                let mut here = convert_path(e.path());
                 let message = e.inner().message();
+                let mut span = e.inner().span();
+                let text = match super::hints::improve(&doc, &here, message) {
+                    Some(hint) => {
+                        if hint.at != here {
+                            // The hint is about an entry holding the one serde named.
+                            here = hint.at;
+                            span = None;
+                        }
+                        hint.message
+                    }
+                    None => explain(message),
+                };
+                let path = removed.original(&here);
                 let echo = missing_field(&path, message)
                     .is_some_and(|f| problems.iter().any(|(_, p)| p.path == f));
                 let entry = locate(&doc, &here);
-                let span = e
-                    .inner()
-                    .span()
-                    .or_else(|| entry.as_ref().map(|(k, _)| k.clone()));
+                let span = span.or_else(|| entry.as_ref().map(|(k, _)| k.clone()));
                 if !echo {
-                    problems.push((span, FieldError::new(path.clone(), explain(message))));
+                    problems.push((span, FieldError::new(path.clone(), text)));
                 }
                 removed.record(path);
                 let Some((_, ranges)) = entry else { break };
@@ -218,7 +227,7 @@ pub fn load_str_with_warnings(
     }
 }
 
-fn convert_path(p: &serde_path_to_error::Path) -> FieldPath {
+pub(super) fn convert_path(p: &serde_path_to_error::Path) -> FieldPath {
     use serde_path_to_error::Segment;
     FieldPath(
         p.iter()
@@ -264,7 +273,22 @@ fn explain(msg: &str) -> String {
 fn fix_for(msg: &str) -> Option<String> {
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
+        if name == "dist" {
+            // Only a distribution has a `dist`: say which ones there are.
+            let names: Vec<String> = super::dist::FORMS
+                .iter()
+                .map(|f| format!("\"{}\"", f.0))
+                .collect();
+            return Some(format!(
+                "add `dist = …` to this entry, one of {}",
+                names.join(", ")
+            ));
+        }
         return Some(format!("add `{name} = …` to this entry"));
+    }
+    // An enum given a value no probe could replace (a `[section]`, see `hints`).
+    if msg.starts_with("wanted string or table") || msg.starts_with("wanted exactly 1 element") {
+        return Some("write one of the allowed names in quotes, e.g. \"…\"".into());
     }
     let expected = msg.rsplit_once(", expected ")?.1;
     let whole = |max: u64| format!("write a whole number from 0 to {max}");
@@ -285,7 +309,7 @@ fn fix_for(msg: &str) -> Option<String> {
 
 /// A place in the TOML document, whatever its syntax.
 #[derive(Clone, Copy)]
-enum Node<'a> {
+pub(super) enum Node<'a> {
     Table(&'a toml_edit::Table),
     Inline(&'a toml_edit::InlineTable),
     Array(&'a toml_edit::Array),
@@ -319,7 +343,7 @@ impl<'a> Node<'a> {
         }
     }
     /// The child at one step of a path, with the span of its key if it has one.
-    fn child(self, seg: &Seg) -> Option<(Option<Range<usize>>, Node<'a>)> {
+    pub(super) fn child(self, seg: &Seg) -> Option<(Option<Range<usize>>, Node<'a>)> {
         match (seg, self) {
             (Seg::Key(k), Node::Table(t)) => {
                 let (key, item) = t.get_key_value(k)?;

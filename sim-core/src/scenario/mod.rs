@@ -9,6 +9,7 @@
 pub mod dist;
 pub mod error;
 pub mod failures;
+mod hints;
 pub mod load;
 pub mod realism;
 pub mod slo;

@@ -56,6 +56,23 @@ impl Slo {
         *self == Slo::default()
     }
 
+    /// Applies command-line flags in order ([`Slo::apply_flag`]), refusing an objective
+    /// given twice: the last would silently win. (A flag does replace the file's value.)
+    pub fn apply_flags<S: AsRef<str>>(&mut self, flags: &[S]) -> Result<(), String> {
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        for flag in flags {
+            let flag = flag.as_ref();
+            self.apply_flag(flag)?;
+            let objective = objective_of(flag);
+            if let Some(first) = seen.insert(objective.clone(), flag) {
+                return Err(format!(
+                    "--slo `{flag}`: the objective `{objective}` is already set by --slo `{first}`: give each objective once"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// Applies one command-line flag such as `p99=250ms`, `p99[germany]=200ms`,
     /// `availability=99.9%`, `rpo=1s`, `residency`, `budget=20000` or `n+1`.
     /// The message of an error names the flag and what is allowed.
@@ -135,6 +152,20 @@ impl Slo {
             }
         }
         Ok(())
+    }
+}
+
+/// The objective a valid `--slo` flag sets, one name per objective whatever the spelling
+/// (`budget` and `budget_usd_per_month` are one; `p99[AREA]` is one per area).
+fn objective_of(flag: &str) -> String {
+    let key = flag.split_once('=').map_or(flag, |(k, _)| k).trim();
+    if let Some(area) = key.strip_prefix("p99[").and_then(|k| k.strip_suffix(']')) {
+        return format!("p99[{}]", area.trim());
+    }
+    match key {
+        "budget_usd_per_month" => "budget".into(),
+        "n1" | "n_plus_one" => "n+1".into(),
+        k => k.into(),
     }
 }
 
@@ -221,5 +252,26 @@ mod tests {
             let e = Slo::default().apply_flag(f).unwrap_err();
             assert!(e.contains(want), "{f}: {e}");
         }
+    }
+
+    #[test]
+    fn an_objective_given_twice_is_refused_naming_both_flags() {
+        for (a, b, name) in [
+            ("p99=200ms", "p99=100ms", "p99"),
+            ("budget=100", "budget_usd_per_month=200", "budget"),
+            ("n+1", "n_plus_one=false", "n+1"),
+            ("p99[eu]=1s", "p99[ eu ]=2s", "p99[eu]"),
+        ] {
+            let e = Slo::default().apply_flags(&[a, b]).unwrap_err();
+            assert_eq!(
+                e,
+                format!("--slo `{b}`: the objective `{name}` is already set by --slo `{a}`: give each objective once")
+            );
+        }
+        let mut s = Slo::default();
+        s.apply_flags(&["p99=200ms", "p99[eu]=100ms", "rpo=1s"])
+            .unwrap();
+        assert_eq!(s.p99, Some(SimDuration::from_millis(200)));
+        assert_eq!(s.p99_by_area["eu"], SimDuration::from_millis(100));
     }
 }

@@ -30,6 +30,19 @@ pub fn whole<T: FromStr>(s: &str) -> Result<T, String> {
     })
 }
 
+/// A whole number ≥ 1 of type `T`: a count that 0 would make empty (`--top 0` prints an
+/// empty table), refused naming the range.
+pub fn at_least_one<T: FromStr + PartialEq + From<u8>>(s: &str) -> Result<T, String> {
+    let n = whole::<T>(s).map_err(|e| e.replace("≥ 0", "≥ 1"))?;
+    if n == T::from(0) {
+        return Err(format!(
+            "must be a whole number from 1 to {}, not `{s}`",
+            max_of::<T>()
+        ));
+    }
+    Ok(n)
+}
+
 /// The largest value of unsigned `T` (std has no trait for it): the largest of the
 /// unsigned maxima that parses as a `T`. Only used in a message.
 fn max_of<T: FromStr>() -> String {
@@ -67,5 +80,11 @@ mod tests {
             .contains("whole number, not"));
         assert!(whole::<u16>("70000").unwrap_err().contains("at most 65535"));
         assert!(whole::<u64>("x").unwrap_err().contains("≥ 0"));
+        assert_eq!(at_least_one::<usize>("3"), Ok(3));
+        assert_eq!(
+            at_least_one::<u32>("0").unwrap_err(),
+            "must be a whole number from 1 to 4294967295, not `0`"
+        );
+        assert!(at_least_one::<u32>("-2").unwrap_err().contains("≥ 1"));
     }
 }

@@ -71,9 +71,9 @@ pub struct PlanArgs {
     /// off with --window on a diurnal workload (docs/planner.md).
     #[arg(long)]
     autoscale: bool,
-    /// Designs to print.
+    /// Designs to print (at least 1).
     #[arg(long, default_value_t = 10, allow_negative_numbers = true,
-          value_parser = crate::args::whole::<usize>)]
+          value_parser = crate::args::at_least_one::<usize>)]
     top: usize,
     /// Refuse to plan when one verification run is estimated to simulate more requests
     /// than this.
@@ -125,9 +125,10 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
         .iter()
         .map(|a| a.name.clone())
         .collect();
-    for flag in &args.slos {
-        scenario.slo.apply_flag(flag).map_err(anyhow::Error::msg)?;
-    }
+    scenario
+        .slo
+        .apply_flags(&args.slos)
+        .map_err(anyhow::Error::msg)?;
     let bad = problems(&scenario.slo, &areas);
     if !bad.is_empty() {
         let lines: Vec<String> = bad.iter().map(|e| format!("--slo: {e}")).collect();

@@ -215,6 +215,17 @@ impl PlanOptions {
         if self.layouts.is_empty() {
             p.push("layouts: name at least one layout".to_string());
         }
+        // A layout named twice would be planned twice, and its designs listed twice.
+        if let Some(l) = self
+            .layouts
+            .iter()
+            .enumerate()
+            .find_map(|(i, l)| self.layouts[..i].contains(l).then_some(l))
+        {
+            p.push(format!(
+                "layouts: `{l}` is named twice: name each layout once"
+            ));
+        }
         if self.replications == 0 {
             p.push("replications: must be at least 1".into());
         }

@@ -122,6 +122,12 @@ pub fn set(root: &mut dyn TableLike, path: &FieldPath, mut value: Value) -> Resu
                     return Ok(());
                 }
                 if !t.contains_key(k) {
+                    if let Some(Seg::Index(n)) = path.0.get(i + 1) {
+                        // A list the base scenario does not have: an empty one in its
+                        // place lets the loader still name a misspelt field.
+                        t.insert(k, Item::Value(Value::Array(Array::new())));
+                        return Err(out_of_range(&here(), *n, 0));
+                    }
                     let new = if inline {
                         Item::Value(Value::InlineTable(InlineTable::new()))
                     } else {
@@ -186,7 +192,9 @@ pub fn set(root: &mut dyn TableLike, path: &FieldPath, mut value: Value) -> Resu
 
 fn out_of_range(list: &FieldPath, n: usize, len: usize) -> String {
     match len {
-        0 => format!("`{list}` is empty in the base scenario: there is no `{list}[{n}]`"),
+        0 => format!(
+            "the base scenario has no `{list}[{n}]`: it has no `{list}` entries; add one to the base scenario first, or set the whole `{list}` list instead"
+        ),
         1 => format!("`{list}` has 1 entry in the base scenario: the only index is 0, not {n}"),
         _ => format!(
             "`{list}` has {len} entries in the base scenario: indices run from 0 to {}, not {n}",
@@ -271,5 +279,13 @@ mod tests {
         assert!(e.contains("`regions` is a list"), "{e}");
         let e = set_in("[routing]\n", "routing[0]", "1").unwrap_err();
         assert!(e.contains("`routing` is a table, not a list"), "{e}");
+        // A list the base scenario does not have is not taken for a table.
+        for text in ["seed = 1\n", "failures = []\n"] {
+            let e = set_in(text, "failures[0].start", "\"1s\"").unwrap_err();
+            assert!(
+                e.starts_with("the base scenario has no `failures[0]`: it has no `failures` entries; add one to the base scenario first"),
+                "{e}"
+            );
+        }
     }
 }
