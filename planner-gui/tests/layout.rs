@@ -193,6 +193,53 @@ fn at_1400_by_900_the_designs_table_fits_without_scrolling_sideways() {
         let b = h.get_by_label(&load_label(i)).rect();
         assert_inside_x(&h, &load_label(i), b);
     }
+    // The status words (the cell's first line: "feasible · front") too.
+    for status in [
+        "feasible",
+        "feasible · front",
+        "infeasible",
+        "pruned",
+        "not simulated",
+    ] {
+        for node in h.query_all_by_label(status) {
+            assert_inside_x(&h, status, node.rect());
+        }
+    }
+}
+
+/// A plan of a real example (four-digit dollars, "126 (144)" ms, designs on the front):
+/// its status words and reasons end inside the window at 1400 × 900 (they were cut off:
+/// "feasible · fro").
+#[test]
+fn at_1400_by_900_a_real_plans_status_column_fits() {
+    let text = include_str!("../../datasets/examples/dependency-outage.toml");
+    let (mut s, cat) =
+        load_text(text, Path::new("dependency-outage.toml")).expect("the example is valid");
+    s.slo.p99 = Some(SimDuration::from_millis(250));
+    let mut h = harness_at(AppState::new(s, cat, None), 1400.0, 900.0);
+    click_button(&mut h, "🎯 Planner");
+    click_button(&mut h, PLAN_BUTTON);
+    wait(&mut h, "the plan", |st| st.planner.job.is_none());
+    let res = h.state().state.planner.result.clone().expect("a plan");
+    assert!(!res.report.pareto.is_empty(), "designs on the front");
+    let mut seen = 0;
+    for status in [
+        "feasible",
+        "feasible · front",
+        "infeasible",
+        "infeasible · front",
+    ] {
+        for node in h.query_all_by_label(status) {
+            assert_inside_x(&h, status, node.rect());
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "no status cell found");
+    for d in &res.report.designs {
+        for node in h.query_all_by_label(&d.reason) {
+            assert_inside_x(&h, "a reason", node.rect());
+        }
+    }
 }
 
 #[test]
