@@ -26,6 +26,16 @@ const VIEW_KEY: &str = "planner-gui.view";
 /// The command-line flag that compares at once and exits (timing the GUI, see README).
 pub const COMPARE_AND_EXIT: &str = "--compare-and-exit";
 
+/// A file dialog waiting for the user.
+struct Pending {
+    kind: DialogKind,
+    answer: Receiver<Option<PathBuf>>,
+    asked: Instant,
+    /// The user agreed to drop unsaved edits for the file this dialog opens: the consent
+    /// goes with the answer (a cancelled dialog drops nothing and keeps the edits).
+    discard: bool,
+}
+
 /// The desktop app.
 pub struct PlannerApp {
     pub state: AppState,
@@ -33,7 +43,7 @@ pub struct PlannerApp {
     /// The user agreed to close with unsaved edits.
     closing: bool,
     /// A file dialog waiting for the user, and when it was asked.
-    pending: Option<(DialogKind, Receiver<Option<PathBuf>>, Instant)>,
+    pending: Option<Pending>,
     /// The comparison of `--compare-and-exit` was started.
     auto_started: bool,
 }
@@ -116,7 +126,14 @@ impl PlannerApp {
             }
         }
         planner::poll(&mut self.state, ctx);
-        if let Some((kind, rx, asked)) = &self.pending {
+        if let Some(Pending {
+            kind,
+            answer: rx,
+            asked,
+            discard,
+        }) = &self.pending
+        {
+            let discard = *discard;
             let answer = match rx.try_recv() {
                 Ok(a) => Some(a),
                 Err(TryRecvError::Disconnected) => Some(None),
@@ -129,6 +146,9 @@ impl PlannerApp {
                 let (kind, quick) = (*kind, asked.elapsed() < NO_PORTAL_WITHIN);
                 self.pending = None;
                 match (kind, answer) {
+                    (DialogKind::OpenScenario, Some(p)) if discard => {
+                        cmds.push(Command::Discard(Box::new(Command::Open(p))))
+                    }
                     (DialogKind::OpenScenario, Some(p)) => cmds.push(Command::Open(p)),
                     (DialogKind::SaveScenario, Some(p)) => cmds.push(Command::SaveAs(p)),
                     (DialogKind::ExportFolder, Some(p)) => cmds.push(Command::Export(p)),
@@ -143,14 +163,16 @@ impl PlannerApp {
                     }
                     // Nothing, sooner than a person cancels: no dialog could show.
                     (kind, None) if quick => {
-                        self.state.prompt = Some(PathPrompt::new(
+                        let mut prompt = PathPrompt::new(
                             kind,
                             self.start_dir().as_deref(),
                             Some(
                                 "No file dialog is available on this desktop: type the path."
                                     .into(),
                             ),
-                        ))
+                        );
+                        prompt.discard = discard;
+                        self.state.prompt = Some(prompt);
                     }
                     (_, None) => self.state.message = Some(Message::info("no file chosen")),
                 }
@@ -412,20 +434,22 @@ impl PlannerApp {
             {
                 st.confirm = Some(cmd);
             }
-            Command::Discard(then) => {
-                st.dirty = false;
-                self.handle(*then, ctx);
-            }
+            // The edits go only when another scenario actually replaces them: a dialog
+            // or prompt cancelled after "Discard" keeps them, still edited, with their undo.
+            Command::Discard(then) => match *then {
+                Command::NewDefault => self.new_default(),
+                Command::Open(p) => self.open(p),
+                Command::Quit => self.quit(ctx),
+                Command::OpenDialog => self.ask_discarding(DialogKind::OpenScenario, true),
+                other => self.handle(other, ctx),
+            },
             Command::IfSaved(then) => {
                 // A save that failed left the edits unsaved: keep them (its message shows).
                 if !st.dirty {
                     self.handle(*then, ctx);
                 }
             }
-            Command::Quit => {
-                self.closing = true;
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            }
+            Command::Quit => self.quit(ctx),
             Command::Undo => {
                 if !st.undo() {
                     st.message = Some(Message::info("nothing to undo"));
@@ -436,21 +460,8 @@ impl PlannerApp {
                     st.message = Some(Message::info("nothing to redo"));
                 }
             }
-            Command::NewDefault => {
-                let recent = std::mem::take(&mut st.recent);
-                self.replace_state(AppState::from_default(), recent);
-            }
-            Command::Open(p) => match crate::files::open(&p) {
-                Ok((s, cat, text)) => {
-                    let recent = std::mem::take(&mut st.recent);
-                    let mut next = AppState::new(s, cat, Some(p.clone()));
-                    next.source_text = Some(text);
-                    self.replace_state(next, recent);
-                    self.state.remember(&p);
-                    self.state.message = Some(Message::info(format!("opened {}", p.display())));
-                }
-                Err(e) => st.message = Some(Message::error(e)),
-            },
+            Command::NewDefault => self.new_default(),
+            Command::Open(p) => self.open(p),
             Command::OpenDialog => self.ask(DialogKind::OpenScenario),
             Command::Save => match st.path.clone() {
                 Some(p) => self.handle(Command::SaveAs(p), ctx),
@@ -461,7 +472,7 @@ impl PlannerApp {
                     Ok(text) => {
                         st.source_text = Some(text);
                         st.path = Some(p.clone());
-                        st.dirty = false;
+                        st.mark_saved();
                         st.remember(&p);
                         st.message = Some(Message::info(format!("saved {}", p.display())));
                     }
@@ -513,6 +524,31 @@ impl PlannerApp {
         }
     }
 
+    fn quit(&mut self, ctx: &Context) {
+        self.closing = true;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+
+    fn new_default(&mut self) {
+        let recent = std::mem::take(&mut self.state.recent);
+        self.replace_state(AppState::from_default(), recent);
+    }
+
+    /// Opens `p` in place of the scenario (a file that does not load changes nothing).
+    fn open(&mut self, p: PathBuf) {
+        match crate::files::open(&p) {
+            Ok((s, cat, text)) => {
+                let recent = std::mem::take(&mut self.state.recent);
+                let mut next = AppState::new(s, cat, Some(p.clone()));
+                next.source_text = Some(text);
+                self.replace_state(next, recent);
+                self.state.remember(&p);
+                self.state.message = Some(Message::info(format!("opened {}", p.display())));
+            }
+            Err(e) => self.state.message = Some(Message::error(e)),
+        }
+    }
+
     fn replace_state(&mut self, mut next: AppState, recent: Vec<PathBuf>) {
         if let Some(job) = self.state.job.take() {
             job.cancel();
@@ -558,11 +594,21 @@ impl PlannerApp {
     }
 
     fn ask(&mut self, kind: DialogKind) {
+        self.ask_discarding(kind, false);
+    }
+
+    /// Asks for a path; `discard`: the user agreed to drop unsaved edits for the answer.
+    fn ask_discarding(&mut self, kind: DialogKind, discard: bool) {
         if self.pending.is_some() || self.state.prompt.is_some() {
             return;
         }
         let start = self.start_dir();
-        self.pending = Some((kind, self.dialogs.ask(kind, start), Instant::now()));
+        self.pending = Some(Pending {
+            kind,
+            answer: self.dialogs.ask(kind, start),
+            asked: Instant::now(),
+            discard,
+        });
     }
 
     /// Where dialogs start: the folder of the current file.

@@ -33,6 +33,9 @@ pub struct PathPrompt {
     pub note: Option<String>,
     /// The field takes the keyboard focus when the prompt opens.
     grab_focus: bool,
+    /// The user agreed to drop unsaved edits for the file this prompt opens (Cancel
+    /// keeps them).
+    pub discard: bool,
 }
 
 impl PathPrompt {
@@ -47,6 +50,7 @@ impl PathPrompt {
             text: start.map(|p| p.display().to_string()).unwrap_or_default(),
             note,
             grab_focus: true,
+            discard: false,
         }
     }
 
@@ -76,6 +80,9 @@ impl PathPrompt {
     /// The command that answers the question with `path`.
     pub fn answer(&self, path: PathBuf) -> Command {
         match self.kind {
+            DialogKind::OpenScenario if self.discard => {
+                Command::Discard(Box::new(Command::Open(path)))
+            }
             DialogKind::OpenScenario => Command::Open(path),
             DialogKind::SaveScenario => Command::SaveAs(path),
             DialogKind::ExportFolder => Command::Export(path),
