@@ -353,3 +353,58 @@ fn no_field_changes_a_typed_value() {
         changed.join("\n")
     );
 }
+
+/// Found by hand: 99.9 typed into the availability objective was saved as
+/// `availability = 0.9990000000000001` (99.9 / 100 in binary). Every percent field, typed
+/// a decimal whose division by 100 is not that decimal moved, stores the decimal.
+#[test]
+fn a_decimal_typed_in_percent_is_stored_as_that_decimal() {
+    let mut start = everything_shown();
+    let mut s = start.scenario.clone();
+    s.regions[0].autoscaling =
+        planner_gui::panels::editor_realism::new_policy(s.regions[0].instances);
+    s.slo.availability = Some(0.99);
+    start = AppState::new(s, start.catalog.clone(), None);
+    let mut h = harness(start, Box::new(NoDialogs));
+    type Get = fn(&Scenario) -> f64;
+    let cases: [(&str, &str, &str, Get); 6] = [
+        ("trough / peak", "57.7", "0.577", |s| {
+            s.workload.trough_fraction
+        }),
+        ("reads", "12.3", "0.123", |s| s.workload.read_fraction),
+        ("retry budget", "0.7", "0.007", |s| s.client.retry_budget),
+        ("warm share", "33.3", "0.333", |s| {
+            s.active_passive.warm_fraction
+        }),
+        ("capacity lost", "65.1", "0.651", |s| match &s.failures[0] {
+            FailureSpec::CapacityLoss { fraction, .. } => *fraction,
+            _ => f64::NAN,
+        }),
+        (
+            planner_gui::panels::editor_realism::TARGET,
+            "57.7",
+            "0.577",
+            |s| {
+                s.regions[0]
+                    .autoscaling
+                    .as_ref()
+                    .map_or(f64::NAN, |a| a.target_utilisation)
+            },
+        ),
+    ];
+    let mut noisy = Vec::new();
+    for (label, typed, want, get) in cases {
+        common::type_into(&mut h, label, typed);
+        let got = get(&h.state().state.scenario).to_string();
+        if got != want {
+            noisy.push(format!("{label}: typed {typed} %, stored {got}"));
+        }
+    }
+    common::click_button(&mut h, "🎯 Planner");
+    common::type_into(&mut h, "availability", "99.9");
+    let got = h.state().state.scenario.slo.availability;
+    if got != Some(0.999) {
+        noisy.push(format!("availability: typed 99.9 %, stored {got:?}"));
+    }
+    assert!(noisy.is_empty(), "{}", noisy.join("\n"));
+}

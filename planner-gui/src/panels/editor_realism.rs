@@ -140,7 +140,7 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                     "the utilisation (busy instances ÷ running instances) the policy steers \
                      to, in percent",
                     |ui| {
-                        let mut pct = a.target_utilisation * 100.0;
+                        let mut pct = super::field::percent_of_fraction(a.target_utilisation);
                         let r = ui.add(
                             DragValue::new(&mut pct)
                                 .speed(0.5)
@@ -148,7 +148,7 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                                 .suffix(" %"),
                         );
                         if r.changed() {
-                            a.target_utilisation = pct / 100.0;
+                            a.target_utilisation = super::field::fraction_of_percent(pct);
                         }
                         r
                     },

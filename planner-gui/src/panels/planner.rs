@@ -166,7 +166,7 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
             slo.availability = on.then_some(0.999);
         }
         // Edited in percent; 100 % is accepted here so that validation can say why not.
-        let mut pct = 100.0 * slo.availability.unwrap_or(0.999);
+        let mut pct = field::percent_of_fraction(slo.availability.unwrap_or(0.999));
         let r = ui
             .add_enabled(
                 on,
@@ -178,7 +178,7 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
             .labelled_by(c.id);
         let r = field::describe(r, "slo.availability");
         if r.changed() && on {
-            slo.availability = Some(pct / 100.0);
+            slo.availability = Some(field::fraction_of_percent(pct));
         }
         ui.end_row();
         p.grid_row(ui, 1, "slo.availability");
