@@ -46,6 +46,9 @@ pub struct PlannerApp {
     pending: Option<Pending>,
     /// The comparison of `--compare-and-exit` was started.
     auto_started: bool,
+    /// Another scenario replaced the edited one: drop the texts its number fields kept
+    /// ([`crate::panels::typed::clear`]) before the next frame draws them.
+    clear_typed: bool,
 }
 
 impl PlannerApp {
@@ -57,6 +60,7 @@ impl PlannerApp {
             closing: false,
             pending: None,
             auto_started: false,
+            clear_typed: false,
         }
     }
 
@@ -98,6 +102,9 @@ impl PlannerApp {
         cmds.extend(self.ui(ui));
         for c in cmds {
             self.handle(c, ctx);
+        }
+        if std::mem::take(&mut self.clear_typed) {
+            crate::panels::typed::clear(ctx);
         }
         // `--compare-and-exit`: the comparison ended (or could not start): close.
         if self.state.compare_and_exit && self.auto_started && self.state.job.is_none() {
@@ -308,7 +315,7 @@ impl PlannerApp {
                     ui,
                     &run::RunView {
                         job: st.job.as_ref(),
-                        problems: st.errors.len(),
+                        problems: st.errors.len() + crate::panels::typed::invalid(ctx).len(),
                         tab: st.tab,
                         replications: st.ab.replications,
                     },
@@ -550,6 +557,8 @@ impl PlannerApp {
     }
 
     fn replace_state(&mut self, mut next: AppState, recent: Vec<PathBuf>) {
+        // Text typed into the old scenario's fields is not the new one's.
+        self.clear_typed = true;
         if let Some(job) = self.state.job.take() {
             job.cancel();
         }
@@ -571,6 +580,12 @@ impl PlannerApp {
             st.message = Some(Message::error(format!(
                 "the scenario has {} problem(s); fix them in the editor before running",
                 st.errors.len()
+            )));
+            return;
+        }
+        if let Some((path, why)) = crate::panels::typed::invalid(ctx).into_iter().next() {
+            st.message = Some(Message::error(format!(
+                "{path}: {why}; fix it in the editor before running"
             )));
             return;
         }

@@ -408,3 +408,127 @@ fn a_decimal_typed_in_percent_is_stored_as_that_decimal() {
     }
     assert!(noisy.is_empty(), "{}", noisy.join("\n"));
 }
+
+/// Types `keys` into the `nth` spin button labelled `label` (focus, clear, keys, Enter).
+fn type_into_nth(h: &mut Harness<'_, PlannerApp>, label: &str, nth: usize, keys: &str) {
+    let missing = || format!("no {nth}th field {label:?}");
+    h.get_all_by_role_and_label(Role::SpinButton, label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{}", missing()))
+        .scroll_to_me();
+    h.run_ok();
+    h.get_all_by_role_and_label(Role::SpinButton, label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{}", missing()))
+        .focus();
+    h.run_ok();
+    common::type_keys(h, keys);
+}
+
+/// What the `nth` spin button labelled `label` shows.
+fn shown_nth(h: &Harness<'_, PlannerApp>, label: &str, nth: usize) -> String {
+    h.get_all_by_role_and_label(Role::SpinButton, label)
+        .nth(nth)
+        .map(|n| shown_value(&n))
+        .unwrap_or_default()
+}
+
+fn compare_enabled(h: &Harness<'_, PlannerApp>) -> bool {
+    !h.get_by_role_and_label(Role::Button, "▶ Compare")
+        .accesskit_node()
+        .is_disabled()
+}
+
+/// Found by hand: zones 0 turned back into "3 (default)"; instances −5 became 0 and 2.5
+/// became 2; letters or an empty field went back to the old value, all without a word.
+/// The text stays as typed, a message under the field says what is wrong, and Compare
+/// stays disabled until it is a number the field holds.
+#[test]
+fn text_a_number_field_cannot_hold_stays_with_a_message() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    let id = h.state().state.scenario.regions[0].id.clone();
+    let before = h.state().state.scenario.regions[0].instances;
+    let label = format!("{id} instances");
+    for (typed, message) in [
+        ("-5", "must be a whole number ≥ 0, got -5"),
+        ("2.5", "must be a whole number ≥ 0, got 2.5"),
+        ("abc", "not a number: abc"),
+        ("", "empty: type a number"),
+    ] {
+        type_into_nth(&mut h, &label, 0, typed);
+        // Focus elsewhere: the text must survive the field losing the focus.
+        h.run_ok();
+        assert_eq!(shown_nth(&h, &label, 0), typed, "typed {typed:?}");
+        if typed == "-5" {
+            // (A prefix that is a number, the "2" of "2.5", is stored as it is typed.)
+            assert_eq!(
+                h.state().state.scenario.regions[0].instances,
+                before,
+                "the scenario keeps its last number"
+            );
+        }
+        let field = h
+            .get_all_by_role_and_label(Role::SpinButton, &label)
+            .next()
+            .unwrap()
+            .rect();
+        let shown = h.get_by_label_contains(message).rect();
+        assert!(
+            shown.top() >= field.bottom() - 0.5 && shown.top() - field.bottom() < 40.0,
+            "{message:?} at {shown:?} is not under its field {field:?}"
+        );
+        assert!(!compare_enabled(&h), "Compare enabled with {typed:?} typed");
+        h.get_by_label_contains("1 problem — fix it to run");
+    }
+    // Ctrl+R says why it does not run.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
+    h.run_ok();
+    let st = &h.state().state;
+    assert!(st.job.is_none());
+    let m = st
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(m.contains("regions[0].instances: empty"), "{m}");
+
+    type_into_nth(&mut h, &label, 0, "12");
+    assert_eq!(h.state().state.scenario.regions[0].instances, 12);
+    assert!(h.query_by_label("⚠ empty: type a number").is_none());
+    assert!(compare_enabled(&h));
+
+    // A region's zones: 0 is kept (validation names it), empty is the default again.
+    use planner_gui::panels::editor_realism::ZONES;
+    type_into_nth(&mut h, ZONES, 0, "0");
+    assert_eq!(h.state().state.scenario.regions[0].zones, Some(0));
+    assert_eq!(shown_nth(&h, ZONES, 0), "0");
+    h.get_by_label_contains("must be a number of availability zones in 1..=16, got 0");
+    assert!(!compare_enabled(&h));
+    type_into_nth(&mut h, ZONES, 0, "x");
+    assert_eq!(shown_nth(&h, ZONES, 0), "x");
+    h.get_by_label_contains("not a number: x");
+    type_into_nth(&mut h, ZONES, 0, "");
+    assert_eq!(h.state().state.scenario.regions[0].zones, None);
+    assert_eq!(shown_nth(&h, ZONES, 0), "3 (default)");
+    assert!(compare_enabled(&h));
+
+    // A float field: letters stay too.
+    common::type_into(&mut h, "peak rate", "12k");
+    assert_eq!(
+        shown_value(&h.get_by_role_and_label(Role::SpinButton, "peak rate")),
+        "12k req/s"
+    );
+    // The number typed before the letter is stored meanwhile.
+    assert_eq!(h.state().state.scenario.workload.peak_rps, 12.0);
+    h.get_by_label_contains("not a number: 12k");
+    assert!(!compare_enabled(&h));
+    // Another file drops what was typed into the old one.
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(
+        Command::Discard(Box::new(Command::Open(common::example("zone-outage")))),
+        &ctx,
+    );
+    h.run_ok();
+    assert!(h.query_by_label_contains("not a number").is_none());
+    assert!(compare_enabled(&h), "{:?}", h.state().state.errors);
+}

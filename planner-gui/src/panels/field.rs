@@ -16,7 +16,7 @@
 //! between 0 % and 100 %, got 150 %" at display time.
 
 use super::editor::Problems;
-use egui::{DragValue, Response, Ui};
+use egui::{Response, Ui};
 
 /// One editable field: what the editor calls it and what the user needs to know to fill it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -280,7 +280,7 @@ pub fn labelled_as(
     if !tip.is_empty() {
         label = label.on_hover_text(tip);
     }
-    let r = add(ui).labelled_by(label.id);
+    let r = super::typed::at(ui, path, add).labelled_by(label.id);
     describe(r, path)
 }
 
@@ -303,12 +303,7 @@ pub fn row(
 /// when its [`Doc`] says `percent`.
 pub fn percent(ui: &mut Ui, v: &mut f64, max_percent: f64) -> Response {
     let mut p = percent_of_fraction(*v);
-    let r = ui.add(
-        DragValue::new(&mut p)
-            .speed(0.5)
-            .max_decimals(3)
-            .suffix(" %"),
-    );
+    let r = super::typed::drag(ui, &mut p, |d| d.speed(0.5).max_decimals(3).suffix(" %"));
     drag_within(&r, &mut p, 0.0, max_percent);
     if r.changed() {
         *v = fraction_of_percent(p);
