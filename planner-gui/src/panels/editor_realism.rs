@@ -95,7 +95,7 @@ pub fn regions(ui: &mut Ui, regions: &mut [RegionSpec], p: &mut Problems<'_>) {
             });
             p.under(ui, &format!("regions[{i}].zones"));
             if let Some(a) = &mut r.autoscaling {
-                autoscaling(ui, i, a);
+                autoscaling(ui, i, a, p);
             }
             p.under(ui, &format!("regions[{i}].autoscaling"));
         });
@@ -139,7 +139,7 @@ fn zones(ui: &mut Ui, z: &mut Option<u32>) -> Response {
 }
 
 /// The fields of one region's policy.
-fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
+fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling, p: &mut Problems<'_>) {
     ui.indent(("autoscaling", i), |ui| {
         Grid::new(("autoscaling-grid", i))
             .num_columns(2)
@@ -162,6 +162,7 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                         r
                     },
                 );
+                p.grid_row(ui, 1, &path("target_utilisation"));
                 row(
                     ui,
                     &path("min"),
@@ -169,6 +170,7 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                     "the fewest instances the policy keeps running (at least 1)",
                     |ui| super::typed::drag(ui, &mut a.min, |d| d),
                 );
+                p.grid_row(ui, 1, &path("min"));
                 row(
                     ui,
                     &path("max"),
@@ -176,6 +178,7 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                     "the most instances the policy runs (at least min, at most 100000)",
                     |ui| super::typed::drag(ui, &mut a.max, |d| d),
                 );
+                p.grid_row(ui, 1, &path("max"));
                 row(
                     ui,
                     &path("evaluation"),
@@ -184,6 +187,7 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                      over it (at least 1 s)",
                     |ui| seconds(ui, &mut a.evaluation, 1.0, " s", 3600.0),
                 );
+                p.grid_row(ui, 1, &path("evaluation"));
                 row(
                     ui,
                     &path("boot"),
@@ -192,6 +196,7 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                      (instance boot): the scale-out delay",
                     |ui| seconds(ui, &mut a.boot, 1.0, " s", 3600.0),
                 );
+                p.grid_row(ui, 1, &path("boot"));
                 row(
                     ui,
                     &path("cooldown"),
@@ -199,6 +204,7 @@ fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
                     "seconds after any scaling action before the policy may scale in",
                     |ui| seconds(ui, &mut a.cooldown, 1.0, " s", 7200.0),
                 );
+                p.grid_row(ui, 1, &path("cooldown"));
             });
     });
 }

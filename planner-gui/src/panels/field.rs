@@ -88,6 +88,7 @@ pub const FIELDS: &[Doc] = &[
     f("regions[].id", "region", "a deployed catalog region", "", "", "a region of the catalog, deployed once"),
     f("regions[].instances", "instances", "servers in the region, each serving one request at a time", "", "8", "0 to 100 000"),
     f("regions[].service_time", "service time", "mean time one instance needs per request (the distribution's shape is kept)", "ms", "20 ms, exponential", "more than 0 ms"),
+    pct("regions[].autoscaling.target_utilisation", "target utilisation", "the utilisation (busy instances ÷ running instances) an autoscaling policy steers to", "60 % (with autoscaling on)", "between 0 % and 100 %"),
     f("regions[].queue_limit", "queue", "requests that may wait for an instance; more are rejected", "requests", "1000", "0 to 10 000 000"),
     f("routing.policy", "policy", "how a user's request picks a region: lowest latency, nearest, by weight, or the first healthy one of a list", "", "latency", "latency, geo-proximity, weighted or priority failover"),
     f("routing.dns_ttl", "DNS TTL", "how long clients keep a resolved answer (delays every failover)", "s", "60 s", "0 to 3600 s"),
@@ -471,6 +472,15 @@ mod tests {
                 "slo.availability",
                 1.0,
                 Box::new(|s, v| s.slo.availability = Some(v)),
+            ),
+            (
+                "regions[0].autoscaling.target_utilisation",
+                1.5,
+                Box::new(|s, v| {
+                    let mut a = crate::panels::editor_realism::new_policy(8).unwrap();
+                    a.target_utilisation = v;
+                    s.regions[0].autoscaling = Some(a);
+                }),
             ),
         ];
         let percent_fields = FIELDS.iter().filter(|d| d.percent).count();
