@@ -125,6 +125,13 @@ pub fn show(ctx: &egui::Context, prompt: &mut PathPrompt) -> Outcome {
             .labelled_by(name.id);
         if std::mem::take(&mut prompt.grab_focus) {
             field.request_focus();
+            // The prefilled path selected: typing replaces it instead of adding to it
+            // (found by hand: Save as typed after the current file's path).
+            let mut state = egui::TextEdit::load_state(ui.ctx(), field.id).unwrap_or_default();
+            state
+                .cursor
+                .set_char_range(Some(egui::text::CCursorRange::select_all_str(&prompt.text)));
+            state.store(ui.ctx(), field.id);
         }
         listing(ui, prompt);
         let path = PathBuf::from(prompt.text.trim());
