@@ -532,3 +532,27 @@ fn text_a_number_field_cannot_hold_stays_with_a_message() {
     assert!(h.query_by_label_contains("not a number").is_none());
     assert!(compare_enabled(&h), "{:?}", h.state().state.errors);
 }
+
+/// Found by hand: the "1 problem — fix it to run" banner pushed the editor down a row when
+/// it appeared, so a click aimed at a field landed on the one above it. Its row is always
+/// reserved: a problem appearing below a field leaves the field where it was.
+#[test]
+fn the_problem_banner_moves_no_field() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    let at = |h: &Harness<'_, PlannerApp>| {
+        ["seed", "peak rate"].map(|l| h.get_by_role_and_label(Role::SpinButton, l).rect())
+    };
+    let before = at(&h);
+    let mut s = h.state().state.scenario.clone();
+    s.workload.peak_local_hour = 25.0;
+    set_scenario(&mut h, s.clone());
+    h.get_by_label_contains("1 problem — fix it to run");
+    assert_eq!(at(&h), before, "the banner moved the fields");
+    // Many problems: the banner stays one row.
+    s.workload.trough_fraction = 2.0;
+    s.workload.read_fraction = 2.0;
+    s.client.retry_budget = -1.0;
+    set_scenario(&mut h, s);
+    h.get_by_label_contains("problems — fix them to run");
+    assert_eq!(at(&h), before, "a longer banner moved the fields");
+}

@@ -185,17 +185,15 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     let mut p = Problems::new(view.errors, view.warnings);
     // Text typed into a number field that is no number counts too (`typed`).
     let n = view.errors.len() + super::typed::invalid(ui.ctx()).len();
-    show_messages(ui, n > 0, |ui| {
-        ui.colored_label(
-            ERROR_COLOR,
-            RichText::new(format!(
-                "⚠ {n} problem{} — fix {} to run",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "it" } else { "them" },
-            ))
-            .strong(),
-        );
-    });
+    // The banner's row is always there, blank without problems, and never wraps: a banner
+    // appearing used to push every field down a row, under the pointer (a click meant for
+    // one field landed on the next).
+    let banner = match n {
+        0 => String::new(),
+        1 => "⚠ 1 problem — fix it to run".to_string(),
+        n => format!("⚠ {n} problems — fix them to run"),
+    };
+    ui.add(egui::Label::new(RichText::new(banner).color(ERROR_COLOR).strong()).truncate());
     general(ui, &mut s, &mut p);
     workload(ui, &mut s, &mut p);
     regions(ui, &mut s, view.catalog, &mut p, &mut cmds);
