@@ -315,7 +315,8 @@ impl PlannerApp {
                     ui,
                     &run::RunView {
                         job: st.job.as_ref(),
-                        problems: st.errors.len() + crate::panels::typed::invalid(ctx).len(),
+                        problems: st.errors.len()
+                            + crate::panels::typed::invalid_in_scenario(ctx).len(),
                         tab: st.tab,
                         replications: st.ab.replications,
                     },
@@ -583,7 +584,10 @@ impl PlannerApp {
             )));
             return;
         }
-        if let Some((path, why)) = crate::panels::typed::invalid(ctx).into_iter().next() {
+        if let Some((path, why)) = crate::panels::typed::invalid_in_scenario(ctx)
+            .into_iter()
+            .next()
+        {
             st.message = Some(Message::error(format!(
                 "{path}: {why}; fix it in the editor before running"
             )));

@@ -58,7 +58,7 @@ impl<'a> Problems<'a> {
     /// Takes in the typed texts refused so far (a field drawn just above may have refused
     /// one this frame), each once.
     fn sync_typed(&mut self, ui: &Ui) {
-        for (path, message) in super::typed::invalid(ui.ctx()) {
+        for (path, message) in super::typed::invalid_in_scenario(ui.ctx()) {
             let known = (0..self.errors.len())
                 .any(|i| self.paths[i] == path && self.errors[i] == message.as_str());
             if !known {
@@ -184,7 +184,7 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     let mut cmds = Commands::new();
     let mut p = Problems::new(view.errors, view.warnings);
     // Text typed into a number field that is no number counts too (`typed`).
-    let n = view.errors.len() + super::typed::invalid(ui.ctx()).len();
+    let n = view.errors.len() + super::typed::invalid_in_scenario(ui.ctx()).len();
     // The banner's row is always there, blank without problems, and never wraps: a banner
     // appearing used to push every field down a row, under the pointer (a click meant for
     // one field landed on the next).

@@ -321,26 +321,38 @@ fn search(ui: &mut Ui, set: &mut PlanSettings, candidates: usize) {
         let l = ui
             .label("replications")
             .on_hover_text("steady-state runs per simulated design");
-        ui.add(DragValue::new(&mut set.options.replications))
-            .labelled_by(l.id);
+        super::typed::at(ui, "plan.replications", |ui| {
+            super::typed::drag(ui, &mut set.options.replications, |d| d)
+        })
+        .labelled_by(l.id);
         ui.end_row();
         let l = ui
             .label("finalists per layout")
             .on_hover_text("stop once this many designs of a layout met every objective");
-        ui.add(DragValue::new(&mut set.options.finalists))
-            .labelled_by(l.id);
+        super::typed::at(ui, "plan.finalists", |ui| {
+            super::typed::drag(ui, &mut set.options.finalists, |d| d)
+        })
+        .labelled_by(l.id);
         ui.end_row();
         let l = ui
             .label("simulate at most")
             .on_hover_text("designs per layout");
         let mut max = set.options.max_verified.unwrap_or(usize::MAX);
-        ui.add(DragValue::new(&mut max).suffix(" per layout"))
-            .labelled_by(l.id);
+        super::typed::at(ui, "plan.max_verified", |ui| {
+            super::typed::drag(ui, &mut max, |d| d.suffix(" per layout"))
+        })
+        .labelled_by(l.id);
         if Some(max) != set.options.max_verified {
             set.options.max_verified = Some(max).filter(|&m| m != usize::MAX);
         }
         ui.end_row();
     });
+    // Text typed into these that is no number stays, named here, and stops ▶ Plan.
+    for (path, why) in super::typed::invalid(ui.ctx()) {
+        if let Some(name) = path.strip_prefix("plan.") {
+            ui.colored_label(ERROR_COLOR, format!("⚠ {name}: {why}"));
+        }
+    }
     ui.horizontal_wrapped(|ui| {
         ui.label("active-passive standby")
             .on_hover_text("standby modes to try (--standby); none ticked: the scenario's own");

@@ -226,6 +226,14 @@ pub fn invalid(ctx: &Context) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The refused texts of scenario fields: [`invalid`] but for the app's own options (paths
+/// under `plan.`, the Planner's search), which stop ▶ Plan but not Compare.
+pub fn invalid_in_scenario(ctx: &Context) -> Vec<(String, String)> {
+    let mut v = invalid(ctx);
+    v.retain(|(path, _)| !path.starts_with("plan."));
+    v
+}
+
 /// Drops every kept text (another scenario was opened: its values are not what was typed).
 pub fn clear(ctx: &Context) {
     ctx.data_mut(|d| d.remove::<Kept>(kept_id()));
