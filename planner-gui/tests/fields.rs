@@ -450,8 +450,8 @@ fn text_a_number_field_cannot_hold_stays_with_a_message() {
     let before = h.state().state.scenario.regions[0].instances;
     let label = format!("{id} instances");
     for (typed, message) in [
-        ("-5", "must be a whole number ≥ 0, got -5"),
-        ("2.5", "must be a whole number ≥ 0, got 2.5"),
+        ("-5", "must be a whole number, 1 to 100 000, got -5"),
+        ("2.5", "must be a whole number, 1 to 100 000, got 2.5"),
         ("abc", "not a number: abc"),
         ("", "empty: type a number"),
     ] {

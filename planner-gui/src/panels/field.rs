@@ -86,7 +86,7 @@ pub const FIELDS: &[Doc] = &[
     f("workload.peak_local_hour", "peak local hour", "local hour at which each area's traffic peaks", "h", "20", "0 to 24 (24 excluded)"),
     pct("workload.read_fraction", "reads", "share of requests that read (the rest write)", "90 %", "between 0 % and 100 %"),
     f("regions[].id", "region", "a deployed catalog region", "", "", "a region of the catalog, deployed once"),
-    f("regions[].instances", "instances", "servers in the region, each serving one request at a time", "", "8", "0 to 100 000"),
+    f("regions[].instances", "instances", "servers in the region, each serving one request at a time", "", "8", "1 to 100 000"),
     f("regions[].service_time", "service time", "mean time one instance needs per request (the distribution's shape is kept)", "ms", "20 ms, exponential", "more than 0 ms"),
     pct("regions[].autoscaling.target_utilisation", "target utilisation", "the utilisation (busy instances ÷ running instances) an autoscaling policy steers to", "60 % (with autoscaling on)", "between 0 % and 100 %"),
     f("regions[].queue_limit", "queue", "requests that may wait for an instance; more are rejected", "requests", "1000", "0 to 10 000 000"),

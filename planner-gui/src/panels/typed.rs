@@ -187,6 +187,17 @@ pub fn drag_by<T: egui::emath::Numeric>(
             kept.0.remove(&key);
         }
         Some((text, Err(message))) => {
+            // A count says its own valid range where the field table has one
+            // ("must be a whole number, 1 to 100 000, got 2.5").
+            let message = match super::field::doc(&key) {
+                Some(d)
+                    if message.starts_with("must be a whole number")
+                        && d.range.starts_with(|c: char| c.is_ascii_digit()) =>
+                {
+                    format!("must be a whole number, {}, got {}", d.range, text.trim())
+                }
+                _ => message,
+            };
             kept.0.insert(
                 key,
                 Entry {
