@@ -7,17 +7,16 @@
 use crate::ab::AbCommand;
 use crate::dialogs::{DialogKind, Dialogs, NativeDialogs};
 use crate::jobs::{CompareJob, JobEnd};
-use crate::panels::path_prompt::{self, PathPrompt, NO_PORTAL_WITHIN};
+use crate::panels::path_prompt::{self, PathPrompt};
 use crate::panels::{
     compare, editor, files, map, planner as planner_panel, run, status, view_menu,
 };
+use crate::pending::{Answer, Pending};
 use crate::planner::{self, PlanCommand};
 use crate::state::{AppState, Message, Results, Tab};
 use crate::{edit, Command};
 use egui::{Context, Key, KeyboardShortcut, Modifiers, Ui};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, TryRecvError};
-use std::time::Instant;
 
 /// The storage key of the recent-files list.
 const RECENT_KEY: &str = "planner-gui.recent";
@@ -25,16 +24,6 @@ const RECENT_KEY: &str = "planner-gui.recent";
 const VIEW_KEY: &str = "planner-gui.view";
 /// The command-line flag that compares at once and exits (timing the GUI, see README).
 pub const COMPARE_AND_EXIT: &str = "--compare-and-exit";
-
-/// A file dialog waiting for the user.
-struct Pending {
-    kind: DialogKind,
-    answer: Receiver<Option<PathBuf>>,
-    asked: Instant,
-    /// The user agreed to drop unsaved edits for the file this dialog opens: the consent
-    /// goes with the answer (a cancelled dialog drops nothing and keeps the edits).
-    discard: bool,
-}
 
 /// The desktop app.
 pub struct PlannerApp {
@@ -133,55 +122,20 @@ impl PlannerApp {
             }
         }
         planner::poll(&mut self.state, ctx);
-        if let Some(Pending {
-            kind,
-            answer: rx,
-            asked,
-            discard,
-        }) = &self.pending
-        {
-            let discard = *discard;
-            let answer = match rx.try_recv() {
-                Ok(a) => Some(a),
-                Err(TryRecvError::Disconnected) => Some(None),
-                Err(TryRecvError::Empty) => {
+        if let Some(pending) = &self.pending {
+            match pending.poll(self.start_dir().as_deref()) {
+                Answer::Waiting => {
                     ctx.request_repaint_after(std::time::Duration::from_millis(200));
-                    None
                 }
-            };
-            if let Some(answer) = answer {
-                let (kind, quick) = (*kind, asked.elapsed() < NO_PORTAL_WITHIN);
-                self.pending = None;
-                match (kind, answer) {
-                    (DialogKind::OpenScenario, Some(p)) if discard => {
-                        cmds.push(Command::Discard(Box::new(Command::Open(p))))
+                answer => {
+                    self.pending = None;
+                    match answer {
+                        Answer::Do(c) => cmds.push(c),
+                        Answer::Prompt(p) => self.state.prompt = Some(p),
+                        Answer::NoFile | Answer::Waiting => {
+                            self.state.message = Some(Message::info("no file chosen"))
+                        }
                     }
-                    (DialogKind::OpenScenario, Some(p)) => cmds.push(Command::Open(p)),
-                    (DialogKind::SaveScenario, Some(p)) => cmds.push(Command::SaveAs(p)),
-                    (DialogKind::ExportFolder, Some(p)) => cmds.push(Command::Export(p)),
-                    (DialogKind::PlanExportFolder, Some(p)) => {
-                        cmds.push(PlanCommand::Export(p).into())
-                    }
-                    (DialogKind::ReportFile, Some(p)) => {
-                        cmds.push(AbCommand::ExportReport(p).into())
-                    }
-                    (DialogKind::ChartPng(c), Some(p)) => {
-                        cmds.push(AbCommand::SaveChart(c, p).into())
-                    }
-                    // Nothing, sooner than a person cancels: no dialog could show.
-                    (kind, None) if quick => {
-                        let mut prompt = PathPrompt::new(
-                            kind,
-                            self.start_dir().as_deref(),
-                            Some(
-                                "No file dialog is available on this desktop: type the path."
-                                    .into(),
-                            ),
-                        );
-                        prompt.discard = discard;
-                        self.state.prompt = Some(prompt);
-                    }
-                    (_, None) => self.state.message = Some(Message::info("no file chosen")),
                 }
             }
         }
@@ -622,12 +576,7 @@ impl PlannerApp {
             return;
         }
         let start = self.start_dir();
-        self.pending = Some(Pending {
-            kind,
-            answer: self.dialogs.ask(kind, start),
-            asked: Instant::now(),
-            discard,
-        });
+        self.pending = Some(Pending::new(kind, self.dialogs.ask(kind, start), discard));
     }
 
     /// Where dialogs start: the folder of the current file.
