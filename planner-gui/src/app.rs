@@ -7,17 +7,16 @@
 use crate::ab::AbCommand;
 use crate::dialogs::{DialogKind, Dialogs, NativeDialogs};
 use crate::jobs::{CompareJob, JobEnd};
-use crate::panels::path_prompt::{self, PathPrompt, NO_PORTAL_WITHIN};
+use crate::panels::path_prompt::{self, PathPrompt};
 use crate::panels::{
     compare, editor, files, map, planner as planner_panel, run, status, view_menu,
 };
+use crate::pending::{Answer, Pending};
 use crate::planner::{self, PlanCommand};
 use crate::state::{AppState, Message, Results, Tab};
 use crate::{edit, Command};
 use egui::{Context, Key, KeyboardShortcut, Modifiers, Ui};
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, TryRecvError};
-use std::time::Instant;
 
 /// The storage key of the recent-files list.
 const RECENT_KEY: &str = "planner-gui.recent";
@@ -33,9 +32,12 @@ pub struct PlannerApp {
     /// The user agreed to close with unsaved edits.
     closing: bool,
     /// A file dialog waiting for the user, and when it was asked.
-    pending: Option<(DialogKind, Receiver<Option<PathBuf>>, Instant)>,
+    pending: Option<Pending>,
     /// The comparison of `--compare-and-exit` was started.
     auto_started: bool,
+    /// Another scenario replaced the edited one: drop the texts its number fields kept
+    /// ([`crate::panels::typed::clear`]) before the next frame draws them.
+    clear_typed: bool,
 }
 
 impl PlannerApp {
@@ -47,6 +49,7 @@ impl PlannerApp {
             closing: false,
             pending: None,
             auto_started: false,
+            clear_typed: false,
         }
     }
 
@@ -89,6 +92,9 @@ impl PlannerApp {
         for c in cmds {
             self.handle(c, ctx);
         }
+        if std::mem::take(&mut self.clear_typed) {
+            crate::panels::typed::clear(ctx);
+        }
         // `--compare-and-exit`: the comparison ended (or could not start): close.
         if self.state.compare_and_exit && self.auto_started && self.state.job.is_none() {
             if self.state.results.is_none() && !self.closing {
@@ -116,43 +122,20 @@ impl PlannerApp {
             }
         }
         planner::poll(&mut self.state, ctx);
-        if let Some((kind, rx, asked)) = &self.pending {
-            let answer = match rx.try_recv() {
-                Ok(a) => Some(a),
-                Err(TryRecvError::Disconnected) => Some(None),
-                Err(TryRecvError::Empty) => {
+        if let Some(pending) = &self.pending {
+            match pending.poll(self.start_dir().as_deref()) {
+                Answer::Waiting => {
                     ctx.request_repaint_after(std::time::Duration::from_millis(200));
-                    None
                 }
-            };
-            if let Some(answer) = answer {
-                let (kind, quick) = (*kind, asked.elapsed() < NO_PORTAL_WITHIN);
-                self.pending = None;
-                match (kind, answer) {
-                    (DialogKind::OpenScenario, Some(p)) => cmds.push(Command::Open(p)),
-                    (DialogKind::SaveScenario, Some(p)) => cmds.push(Command::SaveAs(p)),
-                    (DialogKind::ExportFolder, Some(p)) => cmds.push(Command::Export(p)),
-                    (DialogKind::PlanExportFolder, Some(p)) => {
-                        cmds.push(PlanCommand::Export(p).into())
+                answer => {
+                    self.pending = None;
+                    match answer {
+                        Answer::Do(c) => cmds.push(c),
+                        Answer::Prompt(p) => self.state.prompt = Some(p),
+                        Answer::NoFile | Answer::Waiting => {
+                            self.state.message = Some(Message::info("no file chosen"))
+                        }
                     }
-                    (DialogKind::ReportFile, Some(p)) => {
-                        cmds.push(AbCommand::ExportReport(p).into())
-                    }
-                    (DialogKind::ChartPng(c), Some(p)) => {
-                        cmds.push(AbCommand::SaveChart(c, p).into())
-                    }
-                    // Nothing, sooner than a person cancels: no dialog could show.
-                    (kind, None) if quick => {
-                        self.state.prompt = Some(PathPrompt::new(
-                            kind,
-                            self.start_dir().as_deref(),
-                            Some(
-                                "No file dialog is available on this desktop: type the path."
-                                    .into(),
-                            ),
-                        ))
-                    }
-                    (_, None) => self.state.message = Some(Message::info("no file chosen")),
                 }
             }
         }
@@ -286,7 +269,8 @@ impl PlannerApp {
                     ui,
                     &run::RunView {
                         job: st.job.as_ref(),
-                        problems: st.errors.len(),
+                        problems: st.errors.len()
+                            + crate::panels::typed::invalid_in_scenario(ctx).len(),
                         tab: st.tab,
                         replications: st.ab.replications,
                     },
@@ -412,20 +396,22 @@ impl PlannerApp {
             {
                 st.confirm = Some(cmd);
             }
-            Command::Discard(then) => {
-                st.dirty = false;
-                self.handle(*then, ctx);
-            }
+            // The edits go only when another scenario actually replaces them: a dialog
+            // or prompt cancelled after "Discard" keeps them, still edited, with their undo.
+            Command::Discard(then) => match *then {
+                Command::NewDefault => self.new_default(),
+                Command::Open(p) => self.open(p),
+                Command::Quit => self.quit(ctx),
+                Command::OpenDialog => self.ask_discarding(DialogKind::OpenScenario, true),
+                other => self.handle(other, ctx),
+            },
             Command::IfSaved(then) => {
                 // A save that failed left the edits unsaved: keep them (its message shows).
                 if !st.dirty {
                     self.handle(*then, ctx);
                 }
             }
-            Command::Quit => {
-                self.closing = true;
-                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
-            }
+            Command::Quit => self.quit(ctx),
             Command::Undo => {
                 if !st.undo() {
                     st.message = Some(Message::info("nothing to undo"));
@@ -436,21 +422,8 @@ impl PlannerApp {
                     st.message = Some(Message::info("nothing to redo"));
                 }
             }
-            Command::NewDefault => {
-                let recent = std::mem::take(&mut st.recent);
-                self.replace_state(AppState::from_default(), recent);
-            }
-            Command::Open(p) => match crate::files::open(&p) {
-                Ok((s, cat, text)) => {
-                    let recent = std::mem::take(&mut st.recent);
-                    let mut next = AppState::new(s, cat, Some(p.clone()));
-                    next.source_text = Some(text);
-                    self.replace_state(next, recent);
-                    self.state.remember(&p);
-                    self.state.message = Some(Message::info(format!("opened {}", p.display())));
-                }
-                Err(e) => st.message = Some(Message::error(e)),
-            },
+            Command::NewDefault => self.new_default(),
+            Command::Open(p) => self.open(p),
             Command::OpenDialog => self.ask(DialogKind::OpenScenario),
             Command::Save => match st.path.clone() {
                 Some(p) => self.handle(Command::SaveAs(p), ctx),
@@ -461,7 +434,7 @@ impl PlannerApp {
                     Ok(text) => {
                         st.source_text = Some(text);
                         st.path = Some(p.clone());
-                        st.dirty = false;
+                        st.mark_saved();
                         st.remember(&p);
                         st.message = Some(Message::info(format!("saved {}", p.display())));
                     }
@@ -513,7 +486,34 @@ impl PlannerApp {
         }
     }
 
+    fn quit(&mut self, ctx: &Context) {
+        self.closing = true;
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+
+    fn new_default(&mut self) {
+        let recent = std::mem::take(&mut self.state.recent);
+        self.replace_state(AppState::from_default(), recent);
+    }
+
+    /// Opens `p` in place of the scenario (a file that does not load changes nothing).
+    fn open(&mut self, p: PathBuf) {
+        match crate::files::open(&p) {
+            Ok((s, cat, text)) => {
+                let recent = std::mem::take(&mut self.state.recent);
+                let mut next = AppState::new(s, cat, Some(p.clone()));
+                next.source_text = Some(text);
+                self.replace_state(next, recent);
+                self.state.remember(&p);
+                self.state.message = Some(Message::info(format!("opened {}", p.display())));
+            }
+            Err(e) => self.state.message = Some(Message::error(e)),
+        }
+    }
+
     fn replace_state(&mut self, mut next: AppState, recent: Vec<PathBuf>) {
+        // Text typed into the old scenario's fields is not the new one's.
+        self.clear_typed = true;
         if let Some(job) = self.state.job.take() {
             job.cancel();
         }
@@ -538,6 +538,15 @@ impl PlannerApp {
             )));
             return;
         }
+        if let Some((path, why)) = crate::panels::typed::invalid_in_scenario(ctx)
+            .into_iter()
+            .next()
+        {
+            st.message = Some(Message::error(format!(
+                "{path}: {why}; fix it in the editor before running"
+            )));
+            return;
+        }
         let wake = ctx.clone();
         let reps = st.ab.replications;
         match CompareJob::start(st.scenario.clone(), st.catalog.clone(), reps, move || {
@@ -558,11 +567,16 @@ impl PlannerApp {
     }
 
     fn ask(&mut self, kind: DialogKind) {
+        self.ask_discarding(kind, false);
+    }
+
+    /// Asks for a path; `discard`: the user agreed to drop unsaved edits for the answer.
+    fn ask_discarding(&mut self, kind: DialogKind, discard: bool) {
         if self.pending.is_some() || self.state.prompt.is_some() {
             return;
         }
         let start = self.start_dir();
-        self.pending = Some((kind, self.dialogs.ask(kind, start), Instant::now()));
+        self.pending = Some(Pending::new(kind, self.dialogs.ask(kind, start), discard));
     }
 
     /// Where dialogs start: the folder of the current file.

@@ -9,7 +9,7 @@
 //!   problems, the last results, the running job, messages and recent files;
 //! - [`panels`] are functions that draw a part of the window from a read-only view of the
 //!   state and *return* [`Command`]s; they never change the state themselves;
-//! - [`app`] polls the worker and the file dialogs, turns shortcuts into commands, draws
+//! - [`app`] polls the worker and the file dialogs ([`pending`]), turns shortcuts into commands, draws
 //!   the panels and carries out the commands in one place ([`app::PlannerApp::handle`]);
 //! - [`job`] is the one background-job type: a named worker thread with progress over a
 //!   channel, cancel (also on drop) and panics caught as error messages, so the window
@@ -39,6 +39,7 @@ pub mod job;
 pub mod jobs;
 pub mod links;
 pub mod panels;
+pub mod pending;
 pub mod plan_job;
 pub mod planner;
 pub mod state;

@@ -65,8 +65,12 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     /// The file the scenario came from or was last saved to.
     pub path: Option<PathBuf>,
-    /// Edited since opened or saved.
+    /// The scenario differs from `saved` (kept equal to `scenario != saved` by every
+    /// change): "(edited)" in the title, and New / Open / closing ask first. Undoing every
+    /// edit clears it; a discard confirmed for an Open that is then cancelled keeps it.
     pub dirty: bool,
+    /// The scenario as last opened or saved (the embedded default's for a new one).
+    pub saved: Scenario,
     /// Earlier and undone versions of the scenario (Ctrl+Z, Ctrl+Shift+Z).
     pub history: History,
     /// A command waiting for the user to confirm that unsaved edits may go.
@@ -151,6 +155,7 @@ impl AppState {
     pub fn new(scenario: Scenario, catalog: Arc<Catalog>, path: Option<PathBuf>) -> Self {
         let map_layout = scenario.layout;
         let mut s = AppState {
+            saved: scenario.clone(),
             scenario,
             catalog,
             path,
@@ -246,8 +251,14 @@ impl AppState {
         true
     }
 
+    /// Records that the scenario now is what was just saved to (or opened from) a file.
+    pub fn mark_saved(&mut self) {
+        self.saved = self.scenario.clone();
+        self.dirty = false;
+    }
+
     fn scenario_changed(&mut self) {
-        self.dirty = true;
+        self.dirty = self.scenario != self.saved;
         if let Some(job) = self.job.take() {
             job.cancel();
             self.message = Some(Message::info(

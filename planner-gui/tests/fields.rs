@@ -353,3 +353,206 @@ fn no_field_changes_a_typed_value() {
         changed.join("\n")
     );
 }
+
+/// Found by hand: 99.9 typed into the availability objective was saved as
+/// `availability = 0.9990000000000001` (99.9 / 100 in binary). Every percent field, typed
+/// a decimal whose division by 100 is not that decimal moved, stores the decimal.
+#[test]
+fn a_decimal_typed_in_percent_is_stored_as_that_decimal() {
+    let mut start = everything_shown();
+    let mut s = start.scenario.clone();
+    s.regions[0].autoscaling =
+        planner_gui::panels::editor_realism::new_policy(s.regions[0].instances);
+    s.slo.availability = Some(0.99);
+    start = AppState::new(s, start.catalog.clone(), None);
+    let mut h = harness(start, Box::new(NoDialogs));
+    type Get = fn(&Scenario) -> f64;
+    let cases: [(&str, &str, &str, Get); 6] = [
+        ("trough / peak", "57.7", "0.577", |s| {
+            s.workload.trough_fraction
+        }),
+        ("reads", "12.3", "0.123", |s| s.workload.read_fraction),
+        ("retry budget", "0.7", "0.007", |s| s.client.retry_budget),
+        ("warm share", "33.3", "0.333", |s| {
+            s.active_passive.warm_fraction
+        }),
+        ("capacity lost", "65.1", "0.651", |s| match &s.failures[0] {
+            FailureSpec::CapacityLoss { fraction, .. } => *fraction,
+            _ => f64::NAN,
+        }),
+        (
+            planner_gui::panels::editor_realism::TARGET,
+            "57.7",
+            "0.577",
+            |s| {
+                s.regions[0]
+                    .autoscaling
+                    .as_ref()
+                    .map_or(f64::NAN, |a| a.target_utilisation)
+            },
+        ),
+    ];
+    let mut noisy = Vec::new();
+    for (label, typed, want, get) in cases {
+        common::type_into(&mut h, label, typed);
+        let got = get(&h.state().state.scenario).to_string();
+        if got != want {
+            noisy.push(format!("{label}: typed {typed} %, stored {got}"));
+        }
+    }
+    common::click_button(&mut h, "🎯 Planner");
+    common::type_into(&mut h, "availability", "99.9");
+    let got = h.state().state.scenario.slo.availability;
+    if got != Some(0.999) {
+        noisy.push(format!("availability: typed 99.9 %, stored {got:?}"));
+    }
+    assert!(noisy.is_empty(), "{}", noisy.join("\n"));
+}
+
+/// Types `keys` into the `nth` spin button labelled `label` (focus, clear, keys, Enter).
+fn type_into_nth(h: &mut Harness<'_, PlannerApp>, label: &str, nth: usize, keys: &str) {
+    let missing = || format!("no {nth}th field {label:?}");
+    h.get_all_by_role_and_label(Role::SpinButton, label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{}", missing()))
+        .scroll_to_me();
+    h.run_ok();
+    h.get_all_by_role_and_label(Role::SpinButton, label)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("{}", missing()))
+        .focus();
+    h.run_ok();
+    common::type_keys(h, keys);
+}
+
+/// What the `nth` spin button labelled `label` shows.
+fn shown_nth(h: &Harness<'_, PlannerApp>, label: &str, nth: usize) -> String {
+    h.get_all_by_role_and_label(Role::SpinButton, label)
+        .nth(nth)
+        .map(|n| shown_value(&n))
+        .unwrap_or_default()
+}
+
+fn compare_enabled(h: &Harness<'_, PlannerApp>) -> bool {
+    !h.get_by_role_and_label(Role::Button, "▶ Compare")
+        .accesskit_node()
+        .is_disabled()
+}
+
+/// Found by hand: zones 0 turned back into "3 (default)"; instances −5 became 0 and 2.5
+/// became 2; letters or an empty field went back to the old value, all without a word.
+/// The text stays as typed, a message under the field says what is wrong, and Compare
+/// stays disabled until it is a number the field holds.
+#[test]
+fn text_a_number_field_cannot_hold_stays_with_a_message() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    let id = h.state().state.scenario.regions[0].id.clone();
+    let before = h.state().state.scenario.regions[0].instances;
+    let label = format!("{id} instances");
+    for (typed, message) in [
+        ("-5", "must be a whole number, 1 to 100 000, got -5"),
+        ("2.5", "must be a whole number, 1 to 100 000, got 2.5"),
+        ("abc", "not a number: abc"),
+        ("", "empty: type a number"),
+    ] {
+        type_into_nth(&mut h, &label, 0, typed);
+        // Focus elsewhere: the text must survive the field losing the focus.
+        h.run_ok();
+        assert_eq!(shown_nth(&h, &label, 0), typed, "typed {typed:?}");
+        if typed == "-5" {
+            // (A prefix that is a number, the "2" of "2.5", is stored as it is typed.)
+            assert_eq!(
+                h.state().state.scenario.regions[0].instances,
+                before,
+                "the scenario keeps its last number"
+            );
+        }
+        let field = h
+            .get_all_by_role_and_label(Role::SpinButton, &label)
+            .next()
+            .unwrap()
+            .rect();
+        let shown = h.get_by_label_contains(message).rect();
+        assert!(
+            shown.top() >= field.bottom() - 0.5 && shown.top() - field.bottom() < 40.0,
+            "{message:?} at {shown:?} is not under its field {field:?}"
+        );
+        assert!(!compare_enabled(&h), "Compare enabled with {typed:?} typed");
+        h.get_by_label_contains("1 problem — fix it to run");
+    }
+    // Ctrl+R says why it does not run.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
+    h.run_ok();
+    let st = &h.state().state;
+    assert!(st.job.is_none());
+    let m = st
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(m.contains("regions[0].instances: empty"), "{m}");
+
+    type_into_nth(&mut h, &label, 0, "12");
+    assert_eq!(h.state().state.scenario.regions[0].instances, 12);
+    assert!(h.query_by_label("⚠ empty: type a number").is_none());
+    assert!(compare_enabled(&h));
+
+    // A region's zones: 0 is kept (validation names it), empty is the default again.
+    use planner_gui::panels::editor_realism::ZONES;
+    type_into_nth(&mut h, ZONES, 0, "0");
+    assert_eq!(h.state().state.scenario.regions[0].zones, Some(0));
+    assert_eq!(shown_nth(&h, ZONES, 0), "0");
+    h.get_by_label_contains("must be a number of availability zones in 1..=16, got 0");
+    assert!(!compare_enabled(&h));
+    type_into_nth(&mut h, ZONES, 0, "x");
+    assert_eq!(shown_nth(&h, ZONES, 0), "x");
+    h.get_by_label_contains("not a number: x");
+    type_into_nth(&mut h, ZONES, 0, "");
+    assert_eq!(h.state().state.scenario.regions[0].zones, None);
+    assert_eq!(shown_nth(&h, ZONES, 0), "3 (default)");
+    assert!(compare_enabled(&h));
+
+    // A float field: letters stay too.
+    common::type_into(&mut h, "peak rate", "12k");
+    assert_eq!(
+        shown_value(&h.get_by_role_and_label(Role::SpinButton, "peak rate")),
+        "12k req/s"
+    );
+    // The number typed before the letter is stored meanwhile.
+    assert_eq!(h.state().state.scenario.workload.peak_rps, 12.0);
+    h.get_by_label_contains("not a number: 12k");
+    assert!(!compare_enabled(&h));
+    // Another file drops what was typed into the old one.
+    let ctx = h.ctx.clone();
+    h.state_mut().handle(
+        Command::Discard(Box::new(Command::Open(common::example("zone-outage")))),
+        &ctx,
+    );
+    h.run_ok();
+    assert!(h.query_by_label_contains("not a number").is_none());
+    assert!(compare_enabled(&h), "{:?}", h.state().state.errors);
+}
+
+/// Found by hand: the "1 problem — fix it to run" banner pushed the editor down a row when
+/// it appeared, so a click aimed at a field landed on the one above it. Its row is always
+/// reserved: a problem appearing below a field leaves the field where it was.
+#[test]
+fn the_problem_banner_moves_no_field() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    let at = |h: &Harness<'_, PlannerApp>| {
+        ["seed", "peak rate"].map(|l| h.get_by_role_and_label(Role::SpinButton, l).rect())
+    };
+    let before = at(&h);
+    let mut s = h.state().state.scenario.clone();
+    s.workload.peak_local_hour = 25.0;
+    set_scenario(&mut h, s.clone());
+    h.get_by_label_contains("1 problem — fix it to run");
+    assert_eq!(at(&h), before, "the banner moved the fields");
+    // Many problems: the banner stays one row.
+    s.workload.trough_fraction = 2.0;
+    s.workload.read_fraction = 2.0;
+    s.client.retry_budget = -1.0;
+    set_scenario(&mut h, s);
+    h.get_by_label_contains("problems — fix them to run");
+    assert_eq!(at(&h), before, "a longer banner moved the fields");
+}

@@ -95,3 +95,31 @@ fn the_prompt_can_be_cancelled_and_changes_nothing() {
     assert!(st.prompt.is_none());
     assert_eq!(st.scenario, before);
 }
+
+/// Found by hand: Save as / Open prompts opened with the current path unselected, so what
+/// was typed went after it ("/tmp/a.toml/tmp/b.toml"). The prefilled path is selected.
+#[test]
+fn typing_into_a_fresh_prompt_replaces_the_prefilled_path() {
+    let dir = scratch("prefill");
+    let mut state = AppState::from_default();
+    state.path = Some(dir.join("current.toml"));
+    let mut h = harness(state, Box::new(NoDialogs));
+    for kind in [DialogKind::SaveScenario, DialogKind::OpenScenario] {
+        let ctx = h.ctx.clone();
+        h.state_mut()
+            .handle(planner_gui::Command::PromptPath(kind), &ctx);
+        h.run_ok();
+        let prompt = h.state().state.prompt.clone().expect("the prompt");
+        assert_eq!(prompt.text, dir.join("current.toml").display().to_string());
+        // No click, no Ctrl+A: the user just types.
+        let typed = dir.join("other.toml").display().to_string();
+        h.input_mut().events.push(Event::Text(typed.clone()));
+        h.step();
+        h.step();
+        let prompt = h.state().state.prompt.clone().expect("the prompt");
+        assert_eq!(prompt.text, typed, "{kind:?}: typing added to the path");
+        h.key_press(Key::Escape);
+        h.run_ok();
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

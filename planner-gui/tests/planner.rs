@@ -334,3 +334,31 @@ fn the_autoscale_checkbox_hands_the_command_lines_option_to_the_planner() {
     let set = &h.state().state.planner.settings;
     assert_eq!(set.options(7).autoscaling, None);
 }
+
+/// The search options keep what is typed too: letters in "replications" stay, named under
+/// the options, and stop ▶ Plan — but not Compare (they are the app's, not the scenario's).
+#[test]
+fn a_search_option_that_is_no_number_stays_and_stops_plan() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    click_button(&mut h, "🎯 Planner");
+    let before = h.state().state.planner.settings.options.replications;
+    common::type_into(&mut h, "replications", "two");
+    let field = h.get_by_role_and_label(Role::SpinButton, "replications");
+    assert_eq!(field.accesskit_node().value().as_deref(), Some("two"));
+    assert_eq!(
+        h.state().state.planner.settings.options.replications,
+        before
+    );
+    h.get_by_label("⚠ replications: not a number: two");
+    let disabled = |h: &Harness<'_, planner_gui::PlannerApp>, l: &str| {
+        h.get_by_role_and_label(Role::Button, l)
+            .accesskit_node()
+            .is_disabled()
+    };
+    assert!(disabled(&h, PLAN_BUTTON));
+    assert!(!disabled(&h, "▶ Compare"));
+    common::type_into(&mut h, "replications", "2");
+    assert_eq!(h.state().state.planner.settings.options.replications, 2);
+    assert!(h.query_by_label_contains("not a number").is_none());
+    assert!(!disabled(&h, PLAN_BUTTON));
+}

@@ -82,6 +82,47 @@ fn max_below_min_shows_the_error_under_the_autoscaling_fields() {
     assert!(compare.accesskit_node().is_disabled());
 }
 
+/// Found by hand: 150 % typed into the target utilisation showed "must be a utilisation
+/// in (0, 1), e.g. 0.6, got 1.5" below the scale-in cooldown. It shows right under the
+/// target, in percent, as the other percent fields do; and max's under max.
+#[test]
+fn an_autoscaling_problem_shows_under_its_own_field_in_percent() {
+    use editor_realism::{COOLDOWN, MIN};
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    click(&mut h, Role::CheckBox, AUTOSCALING, 0);
+    type_into(&mut h, TARGET, "150");
+    let a = h.state().state.scenario.regions[0]
+        .autoscaling
+        .clone()
+        .unwrap();
+    assert_eq!(a.target_utilisation, 1.5);
+    let spin = |h: &egui_kittest::Harness<'_, planner_gui::PlannerApp>, l: &str| {
+        h.get_by_role_and_label(Role::SpinButton, l).rect()
+    };
+    let error = h
+        .get_by_label_contains("must be between 0 % and 100 %, got 150 %")
+        .rect();
+    let (target, min) = (spin(&h, TARGET), spin(&h, MIN));
+    assert!(
+        error.top() >= target.bottom() - 0.5 && error.bottom() <= min.top() + 0.5,
+        "the message at {error:?} is not between the target {target:?} and min {min:?}"
+    );
+    assert!(h.query_by_label_contains("got 1.5").is_none());
+    assert!(h.query_by_label_contains("(0, 1)").is_none());
+
+    // Max below min: under max, above the next field.
+    type_into(&mut h, TARGET, "60");
+    set_value(&mut h, MAX, f64::from(a.min - 1));
+    let error = h.get_by_label_contains("must be at least min").rect();
+    let (max, next) = (spin(&h, MAX), spin(&h, editor_realism::EVALUATION));
+    assert!(
+        error.top() >= max.bottom() - 0.5 && error.bottom() <= next.top() + 0.5,
+        "the message at {error:?} is not between max {max:?} and the next field {next:?}"
+    );
+    let cooldown = spin(&h, COOLDOWN);
+    assert!(error.bottom() < cooldown.top());
+}
+
 #[test]
 fn a_dependency_and_an_outage_naming_it_validate() {
     let mut h = harness(AppState::from_default(), Box::new(NoDialogs));

@@ -15,7 +15,7 @@
 use super::{editor_deps, editor_failures, editor_layouts, editor_realism, field};
 use super::{Commands, ERROR_COLOR, WARNING_COLOR};
 use crate::Command;
-use egui::{DragValue, Grid, Response, RichText, Ui};
+use egui::{Grid, Response, RichText, Ui};
 use sim_core::catalog::Catalog;
 use sim_core::engine::SimDuration;
 use sim_core::scenario::{Dist, FieldError, RoutingPolicy, Scenario};
@@ -29,10 +29,13 @@ pub struct EditorView<'a> {
     pub warnings: &'a [FieldError],
 }
 
-/// Validation problems and warnings, each shown once under the first field that claims it.
+/// Validation problems and warnings, each shown once under the first field that claims it,
+/// and the texts typed into number fields that are no number they can hold
+/// ([`super::typed`]), under their fields as errors.
 pub struct Problems<'a> {
-    /// Errors first, then warnings (`warning[i]` tells which).
-    errors: Vec<&'a FieldError>,
+    /// Errors first, then warnings (`warning[i]` tells which); typed texts' messages are
+    /// added as they come ([`Problems::sync_typed`]).
+    errors: Vec<std::borrow::Cow<'a, str>>,
     warning: Vec<bool>,
     paths: Vec<String>,
     shown: Vec<bool>,
@@ -45,14 +48,32 @@ impl<'a> Problems<'a> {
             warning: (0..all.len()).map(|i| i >= errors.len()).collect(),
             paths: all.iter().map(|e| e.path.to_string()).collect(),
             shown: vec![false; all.len()],
-            errors: all,
+            errors: all
+                .iter()
+                .map(|e| field::message(&e.path.to_string(), &e.message).into())
+                .collect(),
         }
     }
 
-    /// Problem `i` in its colour. Fields shown in percent get the message in percent
+    /// Takes in the typed texts refused so far (a field drawn just above may have refused
+    /// one this frame), each once.
+    fn sync_typed(&mut self, ui: &Ui) {
+        for (path, message) in super::typed::invalid_in_scenario(ui.ctx()) {
+            let known = (0..self.errors.len())
+                .any(|i| self.paths[i] == path && self.errors[i] == message.as_str());
+            if !known {
+                self.errors.push(message.into());
+                self.paths.push(path);
+                self.warning.push(false);
+                self.shown.push(false);
+            }
+        }
+    }
+
+    /// Problem `i` in its colour. Fields shown in percent have the message in percent
     /// ([`field::message`]).
     fn label(&self, ui: &mut Ui, i: usize, with_path: bool) {
-        let text = field::message(&self.paths[i], &self.errors[i].message);
+        let text = self.errors[i].to_string();
         let text = match with_path {
             true => format!("{}: {text}", self.paths[i]),
             false => text,
@@ -66,11 +87,13 @@ impl<'a> Problems<'a> {
 
     /// Shows the problems whose path is `path` or lies under it (`path.x`, `path[i]`).
     pub fn under(&mut self, ui: &mut Ui, path: &str) {
+        self.sync_typed(ui);
         self.show_matching(ui, |p| is_under(p, path));
     }
 
     /// Shows the problems whose path is exactly `path`.
     pub fn exact(&mut self, ui: &mut Ui, path: &str) {
+        self.sync_typed(ui);
         self.show_matching(ui, |p| p == path);
     }
 
@@ -83,6 +106,7 @@ impl<'a> Problems<'a> {
 
     /// [`grid_row`](Self::grid_row) for the problems whose path passes `pick`.
     pub fn grid_row_matching(&mut self, ui: &mut Ui, skip: usize, pick: impl Fn(&str) -> bool) {
+        self.sync_typed(ui);
         let hits = self.take(pick);
         if hits.is_empty() {
             ui.skip_ahead_auto_ids(skip + 1);
@@ -103,6 +127,7 @@ impl<'a> Problems<'a> {
 
     /// Shows every problem not shown yet, with its path.
     pub fn rest(&mut self, ui: &mut Ui) {
+        self.sync_typed(ui);
         for i in 0..self.errors.len() {
             if !self.shown[i] {
                 self.shown[i] = true;
@@ -158,18 +183,17 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     let mut s = view.scenario.clone();
     let mut cmds = Commands::new();
     let mut p = Problems::new(view.errors, view.warnings);
-    show_messages(ui, !view.errors.is_empty(), |ui| {
-        ui.colored_label(
-            ERROR_COLOR,
-            RichText::new(format!(
-                "⚠ {} problem{} — fix {} to run",
-                view.errors.len(),
-                if view.errors.len() == 1 { "" } else { "s" },
-                if view.errors.len() == 1 { "it" } else { "them" },
-            ))
-            .strong(),
-        );
-    });
+    // Text typed into a number field that is no number counts too (`typed`).
+    let n = view.errors.len() + super::typed::invalid_in_scenario(ui.ctx()).len();
+    // The banner's row is always there, blank without problems, and never wraps: a banner
+    // appearing used to push every field down a row, under the pointer (a click meant for
+    // one field landed on the next).
+    let banner = match n {
+        0 => String::new(),
+        1 => "⚠ 1 problem — fix it to run".to_string(),
+        n => format!("⚠ {n} problems — fix them to run"),
+    };
+    ui.add(egui::Label::new(RichText::new(banner).color(ERROR_COLOR).strong()).truncate());
     general(ui, &mut s, &mut p);
     workload(ui, &mut s, &mut p);
     regions(ui, &mut s, view.catalog, &mut p, &mut cmds);
@@ -201,7 +225,7 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
 pub fn duration(ui: &mut Ui, d: &mut SimDuration, unit_s: f64, suffix: &str, max: f64) -> Response {
     let mut v = d.as_secs_f64() / unit_s;
     let speed = (max / 1000.0).max(0.01);
-    let r = ui.add(DragValue::new(&mut v).speed(speed).suffix(suffix));
+    let r = super::typed::drag(ui, &mut v, |d| d.speed(speed).suffix(suffix));
     field::drag_within(&r, &mut v, 0.0, max);
     if r.changed() {
         *d = SimDuration::from_secs_f64(v * unit_s);
@@ -216,7 +240,7 @@ fn general(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
             Grid::new("run-grid").num_columns(2).show(ui, |ui| {
                 field::row(ui, p, "name", |ui| ui.text_edit_singleline(&mut s.name));
                 field::row(ui, p, "seed", |ui| {
-                    ui.add(DragValue::new(&mut s.seed).speed(1.0))
+                    super::typed::drag(ui, &mut s.seed, |d| d.speed(1.0))
                 });
                 field::row(ui, p, "duration", |ui| {
                     duration(ui, &mut s.duration, 60.0, " min", 24.0 * 60.0)
@@ -225,11 +249,7 @@ fn general(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                     duration(ui, &mut s.warmup, 60.0, " min", 120.0)
                 });
                 field::row(ui, p, "start_utc_hour", |ui| {
-                    ui.add(
-                        DragValue::new(&mut s.start_utc_hour)
-                            .speed(0.1)
-                            .suffix(" h"),
-                    )
+                    super::typed::drag(ui, &mut s.start_utc_hour, |d| d.speed(0.1).suffix(" h"))
                 });
             });
         });
@@ -242,7 +262,7 @@ fn workload(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
         .show(ui, |ui| {
             Grid::new("workload-grid").num_columns(2).show(ui, |ui| {
                 field::row(ui, p, "workload.peak_rps", |ui| {
-                    ui.add(DragValue::new(&mut w.peak_rps).speed(50.0).suffix(" req/s"))
+                    super::typed::drag(ui, &mut w.peak_rps, |d| d.speed(50.0).suffix(" req/s"))
                 });
                 field::row(ui, p, "workload.diurnal", |ui| {
                     ui.checkbox(&mut w.diurnal, "follow local time of day")
@@ -255,12 +275,12 @@ fn workload(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                     .inner
                 });
                 field::row(ui, p, "workload.peak_local_hour", |ui| {
-                    ui.add_enabled(
-                        diurnal,
-                        DragValue::new(&mut w.peak_local_hour)
-                            .speed(0.1)
-                            .suffix(" h"),
-                    )
+                    ui.add_enabled_ui(diurnal, |ui| {
+                        super::typed::drag(ui, &mut w.peak_local_hour, |d| {
+                            d.speed(0.1).suffix(" h")
+                        })
+                    })
+                    .inner
                 });
                 field::row(ui, p, "workload.read_fraction", |ui| {
                     field::percent(ui, &mut w.read_fraction, 100.0)
@@ -310,9 +330,19 @@ fn regions(
                             let path = format!("regions[{i}].{}", REGION_COLUMNS[col]);
                             field::describe(r.labelled_by(name.id).labelled_by(heads[col]), &path)
                         };
-                        cell(ui.add(DragValue::new(&mut r.instances)), 1);
-                        cell(service_time(ui, &mut r.service_time), 2);
-                        cell(ui.add(DragValue::new(&mut r.queue_limit)), 3);
+                        let at = |c: usize| format!("regions[{i}].{}", REGION_COLUMNS[c]);
+                        let n = super::typed::at(ui, &at(1), |ui| {
+                            super::typed::drag(ui, &mut r.instances, |d| d)
+                        });
+                        cell(n, 1);
+                        let t = super::typed::at(ui, &at(2), |ui| {
+                            service_time(ui, &mut r.service_time)
+                        });
+                        cell(t, 2);
+                        let q = super::typed::at(ui, &at(3), |ui| {
+                            super::typed::drag(ui, &mut r.queue_limit, |d| d)
+                        });
+                        cell(q, 3);
                         if ui
                             .small_button("✖")
                             .on_hover_text(format!("remove {} from the deployment", r.id))
@@ -402,7 +432,7 @@ fn routing(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                             duration(ui, &mut hc.interval, 1.0, " s", 600.0)
                         });
                         field::labelled(ui, "routing.health_check.failure_threshold", |ui| {
-                            ui.add(DragValue::new(&mut hc.failure_threshold))
+                            super::typed::drag(ui, &mut hc.failure_threshold, |d| d)
                         });
                         field::labelled(ui, "routing.health_check.timeout", |ui| {
                             duration(ui, &mut hc.timeout, 1.0, " s", 60.0)
@@ -417,7 +447,7 @@ fn routing(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 });
                 field::labelled(ui, "client.retries", |ui| {
                     ui.horizontal(|ui| {
-                        let r = ui.add(DragValue::new(&mut c.retries));
+                        let r = super::typed::drag(ui, &mut c.retries, |d| d);
                         field::labelled(ui, "client.backoff_base", |ui| {
                             duration(ui, &mut c.backoff_base, 1e-3, " ms", 60_000.0)
                         });
@@ -444,8 +474,7 @@ fn routing(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                         ui.horizontal(|ui| {
                             field::labelled_as(ui, id, &path, |ui| {
                                 let mut w = r.weights.get(id).copied().unwrap_or(0.0);
-                                let resp =
-                                    ui.add(DragValue::new(&mut w).speed(0.05));
+                                let resp = super::typed::drag(ui, &mut w, |d| d.speed(0.05));
                                 if resp.changed() {
                                     r.weights.insert(id.clone(), w);
                                 }

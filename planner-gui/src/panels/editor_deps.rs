@@ -58,7 +58,7 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 ui.separator();
                 ui.push_id(("dependency", i), |ui| {
                     let old = d.name.clone();
-                    if fields(ui, d, &ids) {
+                    if fields(ui, i, d, &ids) {
                         remove = Some(i);
                     }
                     if d.name != old {
@@ -125,11 +125,12 @@ fn providers(ids: &[String]) -> Vec<String> {
 }
 
 /// One dependency's fields; returns whether its remove button was clicked.
-fn fields(ui: &mut Ui, d: &mut Dependency, ids: &[String]) -> bool {
+fn fields(ui: &mut Ui, i: usize, d: &mut Dependency, ids: &[String]) -> bool {
     let mut remove = false;
     Grid::new("dependency-grid").num_columns(2).show(ui, |ui| {
         row(
             ui,
+            &format!("dependencies[{i}].name"),
             "name",
             "the name dependency-outage failures use; unique",
             |ui| ui.add(TextEdit::singleline(&mut d.name).desired_width(180.0)),
@@ -204,12 +205,17 @@ fn fields(ui: &mut Ui, d: &mut Dependency, ids: &[String]) -> bool {
             };
         }
         ui.end_row();
-        for (label, hint, v) in [
-            ("MTBF", "hours: mean time between its failures", &mut d.mtbf),
-            ("MTTR", "hours: mean time to repair it", &mut d.mttr),
+        for (key, label, hint, v) in [
+            (
+                "mtbf",
+                "MTBF",
+                "hours: mean time between its failures",
+                &mut d.mtbf,
+            ),
+            ("mttr", "MTTR", "hours: mean time to repair it", &mut d.mttr),
         ] {
             if let Some(v) = v {
-                row(ui, label, hint, |ui| {
+                row(ui, &format!("dependencies[{i}].{key}"), label, hint, |ui| {
                     seconds(ui, v, 3600.0, " h", 1_000_000.0)
                 });
             }

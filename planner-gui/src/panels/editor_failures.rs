@@ -9,9 +9,7 @@
 use super::editor::{duration, Problems};
 use super::field;
 use super::ERROR_COLOR;
-use egui::{
-    Color32, ComboBox, DragValue, Grid, Rect, Response, Sense, Stroke, StrokeKind, Ui, Vec2,
-};
+use egui::{Color32, ComboBox, Grid, Rect, Response, Sense, Stroke, StrokeKind, Ui, Vec2};
 use sim_core::engine::SimDuration;
 use sim_core::scenario::{FailureSpec, Scenario};
 
@@ -396,7 +394,7 @@ fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, names: &Names<'_>, p: &mut
                     }
                 }
                 field::row(ui, p, &path("factor"), |ui| {
-                    ui.add(DragValue::new(factor).speed(0.1).suffix("×"))
+                    super::typed::drag(ui, factor, |d| d.speed(0.1).suffix("×"))
                 });
             }
             FailureSpec::Partition {
@@ -443,7 +441,7 @@ fn fields(ui: &mut Ui, i: usize, f: &mut FailureSpec, names: &Names<'_>, p: &mut
                     .position(|r| r.eq_ignore_ascii_case(region))
                     .map_or(sim_core::scenario::defaults::ZONES, |k| names.zones[k]);
                 field::row(ui, p, &path("zone"), |ui| {
-                    ui.add(DragValue::new(zone).suffix(format!(" of {of}")))
+                    super::typed::drag(ui, zone, |d| d.suffix(format!(" of {of}")))
                 });
             }
             FailureSpec::DependencyOutage { dependency, .. } => {

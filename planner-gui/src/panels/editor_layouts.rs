@@ -2,7 +2,7 @@
 
 use super::editor::{duration, Problems};
 use super::field;
-use egui::{DragValue, Grid, Response, Ui};
+use egui::{Grid, Response, Ui};
 use sim_core::catalog::Catalog;
 use sim_core::scenario::{Dist, Failover, HomeRule, ReadPolicy, Scenario, StandbyMode, WriteMode};
 
@@ -175,7 +175,7 @@ fn optional_count(ui: &mut Ui, v: &mut Option<u32>, default: &str, start: u32) -
         if ui.checkbox(&mut is_default, default).changed() {
             *v = if is_default { None } else { Some(start.max(1)) };
         }
-        v.as_mut().map(|n| ui.add(DragValue::new(n)))
+        v.as_mut().map(|n| super::typed::drag(ui, n, |d| d))
     });
     out.inner.unwrap_or(out.response)
 }

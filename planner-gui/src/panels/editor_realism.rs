@@ -13,7 +13,7 @@
 //! one-line TOML), so the GUI never keeps a second copy that could drift.
 
 use super::editor::Problems;
-use egui::{ComboBox, DragValue, Grid, Response, Ui};
+use egui::{ComboBox, Grid, Response, Ui};
 use sim_core::engine::SimDuration;
 use sim_core::scenario::{
     defaults, ActivePassive, Autoscaling, FollowTheSun, Handover, RandomFailures, RegionSpec,
@@ -34,11 +34,9 @@ pub const AUTOSCALING: &str = "autoscaling";
 /// A duration edited as a number of `unit_s` seconds; writes only when changed.
 pub fn seconds(ui: &mut Ui, d: &mut SimDuration, unit_s: f64, suffix: &str, max: f64) -> Response {
     let mut v = d.as_secs_f64() / unit_s;
-    let r = ui.add(
-        DragValue::new(&mut v)
-            .speed((max / 1000.0).max(0.01))
-            .suffix(suffix),
-    );
+    let r = super::typed::drag(ui, &mut v, |d| {
+        d.speed((max / 1000.0).max(0.01)).suffix(suffix)
+    });
     super::field::drag_within(&r, &mut v, 0.0, max);
     if r.changed() {
         *d = SimDuration::from_secs_f64(v * unit_s);
@@ -46,10 +44,19 @@ pub fn seconds(ui: &mut Ui, d: &mut SimDuration, unit_s: f64, suffix: &str, max:
     r
 }
 
-/// A grid row: `label` (with `hint` on hover) and the field `add` draws, named by it.
-pub fn row(ui: &mut Ui, label: &str, hint: &str, add: impl FnOnce(&mut Ui) -> Response) {
+/// A grid row: `label` (with `hint` on hover) and the field `add` draws, named by it;
+/// `path` is the scenario path it edits (text it cannot store is filed under it).
+pub fn row(
+    ui: &mut Ui,
+    path: &str,
+    label: &str,
+    hint: &str,
+    add: impl FnOnce(&mut Ui) -> Response,
+) {
     let l = ui.label(label).on_hover_text(hint);
-    add(ui).labelled_by(l.id).on_hover_text(hint);
+    super::typed::at(ui, path, add)
+        .labelled_by(l.id)
+        .on_hover_text(hint);
     ui.end_row();
 }
 
@@ -67,14 +74,16 @@ pub fn regions(ui: &mut Ui, regions: &mut [RegionSpec], p: &mut Problems<'_>) {
             ui.horizontal(|ui| {
                 ui.label(&r.id);
                 let l = ui.label(ZONES);
-                zones(ui, &mut r.zones)
-                    .labelled_by(l.id)
-                    .on_hover_text(format!(
-                        "availability zones the instances are spread over; default {} \
+                super::typed::at(ui, &format!("regions[{i}].zones"), |ui| {
+                    zones(ui, &mut r.zones)
+                })
+                .labelled_by(l.id)
+                .on_hover_text(format!(
+                    "availability zones the instances are spread over; default {} \
                          (clear the field); valid: 1 to {}",
-                        defaults::ZONES,
-                        defaults::MAX_ZONES
-                    ));
+                    defaults::ZONES,
+                    defaults::MAX_ZONES
+                ));
                 let mut on = r.autoscaling.is_some();
                 let c = ui.checkbox(&mut on, AUTOSCALING).on_hover_text(
                     "a target-tracking policy: every evaluation window it wants \
@@ -86,7 +95,7 @@ pub fn regions(ui: &mut Ui, regions: &mut [RegionSpec], p: &mut Problems<'_>) {
             });
             p.under(ui, &format!("regions[{i}].zones"));
             if let Some(a) = &mut r.autoscaling {
-                autoscaling(ui, i, a);
+                autoscaling(ui, i, a, p);
             }
             p.under(ui, &format!("regions[{i}].autoscaling"));
         });
@@ -102,89 +111,100 @@ pub fn new_policy(instances: u32) -> Option<Autoscaling> {
     toml_edit::de::from_str(&format!("min = {min}\nmax = {max}")).ok()
 }
 
-/// The zone count: 0 stands for "not set" (the default), shown as such; an empty field
-/// sets it back to the default.
+/// The zone count, shown as "3 (default)" while not set; an empty field sets it back to
+/// the default. Any whole number typed is kept (0 included: validation names it), text
+/// that is none is kept with its message ([`super::typed`]); a drag stays within 1 to the
+/// most zones.
 fn zones(ui: &mut Ui, z: &mut Option<u32>) -> Response {
-    let unset = z.is_none();
-    let mut v = z.unwrap_or(0);
-    let r = ui.add(
-        DragValue::new(&mut v)
-            .speed(0.05)
-            .custom_formatter(move |x, _| {
-                if unset && x == 0.0 {
-                    format!("{} (default)", defaults::ZONES)
-                } else {
-                    format!("{x:.0}")
-                }
-            })
-            .custom_parser(|t| match t.trim() {
-                "" => Some(0.0),
-                t => t.parse::<f64>().ok(),
-            }),
-    );
+    /// The field's value while not set.
+    const UNSET: f64 = -1.0;
+    let mut v = z.map_or(UNSET, f64::from);
+    let rule = super::typed::Rule::WholeOrEmpty {
+        empty: UNSET,
+        max: u32::MAX as f64,
+    };
+    let shown = Box::new(|x: f64| {
+        Some(match x == UNSET {
+            true => format!("{} (default)", defaults::ZONES),
+            false => format!("{x:.0}"),
+        })
+    });
+    let r = super::typed::drag_by(ui, &mut v, rule, Some(shown), |d| d.speed(0.05));
+    super::field::drag_within(&r, &mut v, 1.0, f64::from(defaults::MAX_ZONES));
     if r.changed() {
-        *z = (v > 0).then_some(v);
+        // `rule` let only -1 (empty) or a whole number in u32's range through.
+        *z = (v >= 0.0).then_some(v as u32);
     }
     r
 }
 
 /// The fields of one region's policy.
-fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling) {
+fn autoscaling(ui: &mut Ui, i: usize, a: &mut Autoscaling, p: &mut Problems<'_>) {
     ui.indent(("autoscaling", i), |ui| {
         Grid::new(("autoscaling-grid", i))
             .num_columns(2)
             .show(ui, |ui| {
+                let path = |f: &str| format!("regions[{i}].autoscaling.{f}");
                 row(
                     ui,
+                    &path("target_utilisation"),
                     TARGET,
                     "the utilisation (busy instances ÷ running instances) the policy steers \
                      to, in percent",
                     |ui| {
-                        let mut pct = a.target_utilisation * 100.0;
-                        let r = ui.add(
-                            DragValue::new(&mut pct)
-                                .speed(0.5)
-                                .max_decimals(1)
-                                .suffix(" %"),
-                        );
+                        let mut pct = super::field::percent_of_fraction(a.target_utilisation);
+                        let r = super::typed::drag(ui, &mut pct, |d| {
+                            d.speed(0.5).max_decimals(1).suffix(" %")
+                        });
                         if r.changed() {
-                            a.target_utilisation = pct / 100.0;
+                            a.target_utilisation = super::field::fraction_of_percent(pct);
                         }
                         r
                     },
                 );
+                p.grid_row(ui, 1, &path("target_utilisation"));
                 row(
                     ui,
+                    &path("min"),
                     MIN,
                     "the fewest instances the policy keeps running (at least 1)",
-                    |ui| ui.add(DragValue::new(&mut a.min)),
+                    |ui| super::typed::drag(ui, &mut a.min, |d| d),
                 );
+                p.grid_row(ui, 1, &path("min"));
                 row(
                     ui,
+                    &path("max"),
                     MAX,
                     "the most instances the policy runs (at least min, at most 100000)",
-                    |ui| ui.add(DragValue::new(&mut a.max)),
+                    |ui| super::typed::drag(ui, &mut a.max, |d| d),
                 );
+                p.grid_row(ui, 1, &path("max"));
                 row(
                     ui,
+                    &path("evaluation"),
                     EVALUATION,
                     "seconds: the policy decides once per window, on the mean utilisation \
                      over it (at least 1 s)",
                     |ui| seconds(ui, &mut a.evaluation, 1.0, " s", 3600.0),
                 );
+                p.grid_row(ui, 1, &path("evaluation"));
                 row(
                     ui,
+                    &path("boot"),
                     BOOT,
                     "seconds from a scale-out decision until the new instances serve \
                      (instance boot): the scale-out delay",
                     |ui| seconds(ui, &mut a.boot, 1.0, " s", 3600.0),
                 );
+                p.grid_row(ui, 1, &path("boot"));
                 row(
                     ui,
+                    &path("cooldown"),
                     COOLDOWN,
                     "seconds after any scaling action before the policy may scale in",
                     |ui| seconds(ui, &mut a.cooldown, 1.0, " s", 7200.0),
                 );
+                p.grid_row(ui, 1, &path("cooldown"));
             });
     });
 }
@@ -208,12 +228,14 @@ pub fn random_zones(ui: &mut Ui, rf: &mut RandomFailures) {
         Grid::new("random-zones").num_columns(2).show(ui, |ui| {
             row(
                 ui,
+                "random_failures.zones.mtbf",
                 "zone MTBF",
                 "hours: mean time between failures of one zone",
                 |ui| seconds(ui, &mut z.mtbf, 3600.0, " h", 1_000_000.0),
             );
             row(
                 ui,
+                "random_failures.zones.mttr",
                 "zone MTTR",
                 "hours: mean time to repair one zone",
                 |ui| seconds(ui, &mut z.mttr, 3600.0, " h", 10_000.0),
@@ -286,6 +308,7 @@ pub fn follow_the_sun(ui: &mut Ui, ap: &mut ActivePassive, ids: &[String], p: &m
             Grid::new("sun-drain").num_columns(2).show(ui, |ui| {
                 row(
                     ui,
+                    "active_passive.follow_the_sun.drain",
                     "drain",
                     "seconds the old primary refuses writes before the switch, so that \
                      replication catches up; longer than the replication lag loses no \
@@ -354,9 +377,12 @@ fn schedule(ui: &mut Ui, schedule: &mut Vec<Handover>, choices: &[String]) {
         for (i, h) in schedule.iter_mut().enumerate() {
             let l = ui.label(hour_label(i));
             // Not bounded to a day: a typed 25 stays, for validation to name under it.
-            ui.add(DragValue::new(&mut h.utc_hour).speed(0.1).max_decimals(2))
-                .labelled_by(l.id)
-                .on_hover_text("every day from this hour (UTC, 0 to 24)");
+            let path = format!("active_passive.follow_the_sun.schedule[{i}].utc_hour");
+            super::typed::at(ui, &path, |ui| {
+                super::typed::drag(ui, &mut h.utc_hour, |d| d.speed(0.1).max_decimals(2))
+            })
+            .labelled_by(l.id)
+            .on_hover_text("every day from this hour (UTC, 0 to 24)");
             region_choice(ui, ("sun-primary", i), &mut h.primary, choices)
                 .labelled_by(l.id)
                 .on_hover_text("the region that leads (the primary or the standby)");

@@ -21,7 +21,7 @@
 use super::editor::{duration, Problems};
 use super::editor_realism::SunMode;
 use super::field;
-use egui::{ComboBox, DragValue, Grid, Ui};
+use egui::{ComboBox, Grid, Ui};
 use sim_core::catalog::Catalog;
 use sim_core::scenario::{ActivePassive, DataZone, Handover, Scenario, ZoneReplica};
 
@@ -49,7 +49,7 @@ pub fn data_zone(ui: &mut Ui, ap: &mut ActivePassive, p: &mut Problems<'_>) {
                 field::row(ui, p, "active_passive.data_zone.zone", |ui| {
                     // No range (egui clamps what is typed): a zone the region lacks is
                     // validation's to name.
-                    ui.add(DragValue::new(&mut d.zone).speed(0.05))
+                    super::typed::drag(ui, &mut d.zone, |d| d.speed(0.05))
                 });
                 field::row(ui, p, "active_passive.data_zone.replica", |ui| {
                     ui.horizontal(|ui| {
@@ -164,7 +164,7 @@ fn shard_schedule(
                 &format!("{base}.utc_hour"),
                 |ui| {
                     // Not bounded to a day: an hour out of [0, 24) is validation's to name.
-                    ui.add(DragValue::new(&mut h.utc_hour).speed(0.1).max_decimals(2))
+                    super::typed::drag(ui, &mut h.utc_hour, |d| d.speed(0.1).max_decimals(2))
                 },
             );
             field::labelled_as(ui, SHARD, &format!("{base}.shard"), |ui| {

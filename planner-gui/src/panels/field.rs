@@ -16,7 +16,7 @@
 //! between 0 % and 100 %, got 150 %" at display time.
 
 use super::editor::Problems;
-use egui::{DragValue, Response, Ui};
+use egui::{Response, Ui};
 
 /// One editable field: what the editor calls it and what the user needs to know to fill it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,8 +86,9 @@ pub const FIELDS: &[Doc] = &[
     f("workload.peak_local_hour", "peak local hour", "local hour at which each area's traffic peaks", "h", "20", "0 to 24 (24 excluded)"),
     pct("workload.read_fraction", "reads", "share of requests that read (the rest write)", "90 %", "between 0 % and 100 %"),
     f("regions[].id", "region", "a deployed catalog region", "", "", "a region of the catalog, deployed once"),
-    f("regions[].instances", "instances", "servers in the region, each serving one request at a time", "", "8", "0 to 100 000"),
+    f("regions[].instances", "instances", "servers in the region, each serving one request at a time", "", "8", "1 to 100 000"),
     f("regions[].service_time", "service time", "mean time one instance needs per request (the distribution's shape is kept)", "ms", "20 ms, exponential", "more than 0 ms"),
+    pct("regions[].autoscaling.target_utilisation", "target utilisation", "the utilisation (busy instances ÷ running instances) an autoscaling policy steers to", "60 % (with autoscaling on)", "between 0 % and 100 %"),
     f("regions[].queue_limit", "queue", "requests that may wait for an instance; more are rejected", "requests", "1000", "0 to 10 000 000"),
     f("routing.policy", "policy", "how a user's request picks a region: lowest latency, nearest, by weight, or the first healthy one of a list", "", "latency", "latency, geo-proximity, weighted or priority failover"),
     f("routing.dns_ttl", "DNS TTL", "how long clients keep a resolved answer (delays every failover)", "s", "60 s", "0 to 3600 s"),
@@ -201,6 +202,29 @@ pub fn tooltip_of(path: &str) -> String {
     doc(path).map(tooltip).unwrap_or_default()
 }
 
+/// The fraction of a percent as typed: 99.9 → 0.999, the decimal point shifted in the
+/// number's shortest text, where `99.9 / 100` is 0.9990000000000001 — which the file
+/// would then hold and the objective read "≥ 0.9990000000000001". The result is the
+/// double nearest the typed decimal moved two places, so it prints as that decimal.
+pub fn fraction_of_percent(percent: f64) -> f64 {
+    shift_decimal(percent, -2)
+}
+
+/// The percent of a fraction, shifted the same way (0.333 → 33.3, not 33.300000000000004).
+pub fn percent_of_fraction(fraction: f64) -> f64 {
+    shift_decimal(fraction, 2)
+}
+
+/// `v × 10^places`, done on the shortest decimal text of `v` (Rust's `Display` of a
+/// float round-trips and never uses an exponent), so no binary rounding is added.
+fn shift_decimal(v: f64, places: i32) -> f64 {
+    let scaled = v * 10f64.powi(places);
+    if !v.is_finite() {
+        return scaled;
+    }
+    format!("{v}e{places}").parse().unwrap_or(scaled)
+}
+
 /// A percent as the editor shows it: at most four decimals, no trailing zeros.
 pub fn format_percent(fraction: f64) -> String {
     let s = format!("{:.4}", 100.0 * fraction);
@@ -257,7 +281,7 @@ pub fn labelled_as(
     if !tip.is_empty() {
         label = label.on_hover_text(tip);
     }
-    let r = add(ui).labelled_by(label.id);
+    let r = super::typed::at(ui, path, add).labelled_by(label.id);
     describe(r, path)
 }
 
@@ -279,16 +303,11 @@ pub fn row(
 /// `max_percent`; writes only when changed. Its problems are translated by [`message`]
 /// when its [`Doc`] says `percent`.
 pub fn percent(ui: &mut Ui, v: &mut f64, max_percent: f64) -> Response {
-    let mut p = *v * 100.0;
-    let r = ui.add(
-        DragValue::new(&mut p)
-            .speed(0.5)
-            .max_decimals(3)
-            .suffix(" %"),
-    );
+    let mut p = percent_of_fraction(*v);
+    let r = super::typed::drag(ui, &mut p, |d| d.speed(0.5).max_decimals(3).suffix(" %"));
     drag_within(&r, &mut p, 0.0, max_percent);
     if r.changed() {
-        *v = p / 100.0;
+        *v = fraction_of_percent(p);
     }
     r
 }
@@ -376,6 +395,32 @@ mod tests {
         );
     }
 
+    /// Every percent typed with up to three decimals (0 % to 200 %) is stored as that
+    /// decimal moved two places — 99.9 as 0.999, which the file and the objective's text
+    /// print as "0.999" — and shows again as typed.
+    #[test]
+    fn a_typed_percent_is_stored_as_the_same_decimal() {
+        assert_eq!(fraction_of_percent(99.9), 0.999);
+        assert_ne!(99.9 / 100.0, 0.999, "the noise this avoids");
+        assert_eq!(percent_of_fraction(0.333), 33.3);
+        for thousandths in 0..=200_000u32 {
+            let typed = format!("{}.{:03}", thousandths / 1000, thousandths % 1000);
+            let p: f64 = typed.parse().unwrap();
+            let f = fraction_of_percent(p);
+            let digits = format!("{:05}", thousandths);
+            let (int, frac) = digits.split_at(digits.len() - 5);
+            let want: f64 = format!("{}.{frac}", if int.is_empty() { "0" } else { int })
+                .parse()
+                .unwrap();
+            assert_eq!(f, want, "{typed} % stored as {f}");
+            assert_eq!(percent_of_fraction(f), p, "{typed} % shown back");
+        }
+        assert_eq!(fraction_of_percent(-10.0), -0.1);
+        assert!(fraction_of_percent(f64::NAN).is_nan());
+        assert_eq!(fraction_of_percent(f64::INFINITY), f64::INFINITY);
+        assert_eq!(fraction_of_percent(1e300), 1e298);
+    }
+
     #[test]
     fn percents_print_without_float_noise() {
         assert_eq!(format_percent(0.999), "99.9 %");
@@ -427,6 +472,15 @@ mod tests {
                 "slo.availability",
                 1.0,
                 Box::new(|s, v| s.slo.availability = Some(v)),
+            ),
+            (
+                "regions[0].autoscaling.target_utilisation",
+                1.5,
+                Box::new(|s, v| {
+                    let mut a = crate::panels::editor_realism::new_policy(8).unwrap();
+                    a.target_utilisation = v;
+                    s.regions[0].autoscaling = Some(a);
+                }),
             ),
         ];
         let percent_fields = FIELDS.iter().filter(|d| d.percent).count();

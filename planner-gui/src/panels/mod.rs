@@ -17,7 +17,8 @@
 //! - [`view_menu`]: the light/dark theme and which side panels are open;
 //!   [`responsive`] keeps content whole on small windows;
 //! - [`add_region`]: the editor's searchable list of catalog regions to add;
-//! - [`bill`]: the compare view's itemised monthly bill per layout, region and part.
+//! - [`bill`]: the compare view's itemised monthly bill per layout, region and part;
+//! - [`typed`]: number fields that keep text they cannot store, with a message.
 //!
 //! The Planner tab is [`planner`] (with [`pareto`]): the capacity planner's objectives,
 //! options, progress, Pareto scatter and ranked designs.
@@ -46,6 +47,7 @@ pub mod responsive;
 pub mod run;
 pub mod status;
 pub mod time_charts;
+pub mod typed;
 pub mod view_menu;
 
 use crate::Command;

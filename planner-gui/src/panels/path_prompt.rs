@@ -33,6 +33,9 @@ pub struct PathPrompt {
     pub note: Option<String>,
     /// The field takes the keyboard focus when the prompt opens.
     grab_focus: bool,
+    /// The user agreed to drop unsaved edits for the file this prompt opens (Cancel
+    /// keeps them).
+    pub discard: bool,
 }
 
 impl PathPrompt {
@@ -47,6 +50,7 @@ impl PathPrompt {
             text: start.map(|p| p.display().to_string()).unwrap_or_default(),
             note,
             grab_focus: true,
+            discard: false,
         }
     }
 
@@ -76,6 +80,9 @@ impl PathPrompt {
     /// The command that answers the question with `path`.
     pub fn answer(&self, path: PathBuf) -> Command {
         match self.kind {
+            DialogKind::OpenScenario if self.discard => {
+                Command::Discard(Box::new(Command::Open(path)))
+            }
             DialogKind::OpenScenario => Command::Open(path),
             DialogKind::SaveScenario => Command::SaveAs(path),
             DialogKind::ExportFolder => Command::Export(path),
@@ -118,6 +125,13 @@ pub fn show(ctx: &egui::Context, prompt: &mut PathPrompt) -> Outcome {
             .labelled_by(name.id);
         if std::mem::take(&mut prompt.grab_focus) {
             field.request_focus();
+            // The prefilled path selected: typing replaces it instead of adding to it
+            // (found by hand: Save as typed after the current file's path).
+            let mut state = egui::TextEdit::load_state(ui.ctx(), field.id).unwrap_or_default();
+            state
+                .cursor
+                .set_char_range(Some(egui::text::CCursorRange::select_all_str(&prompt.text)));
+            state.store(ui.ctx(), field.id);
         }
         listing(ui, prompt);
         let path = PathBuf::from(prompt.text.trim());

@@ -125,7 +125,8 @@ fn inputs(ui: &mut Ui, view: &PlannerView<'_>, cmds: &mut Commands) {
     match view.job {
         Some(job) => progress(ui, job, cmds),
         None => {
-            let ok = view.errors.is_empty() && problems.is_empty();
+            let typed = super::typed::invalid(ui.ctx());
+            let ok = view.errors.is_empty() && problems.is_empty() && typed.is_empty();
             let b = ui
                 .add_enabled(ok, egui::Button::new(RichText::new(PLAN_BUTTON).strong()))
                 .on_hover_text("find the cheapest designs that meet the objectives")
@@ -166,19 +167,14 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
             slo.availability = on.then_some(0.999);
         }
         // Edited in percent; 100 % is accepted here so that validation can say why not.
-        let mut pct = 100.0 * slo.availability.unwrap_or(0.999);
-        let r = ui
-            .add_enabled(
-                on,
-                DragValue::new(&mut pct)
-                    .speed(0.001)
-                    .max_decimals(4)
-                    .suffix(" %"),
-            )
-            .labelled_by(c.id);
+        let mut pct = field::percent_of_fraction(slo.availability.unwrap_or(0.999));
+        let r = enabled_drag(ui, on, "slo.availability", &mut pct, |d| {
+            d.speed(0.001).max_decimals(4).suffix(" %")
+        })
+        .labelled_by(c.id);
         let r = field::describe(r, "slo.availability");
         if r.changed() && on {
-            slo.availability = Some(pct / 100.0);
+            slo.availability = Some(field::fraction_of_percent(pct));
         }
         ui.end_row();
         p.grid_row(ui, 1, "slo.availability");
@@ -188,8 +184,7 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
             "slo.rpo",
         );
         let mut secs = slo.rpo.map_or(1.0, SimDuration::as_secs_f64);
-        let r = ui
-            .add_enabled(on, DragValue::new(&mut secs).speed(0.05).suffix(" s"))
+        let r = enabled_drag(ui, on, "slo.rpo", &mut secs, |d| d.speed(0.05).suffix(" s"))
             .labelled_by(c.id);
         let r = field::describe(r, "slo.rpo");
         if on != slo.rpo.is_some() || (r.changed() && on) {
@@ -203,15 +198,10 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
             "slo.budget_usd_per_month",
         );
         let mut v = slo.budget_usd_per_month.unwrap_or(20_000.0);
-        let r = ui
-            .add_enabled(
-                on,
-                DragValue::new(&mut v)
-                    .speed(100.0)
-                    .prefix("$")
-                    .suffix(" / month"),
-            )
-            .labelled_by(c.id);
+        let r = enabled_drag(ui, on, "slo.budget_usd_per_month", &mut v, |d| {
+            d.speed(100.0).prefix("$").suffix(" / month")
+        })
+        .labelled_by(c.id);
         let r = field::describe(r, "slo.budget_usd_per_month");
         if on != slo.budget_usd_per_month.is_some() || (r.changed() && on) {
             slo.budget_usd_per_month = on.then_some(v);
@@ -262,6 +252,21 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
         });
 }
 
+/// An objective's number, greyed out while `enabled` is off, keeping what is typed
+/// ([`super::typed`]) under `path`.
+fn enabled_drag(
+    ui: &mut Ui,
+    enabled: bool,
+    path: &str,
+    v: &mut f64,
+    style: impl FnOnce(DragValue<'_>) -> DragValue<'_>,
+) -> egui::Response {
+    ui.add_enabled_ui(enabled, |ui| {
+        super::typed::at(ui, path, |ui| super::typed::drag(ui, v, style))
+    })
+    .inner
+}
+
 /// An optional duration in milliseconds: a checkbox named `label` (else the field's label)
 /// and a value labelled by it, both with the tooltip of `path`.
 fn opt_ms(
@@ -276,9 +281,7 @@ fn opt_ms(
     let mut on = v.is_some();
     let c = field::describe(ui.add(Checkbox::new(&mut on, label)), path);
     let mut ms = v.map_or(default_ms, SimDuration::as_millis_f64);
-    let r = ui
-        .add_enabled(on, DragValue::new(&mut ms).speed(1.0).suffix(" ms"))
-        .labelled_by(c.id);
+    let r = enabled_drag(ui, on, path, &mut ms, |d| d.speed(1.0).suffix(" ms")).labelled_by(c.id);
     field::drag_within(&r, &mut ms, 0.0, max_ms);
     let r = field::describe(r, path);
     if on != v.is_some() || (r.changed() && on) {
@@ -318,26 +321,38 @@ fn search(ui: &mut Ui, set: &mut PlanSettings, candidates: usize) {
         let l = ui
             .label("replications")
             .on_hover_text("steady-state runs per simulated design");
-        ui.add(DragValue::new(&mut set.options.replications))
-            .labelled_by(l.id);
+        super::typed::at(ui, "plan.replications", |ui| {
+            super::typed::drag(ui, &mut set.options.replications, |d| d)
+        })
+        .labelled_by(l.id);
         ui.end_row();
         let l = ui
             .label("finalists per layout")
             .on_hover_text("stop once this many designs of a layout met every objective");
-        ui.add(DragValue::new(&mut set.options.finalists))
-            .labelled_by(l.id);
+        super::typed::at(ui, "plan.finalists", |ui| {
+            super::typed::drag(ui, &mut set.options.finalists, |d| d)
+        })
+        .labelled_by(l.id);
         ui.end_row();
         let l = ui
             .label("simulate at most")
             .on_hover_text("designs per layout");
         let mut max = set.options.max_verified.unwrap_or(usize::MAX);
-        ui.add(DragValue::new(&mut max).suffix(" per layout"))
-            .labelled_by(l.id);
+        super::typed::at(ui, "plan.max_verified", |ui| {
+            super::typed::drag(ui, &mut max, |d| d.suffix(" per layout"))
+        })
+        .labelled_by(l.id);
         if Some(max) != set.options.max_verified {
             set.options.max_verified = Some(max).filter(|&m| m != usize::MAX);
         }
         ui.end_row();
     });
+    // Text typed into these that is no number stays, named here, and stops ▶ Plan.
+    for (path, why) in super::typed::invalid(ui.ctx()) {
+        if let Some(name) = path.strip_prefix("plan.") {
+            ui.colored_label(ERROR_COLOR, format!("⚠ {name}: {why}"));
+        }
+    }
     ui.horizontal_wrapped(|ui| {
         ui.label("active-passive standby")
             .on_hover_text("standby modes to try (--standby); none ticked: the scenario's own");
