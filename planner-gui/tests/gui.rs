@@ -98,7 +98,16 @@ fn compare_runs_the_three_layouts_and_shows_them() {
 
 #[test]
 fn ctrl_r_starts_a_comparison_and_cancel_stops_it() {
-    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    // A comparison long enough (the default's rate over two simulated hours, tens of
+    // seconds) that it cannot end before the click: the quick one sometimes did, and the
+    // test then found results instead of a cancelled job (one run in four).
+    let d = AppState::from_default();
+    let mut s = d.scenario.clone();
+    s.duration = SimDuration::from_secs(2 * 3600);
+    let mut h = harness(
+        AppState::new(s, d.catalog.clone(), None),
+        Box::new(NoDialogs),
+    );
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::R);
     h.step();
     assert!(h.state().state.job.is_some(), "Ctrl+R started no job");
