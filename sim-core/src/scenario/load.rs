@@ -115,12 +115,15 @@ pub fn parse(text: &str) -> Parsed {
         let de = toml_edit::de::Deserializer::from(doc.clone());
         match serde_path_to_error::deserialize::<_, Scenario>(de) {
             Ok(s) => {
+                // A list where a table belongs deserialises (serde fills the fields in
+                // order): said, not taken (`shape`).
+                problems.extend(super::shape::lists_for_tables(&original, &s));
                 return Parsed {
                     scenario: Some(s),
                     problems,
                     doc: Some(original),
                     removed,
-                }
+                };
             }
             Err(e) => {
                 let mut here = convert_path(e.path());

@@ -12,6 +12,7 @@ pub mod failures;
 mod hints;
 pub mod load;
 pub mod realism;
+mod shape;
 pub mod slo;
 pub mod types;
 pub mod validate;
