@@ -216,12 +216,7 @@ impl PlanOptions {
             p.push("layouts: name at least one layout".to_string());
         }
         // A layout named twice would be planned twice, and its designs listed twice.
-        if let Some(l) = self
-            .layouts
-            .iter()
-            .enumerate()
-            .find_map(|(i, l)| self.layouts[..i].contains(l).then_some(l))
-        {
+        if let Some(l) = first_repeat(&self.layouts) {
             p.push(format!(
                 "layouts: `{l}` is named twice: name each layout once"
             ));
@@ -256,6 +251,18 @@ impl PlanOptions {
             if g.is_empty() || g.contains(&0) {
                 p.push("instances: give one or more counts, each at least 1".into());
             }
+            // A count given twice would try every design with it twice.
+            if let Some(n) = first_repeat(g) {
+                p.push(format!(
+                    "instances: {n} is given twice: give each count once"
+                ));
+            }
+        }
+        if let Some(m) = first_repeat(&self.standby_modes) {
+            p.push(format!(
+                "standby: `{}` is named twice: name each mode once",
+                m.name()
+            ));
         }
         if self.shifts.is_empty() {
             p.push("shifts: give at least one offset (0 = the Erlang C size)".into());
@@ -286,6 +293,14 @@ impl PlanOptions {
         }
         p
     }
+}
+
+/// The first item of `items` that an earlier one equals.
+fn first_repeat<T: PartialEq>(items: &[T]) -> Option<&T> {
+    items
+        .iter()
+        .enumerate()
+        .find_map(|(i, x)| items[..i].contains(x).then_some(x))
 }
 
 /// What the planner is doing, for progress bars.
