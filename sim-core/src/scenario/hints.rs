@@ -30,6 +30,9 @@ pub struct Hint {
 
 /// A clearer message for serde's `message` at `here` in `doc`, if one is known.
 pub fn improve(doc: &Document<String>, here: &FieldPath, message: &str) -> Option<Hint> {
+    if let Some(h) = doubled_brackets(doc, here, message) {
+        return Some(h);
+    }
     if let Some(h) = wrong_shape(doc, here, message) {
         return Some(h);
     }
@@ -61,6 +64,43 @@ pub fn improve(doc: &Document<String>, here: &FieldPath, message: &str) -> Optio
     Some(Hint {
         at: here.clone(),
         message: format!("expected {expected}; got {}: {fix}", describe(value)),
+    })
+}
+
+/// `[[residency]]` where `[residency]` is meant: double brackets make a list of tables,
+/// which serde reads as the struct's fields in order, failing at the first entry itself
+/// (`residency[0]`: a table where the struct's first field is not one).
+fn doubled_brackets(doc: &Document<String>, here: &FieldPath, message: &str) -> Option<Hint> {
+    // What serde says when it reads a list of tables as one struct: about the first entry
+    // (a table where the first field is not one; no variant for an enum field), or about
+    // the list (its length against the struct's fields).
+    let signs = [
+        "type: map",
+        "type: table",
+        "wanted exactly 1 element",
+        "expected struct",
+    ];
+    if !signs.iter().any(|s| message.contains(s)) {
+        return None;
+    }
+    let path = match here.0.split_last()? {
+        (Seg::Index(_), parent) => FieldPath(parent.to_vec()),
+        _ => here.clone(),
+    };
+    let mut table = doc.as_table();
+    let (last, keys) = path.0.split_last()?;
+    for seg in keys {
+        let Seg::Key(k) = seg else { return None };
+        table = table.get(k)?.as_table()?;
+    }
+    let Seg::Key(name) = last else { return None };
+    table.get(name)?.as_array_of_tables()?;
+    Some(Hint {
+        at: path.clone(),
+        message: format!(
+            "is one table, not a list of tables: write [{path}] with single brackets \
+             ([[{path}]] starts a list)"
+        ),
     })
 }
 
