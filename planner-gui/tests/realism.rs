@@ -339,3 +339,44 @@ fn the_compare_view_shows_the_fleet_that_autoscaling_runs() {
     }
     h.get_by_label_contains("running instances per minute");
 }
+
+/// A dependency's region ticks wrap onto more lines in the narrow editor; every tick
+/// stays above the "affects" row (a wrapped line was drawn over it).
+#[test]
+fn a_dependencys_region_ticks_stay_above_the_next_row() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    click_button(&mut h, editor_deps::ADD);
+    let affects = h
+        .get_all_by_label("affects")
+        .map(|n| n.rect())
+        .next()
+        .expect("the affects row");
+    let ids: Vec<String> = h
+        .state()
+        .state
+        .scenario
+        .regions
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    assert!(ids.len() >= 4, "enough regions to wrap: {ids:?}");
+    let mut ticks = 0;
+    for id in &ids {
+        for n in h.query_all(egui_kittest::kittest::by().role(Role::CheckBox).label(id)) {
+            let r = n.rect();
+            // The dependency's ticks: just above the affects row (the regions table and
+            // the zones section hold no tick labelled by a bare id).
+            if r.top() > affects.top() - 200.0 && r.top() < affects.bottom() + 200.0 {
+                ticks += 1;
+                assert!(
+                    r.bottom() <= affects.top() + 1.0,
+                    "{id}'s tick {r:?} runs into the affects row {affects:?}"
+                );
+            }
+        }
+    }
+    assert!(
+        ticks >= 3,
+        "found {ticks} region ticks near the affects row"
+    );
+}

@@ -238,20 +238,29 @@ fn region_ticks(ui: &mut Ui, regions: &mut Vec<String>, ids: &[String]) {
         .filter(|r| !ids.iter().any(|id| id.eq_ignore_ascii_case(r)))
         .cloned()
         .collect();
-    ui.horizontal_wrapped(|ui| {
-        for id in ids.iter().chain(&stray) {
-            let pos = regions.iter().position(|r| r.eq_ignore_ascii_case(id));
-            let mut on = pos.is_some();
-            if ui.checkbox(&mut on, id.as_str()).changed() {
-                match pos {
-                    Some(k) => {
-                        regions.remove(k);
-                    }
-                    None => regions.push(id.clone()),
+    // In a vertical scope: a wrapped row straight in a grid cell draws its second line
+    // over the next row (a third region's tick sat on "affects", seen by hand).
+    ui.vertical(|ui| {
+        ui.horizontal_wrapped(|ui| {
+            region_tick_row(ui, regions, ids, &stray);
+        });
+    });
+}
+
+/// A tick per region (deployed ones, then ids the dependency names that are not deployed).
+fn region_tick_row(ui: &mut Ui, regions: &mut Vec<String>, ids: &[String], stray: &[String]) {
+    for id in ids.iter().chain(stray) {
+        let pos = regions.iter().position(|r| r.eq_ignore_ascii_case(id));
+        let mut on = pos.is_some();
+        if ui.checkbox(&mut on, id.as_str()).changed() {
+            match pos {
+                Some(k) => {
+                    regions.remove(k);
                 }
+                None => regions.push(id.clone()),
             }
         }
-    });
+    }
 }
 
 #[cfg(test)]
