@@ -51,33 +51,29 @@ fn walk(
     out: &mut Vec<(Option<Range<usize>>, FieldError)>,
 ) {
     match file {
-        Item::Table(_) | Item::Value(Value::InlineTable(_)) => {
-            let entries: Vec<(&str, &Item)> = match file {
-                Item::Table(t) => t.iter().collect(),
-                _ => Vec::new(),
-            };
-            if let Item::Value(Value::InlineTable(t)) = file {
-                for (k, v) in t.iter() {
-                    if let Some(w) = get(written, k) {
-                        walk_value(v, &w, &path.key(k), out);
-                    }
-                }
-            }
-            for (k, v) in entries {
-                if let Some(w) = get(written, k) {
-                    walk(v, &w, &path.key(k), out);
-                }
-            }
-        }
+        Item::Table(t) => walk_table(t, written, path, out),
         Item::ArrayOfTables(a) => {
             for (i, t) in a.iter().enumerate() {
                 if let Some(w) = index(written, i) {
-                    walk(&Item::Table(t.clone()), &w, &path.index(i), out);
+                    walk_table(t, &w, &path.index(i), out);
                 }
             }
         }
         Item::Value(v) => walk_value(v, written, path, out),
         Item::None => {}
+    }
+}
+
+fn walk_table(
+    file: &toml_edit::Table,
+    written: &Item,
+    path: &FieldPath,
+    out: &mut Vec<(Option<Range<usize>>, FieldError)>,
+) {
+    for (k, v) in file.iter() {
+        if let Some(w) = get(written, k) {
+            walk(v, &w, &path.key(k), out);
+        }
     }
 }
 
