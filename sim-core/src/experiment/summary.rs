@@ -98,5 +98,7 @@ pub(crate) fn summarize(r: &Run<'_>, world: &World) -> RunSummary {
         region_ids: world.regions.iter().map(|g| g.id.clone()).collect(),
         unpriced: r.cost.unpriced.clone(),
         wall_s: r.wall_s,
+        served_reads: rec.read_latency.count(),
+        served_writes: rec.write_latency.count(),
     }
 }

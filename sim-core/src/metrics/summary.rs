@@ -123,6 +123,12 @@ pub struct RunSummary {
     /// Wall-clock seconds the run took (not deterministic: `timing.csv` only).
     #[serde(skip)]
     pub wall_s: f64,
+    /// Served reads and writes the read and write percentiles are taken over; a
+    /// percentile over none is written as 0 in the CSV and shown as "none" in tables.
+    #[serde(skip)]
+    pub served_reads: u64,
+    #[serde(skip)]
+    pub served_writes: u64,
 }
 
 /// One user area of one run; one row of `areas.csv`.

@@ -26,26 +26,37 @@ pub struct Row {
 impl Row {
     /// Indices of the best values as shown (ties share it); none when every value ties or
     /// the row is not a figure of merit.
+    /// A value that is not there ([`NONE`]) is never best, and two values shown alike tie.
     pub fn best(&self) -> Vec<usize> {
         let scale = 10f64.powi(self.decimals as i32);
-        let key: Vec<f64> = self
+        let key: Vec<Option<f64>> = self
             .values
             .iter()
-            .map(|&v| match self.better {
-                Better::Lower => -(v * scale).round(),
-                Better::Higher => (v * scale).round(),
-                Better::Neither => 0.0,
+            .map(|&v| {
+                (!v.is_nan()).then(|| match self.better {
+                    Better::Lower => -(v * scale).round(),
+                    Better::Higher => (v * scale).round(),
+                    Better::Neither => 0.0,
+                })
             })
             .collect();
         if self.better == Better::Neither || key.iter().all(|k| *k == key[0]) {
             return Vec::new();
         }
-        let top = key.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        (0..key.len()).filter(|&i| key[i] == top).collect()
+        let top = key
+            .iter()
+            .flatten()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        (0..key.len()).filter(|&i| key[i] == Some(top)).collect()
     }
 
+    /// Value `i` as shown, with its unit; "none" for a value that is not there.
     pub fn format(&self, i: usize) -> String {
         let x = self.values[i];
+        if x.is_nan() {
+            return "none".to_string();
+        }
         if self.unit.trim() == "%" {
             return format!("{}{}", percent(x, self.decimals), self.unit);
         }
@@ -79,6 +90,19 @@ fn short_of_edges(x: f64, decimals: usize, top: f64) -> String {
     }
 }
 
+/// A row value that is not there: a percentile over no requests (a read-only workload
+/// has no write latency). Shown as "none", never best.
+pub const NONE: f64 = f64::NAN;
+
+/// `x`, or [`NONE`] when it is a statistic over no samples.
+fn over(samples: u64, x: f64) -> f64 {
+    if samples == 0 {
+        NONE
+    } else {
+        x
+    }
+}
+
 /// The summary rows of `runs` (one per layout), in table order.
 pub fn summary_rows(runs: &[&RunSummary]) -> Vec<Row> {
     let row = |name, better, decimals, unit, f: &dyn Fn(&RunSummary) -> f64| Row {
@@ -102,11 +126,21 @@ pub fn summary_rows(runs: &[&RunSummary]) -> Vec<Row> {
         row("observed RPO", Lower, 3, " s", &|r| r.rpo_s),
         row("failovers", Neither, 0, "", &|r| r.failovers as f64),
         row("retried attempts", Lower, 0, "", &|r| r.retries as f64),
-        row("p50 latency", Lower, 1, " ms", &|r| r.p50_ms),
-        row("p99 latency", Lower, 1, " ms", &|r| r.p99_ms),
-        row("p99.9 latency", Lower, 1, " ms", &|r| r.p999_ms),
-        row("read p99", Lower, 1, " ms", &|r| r.read_p99_ms),
-        row("write p99", Lower, 1, " ms", &|r| r.write_p99_ms),
+        row("p50 latency", Lower, 1, " ms", &|r| {
+            over(r.served, r.p50_ms)
+        }),
+        row("p99 latency", Lower, 1, " ms", &|r| {
+            over(r.served, r.p99_ms)
+        }),
+        row("p99.9 latency", Lower, 1, " ms", &|r| {
+            over(r.served, r.p999_ms)
+        }),
+        row("read p99", Lower, 1, " ms", &|r| {
+            over(r.served_reads, r.read_p99_ms)
+        }),
+        row("write p99", Lower, 1, " ms", &|r| {
+            over(r.served_writes, r.write_p99_ms)
+        }),
         row("stale reads", Lower, 3, " %", &|r| {
             100.0 * r.stale_read_fraction
         }),
@@ -312,6 +346,39 @@ mod tests {
         assert_eq!(row(vec![1.0, 1.04, 2.0], Better::Lower).best(), vec![0, 1]);
         assert!(row(vec![2.0, 2.0, 2.0], Better::Lower).best().is_empty());
         assert!(row(vec![3.0, 1.0, 2.0], Better::Neither).best().is_empty());
+    }
+
+    #[test]
+    fn a_percentile_over_no_requests_is_none_and_never_best() {
+        let reads_only = RunSummary {
+            served: 10,
+            served_reads: 10,
+            read_p99_ms: 40.0,
+            p99_ms: 40.0,
+            ..Default::default()
+        };
+        let mixed = RunSummary {
+            served_writes: 5,
+            write_p99_ms: 90.0,
+            ..reads_only.clone()
+        };
+        let rows = summary_rows(&[&reads_only, &mixed]);
+        let write = rows.iter().find(|r| r.name == "write p99").unwrap();
+        assert_eq!(write.format(0), "none");
+        assert_eq!(write.format(1), "90.0 ms");
+        // 0 ms would have been "best"; no writes is not a better write latency.
+        assert_eq!(write.best(), vec![1]);
+        let read = rows.iter().find(|r| r.name == "read p99").unwrap();
+        assert_eq!(read.format(0), "40.0 ms");
+        // Nothing served at all: every latency row says so.
+        let down = summary_rows(&[&RunSummary::default()]);
+        for name in ["p50 latency", "p99 latency", "p99.9 latency", "read p99"] {
+            let r = down.iter().find(|r| r.name == name).unwrap();
+            assert_eq!(r.format(0), "none", "{name}");
+            assert!(r.best().is_empty());
+        }
+        assert!(row(vec![NONE, NONE], Better::Lower).best().is_empty());
+        assert_eq!(row(vec![NONE, 3.0], Better::Higher).best(), vec![1]);
     }
 
     #[test]

@@ -7,22 +7,31 @@ use std::fmt::Write;
 
 /// The verdict on `runs` (one per layout); empty without runs.
 pub fn verdict(runs: &[&RunSummary]) -> String {
-    let (Some(cheap), Some(fast)) = (
-        runs.iter()
-            .min_by(|a, b| a.cost_usd_month.total_cmp(&b.cost_usd_month)),
-        runs.iter().min_by(|a, b| a.p99_ms.total_cmp(&b.p99_ms)),
-    ) else {
+    let Some(cheap) = runs
+        .iter()
+        .min_by(|a, b| a.cost_usd_month.total_cmp(&b.cost_usd_month))
+    else {
         return String::new();
     };
-    let mut out = if cheap.layout == fast.layout {
+    // A layout that served nothing has a p99 of 0 over no requests: it is not fastest.
+    let fast = runs
+        .iter()
+        .filter(|r| r.served > 0)
+        .min_by(|a, b| a.p99_ms.total_cmp(&b.p99_ms));
+    let mut out = if let Some(fast) = fast.filter(|f| f.layout != cheap.layout) {
+        format!(
+            "{} is cheapest ({:.0} USD/month); {} is fastest (p99 {:.0} ms).",
+            cheap.layout, cheap.cost_usd_month, fast.layout, fast.p99_ms
+        )
+    } else if let Some(fast) = fast {
         format!(
             "{} is cheapest ({:.0} USD/month) and fastest (p99 {:.0} ms).",
             cheap.layout, cheap.cost_usd_month, fast.p99_ms
         )
     } else {
         format!(
-            "{} is cheapest ({:.0} USD/month); {} is fastest (p99 {:.0} ms).",
-            cheap.layout, cheap.cost_usd_month, fast.layout, fast.p99_ms
+            "{} is cheapest ({:.0} USD/month); no layout served a request.",
+            cheap.layout, cheap.cost_usd_month
         )
     };
     for r in runs {
@@ -65,6 +74,7 @@ mod tests {
             layout: LayoutKind::ActivePassive,
             cost_usd_month: 100.0,
             p99_ms: 80.0,
+            served: 10,
             outages: 1,
             downtime_s: 302.0,
             rto_s: 302.0,
@@ -76,6 +86,7 @@ mod tests {
             layout: LayoutKind::ActiveActive,
             cost_usd_month: 300.0,
             p99_ms: 40.0,
+            served: 10,
             outages: 1,
             ..RunSummary::default()
         };
@@ -84,6 +95,7 @@ mod tests {
             layout: LayoutKind::Sharded,
             cost_usd_month: 500.0,
             p99_ms: 90.0,
+            served: 10,
             outages: 0,
             downtime_s: 60.0,
             ..RunSummary::default()
@@ -106,5 +118,22 @@ mod tests {
              acknowledged write."
         );
         assert!(verdict(&[]).is_empty());
+        // A layout that served nothing (p99 0 over no requests) is not the fastest.
+        let none = RunSummary {
+            layout: LayoutKind::Sharded,
+            cost_usd_month: 50.0,
+            downtime_s: 60.0,
+            ..RunSummary::default()
+        };
+        let v = verdict(&[&a, &none]);
+        assert!(
+            v.starts_with("sharded is cheapest (50 USD/month); active-passive is fastest"),
+            "{v}"
+        );
+        let v = verdict(&[&none]);
+        assert!(
+            v.starts_with("sharded is cheapest (50 USD/month); no layout served a request."),
+            "{v}"
+        );
     }
 }

@@ -35,11 +35,11 @@ pub fn summary(s: &Scenario, results: &[RunResult]) -> String {
         ("observed RPO", |r| format!("{:.2} s", r.rpo_s)),
         ("failovers", |r| r.failovers.to_string()),
         ("retries", |r| r.retries.to_string()),
-        ("p50 latency", |r| format!("{:.1} ms", r.p50_ms)),
-        ("p99 latency", |r| format!("{:.1} ms", r.p99_ms)),
-        ("p99.9 latency", |r| format!("{:.1} ms", r.p999_ms)),
-        ("read p99", |r| format!("{:.1} ms", r.read_p99_ms)),
-        ("write p99", |r| format!("{:.1} ms", r.write_p99_ms)),
+        ("p50 latency", |r| ms(r.served, r.p50_ms)),
+        ("p99 latency", |r| ms(r.served, r.p99_ms)),
+        ("p99.9 latency", |r| ms(r.served, r.p999_ms)),
+        ("read p99", |r| ms(r.served_reads, r.read_p99_ms)),
+        ("write p99", |r| ms(r.served_writes, r.write_p99_ms)),
         ("stale reads", |r| {
             format!("{:.3}%", 100.0 * r.stale_read_fraction)
         }),
@@ -81,6 +81,15 @@ pub fn summary(s: &Scenario, results: &[RunResult]) -> String {
     out
 }
 
+/// A percentile in ms, or "none" when it is over no served requests.
+fn ms(samples: u64, x: f64) -> String {
+    if samples == 0 {
+        "none".to_string()
+    } else {
+        format!("{x:.1} ms")
+    }
+}
+
 /// p99 per user area and layout.
 pub fn areas(results: &[RunResult]) -> String {
     let mut out = String::from("\np99 latency by user area (ms)\n");
@@ -95,7 +104,13 @@ pub fn areas(results: &[RunResult]) -> String {
     for (i, a) in first.summary.areas.iter().enumerate() {
         let _ = write!(out, "{:<22}", a.area);
         for r in results {
-            let _ = write!(out, "{:>18.1}", r.summary.areas[i].p99_ms);
+            let a = &r.summary.areas[i];
+            let p99 = if a.served == 0 {
+                "none".to_string()
+            } else {
+                format!("{:.1}", a.p99_ms)
+            };
+            let _ = write!(out, "{p99:>18}");
         }
         out.push('\n');
     }
