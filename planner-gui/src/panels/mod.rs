@@ -4,7 +4,7 @@
 //!
 //! - [`files`]: the File menu (open, save, export, recent files);
 //! - [`run`]: the Compare / Cancel controls, progress and the view tabs;
-//! - [`editor`] (with [`editor_layouts`], [`editor_failures`], the failure timeline,
+//! - [`editor`] (with [`editor_layouts`], [`editor_failures`] and [`failure_timeline`],
 //!   [`editor_realism`], zones, autoscaling and follow-the-sun, and [`editor_deps`], the
 //!   shared dependencies): every scenario field the app edits, with the validation
 //!   problems of each field under it;
@@ -20,8 +20,8 @@
 //! - [`bill`]: the compare view's itemised monthly bill per layout, region and part;
 //! - [`typed`]: number fields that keep text they cannot store, with a message.
 //!
-//! The Planner tab is [`planner`] (with [`pareto`]): the capacity planner's objectives,
-//! options, progress, Pareto scatter and ranked designs.
+//! The Planner tab is [`planner`] (with [`pareto`] and [`designs_table`]): the capacity
+//! planner's objectives, options, progress, Pareto scatter and ranked designs.
 
 pub mod add_region;
 pub mod baseline;
@@ -29,6 +29,7 @@ pub mod bill;
 pub mod charts;
 pub mod compare;
 pub mod confirm;
+pub mod designs_table;
 pub mod editor;
 pub mod editor_deps;
 pub mod editor_failures;
@@ -36,6 +37,7 @@ pub mod editor_layouts;
 pub mod editor_realism;
 pub mod editor_sun_zone;
 pub mod estimates;
+pub mod failure_timeline;
 pub mod field;
 pub mod files;
 pub mod land;
