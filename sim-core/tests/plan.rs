@@ -397,3 +397,31 @@ fn rpo_and_budget_objectives_are_checked() {
         .iter()
         .all(|d| d.reason.contains("budget") || d.reason.contains("cost")));
 }
+
+#[test]
+fn every_shape_of_the_default_scenario_is_a_valid_design() {
+    // The default's active-passive primary is us-east-1 and its standby us-west-2. A design
+    // of another layout without us-east-1 but starting with us-west-2 made the standby the
+    // "primary in effect" (the design's first region) and was refused as invalid: 46
+    // active-active designs of the default were never considered.
+    let (s, cat) = load_text(
+        sim_core::experiment::DEFAULT_SCENARIO,
+        Path::new("default.toml"),
+    )
+    .unwrap();
+    let pool: Vec<usize> = (0..s.regions.len()).collect();
+    let opts = PlanOptions::default();
+    let shapes = sim_core::experiment::plan::candidates::shapes(&pool, &opts);
+    assert!(shapes.len() > 100, "{} shapes", shapes.len());
+    for shape in shapes {
+        let design = Design {
+            instances: vec![1; shape.regions.len()],
+            shape,
+        };
+        let sim = design_scenario(&s, &design, &opts);
+        if let Err(errs) = sim_core::spec::validate(&sim, &cat) {
+            let regions = design.regions_text(&s);
+            panic!("{:?} on {regions}: {errs:?}", design.shape.layout);
+        }
+    }
+}

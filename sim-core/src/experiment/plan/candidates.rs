@@ -214,13 +214,17 @@ pub fn design_scenario(base: &Scenario, design: &Design, opts: &PlanOptions) -> 
             }
         }
         LayoutKind::ActiveActive | LayoutKind::Sharded => {
-            // Unused by these layouts, but checked: keep them only where they exist.
+            // Unused by these layouts, but checked: keep them only where they exist, and
+            // the standby only apart from the primary in effect (without `primary`, the
+            // design's first region: an active-active design on the base's standby and
+            // others was refused as "the standby is the primary in effect").
             let ap = &mut s.active_passive;
             ap.primary = ap.primary.take().filter(|id| has(id));
+            let primary = ap.primary.clone().or_else(|| ids.first().cloned());
             ap.standby = ap
                 .standby
                 .take()
-                .filter(|id| has(id) && ap.primary.as_ref() != Some(id));
+                .filter(|id| has(id) && primary.as_ref() != Some(id));
         }
     }
     match shape.layout {
