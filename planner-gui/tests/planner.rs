@@ -277,7 +277,7 @@ fn the_plan_header_shows_a_typed_availability_as_typed() {
     let header = h.get_by_label_contains("objectives: ");
     let node = header.accesskit_node();
     let text = node.label().or_else(|| node.value()).unwrap_or_default();
-    assert!(text.contains("availability ≥ 0.999"), "{text}");
+    assert!(text.contains("availability ≥ 99.9 %"), "{text}");
     assert!(!text.contains("0.9990000"), "{text}");
     // The Pareto chart's legend and the designs table draw with the fonts we ship.
     common::assert_every_glyph_drawable(&h);

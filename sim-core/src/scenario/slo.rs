@@ -108,7 +108,12 @@ impl Slo {
             "availability" => {
                 let v = need(value)?;
                 let x = match v.strip_suffix('%') {
-                    Some(pct) => pct.trim().parse::<f64>().map(|p| p / 100.0),
+                    // `99.9e-2` is the double nearest 0.999 (99.9 / 100 is 0.9990000000000001,
+                    // which every message would then print).
+                    Some(pct) => pct
+                        .trim()
+                        .parse::<f64>()
+                        .and_then(|_| format!("{}e-2", pct.trim()).parse::<f64>()),
                     None => v.parse::<f64>(),
                 };
                 match x {
@@ -237,7 +242,12 @@ mod tests {
         }
         assert_eq!(s.p99, Some(SimDuration::from_millis(250)));
         assert_eq!(s.p99_by_area["germany"], SimDuration::from_millis(200));
-        assert!((s.availability.unwrap() - 0.999).abs() < 1e-12);
+        // The decimal typed, not 99.9 / 100 = 0.9990000000000001 (which messages printed).
+        assert_eq!(s.availability, Some(0.999));
+        for (pct, x) in [("99.95%", 0.9995), ("99.999 %", 0.99999), ("50%", 0.5)] {
+            s.apply_flag(&format!("availability={pct}")).unwrap();
+            assert_eq!(s.availability, Some(x), "{pct}");
+        }
         assert!(s.residency && s.n_plus_one);
         assert_eq!(s.budget_usd_per_month, Some(20000.0));
         for (f, want) in [

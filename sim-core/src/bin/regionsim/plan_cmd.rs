@@ -269,7 +269,13 @@ fn table(r: &plan::PlanReport, top: usize) -> String {
         let p99 = v.map_or(String::new(), |v| {
             format!("{:.0} ({:.0})", v.p99_ms.mean, v.p99_ms.high)
         });
-        let avail = v.map_or(String::new(), |v| format!("{:.3}%", v.availability * 100.0));
+        let avail = v.map_or(String::new(), |v| {
+            // Never "100.000%" for a design that lost requests.
+            format!(
+                "{}%",
+                sim_core::report::rows::percent(v.availability * 100.0, 3)
+            )
+        });
         let pareto = if r.pareto.contains(&i) { " ◆" } else { "" };
         format!(
             "{:>4}  {:<20} {:<50} {:<16} {:>9.0} {:>14} {:>9}  {}{pareto}\n",

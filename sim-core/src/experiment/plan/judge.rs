@@ -96,8 +96,9 @@ fn steady_misses(s: &Steady, residency: u64, obj: &Objectives, misses: &mut Vec<
     if let Some(t) = obj.availability {
         if s.availability_low < t {
             misses.push(format!(
-                "availability {} < {t}",
-                crate::report::rows::fraction(s.availability_low, 5)
+                "availability {} < {}",
+                super::spec::found_percent(s.availability_low),
+                super::spec::target_percent(t)
             ));
         }
     }

@@ -151,7 +151,11 @@ impl ShapeModel {
         }
         if let (Some(target), Some(a)) = (obj.availability, annual_availability) {
             if a < target {
-                fail_with(format!("annual availability {a:.6} (CTMC) < {target}"));
+                fail_with(format!(
+                    "annual availability {} (CTMC) < {}",
+                    super::spec::found_percent(a),
+                    super::spec::target_percent(target)
+                ));
             }
         }
         if obj.rpo_s == Some(0.0) && lossy {

@@ -41,7 +41,7 @@ pub fn row(
     }
 }
 
-/// The figures that meet each objective, e.g. `p99 182 ms ≤ 250; availability 0.99962 ≥ 0.999`.
+/// The figures that meet each objective, e.g. `p99 182 ms ≤ 250; availability 99.962 % ≥ 99.9 %`.
 fn meets(v: &Verification, obj: &Objectives) -> String {
     let mut parts = Vec::new();
     if let Some(b) = obj.p99_ms {
@@ -58,8 +58,9 @@ fn meets(v: &Verification, obj: &Objectives) -> String {
     }
     if let Some(t) = obj.availability {
         parts.push(format!(
-            "availability {} ≥ {t}",
-            crate::report::rows::fraction(v.availability_low, 5)
+            "availability {} ≥ {}",
+            super::spec::found_percent(v.availability_low),
+            super::spec::target_percent(t)
         ));
     }
     if let (Some(b), Some(r)) = (obj.rpo_s, v.rpo_s) {

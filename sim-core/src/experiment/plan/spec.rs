@@ -60,7 +60,7 @@ impl Objectives {
         }
     }
 
-    /// A one-line description, e.g. `p99 ≤ 250 ms, availability ≥ 0.999, N+1`.
+    /// A one-line description, e.g. `p99 ≤ 250 ms, availability ≥ 99.9 %, N+1`.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
         if let Some(p) = self.p99_ms {
@@ -73,7 +73,7 @@ impl Objectives {
             }
         }
         if let Some(x) = self.availability {
-            parts.push(format!("availability ≥ {}", clean(x)));
+            parts.push(format!("availability ≥ {}", target_percent(x)));
         }
         if let Some(r) = self.rpo_s {
             parts.push(format!("RPO ≤ {} s", clean(r)));
@@ -93,6 +93,18 @@ impl Objectives {
             parts.join(", ")
         }
     }
+}
+
+/// An availability objective as the planner's texts say it: `99.9 %` (the table's
+/// "avail." column is in percent too; the fraction 0.999 is what the file holds).
+pub fn target_percent(x: f64) -> String {
+    format!("{} %", clean(100.0 * x))
+}
+
+/// An availability found (simulated or computed), in percent with three decimals, never
+/// rounded up to 100 % nor down to a target it misses (`report::rows::percent`).
+pub fn found_percent(x: f64) -> String {
+    format!("{} %", crate::report::rows::percent(100.0 * x, 3))
 }
 
 /// The most steady replications a design may get (`replications`, `max_replications`).

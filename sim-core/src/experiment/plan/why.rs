@@ -98,9 +98,11 @@ pub fn closest(r: &PlanReport) -> Vec<String> {
             },
             false,
         );
+        let t = super::spec::target_percent(t);
         out.push(match best {
-            Some((x, d)) if x < t => format!(
-                "availability ≥ {t}: missed; closest {x:.6} ({}, {})",
+            Some((x, d)) if x < o.availability.unwrap_or(1.0) => format!(
+                "availability ≥ {t}: missed; closest {} ({}, {})",
+                super::spec::found_percent(x),
                 name(d),
                 simulated(d)
             ),
