@@ -88,6 +88,8 @@ fn replications_show_each_number_with_its_interval() {
         assert_ne!(reps[1].seed, reps[0].seed);
     }
     h.get_by_label("Mean ± 95 % interval over 3 replications (best mean per row in green)");
+    // The verdict tells one run's story: it says which, beside a table of means.
+    h.get_by_label_contains("In replication 0 of 3 (the table below gives means over all 3): ");
     let p99 = interval_of(&h, LayoutKind::Sharded, Metric::P99);
     let (lo, hi) = (p99.ci95_low.unwrap().value, p99.ci95_high.unwrap().value);
     assert!(lo < p99.mean.value && p99.mean.value < hi, "{p99:?}");

@@ -140,12 +140,23 @@ pub fn difference_cell(m: Metric, d: &MetricDifference) -> String {
     }
 }
 
+/// The verdict tells one run's story (its outages, downtime and losses); with several
+/// replications it is replication 0's, and says so beside the table of means.
+pub fn verdict_of_replications(runs: &[sim_core::experiment::RunResult], n: usize) -> String {
+    let v = super::compare::verdict(runs);
+    if n > 1 {
+        format!("In replication 0 of {n} (the table below gives means over all {n}): {v}")
+    } else {
+        v
+    }
+}
+
 /// The verdict, notes on the pairing, and the table of means (± 95 %) with the
 /// differences to the baseline.
 pub fn table(ui: &mut Ui, res: &Results, baseline: Option<&Baseline>) {
-    ui.label(super::compare::verdict(&res.runs));
-    ui.add_space(4.0);
     let n = res.samples.count();
+    ui.label(verdict_of_replications(&res.runs, n));
+    ui.add_space(4.0);
     let paired = baseline.map(|b| (b, against(res, b)));
     let diffs = match &paired {
         Some((b, Ok(p))) => {

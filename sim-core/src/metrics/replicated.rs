@@ -6,7 +6,8 @@
 //! same seed, so the runs of one replication share users, arrivals and service demands
 //! (common random numbers). Per layout and [`Metric`], the `R` values are independent
 //! draws, and the 95 % interval is the usual `x̄ ± t₀.₉₇₅,R−1 · s/√R`
-//! ([`Moments::interval95`]).
+//! ([`Moments::interval95`]), clipped to the values the metric can take
+//! ([`Metric::range`]): over a few skewed replications it would reach below 0.
 //!
 //! **Paired differences.** A pinned baseline A and a variant B that ran replication `k` on
 //! the same seed are *paired*: the difference `d_k = B_k − A_k` removes the noise both
@@ -20,7 +21,7 @@
 //! Everything here is a pure function of the summaries, computed in replication order, so
 //! the numbers do not depend on how the runs were scheduled on threads.
 
-use super::stats::Moments;
+use super::stats::{Interval, Moments};
 use super::summary::{layout_name, Metric, RunSummary};
 use crate::scenario::LayoutKind;
 use serde::{Serialize, Serializer};
@@ -119,7 +120,14 @@ pub fn intervals(r: Replications<'_>) -> Vec<MetricInterval> {
     for (&layout, runs) in r.layouts.iter().zip(r.runs) {
         for m in Metric::ALL {
             let mo = Moments::of(runs.iter().map(|s| m.of(s)));
-            let iv = mo.interval95();
+            // A t-interval over few, skewed replications (lost writes: 0, 0, 21,875) can
+            // reach below 0; the mean cannot, so the interval stops at the metric's range.
+            let (lo, hi) = m.range();
+            let iv = mo.interval95().map(|i| Interval {
+                low: i.low.clamp(lo, hi),
+                high: i.high.clamp(lo, hi),
+                ..i
+            });
             rows.push(MetricInterval {
                 layout,
                 metric: m.name(),
@@ -294,6 +302,34 @@ mod tests {
         assert!(rows
             .iter()
             .all(|r| r.ci95_low.is_none() && r.replications == 1));
+    }
+
+    #[test]
+    fn intervals_stay_within_what_the_metric_can_be() {
+        // Lost writes 0, 0, 21,875 and availability 1, 1, 0.4: the t-interval of the
+        // mean reaches below 0 and above 1; the interval stops at the range.
+        let l = [LayoutKind::ActivePassive];
+        let rs = [[(0, 1.0), (0, 1.0), (21_875, 0.4)]
+            .iter()
+            .map(|&(lost_writes, availability)| RunSummary {
+                lost_writes,
+                availability,
+                ..RunSummary::default()
+            })
+            .collect::<Vec<_>>()];
+        let rows = intervals(Replications {
+            layouts: &l,
+            runs: &rs,
+        });
+        let get = |m: Metric| rows.iter().find(|r| r.metric == m.name()).unwrap();
+        let lost = get(Metric::LostWrites);
+        assert_eq!(lost.ci95_low.unwrap().value, 0.0);
+        assert!(lost.ci95_high.unwrap().value > 21_875.0);
+        assert!((lost.mean.value - 21_875.0 / 3.0).abs() < 1e-9);
+        let avail = get(Metric::Availability);
+        assert_eq!(avail.ci95_high.unwrap().value, 1.0);
+        assert!(avail.ci95_low.unwrap().value < 0.4);
+        assert!(avail.ci95_low.unwrap().value >= 0.0);
     }
 
     #[test]

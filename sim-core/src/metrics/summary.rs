@@ -246,6 +246,15 @@ impl Metric {
         self.info().1
     }
 
+    /// The values it can take: fractions lie in [0, 1], every other metric (counts,
+    /// times, costs) is ≥ 0. Intervals of the mean are clipped to it.
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            Metric::Availability | Metric::StaleReads => (0.0, 1.0),
+            _ => (0.0, f64::INFINITY),
+        }
+    }
+
     /// Its value in `s`.
     pub fn of(self, s: &RunSummary) -> f64 {
         (self.info().2)(s)
