@@ -122,6 +122,35 @@ fn ctrl_r_starts_a_comparison_and_cancel_stops_it() {
 }
 
 #[test]
+fn a_second_comparison_says_the_results_shown_are_the_previous_ones() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    compare(&mut h);
+    // An edit that makes the next comparison long (two simulated hours): it is still
+    // running when the view is read.
+    let mut s = h.state().state.scenario.clone();
+    s.duration = SimDuration::from_secs(2 * 3600);
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .handle(Command::SetScenario(Box::new(s)), &ctx);
+    h.run_ok();
+    h.get_by_label(planner_gui::panels::compare::STALE);
+    h.get_by_role_and_label(Role::Button, "▶ Compare").click();
+    h.step();
+    h.step();
+    assert!(h.state().state.job.is_some() && h.state().state.results.is_some());
+    h.get_by_label_contains("running again");
+    h.get_by_label_contains("these are the previous results");
+    assert!(
+        h.query_by_label(planner_gui::panels::compare::STALE)
+            .is_none(),
+        "'run again' while it runs"
+    );
+    click_button(&mut h, "⏹ Cancel");
+    // Cancelled: the results are the previous ones again, for a scenario edited since.
+    h.get_by_label(planner_gui::panels::compare::STALE);
+}
+
+#[test]
 fn clicking_a_region_on_the_map_removes_it_and_changes_the_next_run() {
     let mut h = harness(quick_state(), Box::new(NoDialogs));
     compare(&mut h);

@@ -5,7 +5,7 @@
 //! their 95 % intervals, and the differences B − A to the baseline.
 
 use super::{baseline, charts, estimates, layout_color, time_charts, Commands};
-use super::{BEST_COLOR, ERROR_COLOR};
+use super::{BEST_COLOR, ERROR_COLOR, WARNING_COLOR};
 use crate::ab::{Baseline, TimeChart};
 use crate::state::{Estimates, Results};
 use crate::Command;
@@ -29,6 +29,17 @@ pub struct CompareView<'a> {
 }
 
 pub use sim_core::report::{Better, Row};
+
+/// Beside results of a scenario edited since.
+pub const STALE: &str = "⚠ the scenario changed since: run again";
+
+/// Beside the previous results while a new comparison runs (`fraction` done).
+pub fn running_again(fraction: f32) -> String {
+    format!(
+        "⏳ running again, {:.0} % done: these are the previous results",
+        100.0 * fraction
+    )
+}
 
 /// The summary rows for `runs`, in table order: the same rows as the HTML report
 /// ([`sim_core::report::summary_rows`]).
@@ -72,8 +83,16 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
             "{} simulated after {} warm-up · {:.0} req/s peak",
             res.scenario.duration, res.scenario.warmup, res.scenario.workload.peak_rps
         ));
-        if view.stale {
-            ui.colored_label(ERROR_COLOR, "⚠ the scenario changed since: run again");
+        match (view.running, view.stale) {
+            // A second run keeps the first's results on screen until its own are in: say
+            // which these are, not "run again" while it runs.
+            (Some(f), _) => {
+                ui.colored_label(WARNING_COLOR, running_again(f));
+            }
+            (None, true) => {
+                ui.colored_label(ERROR_COLOR, STALE);
+            }
+            (None, false) => {}
         }
     });
     cmds.extend(baseline::toolbar(ui, view.baseline));
