@@ -125,6 +125,19 @@ fn at_1024_by_700_the_map_compare_and_the_charts_are_inside_the_window() {
     for r in checks {
         assert_inside_x(&h, "a legend entry", r);
     }
+    // The time charts' legends (a line per region or layout, a shade per failure) sit
+    // above the plots, not in a corner of them, where they hid the spikes of an outage.
+    let regions = h.state().state.results.as_ref().unwrap().runs[0]
+        .summary
+        .region_ids
+        .clone();
+    for id in &regions {
+        assert!(
+            h.query_by_role_and_label(Role::CheckBox, id).is_none(),
+            "{id}: a legend inside a plot"
+        );
+        assert!(h.query_all_by_label(id).next().is_some(), "{id}: no legend");
+    }
 }
 
 #[test]

@@ -210,6 +210,37 @@ pub fn cost(ui: &mut Ui, runs: &[RunResult], height: f32) {
         });
 }
 
+/// A legend drawn above a chart, not over it: one swatch and name per line (and per
+/// shaded failure). The plots' own legend sits in a corner of the data and, with six
+/// regions or a few failures, hid the very spikes the chart is about (seen at 1400 × 900
+/// and 1024 × 700).
+pub fn legend_row(ui: &mut Ui, items: &[(String, Color32)]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 4.0;
+        for (name, color) in items {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, *color);
+            ui.label(egui::RichText::new(name).small());
+            ui.add_space(6.0);
+        }
+    });
+}
+
+/// The legend items of shaded failure windows: each distinct label once.
+pub fn window_items(windows: &[Window]) -> Vec<(String, Color32)> {
+    let mut out: Vec<(String, Color32)> = Vec::new();
+    for w in windows {
+        if !out.iter().any(|(n, _)| n == &w.what) {
+            // The shade itself is faint (alpha 28 over the plot); its swatch is stronger.
+            out.push((
+                w.what.clone(),
+                Color32::from_rgba_unmultiplied(220, 60, 60, 90),
+            ));
+        }
+    }
+    out
+}
+
 /// A colour per region index, distinct for the first dozen.
 pub fn region_color(i: usize) -> Color32 {
     const P: [Color32; 10] = [
@@ -299,6 +330,13 @@ pub fn timeline(ui: &mut Ui, r: &RunResult, windows: &[Window], height: f32) {
     let width = r.rec.series.width_mins() as f64;
     let end = (sim_core::report::chart::window_end_min(r) / width).ceil() * width;
     let windows = &sim_core::report::chart::clip_windows(windows, end);
+    let mut items: Vec<(String, Color32)> = series
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.region.clone(), region_color(i)))
+        .collect();
+    items.extend(window_items(windows));
+    legend_row(ui, &items);
     ui.columns(2, |cols| {
         let (left, right) = cols.split_at_mut(1);
         let plot = |ui: &mut Ui, title, id, y_unit, points| {
@@ -356,7 +394,6 @@ fn minute_plot(
     ui.label(title);
     Plot::new(id)
         .height(height)
-        .legend(Legend::default())
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
         .x_axis_label("simulated time (min)")

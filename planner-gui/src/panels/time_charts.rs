@@ -9,7 +9,7 @@ use super::Commands;
 use crate::ab::{AbCommand, TimeChart};
 use crate::state::Results;
 use egui::{Color32, Ui};
-use egui_plot::{Legend, Line, Plot, PlotPoints, Polygon};
+use egui_plot::{Line, Plot, PlotPoints, Polygon};
 use sim_core::report::Chart;
 
 impl TimeChart {
@@ -71,9 +71,18 @@ fn plot(ui: &mut Ui, chart: &Chart, height: f32) {
         .flat_map(|l| l.points.iter().filter_map(|p| p.1))
         .fold(1.0_f64, f64::max)
         * 1.05;
+    let mut items: Vec<(String, Color32)> = chart
+        .lines
+        .iter()
+        .map(|l| {
+            let color = Color32::from_hex(l.color).unwrap_or(Color32::GRAY);
+            (l.name.clone(), color)
+        })
+        .collect();
+    items.extend(super::charts::window_items(&chart.windows));
+    super::charts::legend_row(ui, &items);
     Plot::new(("time-chart", chart.title.as_str()))
         .height(height)
-        .legend(Legend::default())
         .x_axis_label(chart.x_label)
         .y_axis_label(chart.y_label)
         .allow_scroll(false)
