@@ -32,8 +32,7 @@ fn quick_state() -> AppState {
 }
 
 fn compare(h: &mut Harness<'_, PlannerApp>) {
-    click_button(h, "▶ Compare");
-    assert!(h.state().state.job.is_some(), "Compare started no job");
+    common::start_compare(h);
     wait(h, "the comparison", |st| st.job.is_none());
     assert!(
         h.state().state.results.is_some(),

@@ -75,8 +75,7 @@ fn assert_visible(h: &mut Harness<'_, PlannerApp>, role: Role, label: &str) {
 }
 
 fn compare(h: &mut Harness<'_, PlannerApp>) {
-    click_button(h, "▶ Compare");
-    assert!(h.state().state.job.is_some(), "Compare started no job");
+    common::start_compare(h);
     wait(h, "the comparison", |st| st.job.is_none());
 }
 

@@ -61,6 +61,18 @@ pub fn click_button(h: &mut Harness<'_, PlannerApp>, label: &str) {
     h.run_ok();
 }
 
+/// Clicks ▶ Compare and checks that a comparison started. One frame after the click, not
+/// `run_ok`: a quick comparison can end while frames run until idle, and then no job is
+/// left to see (the test failed about one run in ten under load).
+pub fn start_compare(h: &mut Harness<'_, PlannerApp>) {
+    h.get_by_role_and_label(Role::Button, "▶ Compare")
+        .scroll_to_me();
+    h.run_ok();
+    h.get_by_role_and_label(Role::Button, "▶ Compare").click();
+    h.step();
+    assert!(h.state().state.job.is_some(), "Compare started no job");
+}
+
 /// A real mouse click (move, press, release) at screen position `pos`.
 pub fn click_at(h: &mut Harness<'_, PlannerApp>, pos: egui::Pos2) {
     h.input_mut().events.push(egui::Event::PointerMoved(pos));

@@ -121,7 +121,11 @@ pub fn summary_rows(runs: &[&RunSummary]) -> Vec<Row> {
         row("failed requests", Lower, 0, "", &|r| r.failed as f64),
         // The failure story: how long users were down, what was lost, what it took.
         row("downtime (users down)", Lower, 0, " s", &|r| r.downtime_s),
-        row("observed RTO", Lower, 0, " s", &|r| r.rto_s),
+        // RTO is over region outages: without one it is not 0 s (users may still have
+        // been down, from a zone or a dependency), it is not there.
+        row("observed RTO", Lower, 0, " s", &|r| {
+            over(r.outages, r.rto_s)
+        }),
         row("lost writes", Lower, 0, "", &|r| r.lost_writes as f64),
         row("observed RPO", Lower, 3, " s", &|r| r.rpo_s),
         row("failovers", Neither, 0, "", &|r| r.failovers as f64),
@@ -378,6 +382,16 @@ mod tests {
             assert!(r.best().is_empty());
         }
         assert!(row(vec![NONE, NONE], Better::Lower).best().is_empty());
+        // No region outage: no RTO (not "0 s" beside minutes of downtime from a zone).
+        let zone_down = RunSummary {
+            downtime_s: 321.0,
+            ..Default::default()
+        };
+        let rto = summary_rows(&[&zone_down])
+            .into_iter()
+            .find(|r| r.name == "observed RTO")
+            .unwrap();
+        assert_eq!(rto.format(0), "none");
         assert_eq!(row(vec![NONE, 3.0], Better::Higher).best(), vec![1]);
     }
 

@@ -30,7 +30,10 @@ pub fn summary(s: &Scenario, results: &[RunResult]) -> String {
         }),
         ("failed", |r| r.failed.to_string()),
         ("downtime", |r| format!("{:.0} s", r.downtime_s)),
-        ("observed RTO", |r| format!("{:.0} s", r.rto_s)),
+        ("observed RTO", |r| match r.outages {
+            0 => "none".to_string(),
+            _ => format!("{:.0} s", r.rto_s),
+        }),
         ("lost writes", |r| r.lost_writes.to_string()),
         ("observed RPO", |r| format!("{:.2} s", r.rpo_s)),
         ("failovers", |r| r.failovers.to_string()),
