@@ -126,6 +126,12 @@ impl<'a> Problems<'a> {
     }
 
     /// Shows every problem not shown yet, with its path.
+    /// How many problems no field has shown yet (what [`rest`](Self::rest) would list).
+    pub fn rest_count(&mut self, ui: &Ui) -> usize {
+        self.sync_typed(ui);
+        self.shown.iter().filter(|s| !**s).count()
+    }
+
     pub fn rest(&mut self, ui: &mut Ui) {
         self.sync_typed(ui);
         for i in 0..self.errors.len() {
@@ -210,11 +216,16 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     };
     editor_deps::show(ui, &mut s, &mut p);
     editor_failures::show(ui, &mut s, &area_names, &mut p);
-    egui::CollapsingHeader::new("Other problems")
-        .default_open(true)
-        .show(ui, |ui| {
-            p.rest(ui);
-        });
+    // Only when there are some: an empty "Other problems" header read as a problem.
+    let rest = p.rest_count(ui);
+    if rest > 0 {
+        egui::CollapsingHeader::new(format!("Other problems ({rest})"))
+            .id_salt("other-problems")
+            .default_open(true)
+            .show(ui, |ui| {
+                p.rest(ui);
+            });
+    }
     if s != *view.scenario {
         cmds.insert(0, Command::SetScenario(Box::new(s)));
     }

@@ -367,7 +367,7 @@ pub fn set_sun_mode(ap: &mut ActivePassive, mode: SunMode, ids: &[String]) {
 
 /// The label of a handover's hour field (tests find it by this).
 pub fn hour_label(i: usize) -> String {
-    format!("handover {} from (UTC hour)", i + 1)
+    format!("handover {} at UTC hour", i + 1)
 }
 
 /// The handovers, one row each: from which UTC hour which region leads.

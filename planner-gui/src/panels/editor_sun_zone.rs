@@ -93,7 +93,7 @@ pub fn shard_mode_label(m: SunMode) -> &'static str {
 
 /// The label of a sharded handover's hour field (tests find it by this).
 pub fn shard_hour_label(i: usize) -> String {
-    format!("shard handover {} from (UTC hour)", i + 1)
+    format!("shard handover {} at UTC hour", i + 1)
 }
 
 /// Follow-the-sun of sharded homes: off, a daily schedule of handovers (each naming its
