@@ -112,6 +112,20 @@ fn a_plan_shows_designs_and_a_non_dominated_front_and_a_click_loads_a_design() {
         .is_some_and(|m| !m.is_error && m.text.contains("feasible")));
     h.get_by_label(&load_label(0));
     h.get_by_label("Pareto front");
+    // Each row's layout cell names its standby: two designs on the same regions that
+    // differ only there must not read alike.
+    for d in r.designs.iter().filter(|d| d.verification.is_some()) {
+        let cell = planner_gui::panels::designs_table::layout_cell(d);
+        let want = match d.layout.as_str() {
+            "sharded+standby" => "SH+sb".to_string(),
+            l if l.starts_with("active-passive/") => format!("AP {}", &l[15..]),
+            "sharded" => "SH".to_string(),
+            "active-active" => "AA".to_string(),
+            other => panic!("unexpected layout {other}"),
+        };
+        assert_eq!(cell, want, "{}", d.layout);
+        assert!(h.query_all_by_label(&cell).next().is_some(), "{cell} not shown");
+    }
 
     // Click the cheapest design on the front in the scatter.
     let (i, p) = {

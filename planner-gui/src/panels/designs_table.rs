@@ -18,7 +18,8 @@ pub const COLUMNS: [(&str, &str); 7] = [
     ("", "load the design into the editor and compare it"),
     (
         "layout",
-        "AP: active-passive · AA: active-active · SH: sharded",
+        "AP: active-passive, with its standby's mode (hot, warm, cold) · AA: active-active · \
+         SH: sharded; SH+sb: each shard with an asynchronous standby · auto: autoscaled",
     ),
     (
         "regions × instances",
@@ -49,6 +50,30 @@ pub fn layout_abbrev(l: LayoutKind) -> &'static str {
         LayoutKind::ActiveActive => "AA",
         LayoutKind::Sharded => "SH",
     }
+}
+
+/// The layout column of a design: the layout's short name, its standby (`AP hot`, `SH+sb`:
+/// two designs on the same regions that differ only there cost and survive differently,
+/// and read alike without it) and `auto` for an autoscaled design (its instances are its
+/// policy's maximum). The full name is the cell's tooltip.
+pub fn layout_cell(d: &DesignRow) -> String {
+    let shape = &d.design.shape;
+    let mut name = layout_abbrev(shape.layout).to_string();
+    match shape.layout {
+        LayoutKind::ActivePassive => {
+            // `active-passive/hot`: the mode is in the row's full name.
+            if let Some(mode) = d.layout.split('/').nth(1) {
+                let mode = mode.split('+').next().unwrap_or(mode);
+                name = format!("{name} {mode}");
+            }
+        }
+        LayoutKind::Sharded if shape.sharded_standby => name.push_str("+sb"),
+        _ => {}
+    }
+    if shape.autoscaled {
+        name = format!("{name} {AUTOSCALED}");
+    }
+    name
 }
 
 /// `a;b` regions and `4;2` instances as `a ×4, b ×2`, without the provider prefix when
@@ -164,11 +189,7 @@ fn row(
         cmds.push(PlanCommand::LoadDesign(i).into());
     }
     let layout = d.design.shape.layout;
-    // An autoscaled design (`--autoscale`) says so: its instances are its policy's max.
-    let name = match d.design.shape.autoscaled {
-        true => format!("{} {AUTOSCALED}", layout_abbrev(layout)),
-        false => layout_abbrev(layout).to_string(),
-    };
+    let name = layout_cell(d);
     ui.label(RichText::new(name).color(layout_color(layout)))
         .on_hover_text(&d.layout);
     ui.scope(|ui| wrapped(ui, regions_w, regions_cell(&d.regions, &d.instances)))
