@@ -128,6 +128,9 @@ fn a_pinned_baseline_gives_differences_with_intervals() {
     click_button(&mut h, PIN);
     let base = h.state().state.ab.baseline.clone().expect("pinned");
     assert_eq!(base.samples.count(), 3);
+    // The results just pinned are not compared with themselves ("+0 ± 0" everywhere).
+    assert!(h.query_all_by_label(DIFFERENCE).next().is_none());
+    h.get_by_label(planner_gui::panels::baseline::PINNED);
 
     // B: more instances in the first region.
     let mut s = h.state().state.scenario.clone();
@@ -170,6 +173,11 @@ fn a_pinned_baseline_gives_differences_with_intervals() {
         h.query_all_by_label(&cell).next().is_some(),
         "{cell} not shown"
     );
+    // A difference that rounds to zero is +0.0, not "−0.0".
+    let mut tiny = p99.clone();
+    tiny.difference.value = -0.04;
+    let cell = difference_cell(Metric::P99, &tiny);
+    assert!(cell.starts_with("+0.0 "), "{cell}");
 
     // Other replications than the baseline's cannot be paired: said plainly.
     h.state_mut().state.ab.replications = 2;

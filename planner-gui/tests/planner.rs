@@ -124,7 +124,10 @@ fn a_plan_shows_designs_and_a_non_dominated_front_and_a_click_loads_a_design() {
             other => panic!("unexpected layout {other}"),
         };
         assert_eq!(cell, want, "{}", d.layout);
-        assert!(h.query_all_by_label(&cell).next().is_some(), "{cell} not shown");
+        assert!(
+            h.query_all_by_label(&cell).next().is_some(),
+            "{cell} not shown"
+        );
     }
 
     // Click the cheapest design on the front in the scatter.

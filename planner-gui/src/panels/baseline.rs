@@ -126,7 +126,9 @@ pub fn direction(m: Metric, d: &MetricDifference) -> Option<bool> {
 pub fn difference_cell(m: Metric, d: &MetricDifference) -> String {
     let sh = shown(m);
     let x = sh.scale * d.difference.value;
-    let x = format!("{:+.*}", sh.decimals, if x == 0.0 { 0.0 } else { x });
+    // What rounds to zero is +0, never "−0.0".
+    let zero = (x * 10f64.powi(sh.decimals as i32)).round() == 0.0;
+    let x = format!("{:+.*}", sh.decimals, if zero { 0.0 } else { x });
     let s = plus_minus(
         m,
         x,
@@ -139,6 +141,11 @@ pub fn difference_cell(m: Metric, d: &MetricDifference) -> String {
         None => s,
     }
 }
+
+/// Beside results that are the pinned baseline itself.
+pub const PINNED: &str =
+    "These results are the baseline (A). Edit the scenario and Compare again: \
+     the next results (B) are shown against them, B − A with its 95 % interval.";
 
 /// The verdict tells one run's story (its outages, downtime and losses); with several
 /// replications it is replication 0's, and says so beside the table of means.
@@ -157,7 +164,15 @@ pub fn table(ui: &mut Ui, res: &Results, baseline: Option<&Baseline>) {
     let n = res.samples.count();
     ui.label(verdict_of_replications(&res.runs, n));
     ui.add_space(4.0);
-    let paired = baseline.map(|b| (b, against(res, b)));
+    // Just pinned, the results are the baseline: B − A would be "+0 ± 0" in every row.
+    let is_baseline =
+        baseline.is_some_and(|b| b.samples == res.samples && b.scenario == res.scenario);
+    if is_baseline {
+        ui.label(PINNED);
+    }
+    let paired = baseline
+        .filter(|_| !is_baseline)
+        .map(|b| (b, against(res, b)));
     let diffs = match &paired {
         Some((b, Ok(p))) => {
             ui.label(format!(
