@@ -26,6 +26,63 @@ fn integer_marks(input: egui_plot::GridInput) -> Vec<GridMark> {
         .collect()
 }
 
+/// Grid marks at 1-2-5 steps (…, 0.5, 1, 2, 10, 20, 100, …; each step divides the next,
+/// so a line's weight says which step it is on). egui_plot's default spaces by powers of
+/// ten, and a ten-minute axis two plots wide then had one label ("10"), a cost axis from
+/// 8,012 to 8,936 only "8000"; a step of 2 or 5 between them is labelled where a power of
+/// ten has no room.
+pub fn nice_marks(input: egui_plot::GridInput) -> Vec<GridMark> {
+    let base = input.base_step_size;
+    let (lo, hi) = input.bounds;
+    if !(base > 0.0 && base.is_finite() && lo.is_finite() && hi.is_finite() && lo < hi) {
+        return Vec::new();
+    }
+    let a = nice_step_at_least(base);
+    let b = next_step(a);
+    let c = next_step(b);
+    let (first, last) = ((lo / a).ceil() as i64, (hi / a).floor() as i64);
+    // A few hundred marks at most (the smallest step is a few points apart).
+    let last = last.min(first.saturating_add(2000));
+    let on = |v: f64, s: f64| ((v / s).round() * s - v).abs() <= 1e-9 * s;
+    (first..=last)
+        .map(|i| {
+            let v = i as f64 * a;
+            let step_size = if on(v, c) {
+                c
+            } else if on(v, b) {
+                b
+            } else {
+                a
+            };
+            GridMark {
+                value: v,
+                step_size,
+            }
+        })
+        .collect()
+}
+
+/// The smallest step of the 1-2-5 ladder not below `x` (> 0).
+fn nice_step_at_least(x: f64) -> f64 {
+    let p = 10f64.powf(x.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|s| *s >= x * (1.0 - 1e-12))
+        .unwrap_or(10.0 * p)
+}
+
+/// The next step that `s` divides: 1 → 2, 2 → 10, 5 → 10 (times a power of ten).
+fn next_step(s: f64) -> f64 {
+    let p = 10f64.powf(s.log10().floor());
+    let m = (s / p).round();
+    if m == 2.0 {
+        s * 5.0
+    } else {
+        s * 2.0
+    }
+}
+
 /// The label of category `i` if the mark sits on it.
 fn category(names: &[String], v: f64) -> String {
     let i = v.round();
@@ -394,6 +451,7 @@ fn minute_plot(
     ui.label(title);
     Plot::new(id)
         .height(height)
+        .x_grid_spacer(nice_marks)
         .link_axis(link, [true, false])
         .link_cursor(link, [true, false])
         .x_axis_label("simulated time (min)")
@@ -428,6 +486,38 @@ fn minute_plot(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn marks(lo: f64, hi: f64, base: f64) -> Vec<(f64, f64)> {
+        nice_marks(egui_plot::GridInput {
+            bounds: (lo, hi),
+            base_step_size: base,
+        })
+        .into_iter()
+        .map(|m| (m.value, m.step_size))
+        .collect()
+    }
+
+    #[test]
+    fn grid_marks_step_one_two_ten() {
+        assert_eq!(nice_step_at_least(0.3), 0.5);
+        assert_eq!(nice_step_at_least(1.0), 1.0);
+        assert_eq!(nice_step_at_least(13.0), 20.0);
+        assert_eq!(next_step(0.5), 1.0);
+        assert_eq!(next_step(1.0), 2.0);
+        assert_eq!(next_step(2.0), 10.0);
+        // Ten minutes, marks every half minute: 2-minute steps are the labelled ones.
+        let m = marks(0.0, 10.0, 0.3);
+        assert_eq!(m.len(), 21);
+        let on = |s: f64| -> Vec<f64> { m.iter().filter(|x| x.1 == s).map(|x| x.0).collect() };
+        assert_eq!(on(2.0), vec![0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
+        assert_eq!(on(1.0), vec![1.0, 3.0, 5.0, 7.0, 9.0]);
+        // Costs 8,012 to 8,936: marks every 20, heavier every 100 and 200.
+        let m = marks(8012.0, 8936.0, 13.0);
+        assert!(m.iter().any(|&(v, s)| v == 8200.0 && s == 200.0), "{m:?}");
+        assert!(m.iter().any(|&(v, s)| v == 8100.0 && s == 100.0), "{m:?}");
+        assert!(marks(1.0, 1.0, 0.1).is_empty());
+        assert!(marks(0.0, 1.0, 0.0).is_empty());
+    }
 
     /// The timeline ends with the run's window: the drain bucket after it is not drawn.
     #[test]

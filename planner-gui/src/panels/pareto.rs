@@ -104,6 +104,8 @@ pub fn show(ui: &mut Ui, res: &PlanResult, loaded: Option<usize>, height: f32) -
         .height(height)
         .legend(Legend::default().position(Corner::RightBottom))
         .x_axis_label("cost, USD per month")
+        .x_grid_spacer(super::charts::nice_marks)
+        .y_grid_spacer(super::charts::nice_marks)
         .y_axis_label("p99 latency, ms")
         .label_formatter(|_| None)
         .include_y(0.0)

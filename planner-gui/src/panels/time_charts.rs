@@ -83,6 +83,7 @@ fn plot(ui: &mut Ui, chart: &Chart, height: f32) {
     super::charts::legend_row(ui, &items);
     Plot::new(("time-chart", chart.title.as_str()))
         .height(height)
+        .x_grid_spacer(super::charts::nice_marks)
         .x_axis_label(chart.x_label)
         .y_axis_label(chart.y_label)
         .allow_scroll(false)
