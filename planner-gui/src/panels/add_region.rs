@@ -97,7 +97,7 @@ pub fn show(ui: &mut Ui, catalog: &Catalog, s: &Scenario) -> Commands {
     let id = ui.make_persistent_id("add-region-filter");
     let mut filter: String = ui.data(|d| d.get_temp(id)).unwrap_or_default();
     let all = entries(catalog, s, "");
-    egui::CollapsingHeader::new(format!("Add a region ({} in the catalog)", all.len()))
+    egui::CollapsingHeader::new(format!("Add a region ({} more in the catalog)", all.len()))
         .id_salt("add-region")
         .show(ui, |ui| {
             ui.horizontal(|ui| {
