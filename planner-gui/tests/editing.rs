@@ -229,3 +229,37 @@ fn undoing_every_edit_clears_edited() {
     h.run_ok();
     assert!(h.state().state.dirty);
 }
+
+/// The network, data and residency fields that only the file held: typed here, they reach
+/// the scenario (and a click on a jurisdiction adds or drops it).
+#[test]
+fn network_sizes_keys_and_residency_are_edited_in_the_app() {
+    use common::{click, is_checked, type_into};
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    h.get_by_label("Network and residency").scroll_to_me();
+    h.run_ok();
+    h.get_by_label("Network and residency").click();
+    h.run_ok();
+    type_into(&mut h, "access latency", "35");
+    type_into(&mut h, "response size", "64000");
+    type_into(&mut h, "keys", "5000");
+    type_into(&mut h, "key skew (Zipf)", "1.2");
+    let s = h.state().state.scenario.clone();
+    assert_eq!(s.network.access_latency.as_millis_f64(), 35.0);
+    assert_eq!(s.workload.response_bytes, 64_000);
+    assert_eq!(s.workload.keys, 5000);
+    assert_eq!(s.workload.zipf_exponent, 1.2);
+    // Jitter: the default has 1 ms; unticked it is gone, ticked back it is 1 ms again.
+    assert!(s.network.jitter.is_some());
+    click(&mut h, Role::CheckBox, "jitter", 0);
+    assert!(h.state().state.scenario.network.jitter.is_none());
+    click(&mut h, Role::CheckBox, "jitter", 0);
+    assert!(h.state().state.scenario.network.jitter.is_some());
+    // Residency: EU is ticked by default; US is added by a click, EU dropped by another.
+    assert!(is_checked(&h, Role::CheckBox, "EU"));
+    click(&mut h, Role::CheckBox, "US", 0);
+    click(&mut h, Role::CheckBox, "EU", 0);
+    let st = &h.state().state;
+    assert_eq!(st.scenario.residency.jurisdictions, vec!["US".to_string()]);
+    assert!(st.errors.is_empty(), "{:?}", st.errors);
+}

@@ -204,6 +204,7 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     workload(ui, &mut s, &mut p);
     regions(ui, &mut s, view.catalog, &mut p, &mut cmds);
     routing(ui, &mut s, &mut p);
+    super::editor_network::show(ui, &mut s, view.catalog, &mut p);
     editor_layouts::show(ui, &mut s, view.catalog, &mut p);
     let area_names: Vec<String> = if s.areas.is_empty() {
         view.catalog
@@ -296,8 +297,22 @@ fn workload(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                 field::row(ui, p, "workload.read_fraction", |ui| {
                     field::percent(ui, &mut w.read_fraction, 100.0)
                 });
+                // Sizes bill egress and transfer; the key space and its skew decide stale
+                // reads and write conflicts.
+                field::row(ui, p, "workload.request_bytes", |ui| {
+                    super::typed::drag(ui, &mut w.request_bytes, |d| d.speed(100.0).suffix(" B"))
+                });
+                field::row(ui, p, "workload.response_bytes", |ui| {
+                    super::typed::drag(ui, &mut w.response_bytes, |d| d.speed(100.0).suffix(" B"))
+                });
+                field::row(ui, p, "workload.keys", |ui| {
+                    super::typed::drag(ui, &mut w.keys, |d| d.speed(1000.0))
+                });
+                field::row(ui, p, "workload.zipf_exponent", |ui| {
+                    super::typed::drag(ui, &mut w.zipf_exponent, |d| d.speed(0.01).max_decimals(3))
+                });
             });
-            // The workload's fields the editor has no widget for (keys, Zipf exponent…).
+            // The workload's problems no row above claimed.
             p.under(ui, "workload");
         });
 }

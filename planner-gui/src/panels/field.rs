@@ -85,6 +85,10 @@ pub const FIELDS: &[Doc] = &[
     pct("workload.trough_fraction", "trough / peak", "the day's lowest traffic as a share of the peak", "30 %", "more than 0 % and at most 100 %"),
     f("workload.peak_local_hour", "peak local hour", "local hour at which each area's traffic peaks", "h", "20", "0 to 24 (24 excluded)"),
     pct("workload.read_fraction", "reads", "share of requests that read (the rest write)", "90 %", "between 0 % and 100 %"),
+    f("workload.request_bytes", "request size", "bytes each request carries to its region (inter-region transfer is billed on it)", "B", "1500 B", "a whole number ≥ 0"),
+    f("workload.response_bytes", "response size", "bytes each response sends back to the internet (egress is billed on it)", "B", "8000 B", "a whole number ≥ 0"),
+    f("workload.keys", "keys", "distinct keys that requests touch (fewer keys: more stale reads and write conflicts)", "", "1 000 000", "at least 1"),
+    f("workload.zipf_exponent", "key skew (Zipf)", "how unevenly keys are popular: 0 is uniform, about 1 is a few very hot keys", "", "0.9", "0 or more"),
     f("regions[].id", "region", "a deployed catalog region", "", "", "a region of the catalog, deployed once"),
     f("regions[].instances", "instances", "servers in the region, each serving one request at a time", "", "8", "1 to 100 000"),
     f("regions[].service_time", "service time", "mean time one instance needs per request (the distribution's shape is kept)", "ms", "20 ms, exponential", "more than 0 ms"),
@@ -102,6 +106,9 @@ pub const FIELDS: &[Doc] = &[
     f("client.backoff_base", "backoff", "the first retry waits up to this long, each next one up to twice as long", "ms", "100 ms", "0 ms or more"),
     f("client.backoff_max", "up to", "no retry waits longer than this", "ms", "2000 ms", "at least the backoff"),
     pct("client.retry_budget", "retry budget", "retries may be at most this share of requests (0 % = no budget: retry whenever allowed)", "0 %", "0 % or more"),
+    f("network.access_latency", "access latency", "last-mile round trip added to every user request (a user area may set its own)", "ms", "10 ms", "0 or more"),
+    f("network.jitter", "jitter", "random extra delay on every one-way network hop, exponential with this mean (ticked: on)", "ms", "none", "off, or a mean of 0 ms or more"),
+    f("residency.jurisdictions", "data residency", "ticked: users there must have their data stored and processed there (requests served elsewhere are residency violations)", "", "EU", "jurisdictions of user areas or deployed regions"),
     f("active_passive.primary", "primary", "region that takes every write (and every read with primary reads)", "", "the first region", "a deployed region"),
     f("active_passive.standby", "standby", "region that replicates the primary and takes over when it fails", "", "the next region", "a deployed region other than the primary"),
     f("active_passive.standby_mode", "standby mode", "hot: fully running; warm: a share of the instances running; cold: only the replica", "", "hot", "hot, warm or cold"),
@@ -372,7 +379,7 @@ mod tests {
             "p99 of the area"
         );
         assert!(doc("routing.weights").is_none());
-        assert!(doc("workload.keys").is_none());
+        assert!(doc("workload.requests").is_none());
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! - [`files`]: the File menu (open, save, export, recent files);
 //! - [`run`]: the Compare / Cancel controls, progress and the view tabs;
 //! - [`editor`] (with [`editor_layouts`], [`editor_failures`] and [`failure_timeline`],
-//!   [`editor_realism`], zones, autoscaling and follow-the-sun, and [`editor_deps`], the
+//!   [`editor_network`], [`editor_realism`], zones, autoscaling and follow-the-sun, and [`editor_deps`], the
 //!   shared dependencies): every scenario field the app edits, with the validation
 //!   problems of each field under it;
 //! - [`map`] (with [`land`]): the world, the regions, the user areas and the links of one
@@ -34,6 +34,7 @@ pub mod editor;
 pub mod editor_deps;
 pub mod editor_failures;
 pub mod editor_layouts;
+pub mod editor_network;
 pub mod editor_realism;
 pub mod editor_sun_zone;
 pub mod estimates;
