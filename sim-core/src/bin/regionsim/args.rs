@@ -1,8 +1,9 @@
 //! Checks on command-line values that clap cannot express by itself.
 //!
-//! - Whole-number flags accept a leading `-` (clap's `allow_negative_numbers`) only to
-//!   refuse it with "must be ≥ 0": otherwise clap takes `-1` for a flag and suggests
-//!   `-- -1`, which would pass it as a file name.
+//! - Every value accepts a leading `-` (`main::command` sets clap's
+//!   `allow_negative_numbers` on all of them) so that whole-number flags can refuse it with
+//!   "must be ≥ 0": otherwise clap takes `-1` for a flag and suggests `-- -1`, which would
+//!   pass it as a file name.
 //! - `--out` must be a folder: naming an existing file is refused before any simulation,
 //!   not after minutes of work when the CSV cannot be written.
 
