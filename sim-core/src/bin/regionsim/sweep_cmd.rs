@@ -32,7 +32,7 @@ missing. runs.csv and summary.csv are byte-identical for any --threads, after re
 after merging shards.
 
 Examples:
-  regionsim sweep datasets/sweeps/write-modes.toml --out ws/
+  regionsim sweep datasets/sweeps/designs-under-load.toml --out ws/
   regionsim sweep big.toml --out ws/ --resume            # continue after a crash
   regionsim sweep big.toml --shard 3/16 --out part-3/    # one task of a job array
   regionsim merge part-*/ --out ws/";
