@@ -13,7 +13,7 @@ use super::error::{FieldError, FieldPath};
 use super::types::*;
 use super::Dist;
 use crate::spec::{MAX_AREAS, MAX_REGIONS};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Largest `workload.peak_rps`: the simulation clock counts nanoseconds, so arrival gaps
 /// (mean 1 / rate) must stay far above 1 ns; at higher rates they round to zero and time
@@ -350,8 +350,25 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     {
         c.err(ro.key("weights"), "the weighted policy needs a positive weight for at least one region, e.g. weights = { \"aws:us-east-1\" = 1.0 }");
     }
+    // A region listed twice has two places in the order: which one was meant?
+    let mut first_place: BTreeMap<String, usize> = BTreeMap::new();
     for (i, id) in s.routing.priority.iter().enumerate() {
-        in_deployment(&mut c, ro.key("priority").index(i), id);
+        let path = ro.key("priority").index(i);
+        in_deployment(&mut c, path.clone(), id);
+        let Ok(canonical) = world.canonical_region(id) else {
+            continue;
+        };
+        match first_place.get(&canonical) {
+            Some(first) => c.err(
+                path,
+                format!(
+                    "`{id}` is listed twice (as priority[{first}] too): give each region one place in the order"
+                ),
+            ),
+            None => {
+                first_place.insert(canonical, i);
+            }
+        }
     }
     if s.routing.policy == RoutingPolicy::Priority && s.routing.priority.is_empty() {
         c.err(
