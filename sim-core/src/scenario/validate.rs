@@ -12,6 +12,7 @@
 use super::error::{FieldError, FieldPath};
 use super::types::*;
 use super::Dist;
+use crate::catalog::prices::MAX_PRICE_USD;
 use crate::spec::{MAX_AREAS, MAX_REGIONS};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,6 +50,17 @@ impl Checker {
     fn non_negative(&mut self, path: FieldPath, v: f64) {
         if !(v.is_finite() && v >= 0.0) {
             self.err(path, format!("must be a number ≥ 0, got {v}"));
+        }
+    }
+    /// A price in USD: at most [`MAX_PRICE_USD`], past which a month's bill overflows.
+    fn price(&mut self, path: FieldPath, v: f64) {
+        if v.is_finite() && v > MAX_PRICE_USD {
+            self.err(
+                path,
+                format!("must be a price of at most {MAX_PRICE_USD} USD, got {v:e} (is the unit right?)"),
+            );
+        } else {
+            self.non_negative(path, v);
         }
     }
     fn range(&mut self, path: FieldPath, v: f64, lo: f64, hi: f64, what: &str) {
@@ -580,7 +592,7 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         if let Err(m) = world.check_region(id) {
             c.err(pr.key("instance_usd_per_hour").key(id), m);
         }
-        c.non_negative(pr.key("instance_usd_per_hour").key(id), *v);
+        c.price(pr.key("instance_usd_per_hour").key(id), *v);
     }
     same_region_twice(
         &mut c,
@@ -589,10 +601,10 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         s.prices.instance_usd_per_hour.keys(),
     );
     if let Some(v) = s.prices.transfer_usd_per_gb {
-        c.non_negative(pr.key("transfer_usd_per_gb"), v);
+        c.price(pr.key("transfer_usd_per_gb"), v);
     }
     if let Some(v) = s.prices.egress_usd_per_gb {
-        c.non_negative(pr.key("egress_usd_per_gb"), v);
+        c.price(pr.key("egress_usd_per_gb"), v);
     }
     c.errors.extend(super::slo::problems(&s.slo, &area_names));
     c.errors
