@@ -348,6 +348,36 @@ fn an_out_that_is_a_file_is_refused_before_any_work() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 }
 
+/// A CSV file that cannot be written is named: the message said only the folder
+/// ("writing CSV under out: Is a directory"), not which of its six files failed.
+#[test]
+fn a_csv_that_cannot_be_written_is_named() {
+    let dir = temp_dir("csv-blocked");
+    let scenario = dir.join("s.toml");
+    std::fs::write(
+        &scenario,
+        "duration = \"2s\"\nwarmup = \"0s\"\n[workload]\npeak_rps = 50.0\n[[regions]]\nid = \"aws:us-east-1\"\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let blocked = out.join("regions.csv");
+    std::fs::create_dir_all(&blocked).unwrap();
+    let o = regionsim(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let e = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains(&format!("{}:", blocked.display())),
+        "the message names {}: {e}",
+        blocked.display()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn negative_numbers_get_a_plain_message() {
     for (args, want) in [

@@ -400,8 +400,7 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
 
 fn write_csv(dir: &Path, results: &[sim_core::experiment::RunResult]) -> Result<()> {
     let files: Vec<_> = results.iter().map(|r| r.files()).collect();
-    let written = csv_out::write_all(dir, &files)
-        .with_context(|| format!("writing CSV under {}", dir.display()))?;
+    let written = csv_out::write_all(dir, &files).context("writing CSV")?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     outln!("\nwrote {}", names.join(", "));
     Ok(())
