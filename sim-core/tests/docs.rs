@@ -1,8 +1,10 @@
 //! What the documentation promises about files and commands, checked against the program:
 //! the metric lists of `docs/sweeps.md` and `docs/csv.md` name the metrics the CSV files
-//! hold, the `runs.csv` table of `docs/csv.md` is its header, and every file of
-//! `datasets/` that the README, the docs or a `--help` text tells you to run exists.
+//! hold, the `runs.csv` and `availability.csv` tables of `docs/csv.md` are their headers,
+//! and every file of `datasets/` that the README, the docs or a `--help` text tells you
+//! to run exists.
 
+use sim_core::experiment::availability::availability_csv;
 use sim_core::metrics::summary::run_columns;
 use sim_core::metrics::Metric;
 use std::path::Path;
@@ -49,12 +51,16 @@ fn the_interval_metrics_in_the_docs_are_the_metrics() {
     assert_eq!(listed, metric_names(), "docs/csv.md, intervals.csv");
 }
 
-#[test]
-fn the_runs_csv_table_in_the_docs_is_its_header() {
-    let csv = doc("docs/csv.md");
-    let from = csv.find("## runs.csv").unwrap();
-    let to = from + csv[from..].find("\n\n## ").unwrap_or(csv.len() - from);
-    let documented: Vec<String> = csv[from..to]
+/// The first column of the table under the heading that starts with `heading`, each cell
+/// split at commas.
+fn table_columns(text: &str, heading: &str) -> Vec<String> {
+    let from = text
+        .find(heading)
+        .unwrap_or_else(|| panic!("no `{heading}`"));
+    let to = text[from + 1..]
+        .find("\n## ")
+        .map_or(text.len(), |i| from + 1 + i);
+    text[from..to]
         .lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| column"))
         .flat_map(|l| {
@@ -64,8 +70,35 @@ fn the_runs_csv_table_in_the_docs_is_its_header() {
                 .split(',')
                 .map(|c| c.trim().to_string())
         })
+        .collect()
+}
+
+#[test]
+fn the_runs_csv_table_in_the_docs_is_its_header() {
+    let csv = doc("docs/csv.md");
+    assert_eq!(
+        table_columns(&csv, "## runs.csv"),
+        run_columns(),
+        "docs/csv.md, runs.csv"
+    );
+}
+
+/// `availability.csv` had no documentation at all.
+#[test]
+fn the_availability_csv_table_in_the_docs_is_its_header() {
+    let csv = doc("docs/csv.md");
+    let bytes = availability_csv(&[]).unwrap();
+    let header: Vec<String> = String::from_utf8(bytes)
+        .unwrap()
+        .trim_end()
+        .split(',')
+        .map(str::to_string)
         .collect();
-    assert_eq!(documented, run_columns(), "docs/csv.md, runs.csv");
+    assert_eq!(
+        table_columns(&csv, "## availability.csv"),
+        header,
+        "docs/csv.md, availability.csv"
+    );
 }
 
 /// Every `datasets/….toml` or `.csv` the README, a doc or a `--help` text names exists:
