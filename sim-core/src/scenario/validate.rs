@@ -9,7 +9,7 @@
 //! compare upper-cased. [`check`] is the raw half of validation; the resolved spec comes
 //! from [`crate::spec::validate`], which runs it first.
 
-use super::error::{FieldError, FieldPath};
+use super::error::{no_such_area, FieldError, FieldPath};
 use super::types::*;
 use super::Dist;
 use crate::catalog::prices::MAX_PRICE_USD;
@@ -476,11 +476,7 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     let sh = root.key("sharded");
     for (area, id) in &s.sharded.homes {
         if !area_names.contains(area) {
-            let names: Vec<&str> = area_names.iter().map(String::as_str).collect();
-            c.err(
-                sh.key("homes").key(area),
-                format!("no area is named `{area}` (areas: {})", names.join(", ")),
-            );
+            c.err(sh.key("homes").key(area), no_such_area(area, &area_names));
         }
         in_deployment(&mut c, sh.key("homes").key(area), id);
     }
@@ -575,7 +571,7 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
                 (Some(a), Some(r), true) => {
                     in_deployment(&mut c, p.key("region"), r);
                     if !area_names.contains(a) {
-                        c.err(p.key("area"), format!("no area is named `{a}`"));
+                        c.err(p.key("area"), no_such_area(a, &area_names));
                     }
                 }
                 _ => c.err(p.clone(), "give either `regions = [a, b]` (two regions cut apart) or `area` and `region` (users cut off from a region)"),
