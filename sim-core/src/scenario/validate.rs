@@ -21,6 +21,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// stops advancing.
 pub const MAX_PEAK_RPS: f64 = 1e8;
 
+/// The most retries a client may make of one request (`client.retries`), as the GUI's
+/// field offers: real clients make a handful (AWS SDKs 2–3).
+pub const MAX_RETRIES: u32 = 20;
+
 /// What validation needs to know about the world outside the scenario (the catalog).
 pub trait Lookup {
     /// The canonical id of the catalog region `id` names (any case), else a message (with
@@ -506,6 +510,15 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         );
     }
     let cl = root.key("client");
+    if s.client.retries > MAX_RETRIES {
+        c.err(
+            cl.key("retries"),
+            format!(
+                "must be at most {MAX_RETRIES}, got {}: a request that cannot succeed waits a timeout per attempt, so without a retry budget a region outage makes a run that never ends; give a few retries and bound them with `retry_budget`",
+                s.client.retries
+            ),
+        );
+    }
     if !(s.client.retry_budget.is_finite() && s.client.retry_budget >= 0.0) {
         c.err(
             cl.key("retry_budget"),
