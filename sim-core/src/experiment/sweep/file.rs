@@ -136,7 +136,7 @@ fn read_base(
         return None;
     };
     let bp = source.parent().unwrap_or(Path::new("")).join(rel);
-    match std::fs::read_to_string(&bp) {
+    match crate::input::read_text(&bp) {
         Ok(t) => Some((t, bp)),
         Err(e) => {
             p.at(
