@@ -348,6 +348,45 @@ fn an_out_that_is_a_file_is_refused_before_any_work() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 }
 
+/// A path inside a file (`results.csv/out`) cannot be a folder or hold a report: refused
+/// before any simulation, naming the file (the writes failed after the whole run, the
+/// report with "File exists").
+#[test]
+fn an_out_inside_a_file_is_refused_before_any_work() {
+    let dir = temp_dir("out-inside-file");
+    let file = dir.join("results.csv");
+    std::fs::write(&file, "keep me").unwrap();
+    let sweep = dir.join("sweep.toml");
+    std::fs::write(&sweep, "[axes]\nlayout = [\"sharded\"]\n").unwrap();
+    let inside = file.join("deeper/out");
+    let inside = inside.to_str().unwrap();
+    let report = file.join("r.html");
+    for args in [
+        vec!["run", "--out", inside],
+        vec!["compare", "--out", inside],
+        vec!["availability", "--out", inside],
+        vec!["sweep", sweep.to_str().unwrap(), "--out", inside],
+        vec!["plan", "--out", inside],
+        vec!["merge", dir.to_str().unwrap(), "--out", inside],
+        vec!["compare", "--report", report.to_str().unwrap()],
+    ] {
+        let start = std::time::Instant::now();
+        let o = regionsim(&args);
+        let e = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {e}");
+        assert!(
+            e.contains(&format!("`{}` is a file", file.display())),
+            "{args:?}: {e}"
+        );
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "{args:?} worked before refusing"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A CSV file that cannot be written is named: the message said only the folder
 /// ("writing CSV under out: Is a directory"), not which of its six files failed.
 #[test]
