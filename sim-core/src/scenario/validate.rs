@@ -38,6 +38,15 @@ pub trait Lookup {
     fn default_area_names(&self) -> Vec<String>;
 }
 
+/// `v` as a message shows it: 1e300 in full is 301 digits on one line of an error.
+pub fn shown(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e15 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 struct Checker {
     errors: Vec<FieldError>,
 }
@@ -48,12 +57,15 @@ impl Checker {
     }
     fn positive(&mut self, path: FieldPath, v: f64) {
         if !(v.is_finite() && v > 0.0) {
-            self.err(path, format!("must be a number greater than 0, got {v}"));
+            self.err(
+                path,
+                format!("must be a number greater than 0, got {}", shown(v)),
+            );
         }
     }
     fn non_negative(&mut self, path: FieldPath, v: f64) {
         if !(v.is_finite() && v >= 0.0) {
-            self.err(path, format!("must be a number ≥ 0, got {v}"));
+            self.err(path, format!("must be a number ≥ 0, got {}", shown(v)));
         }
     }
     /// A price in USD: at most [`MAX_PRICE_USD`], past which a month's bill overflows.
@@ -69,7 +81,10 @@ impl Checker {
     }
     fn range(&mut self, path: FieldPath, v: f64, lo: f64, hi: f64, what: &str) {
         if !(v.is_finite() && v >= lo && v <= hi) {
-            self.err(path, format!("must be {what} in [{lo}, {hi}], got {v}"));
+            self.err(
+                path,
+                format!("must be {what} in [{lo}, {hi}], got {}", shown(v)),
+            );
         }
     }
     fn probability(&mut self, path: FieldPath, v: f64) {
@@ -139,7 +154,7 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     if !(h.is_finite() && (0.0..24.0).contains(&h)) {
         c.err(
             root.key("start_utc_hour"),
-            format!("must be an hour in [0, 24), got {h}"),
+            format!("must be an hour in [0, 24), got {}", shown(h)),
         );
     }
 
@@ -158,13 +173,16 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     if !(w.trough_fraction.is_finite() && w.trough_fraction > 0.0 && w.trough_fraction <= 1.0) {
         c.err(
             wp.key("trough_fraction"),
-            format!("must be in (0, 1], got {}", w.trough_fraction),
+            format!("must be in (0, 1], got {}", shown(w.trough_fraction)),
         );
     }
     if !(w.peak_local_hour.is_finite() && (0.0..24.0).contains(&w.peak_local_hour)) {
         c.err(
             wp.key("peak_local_hour"),
-            format!("must be an hour in [0, 24), got {}", w.peak_local_hour),
+            format!(
+                "must be an hour in [0, 24), got {}",
+                shown(w.peak_local_hour)
+            ),
         );
     }
     c.probability(wp.key("read_fraction"), w.read_fraction);
