@@ -22,6 +22,7 @@ pub mod catalog;
 pub mod engine;
 pub mod experiment;
 pub mod export;
+pub mod input;
 pub mod metrics;
 pub mod model;
 pub mod report;

@@ -348,6 +348,75 @@ fn an_out_that_is_a_file_is_refused_before_any_work() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 }
 
+/// A path inside a file (`results.csv/out`) cannot be a folder or hold a report: refused
+/// before any simulation, naming the file (the writes failed after the whole run, the
+/// report with "File exists").
+#[test]
+fn an_out_inside_a_file_is_refused_before_any_work() {
+    let dir = temp_dir("out-inside-file");
+    let file = dir.join("results.csv");
+    std::fs::write(&file, "keep me").unwrap();
+    let sweep = dir.join("sweep.toml");
+    std::fs::write(&sweep, "[axes]\nlayout = [\"sharded\"]\n").unwrap();
+    let inside = file.join("deeper/out");
+    let inside = inside.to_str().unwrap();
+    let report = file.join("r.html");
+    for args in [
+        vec!["run", "--out", inside],
+        vec!["compare", "--out", inside],
+        vec!["availability", "--out", inside],
+        vec!["sweep", sweep.to_str().unwrap(), "--out", inside],
+        vec!["plan", "--out", inside],
+        vec!["merge", dir.to_str().unwrap(), "--out", inside],
+        vec!["compare", "--report", report.to_str().unwrap()],
+    ] {
+        let start = std::time::Instant::now();
+        let o = regionsim(&args);
+        let e = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {e}");
+        assert!(
+            e.contains(&format!("`{}` is a file", file.display())),
+            "{args:?}: {e}"
+        );
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "{args:?} worked before refusing"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A CSV file that cannot be written is named: the message said only the folder
+/// ("writing CSV under out: Is a directory"), not which of its six files failed.
+#[test]
+fn a_csv_that_cannot_be_written_is_named() {
+    let dir = temp_dir("csv-blocked");
+    let scenario = dir.join("s.toml");
+    std::fs::write(
+        &scenario,
+        "duration = \"2s\"\nwarmup = \"0s\"\n[workload]\npeak_rps = 50.0\n[[regions]]\nid = \"aws:us-east-1\"\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let blocked = out.join("regions.csv");
+    std::fs::create_dir_all(&blocked).unwrap();
+    let o = regionsim(&[
+        "run",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let e = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains(&format!("{}:", blocked.display())),
+        "the message names {}: {e}",
+        blocked.display()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn negative_numbers_get_a_plain_message() {
     for (args, want) in [
@@ -367,5 +436,134 @@ fn negative_numbers_get_a_plain_message() {
             "{args:?}: {e}"
         );
         assert!(!e.contains("-- -"), "{args:?}: {e}");
+    }
+}
+
+/// The options of `regionsim ARGS --help` that take a value: `--name` for each
+/// `--name <VALUE>` line.
+fn value_options(help_args: &[&str]) -> Vec<String> {
+    let o = regionsim(help_args);
+    assert!(o.status.success(), "{help_args:?}");
+    text(&o.stdout)
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim_start();
+            let l = l.strip_prefix("-q, ").unwrap_or(l);
+            let (flag, rest) = l.strip_prefix("--")?.split_once(' ')?;
+            rest.starts_with('<').then(|| format!("--{flag}"))
+        })
+        .collect()
+}
+
+/// `-1` given to any option of any command is that value's problem, said in words, never
+/// clap's "unexpected argument '-1'" with its `-- -1` tip (which would pass it as a file).
+/// Each command gets arguments that stop it right after parsing (a file that does not
+/// exist, `--max-requests 0`), so that a value accepted as a name runs nothing.
+#[test]
+fn every_option_takes_minus_one_as_its_value() {
+    let dir = temp_dir("minus-one");
+    let missing = dir.join("missing.toml");
+    let missing = missing.to_str().unwrap();
+    let commands: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (vec!["run"], vec![missing, "--max-requests", "0"]),
+        (vec!["compare"], vec![missing, "--max-requests", "0"]),
+        (vec!["availability"], vec![missing, "--years", "1"]),
+        (vec!["sweep"], vec![missing]),
+        (vec!["merge"], vec![missing, "--out", "o"]),
+        (
+            vec!["cluster", "slurm"],
+            vec![missing, "--shards", "1", "--out", "/tmp/o"],
+        ),
+        (
+            vec!["cluster", "k8s"],
+            vec![missing, "--shards", "1", "--out", "/tmp/o", "--image", "x"],
+        ),
+        (vec!["plan"], vec![missing, "--max-requests", "0"]),
+        (vec!["regions"], vec![]),
+    ];
+    let mut tried = 0;
+    for (cmd, base) in &commands {
+        let help: Vec<&str> = cmd.iter().copied().chain(["--help"]).collect();
+        for flag in value_options(&help) {
+            // The base's own value for this flag gives way to the -1 under test.
+            let mut args: Vec<&str> = cmd.clone();
+            let mut rest = base.iter().copied().peekable();
+            while let Some(a) = rest.next() {
+                if a == flag {
+                    rest.next();
+                } else {
+                    args.push(a);
+                }
+            }
+            args.extend([flag.as_str(), "-1"]);
+            let o = Command::new(env!("CARGO_BIN_EXE_regionsim"))
+                .args(&args)
+                .current_dir(&dir)
+                .output()
+                .expect("regionsim runs");
+            let e = text(&o.stderr);
+            assert_ne!(o.status.code(), Some(101), "{args:?} panicked: {e}");
+            assert!(
+                !e.contains("unexpected argument '-1'") && !e.contains("-- -1"),
+                "{args:?}: {e}"
+            );
+            tried += 1;
+        }
+    }
+    // Every command has options (run: --layout --seed --out --max-requests, …).
+    assert!(tried >= 40, "only {tried} options found in the help texts");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Counts given to the flags clap used to parse by itself say what is wrong, like the
+/// others (`--max-requests 1.5` said "invalid digit found in string").
+#[test]
+fn count_flags_say_what_is_wrong() {
+    for (args, want) in [
+        (
+            vec!["run", "--max-requests", "-1"],
+            "must be a whole number ≥ 0",
+        ),
+        (
+            vec!["compare", "--max-requests", "1.5"],
+            "must be a whole number, not `1.5`",
+        ),
+        (
+            vec!["sweep", "x.toml", "--max-requests", "-5"],
+            "must be a whole number ≥ 0",
+        ),
+        (
+            vec!["plan", "--max-requests", "1e9"],
+            "must be a whole number ≥ 0",
+        ),
+        (
+            vec!["compare", "--replications", "-1"],
+            "must be a whole number ≥ 0",
+        ),
+        (
+            vec![
+                "cluster", "slurm", "x.toml", "--shards", "-1", "--out", "/tmp/o",
+            ],
+            "must be a whole number ≥ 0",
+        ),
+        (
+            vec![
+                "cluster",
+                "slurm",
+                "x.toml",
+                "--shards",
+                "2",
+                "--threads",
+                "1.5",
+                "--out",
+                "/tmp/o",
+            ],
+            "must be a whole number, not `1.5`",
+        ),
+    ] {
+        let o = regionsim(&args);
+        let e = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
+        assert!(e.contains(want), "{args:?}: {e}");
     }
 }

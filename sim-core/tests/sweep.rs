@@ -559,3 +559,37 @@ fn warnings_of_the_points_are_said_once_and_placed() {
         .is_empty());
     let _ = fs::remove_dir_all(dir);
 }
+
+/// A relative file path that a sweep sets (a catalog file) is read from the base
+/// scenario's folder, as if written in the base file (docs/sweeps.md): the sweep file's
+/// own folder holds a different file of that name, which must not be read.
+#[test]
+fn a_relative_path_set_by_a_sweep_is_the_base_scenarios() {
+    let dir = setup(
+        "relative-path",
+        "base = \"sub/base.toml\"\n[set]\n\"catalog.rtt\" = \"rtt.csv\"\n",
+    );
+    fs::create_dir_all(dir.join("sub")).unwrap();
+    fs::write(dir.join("sub/base.toml"), BASE).unwrap();
+    let header = "src,dst,rtt_ms\n";
+    fs::write(
+        dir.join("sub/rtt.csv"),
+        format!("{header}aws:us-east-1,aws:eu-west-1,70\n"),
+    )
+    .unwrap();
+    // Beside the sweep file: a file that would be refused if it were read.
+    fs::write(
+        dir.join("rtt.csv"),
+        format!("{header}aws:us-east-1,aws:eu-west-1,-1\n"),
+    )
+    .unwrap();
+    let plan = SweepPlan::load(&dir.join("sweep.toml")).unwrap_or_else(|e| panic!("{e}"));
+    plan.check_points().unwrap_or_else(|e| panic!("{e}"));
+    fs::remove_file(dir.join("sub/rtt.csv")).unwrap();
+    let e = SweepPlan::load(&dir.join("sweep.toml"))
+        .and_then(|p| p.check_points())
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("sub/rtt.csv"), "{e}");
+    let _ = fs::remove_dir_all(&dir);
+}

@@ -193,6 +193,33 @@ impl<'a> Record<'a> {
         }
     }
 
+    /// The value of `column` as a number in `[0, max]`, `max` in `unit`: far past any real
+    /// value lies a wrong unit, and past that, arithmetic that overflows (an RTT of 1e300
+    /// ms turned the latency fit into NaN and every user's latency into nonsense).
+    pub fn at_most(
+        &self,
+        column: &str,
+        max: f64,
+        what: &str,
+        unit: &str,
+    ) -> Result<f64, CatalogError> {
+        let x = self.non_negative(column, false, what)?;
+        if x <= max {
+            Ok(x)
+        } else {
+            // 1e300 in full is 301 digits.
+            let x = if x < 1e12 {
+                x.to_string()
+            } else {
+                format!("{x:e}")
+            };
+            Err(self.error(
+                column,
+                format!("{what} {x} {unit} is not allowed; it must be at most {max} {unit} (is the unit right?)"),
+            ))
+        }
+    }
+
     /// The value of `column` as a number ≥ 0 (`positive` = strictly > 0).
     pub fn non_negative(
         &self,

@@ -35,6 +35,10 @@ pub const INTRA_REGION_RTT_MS: f64 = 1.0;
 /// (about 200 km/ms one way).
 pub const FIBRE_KM_PER_MS_RTT: f64 = 100.0;
 
+/// The longest round trip a catalog file may give, in ms: a minute. Measured ones are
+/// below 0.5 s; a larger number is a unit mistake (µs for ms) or garbage.
+pub const MAX_RTT_MS: f64 = 60_000.0;
+
 /// The columns of an RTT file.
 pub(crate) const COLUMNS: &[&str] = &["src", "dst", "rtt_ms"];
 
@@ -47,7 +51,7 @@ pub(crate) fn parse(input: &Input, ids: &Ids) -> Result<Directed, CatalogError> 
     for r in records(input, COLUMNS)? {
         let src = ids.resolve(&r, "src")?;
         let dst = ids.resolve(&r, "dst")?;
-        let ms = r.non_negative("rtt_ms", false, "a round-trip time of")?;
+        let ms = r.at_most("rtt_ms", MAX_RTT_MS, "a round-trip time of", "ms")?;
         if let Some((_, first)) = out.insert((src, dst), (ms, r.line())) {
             return Err(r.error(
                 "dst",

@@ -98,7 +98,7 @@ fn read(path: &PathBuf, base_dir: &Path) -> Result<Input, CatalogError> {
         base_dir.join(path)
     };
     let name = full.display().to_string();
-    match std::fs::read_to_string(&full) {
+    match crate::input::read_text(&full) {
         Ok(text) => Ok(Input {
             name,
             text: text.into(),

@@ -30,6 +30,11 @@ use super::{Region, RegionIdx};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The columns of a compute-price file.
+/// The highest price (USD per instance-hour or per GB) a catalog file or a scenario may
+/// give: a million. Real ones are below $100; far above, a month's bill overflows to
+/// `inf` in `runs.csv`.
+pub const MAX_PRICE_USD: f64 = 1e6;
+
 pub(crate) const COMPUTE_COLUMNS: &[&str] = &["region", "usd_per_hour"];
 /// The columns of a transfer-price file.
 pub(crate) const TRANSFER_COLUMNS: &[&str] = &["provider", "kind", "src", "dst", "usd_per_gb"];
@@ -43,7 +48,7 @@ pub(crate) fn parse_compute(
     let mut lines = BTreeMap::new();
     for r in records(input, COMPUTE_COLUMNS)? {
         let idx = ids.resolve(&r, "region")?;
-        let usd = r.non_negative("usd_per_hour", false, "a price of")?;
+        let usd = r.at_most("usd_per_hour", MAX_PRICE_USD, "a price of", "USD")?;
         if let Some(first) = lines.insert(idx, r.line()) {
             return Err(r.error(
                 "region",
@@ -190,7 +195,7 @@ pub(crate) fn parse_transfer(input: &Input, regions: &[Region]) -> Result<Vec<Ru
             }
             (Kind::InterRegion, _) => {}
         }
-        let usd_per_gb = r.non_negative("usd_per_gb", false, "a price of")?;
+        let usd_per_gb = r.at_most("usd_per_gb", MAX_PRICE_USD, "a price of", "USD")?;
         out.push(Rule {
             provider,
             kind,

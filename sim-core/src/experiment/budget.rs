@@ -66,7 +66,7 @@ impl Estimate {
                 "this run would handle about {} timed events (health checks, autoscaling \
                  evaluations and per-minute series over its whole simulated time), more than \
                  the limit of {} ({EVENTS_PER_REQUEST} per request --max-requests allows); \
-                 shorten `duration`, or lengthen `routing.health_check.interval` or \
+                 shorten `duration` or `warmup`, or lengthen `routing.health_check.interval` or \
                  `autoscaling.evaluation`, or pass --max-requests {} to run it anyway",
                 human(self.timed),
                 human(timed_limit),
@@ -78,8 +78,9 @@ impl Estimate {
         }
         Err(format!(
             "this run would simulate about {} requests ({} events, roughly {} of wall time{}), \
-             more than the limit of {max_requests}; shorten `duration` or lower \
-             `workload.peak_rps`, or pass --max-requests {} to run it anyway",
+             more than the limit of {max_requests}; shorten `duration` or `warmup` (the warm-up \
+             is simulated too) or lower `workload.peak_rps`, or pass --max-requests {} to run \
+             it anyway",
             human(self.requests),
             human(self.events),
             human_time(self.wall_s() * runs as f64),

@@ -102,7 +102,7 @@ pub fn load_scenario(path: Option<&Path>) -> Result<(Scenario, Arc<Catalog>), Sc
 pub fn load_file(path: Option<&Path>) -> Result<Loaded, ScenarioError> {
     match path {
         None => load_checked(DEFAULT_SCENARIO, Path::new("<embedded default scenario>")),
-        Some(p) => match std::fs::read_to_string(p) {
+        Some(p) => match crate::input::read_text(p) {
             Ok(text) => load_checked(&text, p),
             Err(e) => Err(ScenarioError {
                 source: p.to_path_buf(),

@@ -227,7 +227,9 @@ pub fn write_all(dir: &Path, runs: &[RunFiles<'_>]) -> io::Result<Vec<std::path:
     let mut written = Vec::new();
     for (name, bytes) in files {
         let p = dir.join(name);
-        write_atomic(&p, &bytes)?;
+        // The folder alone does not say which file could not be written.
+        write_atomic(&p, &bytes)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", p.display())))?;
         written.push(p);
     }
     Ok(written)

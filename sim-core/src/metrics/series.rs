@@ -180,9 +180,13 @@ impl Series {
             if b >= self.buckets as u64 {
                 return;
             }
+            // The last bucket may end past the end of time: `(b + 1) × width` wrapped to a
+            // small number, `t` went back and the loop never ended (a run whose last
+            // outcome came ~400 years in).
+            let end = (b + 1)
+                .checked_mul(width)
+                .map_or(to, |ns| SimTime::from_nanos(ns).min(to));
             let b = b as usize;
-            let end = SimTime::ZERO + SimDuration::from_nanos((b as u64 + 1) * width);
-            let end = end.min(to);
             let i = b * self.regions + region;
             if self.instance_ns.len() <= i {
                 self.instance_ns.resize((b + 1) * self.regions, 0);
@@ -202,7 +206,9 @@ impl Series {
     pub fn instances(&self, minute: u64, region: usize) -> f64 {
         let minute_ns = SimDuration::from_mins(1).as_nanos();
         let start = minute * minute_ns;
-        let end = ((minute + self.width_mins) * minute_ns).min(self.instances_until.as_nanos());
+        let end = (minute.saturating_add(self.width_mins))
+            .saturating_mul(minute_ns)
+            .min(self.instances_until.as_nanos());
         let i = (minute / self.width_mins) as usize * self.regions + region;
         match self.instance_ns.get(i) {
             Some(&x) if end > start => x as f64 / (end - start) as f64,
@@ -222,6 +228,27 @@ impl Series {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Instances booked up to the end of time: the last bucket's end is past it, which
+    /// wrapped and made `add_instances` loop forever.
+    #[test]
+    fn instances_reach_the_end_of_time() {
+        let mut s = Series::new(2);
+        // An outcome ~400 years in widens the buckets until it fits.
+        s.cell(SimTime::from_nanos(u64::MAX - 5), 1).requests += 1;
+        let w = s.width_mins();
+        s.add_instances(0, SimTime::ZERO, SimTime::MAX, 3);
+        s.instances_until(SimTime::MAX);
+        let last = s.cells().map(|(m, _, _)| m).max().unwrap();
+        assert!(last > 0 && last % w == 0);
+        for (minute, _, _) in s.cells() {
+            assert!(
+                (s.instances(minute, 0) - 3.0).abs() < 1e-9,
+                "minute {minute}"
+            );
+        }
+        assert_eq!(s.instances(last, 1), 0.0);
+    }
 
     /// Outcomes in and out of time order, across bucket edges, with the width doubling
     /// on the way (and nanoseconds near the end of time): every outcome is counted in the

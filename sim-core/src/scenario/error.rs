@@ -149,6 +149,19 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
+/// The message for an area name that is not one of `names`: a likely typo's correction,
+/// then every name, so that the fix is on the line whatever was meant.
+pub fn no_such_area<'a>(area: &str, names: impl IntoIterator<Item = &'a String>) -> String {
+    let names: Vec<&str> = names.into_iter().map(String::as_str).collect();
+    let hint = did_you_mean(area, names.iter().copied())
+        .map(|s| format!(": did you mean `{s}`?"))
+        .unwrap_or_default();
+    format!(
+        "no area is named `{area}`{hint} (areas: {})",
+        names.join(", ")
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

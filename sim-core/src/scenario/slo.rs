@@ -187,16 +187,9 @@ pub fn problems(slo: &Slo, area_names: &BTreeSet<String>) -> Vec<FieldError> {
     for (area, d) in &slo.p99_by_area {
         let f = p.key("p99_by_area").key(area);
         if !area_names.contains(area) {
-            let names: Vec<&str> = area_names.iter().map(String::as_str).collect();
-            let hint = super::error::did_you_mean(area, names.iter().copied())
-                .map(|s| format!("did you mean `{s}`? "))
-                .unwrap_or_default();
             out.push(FieldError::new(
                 f.clone(),
-                format!(
-                    "no area is named `{area}`: {hint}(areas: {})",
-                    names.join(", ")
-                ),
+                super::error::no_such_area(area, area_names),
             ));
         }
         if d.is_zero() {

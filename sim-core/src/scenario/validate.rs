@@ -9,16 +9,21 @@
 //! compare upper-cased. [`check`] is the raw half of validation; the resolved spec comes
 //! from [`crate::spec::validate`], which runs it first.
 
-use super::error::{FieldError, FieldPath};
+use super::error::{no_such_area, FieldError, FieldPath};
 use super::types::*;
 use super::Dist;
+use crate::catalog::prices::MAX_PRICE_USD;
 use crate::spec::{MAX_AREAS, MAX_REGIONS};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Largest `workload.peak_rps`: the simulation clock counts nanoseconds, so arrival gaps
 /// (mean 1 / rate) must stay far above 1 ns; at higher rates they round to zero and time
 /// stops advancing.
 pub const MAX_PEAK_RPS: f64 = 1e8;
+
+/// The most retries a client may make of one request (`client.retries`), as the GUI's
+/// field offers: real clients make a handful (AWS SDKs 2–3).
+pub const MAX_RETRIES: u32 = 20;
 
 /// What validation needs to know about the world outside the scenario (the catalog).
 pub trait Lookup {
@@ -33,6 +38,15 @@ pub trait Lookup {
     fn default_area_names(&self) -> Vec<String>;
 }
 
+/// `v` as a message shows it: 1e300 in full is 301 digits on one line of an error.
+pub fn shown(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1e15 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 struct Checker {
     errors: Vec<FieldError>,
 }
@@ -43,17 +57,34 @@ impl Checker {
     }
     fn positive(&mut self, path: FieldPath, v: f64) {
         if !(v.is_finite() && v > 0.0) {
-            self.err(path, format!("must be a number greater than 0, got {v}"));
+            self.err(
+                path,
+                format!("must be a number greater than 0, got {}", shown(v)),
+            );
         }
     }
     fn non_negative(&mut self, path: FieldPath, v: f64) {
         if !(v.is_finite() && v >= 0.0) {
-            self.err(path, format!("must be a number ≥ 0, got {v}"));
+            self.err(path, format!("must be a number ≥ 0, got {}", shown(v)));
+        }
+    }
+    /// A price in USD: at most [`MAX_PRICE_USD`], past which a month's bill overflows.
+    fn price(&mut self, path: FieldPath, v: f64) {
+        if v.is_finite() && v > MAX_PRICE_USD {
+            self.err(
+                path,
+                format!("must be a price of at most {MAX_PRICE_USD} USD, got {v:e} (is the unit right?)"),
+            );
+        } else {
+            self.non_negative(path, v);
         }
     }
     fn range(&mut self, path: FieldPath, v: f64, lo: f64, hi: f64, what: &str) {
         if !(v.is_finite() && v >= lo && v <= hi) {
-            self.err(path, format!("must be {what} in [{lo}, {hi}], got {v}"));
+            self.err(
+                path,
+                format!("must be {what} in [{lo}, {hi}], got {}", shown(v)),
+            );
         }
     }
     fn probability(&mut self, path: FieldPath, v: f64) {
@@ -123,7 +154,7 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     if !(h.is_finite() && (0.0..24.0).contains(&h)) {
         c.err(
             root.key("start_utc_hour"),
-            format!("must be an hour in [0, 24), got {h}"),
+            format!("must be an hour in [0, 24), got {}", shown(h)),
         );
     }
 
@@ -142,13 +173,16 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     if !(w.trough_fraction.is_finite() && w.trough_fraction > 0.0 && w.trough_fraction <= 1.0) {
         c.err(
             wp.key("trough_fraction"),
-            format!("must be in (0, 1], got {}", w.trough_fraction),
+            format!("must be in (0, 1], got {}", shown(w.trough_fraction)),
         );
     }
     if !(w.peak_local_hour.is_finite() && (0.0..24.0).contains(&w.peak_local_hour)) {
         c.err(
             wp.key("peak_local_hour"),
-            format!("must be an hour in [0, 24), got {}", w.peak_local_hour),
+            format!(
+                "must be an hour in [0, 24), got {}",
+                shown(w.peak_local_hour)
+            ),
         );
     }
     c.probability(wp.key("read_fraction"), w.read_fraction);
@@ -350,8 +384,25 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     {
         c.err(ro.key("weights"), "the weighted policy needs a positive weight for at least one region, e.g. weights = { \"aws:us-east-1\" = 1.0 }");
     }
+    // A region listed twice has two places in the order: which one was meant?
+    let mut first_place: BTreeMap<String, usize> = BTreeMap::new();
     for (i, id) in s.routing.priority.iter().enumerate() {
-        in_deployment(&mut c, ro.key("priority").index(i), id);
+        let path = ro.key("priority").index(i);
+        in_deployment(&mut c, path.clone(), id);
+        let Ok(canonical) = world.canonical_region(id) else {
+            continue;
+        };
+        match first_place.get(&canonical) {
+            Some(first) => c.err(
+                path,
+                format!(
+                    "`{id}` is listed twice (as priority[{first}] too): give each region one place in the order"
+                ),
+            ),
+            None => {
+                first_place.insert(canonical, i);
+            }
+        }
     }
     if s.routing.policy == RoutingPolicy::Priority && s.routing.priority.is_empty() {
         c.err(
@@ -447,11 +498,7 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
     let sh = root.key("sharded");
     for (area, id) in &s.sharded.homes {
         if !area_names.contains(area) {
-            let names: Vec<&str> = area_names.iter().map(String::as_str).collect();
-            c.err(
-                sh.key("homes").key(area),
-                format!("no area is named `{area}` (areas: {})", names.join(", ")),
-            );
+            c.err(sh.key("homes").key(area), no_such_area(area, &area_names));
         }
         in_deployment(&mut c, sh.key("homes").key(area), id);
     }
@@ -481,6 +528,15 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         );
     }
     let cl = root.key("client");
+    if s.client.retries > MAX_RETRIES {
+        c.err(
+            cl.key("retries"),
+            format!(
+                "must be at most {MAX_RETRIES}, got {}: a request that cannot succeed waits a timeout per attempt, so without a retry budget a region outage makes a run that never ends; give a few retries and bound them with `retry_budget`",
+                s.client.retries
+            ),
+        );
+    }
     if !(s.client.retry_budget.is_finite() && s.client.retry_budget >= 0.0) {
         c.err(
             cl.key("retry_budget"),
@@ -546,7 +602,7 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
                 (Some(a), Some(r), true) => {
                     in_deployment(&mut c, p.key("region"), r);
                     if !area_names.contains(a) {
-                        c.err(p.key("area"), format!("no area is named `{a}`"));
+                        c.err(p.key("area"), no_such_area(a, &area_names));
                     }
                 }
                 _ => c.err(p.clone(), "give either `regions = [a, b]` (two regions cut apart) or `area` and `region` (users cut off from a region)"),
@@ -563,7 +619,7 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         if let Err(m) = world.check_region(id) {
             c.err(pr.key("instance_usd_per_hour").key(id), m);
         }
-        c.non_negative(pr.key("instance_usd_per_hour").key(id), *v);
+        c.price(pr.key("instance_usd_per_hour").key(id), *v);
     }
     same_region_twice(
         &mut c,
@@ -572,10 +628,10 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         s.prices.instance_usd_per_hour.keys(),
     );
     if let Some(v) = s.prices.transfer_usd_per_gb {
-        c.non_negative(pr.key("transfer_usd_per_gb"), v);
+        c.price(pr.key("transfer_usd_per_gb"), v);
     }
     if let Some(v) = s.prices.egress_usd_per_gb {
-        c.non_negative(pr.key("egress_usd_per_gb"), v);
+        c.price(pr.key("egress_usd_per_gb"), v);
     }
     c.errors.extend(super::slo::problems(&s.slo, &area_names));
     c.errors

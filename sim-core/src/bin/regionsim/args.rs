@@ -1,8 +1,9 @@
 //! Checks on command-line values that clap cannot express by itself.
 //!
-//! - Whole-number flags accept a leading `-` (clap's `allow_negative_numbers`) only to
-//!   refuse it with "must be ≥ 0": otherwise clap takes `-1` for a flag and suggests
-//!   `-- -1`, which would pass it as a file name.
+//! - Every value accepts a leading `-` (`main::command` sets clap's
+//!   `allow_negative_numbers` on all of them) so that whole-number flags can refuse it with
+//!   "must be ≥ 0": otherwise clap takes `-1` for a flag and suggests `-- -1`, which would
+//!   pass it as a file name.
 //! - `--out` must be a folder: naming an existing file is refused before any simulation,
 //!   not after minutes of work when the CSV cannot be written.
 
@@ -60,6 +61,24 @@ pub fn out_dir(flag: &str, dir: &Path) -> Result<()> {
         Ok(m) if !m.is_dir() => bail!(
             "{flag} {}: is a file, not a folder; name a folder (it is created if missing)",
             dir.display()
+        ),
+        _ => parents_are_folders(flag, dir),
+    }
+}
+
+/// Refuses `path` when the nearest of its parents that exists is a file: no folder can be
+/// made inside it, and the writes would fail only after the whole simulation.
+pub fn parents_are_folders(flag: &str, path: &Path) -> Result<()> {
+    let existing = path
+        .ancestors()
+        .skip(1)
+        .take_while(|p| !p.as_os_str().is_empty())
+        .find_map(|p| std::fs::metadata(p).ok().map(|m| (p, m)));
+    match existing {
+        Some((p, m)) if !m.is_dir() => bail!(
+            "{flag} {}: `{}` is a file, so nothing can be written inside it; name a path in a folder",
+            path.display(),
+            p.display()
         ),
         _ => Ok(()),
     }

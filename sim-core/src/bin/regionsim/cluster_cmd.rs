@@ -46,13 +46,13 @@ pub struct CommonArgs {
     /// The sweep file (TOML).
     sweep: PathBuf,
     /// Number of tasks: task I runs the runs whose index modulo N is I.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = crate::args::whole::<u64>)]
     shards: u64,
     /// Folder for the generated files (for Slurm also the tasks' folders, logs and result).
     #[arg(long)]
     out: PathBuf,
     /// Worker threads per task, = CPUs requested per task.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, value_parser = crate::args::whole::<u16>)]
     threads: u16,
     /// Wall-time limit per task, e.g. 90m, 2h, 1d.
     #[arg(long, default_value = "2h", value_parser = parse_time)]

@@ -80,6 +80,7 @@ pub fn run(a: CompareArgs) -> Result<ExitCode> {
                 r.display()
             );
         }
+        crate::args::parents_are_folders("--report", r)?;
     }
     let b = load(a.file.as_deref())?;
     let base = if a.against_fixed_primary {

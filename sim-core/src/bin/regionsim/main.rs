@@ -15,7 +15,7 @@ mod watch;
 use out::{errln, outln};
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use sim_core::experiment::{load_file, Loaded, DEFAULT_SCENARIO};
 use sim_core::export::csv_out;
 use sim_core::scenario::LayoutKind;
@@ -111,11 +111,11 @@ promotion + DNS TTL (+ scale-up for warm/cold standbys).\n\nExamples:\n  regions
         file: Option<PathBuf>,
         /// Simulated years per layout, 1 to 50000 (split over 100 replications; rounded up
         /// to a multiple of 100).
-        #[arg(long, default_value_t = 20_000, allow_negative_numbers = true,
+        #[arg(long, default_value_t = 20_000,
               value_parser = parse_years)]
         years: u32,
         /// Master seed (default: the scenario's `seed`).
-        #[arg(long, allow_negative_numbers = true, value_parser = args::whole::<u64>)]
+        #[arg(long, value_parser = args::whole::<u64>)]
         seed: Option<u64>,
         /// Folder for availability.csv.
         #[arg(long, default_value = "out")]
@@ -156,7 +156,7 @@ regionsim plan my.toml --slo p99=200ms --slo residency --slo n+1 --layouts shard
 #[derive(clap::Args)]
 struct RunArgs {
     /// Master seed (default: the scenario's `seed`).
-    #[arg(long, allow_negative_numbers = true, value_parser = args::whole::<u64>)]
+    #[arg(long, value_parser = args::whole::<u64>)]
     seed: Option<u64>,
     /// Folder for runs.csv, areas.csv, regions.csv, timeseries.csv, incidents.csv and
     /// timing.csv.
@@ -164,7 +164,8 @@ struct RunArgs {
     out: PathBuf,
     /// Refuse to start a run estimated to simulate more requests than this (warm-up
     /// included); the refusal says the estimate.
-    #[arg(long, default_value_t = sim_core::experiment::budget::DEFAULT_MAX_REQUESTS)]
+    #[arg(long, default_value_t = sim_core::experiment::budget::DEFAULT_MAX_REQUESTS,
+          value_parser = args::whole::<u64>)]
     max_requests: u64,
 }
 
@@ -188,8 +189,33 @@ fn parse_years(s: &str) -> Result<u32, String> {
     }
 }
 
+/// The command line, with every value accepting a leading `-`: clap otherwise takes `-1`
+/// for an unknown flag and suggests `-- -1` (which would pass it as a file name). Each
+/// value's parser then says what is wrong with it ("must be a whole number ≥ 0, not `-1`",
+/// "unknown layout `-1`"); a flag added later is covered without a word of its own.
+fn command() -> clap::Command {
+    fn values_may_start_with_minus(c: clap::Command) -> clap::Command {
+        c.mut_args(|a| {
+            if a.get_action().takes_values() {
+                a.allow_negative_numbers(true)
+            } else {
+                a
+            }
+        })
+        .mut_subcommands(values_may_start_with_minus)
+    }
+    values_may_start_with_minus(Cli::command())
+}
+
+fn parse() -> Result<Cli, clap::Error> {
+    let mut cmd = command();
+    cmd.try_get_matches_from_mut(std::env::args_os())
+        .and_then(|m| Cli::from_arg_matches(&m))
+        .map_err(|e| e.format(&mut cmd))
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version go to standard output, usage errors to standard error.
@@ -374,8 +400,7 @@ fn validate(files: &[PathBuf]) -> Result<ExitCode> {
 
 fn write_csv(dir: &Path, results: &[sim_core::experiment::RunResult]) -> Result<()> {
     let files: Vec<_> = results.iter().map(|r| r.files()).collect();
-    let written = csv_out::write_all(dir, &files)
-        .with_context(|| format!("writing CSV under {}", dir.display()))?;
+    let written = csv_out::write_all(dir, &files).context("writing CSV")?;
     let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
     outln!("\nwrote {}", names.join(", "));
     Ok(())

@@ -36,24 +36,24 @@ pub struct PlanArgs {
     #[arg(long)]
     quick: bool,
     /// Master seed (default: the scenario's `seed`).
-    #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<u64>)]
+    #[arg(long, value_parser = crate::args::whole::<u64>)]
     seed: Option<u64>,
     /// Steady-state replications every simulated design gets (default 3; --quick: 2).
-    #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<u32>)]
+    #[arg(long, value_parser = crate::args::whole::<u32>)]
     replications: Option<u32>,
     /// Steady-state replications a design may get while the 95 % interval of an
     /// objective straddles its bound (default 10; --quick: 4; never below --replications).
-    #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<u32>)]
+    #[arg(long, value_parser = crate::args::whole::<u32>)]
     max_replications: Option<u32>,
     /// Per layout, stop after this many designs meet every objective.
-    #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<usize>)]
+    #[arg(long, value_parser = crate::args::whole::<usize>)]
     finalists: Option<usize>,
     /// Per layout, simulate at most this many designs.
-    #[arg(long, allow_negative_numbers = true, value_parser = crate::args::whole::<usize>)]
+    #[arg(long, value_parser = crate::args::whole::<usize>)]
     max_verified: Option<usize>,
     /// Instance counts to try per region, comma-separated (default: the Erlang C size ± a
     /// few).
-    #[arg(long, value_delimiter = ',', allow_negative_numbers = true,
+    #[arg(long, value_delimiter = ',',
           value_parser = crate::args::whole::<u32>)]
     instances: Vec<u32>,
     /// Active-passive standby modes to try, comma-separated: hot, warm, cold (default: the
@@ -72,12 +72,13 @@ pub struct PlanArgs {
     #[arg(long)]
     autoscale: bool,
     /// Designs to print (at least 1).
-    #[arg(long, default_value_t = 10, allow_negative_numbers = true,
+    #[arg(long, default_value_t = 10,
           value_parser = crate::args::at_least_one::<usize>)]
     top: usize,
     /// Refuse to plan when one verification run is estimated to simulate more requests
     /// than this.
-    #[arg(long, default_value_t = sim_core::experiment::budget::DEFAULT_MAX_REQUESTS)]
+    #[arg(long, default_value_t = sim_core::experiment::budget::DEFAULT_MAX_REQUESTS,
+          value_parser = crate::args::whole::<u64>)]
     max_requests: u64,
 }
 

@@ -32,7 +32,7 @@ missing. runs.csv and summary.csv are byte-identical for any --threads, after re
 after merging shards.
 
 Examples:
-  regionsim sweep datasets/sweeps/write-modes.toml --out ws/
+  regionsim sweep datasets/sweeps/designs-under-load.toml --out ws/
   regionsim sweep big.toml --out ws/ --resume            # continue after a crash
   regionsim sweep big.toml --shard 3/16 --out part-3/    # one task of a job array
   regionsim merge part-*/ --out ws/";
@@ -55,7 +55,7 @@ pub struct SweepArgs {
     #[arg(long, default_value = "sweep-out")]
     out: PathBuf,
     /// Worker threads (default: one per core).
-    #[arg(long, allow_negative_numbers = true, value_parser = parse_threads)]
+    #[arg(long, value_parser = parse_threads)]
     threads: Option<u16>,
     /// Continue the sweep in --out: run only the runs not yet saved (starts one if none).
     #[arg(long)]
@@ -67,7 +67,8 @@ pub struct SweepArgs {
     #[arg(long, short)]
     quiet: bool,
     /// Refuse points whose runs are estimated to simulate more requests than this each.
-    #[arg(long, default_value_t = sim_core::experiment::budget::DEFAULT_MAX_REQUESTS)]
+    #[arg(long, default_value_t = sim_core::experiment::budget::DEFAULT_MAX_REQUESTS,
+          value_parser = crate::args::whole::<u64>)]
     max_requests: u64,
 }
 

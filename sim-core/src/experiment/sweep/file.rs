@@ -136,7 +136,7 @@ fn read_base(
         return None;
     };
     let bp = source.parent().unwrap_or(Path::new("")).join(rel);
-    match std::fs::read_to_string(&bp) {
+    match crate::input::read_text(&bp) {
         Ok(t) => Some((t, bp)),
         Err(e) => {
             p.at(
@@ -387,11 +387,14 @@ fn entry(
         return None;
     }
     let Some(value) = item.as_value() else {
-        p.at(
-            kspan,
-            place,
-            "must be a value (write tables inline: `{ a = 1 }`)",
-        );
+        // `routing.dns_ttl = [...]` unquoted is a dotted key: TOML makes `routing` a table.
+        let message = match item.as_table_like().and_then(|t| first_leaf(name, t)) {
+            Some(leaf) => format!(
+                "TOML reads the unquoted `{leaf}` as tables, not as one path: quote the path, `\"{leaf}\" = …` (a table as one value is written inline: `{{ a = 1 }}`)"
+            ),
+            None => "must be a value (write tables inline: `{ a = 1 }`)".to_string(),
+        };
+        p.at(kspan, place, message);
         return None;
     };
     let values: Vec<&Value> = if list {
@@ -437,4 +440,15 @@ fn entry(
         place,
         key_at,
     })
+}
+
+/// The dotted path from `name` down the first entries of `t` to its first value:
+/// `routing.dns_ttl` for `routing.dns_ttl = [..]` written unquoted.
+fn first_leaf(name: &str, t: &dyn TableLike) -> Option<String> {
+    let (k, item) = t.iter().next()?;
+    let path = format!("{name}.{k}");
+    match item.as_table_like() {
+        Some(inner) if !item.is_value() => first_leaf(&path, inner),
+        _ => Some(path),
+    }
 }

@@ -99,7 +99,7 @@ pub struct SweepPlan {
 impl SweepPlan {
     /// Reads and checks the sweep file at `path` (and its base scenario).
     pub fn load(path: &Path) -> Result<SweepPlan, SweepError> {
-        let text = std::fs::read_to_string(path).map_err(|e| SweepError::io(path, "read", e))?;
+        let text = crate::input::read_text(path).map_err(|e| SweepError::io(path, "read", e))?;
         SweepPlan::from_text(&text, path)
     }
 

@@ -33,6 +33,7 @@ use super::plan::SweepPlan;
 use super::summary::Summary;
 use super::SweepError;
 use crate::export::write_atomic;
+use crate::input::read_bounded;
 use crate::metrics::summary::run_columns;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -254,21 +255,6 @@ pub fn part_path(dir: &Path, run: u64) -> PathBuf {
 
 fn tag(hash: u64, run: u64) -> String {
     format!("# regionsim-sweep {hash:016x} run {run}\n")
-}
-
-/// Reads `path` whole, refusing a file larger than `max` bytes before reading it.
-fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let f = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
-    f.take(max + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > max {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("it is larger than {max} bytes, more than regionsim ever writes there"),
-        ));
-    }
-    Ok(bytes)
 }
 
 /// The bytes of run `run`'s part file holding `row` (any serde value that makes one CSV
