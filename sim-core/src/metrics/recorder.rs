@@ -160,7 +160,13 @@ impl Recorder {
                 self.stale_reads += 1;
             }
         }
-        self.down.record(o.at, o.area, o.result.is_ok());
+        // Downtime is time in the measured window: a measured request that ends in the
+        // drain after it (a timeout of the window's last seconds) counts as served or
+        // failed, but its second is not a second of the window. Counted there, an outage
+        // near the end reported more downtime (and a longer RTO) than the window had left.
+        if o.at < self.window_end {
+            self.down.record(o.at, o.area, o.result.is_ok());
+        }
         let cell = self.series.cell(o.at, o.region);
         cell.requests += 1;
         match o.result {
