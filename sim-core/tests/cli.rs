@@ -1,6 +1,6 @@
 //! The `regionsim` binary as a user runs it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn regionsim(args: &[&str]) -> Output {
@@ -335,13 +335,13 @@ fn an_out_that_is_a_file_is_refused_before_any_work() {
         vec!["plan", "--out", f],
         vec!["merge", dir.to_str().unwrap(), "--out", f],
     ] {
-        let start = std::time::Instant::now();
         let o = regionsim(&args);
         let e = text(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{args:?}: {e}");
         assert!(e.contains("is a file, not a folder"), "{args:?}: {e}");
+        // Refused before any work: nothing of a run (its table, its files) was printed.
         assert!(
-            start.elapsed().as_secs() < 10,
+            text(&o.stdout).is_empty(),
             "{args:?} worked before refusing"
         );
     }
@@ -385,6 +385,29 @@ fn an_out_inside_a_file_is_refused_before_any_work() {
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// An --out in a folder nobody can write in (here /proc, which even root cannot) is
+/// refused before the simulation: it ran to the end, then failed to write.
+#[test]
+fn an_out_that_cannot_be_written_is_refused_before_any_work() {
+    if !Path::new("/proc").is_dir() {
+        return; // not Linux: no folder that refuses writes to everyone
+    }
+    for args in [
+        vec!["run", "--out", "/proc/regionsim-nope/out"],
+        vec!["compare", "--out", "/proc/regionsim-nope"],
+        vec!["plan", "--quick", "--out", "/proc/regionsim-nope"],
+    ] {
+        let o = regionsim(&args);
+        let e = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {e}");
+        assert!(e.contains("cannot write in `/proc`"), "{args:?}: {e}");
+        assert!(
+            text(&o.stdout).is_empty(),
+            "{args:?} worked before refusing"
+        );
+    }
 }
 
 /// A CSV file that cannot be written is named: the message said only the folder

@@ -62,7 +62,40 @@ pub fn out_dir(flag: &str, dir: &Path) -> Result<()> {
             "{flag} {}: is a file, not a folder; name a folder (it is created if missing)",
             dir.display()
         ),
-        _ => parents_are_folders(flag, dir),
+        _ => parents_are_folders(flag, dir)?,
+    }
+    writable(flag, dir)
+}
+
+/// Writes and removes a probe file in `dir`, or, when it does not exist yet, in the
+/// nearest folder above it that does (where it will be created), so a folder that cannot
+/// be made or written (read-only, `/proc/x`, no permission) is said before the
+/// simulation, not after it. Nothing is created.
+fn writable(flag: &str, dir: &Path) -> Result<()> {
+    let Some(existing) = dir
+        .ancestors()
+        .map(|p| {
+            if p.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                p
+            }
+        })
+        .find(|p| p.is_dir())
+    else {
+        return Ok(());
+    };
+    let probe = existing.join(format!(".regionsim-probe-{}", std::process::id()));
+    match std::fs::write(&probe, b"") {
+        Ok(()) => {
+            let _ = std::fs::remove_file(&probe);
+            Ok(())
+        }
+        Err(e) => bail!(
+            "{flag} {}: cannot write in `{}`: {e}; name a folder you can write to",
+            dir.display(),
+            existing.display()
+        ),
     }
 }
 
