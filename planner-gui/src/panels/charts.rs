@@ -380,6 +380,11 @@ pub fn segments(points: &[[f64; 2]], width_min: f64) -> Vec<Vec<[f64; 2]>> {
     out
 }
 
+/// Whether a region took part in the run: it got requests or ran instances.
+pub fn is_used(s: &RegionSeries) -> bool {
+    !s.failed.is_empty() || !s.p99.is_empty() || s.instances.iter().any(|p| p[1] > 0.0)
+}
+
 /// Errors and p99 per minute per region of one run, on two plots sharing the time axis;
 /// the scheduled failures shaded.
 pub fn timeline(ui: &mut Ui, r: &RunResult, windows: &[Window], height: f32) {
@@ -387,9 +392,12 @@ pub fn timeline(ui: &mut Ui, r: &RunResult, windows: &[Window], height: f32) {
     let width = r.rec.series.width_mins() as f64;
     let end = (sim_core::report::chart::window_end_min(r) / width).ceil() * width;
     let windows = &sim_core::report::chart::clip_windows(windows, end);
+    // Only the regions this layout used (an active-passive run leaves the others idle):
+    // each keeps its colour, which is by region, the same in every layout.
     let mut items: Vec<(String, Color32)> = series
         .iter()
         .enumerate()
+        .filter(|(_, s)| is_used(s))
         .map(|(i, s)| (s.region.clone(), region_color(i)))
         .collect();
     items.extend(window_items(windows));
@@ -473,7 +481,7 @@ fn minute_plot(
                 .stroke(egui::Stroke::NONE);
                 pu.polygon(shade);
             }
-            for (i, s) in series.iter().enumerate() {
+            for (i, s) in series.iter().enumerate().filter(|(_, s)| is_used(s)) {
                 for seg in segments(points(s), width_min) {
                     pu.line(
                         Line::new(s.region.clone(), PlotPoints::new(seg)).color(region_color(i)),
@@ -520,6 +528,32 @@ mod tests {
     }
 
     /// The timeline ends with the run's window: the drain bucket after it is not drawn.
+    /// An active-passive run leaves a third region idle: it is not in the legend.
+    #[test]
+    fn only_the_regions_a_layout_used_are_drawn() {
+        let text = "duration = \"2m\"\nwarmup = \"30s\"\n[workload]\npeak_rps = 200.0\n\
+                    [[regions]]\nid = \"aws:us-east-1\"\n[[regions]]\nid = \"aws:us-west-2\"\n\
+                    [[regions]]\nid = \"aws:eu-west-1\"\n\
+                    [active_passive]\nprimary = \"aws:us-east-1\"\nstandby = \"aws:us-west-2\"\n";
+        let (s, cat) =
+            sim_core::experiment::load_text(text, std::path::Path::new("t.toml")).unwrap();
+        let spec = sim_core::spec::validate(&s, &cat).unwrap();
+        let used = |layout| -> Vec<bool> {
+            minute_series(&spec.run_layout(layout, 1))
+                .iter()
+                .map(is_used)
+                .collect()
+        };
+        assert_eq!(
+            used(sim_core::scenario::LayoutKind::ActivePassive),
+            vec![true, true, false]
+        );
+        assert_eq!(
+            used(sim_core::scenario::LayoutKind::ActiveActive),
+            vec![true, true, true]
+        );
+    }
+
     #[test]
     fn minute_series_stop_at_the_end_of_the_window() {
         let text = "duration = \"2m\"\nwarmup = \"1m\"\n[workload]\npeak_rps = 200.0\n\
