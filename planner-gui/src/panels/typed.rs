@@ -153,6 +153,7 @@ pub fn drag_by<T: egui::emath::Numeric>(
         kept.0.remove(&key);
     }
     let shown = kept.0.get(&key).map(|e| e.text.clone());
+    let refused = shown.is_some();
     let parsed: Rc<RefCell<Option<Parsed>>> = Rc::default();
     let parser = {
         let parsed = parsed.clone();
@@ -170,11 +171,12 @@ pub fn drag_by<T: egui::emath::Numeric>(
             .or_else(|| format.as_ref().and_then(|f| f(x)))
             .unwrap_or_else(|| numbers.format(x, decimals))
     };
-    let r = ui.add(style(
-        DragValue::new(v)
-            .custom_parser(parser)
-            .custom_formatter(formatter),
-    ));
+    let drag = DragValue::new(v)
+        .custom_parser(parser)
+        .custom_formatter(formatter);
+    // Refused text is shown as typed, without the field's style and so without its unit
+    // after it ("500ms", not "500ms s"); the style comes back with a number.
+    let r = ui.add(if refused { drag } else { style(drag) });
     let after = v.to_f64();
     let pass = ctx.cumulative_pass_nr();
     let escaped = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape));
