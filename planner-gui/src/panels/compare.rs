@@ -96,67 +96,72 @@ pub fn show(ui: &mut Ui, view: &CompareView<'_>) -> Commands {
         }
     });
     cmds.extend(baseline::toolbar(ui, view.baseline));
-    egui::ScrollArea::vertical().show(ui, |ui| {
-        if res.samples.count() > 1 || view.baseline.is_some() {
-            // Intervals and differences need the width of the view.
-            baseline::table(ui, res, view.baseline);
-            ui.add_space(8.0);
-            super::responsive::pair(
-                ui,
-                |ui| estimates::show(ui, view.estimates),
-                |ui| charts::cost(ui, runs, 240.0),
-            );
-        } else {
-            super::responsive::pair(
-                ui,
-                |ui| {
-                    table(ui, runs);
-                    ui.add_space(8.0);
-                    estimates::show(ui, view.estimates);
-                },
-                |ui| charts::cost(ui, runs, 240.0),
-            );
-        }
-        ui.separator();
-        super::bill::show(ui, runs);
-        ui.separator();
-        super::responsive::pair(
-            ui,
-            |ui| charts::latency_cdf(ui, runs, 260.0),
-            |ui| charts::area_p99(ui, runs, 260.0),
-        );
-        ui.separator();
-        ui.columns(2, |cols| {
-            for (col, which) in cols
-                .iter_mut()
-                .zip([TimeChart::Latency, TimeChart::Availability])
-            {
-                cmds.extend(time_charts::show(col, res, which, 220.0));
+    // eframe restores egui's memory, scroll offsets included, from the last session: the
+    // first results of a new session opened halfway down, the verdict out of sight. An id
+    // of this process starts them at the top; within a session a re-run keeps its place.
+    egui::ScrollArea::vertical()
+        .id_salt(("compare-results", std::process::id()))
+        .show(ui, |ui| {
+            if res.samples.count() > 1 || view.baseline.is_some() {
+                // Intervals and differences need the width of the view.
+                baseline::table(ui, res, view.baseline);
+                ui.add_space(8.0);
+                super::responsive::pair(
+                    ui,
+                    |ui| estimates::show(ui, view.estimates),
+                    |ui| charts::cost(ui, runs, 240.0),
+                );
+            } else {
+                super::responsive::pair(
+                    ui,
+                    |ui| {
+                        table(ui, runs);
+                        ui.add_space(8.0);
+                        estimates::show(ui, view.estimates);
+                    },
+                    |ui| charts::cost(ui, runs, 240.0),
+                );
             }
-        });
-        ui.separator();
-        ui.horizontal(|ui| {
-            ui.strong("Timeline per region of");
-            for l in LayoutKind::ALL {
-                let text = RichText::new(l.name()).color(layout_color(l));
-                if ui
-                    .selectable_label(view.timeline_layout == l, text)
-                    .clicked()
+            ui.separator();
+            super::bill::show(ui, runs);
+            ui.separator();
+            super::responsive::pair(
+                ui,
+                |ui| charts::latency_cdf(ui, runs, 260.0),
+                |ui| charts::area_p99(ui, runs, 260.0),
+            );
+            ui.separator();
+            ui.columns(2, |cols| {
+                for (col, which) in cols
+                    .iter_mut()
+                    .zip([TimeChart::Latency, TimeChart::Availability])
                 {
-                    cmds.push(Command::SetTimelineLayout(l));
+                    cmds.extend(time_charts::show(col, res, which, 220.0));
                 }
+            });
+            ui.separator();
+            ui.horizontal(|ui| {
+                ui.strong("Timeline per region of");
+                for l in LayoutKind::ALL {
+                    let text = RichText::new(l.name()).color(layout_color(l));
+                    if ui
+                        .selectable_label(view.timeline_layout == l, text)
+                        .clicked()
+                    {
+                        cmds.push(Command::SetTimelineLayout(l));
+                    }
+                }
+            });
+            if let Some(r) = runs.iter().find(|r| r.layout() == view.timeline_layout) {
+                let windows = charts::failure_windows(&res.scenario);
+                charts::timeline(ui, r, &windows, 200.0);
+                let l = view.timeline_layout;
+                cmds.extend(time_charts::save_buttons(
+                    ui,
+                    &[TimeChart::RegionFailed(l), TimeChart::RegionP99(l)],
+                ));
             }
         });
-        if let Some(r) = runs.iter().find(|r| r.layout() == view.timeline_layout) {
-            let windows = charts::failure_windows(&res.scenario);
-            charts::timeline(ui, r, &windows, 200.0);
-            let l = view.timeline_layout;
-            cmds.extend(time_charts::save_buttons(
-                ui,
-                &[TimeChart::RegionFailed(l), TimeChart::RegionP99(l)],
-            ));
-        }
-    });
     cmds
 }
 
