@@ -69,7 +69,12 @@ pub fn verdict(runs: &[&RunSummary]) -> String {
         // `outages` counts region outages; users can be down without one (a failed
         // dependency, a partition, overload), and the verdict must not say otherwise.
         let _ = if r.outages == 0 && r.downtime_s == 0.0 {
-            write!(out, " {}: no outage in this run, {lost}.", r.layout)
+            // Not "no outage": a zone or a dependency may have failed without a word here.
+            write!(
+                out,
+                " {}: no region outage, users were never down, {lost}.",
+                r.layout
+            )
         } else if r.downtime_s == 0.0 {
             write!(out, " {}: users were never down, {lost}.", r.layout)
         } else if r.outages == 0 {
@@ -145,7 +150,22 @@ mod tests {
             ),
             "{v}"
         );
-        assert!(!v.contains("no outage in this run"), "{v}");
+        assert!(
+            !v.contains("no region outage, users were never down"),
+            "{v}"
+        );
+        // Nothing failed at all: said as what was measured.
+        let quiet = RunSummary {
+            downtime_s: 0.0,
+            ..c.clone()
+        };
+        assert!(
+            verdict(&[&quiet]).ends_with(
+                "sharded: no region outage, users were never down, lost no acknowledged write."
+            ),
+            "{}",
+            verdict(&[&quiet])
+        );
         let v = verdict(&[&a, &b]);
         assert_eq!(
             v,
