@@ -205,6 +205,7 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
     regions(ui, &mut s, view.catalog, &mut p, &mut cmds);
     routing(ui, &mut s, &mut p);
     super::editor_network::show(ui, &mut s, view.catalog, &mut p);
+    super::editor_areas::show(ui, &mut s, view.catalog, &mut p);
     editor_layouts::show(ui, &mut s, view.catalog, &mut p);
     let area_names: Vec<String> = if s.areas.is_empty() {
         view.catalog

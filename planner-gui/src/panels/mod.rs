@@ -5,7 +5,7 @@
 //! - [`files`]: the File menu (open, save, export, recent files);
 //! - [`run`]: the Compare / Cancel controls, progress and the view tabs;
 //! - [`editor`] (with [`editor_layouts`], [`editor_failures`] and [`failure_timeline`],
-//!   [`editor_network`], [`editor_realism`], zones, autoscaling and follow-the-sun, and [`editor_deps`], the
+//!   [`editor_network`], [`editor_areas`], [`editor_realism`], zones, autoscaling and follow-the-sun, and [`editor_deps`], the
 //!   shared dependencies): every scenario field the app edits, with the validation
 //!   problems of each field under it;
 //! - [`map`] (with [`land`]): the world, the regions, the user areas and the links of one
@@ -31,6 +31,7 @@ pub mod compare;
 pub mod confirm;
 pub mod designs_table;
 pub mod editor;
+pub mod editor_areas;
 pub mod editor_deps;
 pub mod editor_failures;
 pub mod editor_layouts;
