@@ -87,7 +87,7 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
                 if n == 2 {
                     Layout::ActivePassive
                 } else {
-                    Layout::Sharded { standby: false }
+                    Layout::Sharded { standbys: 0 }
                 },
                 n,
                 ap.failover.promotion,
@@ -127,18 +127,20 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
         }
         LayoutKind::Sharded => {
             let sh = &s.sharded;
-            let homes: Vec<usize> = plan
+            // Homes with a standby first: `sharded.standby` gives a shard one only where
+            // its jurisdiction has a second region (the plan's replicas say which).
+            let (mut homes, alone): (Vec<usize>, Vec<usize>) = plan
                 .write_region
                 .iter()
                 .flatten()
                 .copied()
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
-                .collect();
+                .partition(|&h| !plan.replicas[h].is_empty());
+            let standbys = homes.len() as u32;
+            homes.extend(alone);
             (
-                Layout::Sharded {
-                    standby: sh.standby,
-                },
+                Layout::Sharded { standbys },
                 (homes.len() as u32).max(1),
                 sh.failover.promotion,
                 0.0,
@@ -147,7 +149,7 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
                 match homes.as_slice() {
                     [] => vec![0],
                     // One shard with a standby: the pair (home, its standby).
-                    &[h] if sh.standby => vec![h, plan.replicas[h].first().copied().unwrap_or(h)],
+                    &[h] if standbys > 0 => vec![h, plan.replicas[h][0]],
                     _ => homes.clone(),
                 },
             )

@@ -73,7 +73,8 @@ pub(super) fn build(layout: Layout, p: &AvailabilityParams) -> RewardChain {
         // Each of the n shards is a two-region active-passive pair with a 1/n share of
         // the writes; n shards multiply the frequencies, so the writes lost per unit of
         // failover frequency are n · (w/n) · window = w · window.
-        Layout::Sharded { standby: true } => {
+        // (Mixed shards, some with a standby, are solved shard by shard in `hetero`.)
+        Layout::Sharded { standbys } if standbys > 0 => {
             let ap = ApChain {
                 regions: 2,
                 lambda,
@@ -83,7 +84,7 @@ pub(super) fn build(layout: Layout, p: &AvailabilityParams) -> RewardChain {
             };
             ap.build(n as f64, window)
         }
-        Layout::Sharded { standby: false } => {
+        Layout::Sharded { .. } => {
             let mut c = Ctmc::new(2);
             c.add(0, 1, lambda, NONE);
             c.add(1, 0, mu, NONE);

@@ -17,49 +17,55 @@
 //!   matters once the rates differ): states `S(p, other up?)`, `F(target, phase, other
 //!   up?)` for an Erlang-phased failover, and `Z` (both down; the first repaired serves).
 //!   Sharded: shard `i` is the pair (region `i`, region `i + 1 mod R`) with a `1/n` share.
-//! - **Sharded without standby**: `A = Σᵢ aᵢ / n`, nothing lost, no failovers.
+//! - **Sharded without standby**: `A = Σᵢ aᵢ / n`, nothing lost, no failovers; with some
+//!   shards protected (`standbys` < n: a shard alone in its jurisdiction has no standby),
+//!   the first `standbys` are pairs and the rest alone — also the path of the
+//!   homogeneous rates then, since the lumped chains assume identical shards.
 
 use super::chains::{chain_figures, Figures, Impulse, RewardChain, NONE};
 use super::{pool_served, AvailabilityParams, Layout};
 use crate::analytic::markov::{Ctmc, MarkovError};
 
-/// `(λ, μ)` per hour of each region of the model.
-fn rates(p: &AvailabilityParams) -> Vec<(f64, f64)> {
-    p.region_rates
-        .iter()
-        .map(|r| (1.0 / r.mtbf_h, 1.0 / r.mttr_h))
+/// `(λ, μ)` per hour of each region of `layout`'s model (every region at the common rates
+/// when the parameters give none of their own).
+fn rates(layout: Layout, p: &AvailabilityParams) -> Vec<(f64, f64)> {
+    (0..p.model_regions(layout) as usize)
+        .map(|r| p.rates_of(r))
+        .map(|(mtbf_h, mttr_h)| (1.0 / mtbf_h, 1.0 / mttr_h))
         .collect()
 }
 
 /// The figures of `layout` with per-region rates; `p` has been validated.
 pub(super) fn figures(layout: Layout, p: &AvailabilityParams) -> Result<Figures, MarkovError> {
-    let r = rates(p);
+    let r = rates(layout, p);
     let n = p.regions as usize;
     let window = p.loss_window();
     let failover_h = p.failover.failover_s() / 3600.0;
     let phases = p.delay_phases as usize;
     match layout {
         Layout::ActivePassive => chain_figures(&pair(r[0], r[1], failover_h, phases, window)),
-        Layout::Sharded { standby: true } => {
+        // Shard `i < standbys` is a pair with the next region; the others are alone.
+        Layout::Sharded { standbys } => {
             let mut total = Figures::default();
             for i in 0..n {
-                let f = chain_figures(&pair(
-                    r[i],
-                    r[(i + 1) % r.len()],
-                    failover_h,
-                    phases,
-                    window / n as f64,
-                ))?;
-                total.availability += f.availability / n as f64;
-                total.failovers_per_h += f.failovers_per_h;
-                total.lost_writes_per_h += f.lost_writes_per_h;
+                if i < standbys as usize {
+                    let f = chain_figures(&pair(
+                        r[i],
+                        r[(i + 1) % r.len()],
+                        failover_h,
+                        phases,
+                        window / n as f64,
+                    ))?;
+                    total.availability += f.availability / n as f64;
+                    total.failovers_per_h += f.failovers_per_h;
+                    total.lost_writes_per_h += f.lost_writes_per_h;
+                } else {
+                    let (l, m) = r[i];
+                    total.availability += m / (l + m) / n as f64;
+                }
             }
             Ok(total)
         }
-        Layout::Sharded { standby: false } => Ok(Figures {
-            availability: r.iter().map(|&(l, m)| m / (l + m)).sum::<f64>() / n as f64,
-            ..Figures::default()
-        }),
         Layout::ActiveActiveSync { quorum } => Ok(pool(
             &r,
             (quorum as usize, p.reads_share),

@@ -47,6 +47,9 @@
 //!   `write_rate/n`; shards share regions, which correlates them but leaves the mean
 //!   (each shard's own two-region chain) exact. One shard with a standby is therefore
 //!   exactly active-passive over two regions (same failovers, same lost writes).
+//!   `standbys` counts the shards that have one: `sharded.standby` gives a shard a standby
+//!   only in a second region of its jurisdiction, so a shard alone in its jurisdiction
+//!   is down exactly while its region is (`A` is the mean over shards of both kinds).
 //! - Lost writes per failover are `write_rate × (lag + one-way delay)`
 //!   ([`AvailabilityParams::loss_window`]): a write acknowledged by the primary is safe
 //!   once it reached the replica, which takes the lag plus the network's one-way delay.
@@ -100,8 +103,9 @@ pub enum Layout {
     ActiveActiveSync { quorum: u32 },
     /// Every region serves; writes are acknowledged locally and replicated behind.
     ActiveActiveAsync,
-    /// One shard per region, optionally with a standby in the next region.
-    Sharded { standby: bool },
+    /// One shard per region; the first `standbys` of them have a standby in the next
+    /// region (a shard whose jurisdiction has no second region has none).
+    Sharded { standbys: u32 },
 }
 
 /// The share of users an active-active layout serves with `up` regions up, quorum `quorum`
@@ -233,7 +237,7 @@ impl AvailabilityParams {
     /// sharded layout with a standby (one shard's standby needs a region of its own).
     pub fn model_regions(&self, layout: Layout) -> u32 {
         match layout {
-            Layout::Sharded { standby: true } => self.regions.max(2),
+            Layout::Sharded { standbys } if standbys > 0 => self.regions.max(2),
             _ => self.regions,
         }
     }
@@ -267,6 +271,11 @@ impl AvailabilityParams {
         }
         if n > 64 {
             return bad("regions", "at most 64 regions are supported");
+        }
+        if let Layout::Sharded { standbys } = layout {
+            if standbys > n {
+                return bad("standbys", "more shards with a standby than shards");
+            }
         }
         if layout == Layout::ActivePassive && n < 2 {
             return bad("regions", "a standby needs a second region");
@@ -349,7 +358,11 @@ pub fn solve(
     params: &AvailabilityParams,
 ) -> Result<AvailabilityReport, AvailabilityError> {
     params.validate(layout)?;
-    let f = if params.region_rates.is_empty() {
+    // The homogeneous chains lump identical shards: shards with and without a standby
+    // together go shard by shard.
+    let mixed =
+        matches!(layout, Layout::Sharded { standbys } if standbys > 0 && standbys < params.regions);
+    let f = if params.region_rates.is_empty() && !mixed {
         chains::chain_figures(&chains::build(layout, params))?
     } else {
         hetero::figures(layout, params)?

@@ -40,7 +40,7 @@ fn a() -> f64 {
 fn single_region_is_mtbf_over_mtbf_plus_mttr() {
     assert!((a() - 500.0 / 510.0).abs() < 1e-15);
     for n in [1, 2, 5] {
-        let r = solve(Layout::Sharded { standby: false }, &with_delays(n)).unwrap();
+        let r = solve(Layout::Sharded { standbys: 0 }, &with_delays(n)).unwrap();
         assert!((r.availability - a()).abs() < TOL, "n={n}");
         let downtime = (1.0 - a()) * HOURS_PER_YEAR * 60.0;
         assert!((r.downtime_min_per_year - downtime).abs() < 1e-6);
@@ -220,13 +220,28 @@ fn erlang_phases_converge_to_the_deterministic_delay() {
 fn sharded_with_standby_is_an_active_passive_pair_per_shard() {
     let p = with_delays(3);
     let pair = solve(Layout::ActivePassive, &with_delays(2)).unwrap();
-    let sh = solve(Layout::Sharded { standby: true }, &p).unwrap();
+    let sh = solve(Layout::Sharded { standbys: 3 }, &p).unwrap();
     assert!((sh.availability - pair.availability).abs() < 1e-15);
     assert!((sh.failovers_per_year - 3.0 * pair.failovers_per_year).abs() < 1e-9);
     // Three shards, each with a third of the writes: the same writes lost as one pair.
     assert!((sh.lost_writes_per_year - pair.lost_writes_per_year).abs() < 1e-6);
-    let bare = solve(Layout::Sharded { standby: false }, &p).unwrap();
+    let bare = solve(Layout::Sharded { standbys: 0 }, &p).unwrap();
     assert!(sh.availability > bare.availability);
+    // Two of three shards with a standby (the third's jurisdiction has no second
+    // region): two thirds of the protected figure and one third of the bare one, and
+    // only the protected shards fail over and lose writes.
+    let mixed = solve(Layout::Sharded { standbys: 2 }, &p).unwrap();
+    let want = (2.0 * sh.availability + bare.availability) / 3.0;
+    assert!(
+        (mixed.availability - want).abs() < 1e-12,
+        "{mixed:?} vs {want}"
+    );
+    assert!((mixed.failovers_per_year - 2.0 / 3.0 * sh.failovers_per_year).abs() < 1e-9);
+    assert!((mixed.lost_writes_per_year - 2.0 / 3.0 * sh.lost_writes_per_year).abs() < 1e-6);
+    assert!(
+        solve(Layout::Sharded { standbys: 4 }, &p).is_err(),
+        "more standbys than shards"
+    );
 }
 
 #[test]

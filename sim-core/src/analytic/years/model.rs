@@ -57,10 +57,10 @@ impl Plan {
         let regions = p.model_regions(layout);
         let kind = match layout {
             Layout::ActivePassive => Kind::Shards(vec![shard((0..n).collect(), 1.0)]),
-            Layout::Sharded { standby } => Kind::Shards(
+            Layout::Sharded { standbys } => Kind::Shards(
                 (0..n)
                     .map(|i| {
-                        let c = if standby {
+                        let c = if i < standbys {
                             vec![i, (i + 1) % regions]
                         } else {
                             vec![i]
