@@ -534,6 +534,39 @@ fn text_a_number_field_cannot_hold_stays_with_a_message() {
     assert!(compare_enabled(&h), "{:?}", h.state().state.errors);
 }
 
+/// Found by a person driving the app: a negative number typed into a time field (warm-up,
+/// a failure's start, an RPO) turned into 0 as it was typed, without a word — a duration
+/// cannot be negative and stored it as 0. It stays as typed with a message now, the
+/// scenario keeps its last value and Compare waits; Escape in the field drops the text.
+#[test]
+fn a_negative_time_is_refused_not_stored_as_zero() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    let before = h.state().state.scenario.warmup;
+    common::type_into(&mut h, "warm-up", "-5");
+    assert_eq!(
+        shown_value(&h.get_by_role_and_label(Role::SpinButton, "warm-up")),
+        "-5"
+    );
+    assert_eq!(
+        h.state().state.scenario.warmup,
+        before,
+        "kept its last value"
+    );
+    h.get_by_label_contains("must be 0 or more, got -5");
+    assert!(!compare_enabled(&h));
+    // Escape in the field gives the stored value back.
+    h.get_by_role_and_label(Role::SpinButton, "warm-up").focus();
+    h.run_ok();
+    h.key_press(egui::Key::Escape);
+    h.run_ok();
+    assert!(h.query_by_label_contains("must be 0 or more").is_none());
+    assert!(compare_enabled(&h));
+    // The same in a failure's start (seconds) and a region's service time (ms).
+    common::type_into(&mut h, "starts at", "-10");
+    h.get_by_label_contains("must be 0 or more, got -10");
+    assert!(!compare_enabled(&h));
+}
+
 /// Found by hand: the "1 problem — fix it to run" banner pushed the editor down a row when
 /// it appeared, so a click aimed at a field landed on the one above it. Its row is always
 /// reserved: a problem appearing below a field leaves the field where it was.

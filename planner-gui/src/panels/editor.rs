@@ -238,7 +238,7 @@ pub fn show(ui: &mut Ui, view: &EditorView<'_>) -> Commands {
 pub fn duration(ui: &mut Ui, d: &mut SimDuration, unit_s: f64, suffix: &str, max: f64) -> Response {
     let mut v = d.as_secs_f64() / unit_s;
     let speed = (max / 1000.0).max(0.01);
-    let r = super::typed::drag(ui, &mut v, |d| d.speed(speed).suffix(suffix));
+    let r = super::typed::non_negative(ui, &mut v, |d| d.speed(speed).suffix(suffix));
     field::drag_within(&r, &mut v, 0.0, max);
     if r.changed() {
         *d = SimDuration::from_secs_f64(v * unit_s);

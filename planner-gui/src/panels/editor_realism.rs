@@ -34,7 +34,7 @@ pub const AUTOSCALING: &str = "autoscaling";
 /// A duration edited as a number of `unit_s` seconds; writes only when changed.
 pub fn seconds(ui: &mut Ui, d: &mut SimDuration, unit_s: f64, suffix: &str, max: f64) -> Response {
     let mut v = d.as_secs_f64() / unit_s;
-    let r = super::typed::drag(ui, &mut v, |d| {
+    let r = super::typed::non_negative(ui, &mut v, |d| {
         d.speed((max / 1000.0).max(0.01)).suffix(suffix)
     });
     super::field::drag_within(&r, &mut v, 0.0, max);

@@ -186,7 +186,7 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
             "slo.rpo",
         );
         let mut secs = slo.rpo.map_or(1.0, SimDuration::as_secs_f64);
-        let r = enabled_drag(ui, on, "slo.rpo", &mut secs, |d| d.speed(0.05).suffix(" s"))
+        let r = enabled_duration(ui, on, "slo.rpo", &mut secs, |d| d.speed(0.05).suffix(" s"))
             .labelled_by(c.id);
         let r = field::describe(r, "slo.rpo");
         if on != slo.rpo.is_some() || (r.changed() && on) {
@@ -269,6 +269,20 @@ fn enabled_drag(
     .inner
 }
 
+/// [`enabled_drag`] of a duration: a negative one is refused, not stored as 0.
+fn enabled_duration(
+    ui: &mut Ui,
+    enabled: bool,
+    path: &str,
+    v: &mut f64,
+    style: impl FnOnce(DragValue<'_>) -> DragValue<'_>,
+) -> egui::Response {
+    ui.add_enabled_ui(enabled, |ui| {
+        super::typed::at(ui, path, |ui| super::typed::non_negative(ui, v, style))
+    })
+    .inner
+}
+
 /// An optional duration in milliseconds: a checkbox named `label` (else the field's label)
 /// and a value labelled by it, both with the tooltip of `path`.
 fn opt_ms(
@@ -283,7 +297,8 @@ fn opt_ms(
     let mut on = v.is_some();
     let c = field::describe(ui.add(Checkbox::new(&mut on, label)), path);
     let mut ms = v.map_or(default_ms, SimDuration::as_millis_f64);
-    let r = enabled_drag(ui, on, path, &mut ms, |d| d.speed(1.0).suffix(" ms")).labelled_by(c.id);
+    let r =
+        enabled_duration(ui, on, path, &mut ms, |d| d.speed(1.0).suffix(" ms")).labelled_by(c.id);
     field::drag_within(&r, &mut ms, 0.0, max_ms);
     let r = field::describe(r, path);
     if on != v.is_some() || (r.changed() && on) {

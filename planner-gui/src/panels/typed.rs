@@ -33,9 +33,10 @@ struct Entry {
     seen: u64,
 }
 
-/// Every kept text, by path (or, for a field outside any path, by its widget id).
+/// Every kept text, by path (or, for a field outside any path, by its widget id), and the
+/// pass in which Escape last left each field.
 #[derive(Clone, Debug, Default)]
-struct Kept(BTreeMap<String, Entry>);
+struct Kept(BTreeMap<String, Entry>, BTreeMap<String, u64>);
 
 fn kept_id() -> Id {
     Id::unique("planner-gui.typed.kept")
@@ -109,7 +110,11 @@ impl Rule {
             return Err(format!("must be a whole number{floor}, got {shown}"));
         }
         if x < min {
-            return Err(format!("must be a whole number ≥ {min}, got {shown}"));
+            return Err(if whole {
+                format!("must be a whole number ≥ {min}, got {shown}")
+            } else {
+                format!("must be {min} or more, got {shown}")
+            });
         }
         if x > max {
             return Err(format!("must be at most {max}, got {shown}"));
@@ -129,6 +134,22 @@ pub fn drag<T: egui::emath::Numeric>(
     style: impl FnOnce(DragValue<'_>) -> DragValue<'_>,
 ) -> Response {
     drag_by(ui, v, Rule::of::<T>(), None, style)
+}
+
+/// [`drag`] of a quantity that cannot be negative (a duration): a negative number is
+/// refused and kept like any text the field cannot hold ("must be 0 or more, got -5"),
+/// where a duration would have stored it as 0 without a word.
+pub fn non_negative(
+    ui: &mut Ui,
+    v: &mut f64,
+    style: impl FnOnce(DragValue<'_>) -> DragValue<'_>,
+) -> Response {
+    let rule = Rule::Number {
+        whole: false,
+        min: 0.0,
+        max: f64::MAX,
+    };
+    drag_by(ui, v, rule, None, style)
 }
 
 /// [`drag`] with its own rule and, optionally, its own formatter of stored values (the
@@ -179,8 +200,16 @@ pub fn drag_by<T: egui::emath::Numeric>(
     let r = ui.add(if refused { drag } else { style(drag) });
     let after = v.to_f64();
     let pass = ctx.cumulative_pass_nr();
-    let escaped = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape));
+    let mut escaped = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape));
     let typed = parsed.borrow_mut().take();
+    // egui reports the lost focus for two passes and, in the second (Escape no longer
+    // pressed), parses the abandoned text again: that parse is still the Escape's.
+    if escaped {
+        kept.1.insert(key.clone(), pass);
+    } else if r.lost_focus() && kept.1.get(&key).is_some_and(|&p| pass <= p + 2) {
+        escaped = true;
+    }
+    kept.1.retain(|_, p| *p + 2 >= pass);
     match typed {
         _ if escaped => {
             kept.0.remove(&key);
