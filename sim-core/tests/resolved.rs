@@ -337,3 +337,40 @@ fn the_default_scenario_resolves_without_warnings() {
         Effect::Outage { region: us_east }
     );
 }
+
+/// Found by a red team: the README's shortest scenario (two regions, every default) ran
+/// with 18.8 % availability and no word — 16 instances at 20 ms serve 800 requests/s, the
+/// default peak is 1000. And a last mile longer than the client timeout failed every
+/// request. Both run (they are legal) but warn, naming the field.
+#[test]
+fn an_overloaded_fleet_and_a_last_mile_beyond_the_timeout_are_warned_about() {
+    let short = "[[regions]]\nid = \"aws:us-east-1\"\n[[regions]]\nid = \"gcp:europe-west1\"\n";
+    let l = load_checked(short, Path::new("short.toml")).expect("legal input");
+    let paths: Vec<String> = l
+        .warnings
+        .iter()
+        .map(|w| w.error.path.to_string())
+        .collect();
+    assert_eq!(paths, ["workload.peak_rps"], "{:?}", l.warnings);
+    let m = &l.warnings[0].error.message;
+    assert!(
+        m.contains("16 instances") && m.contains("800 requests/s"),
+        "{m}"
+    );
+    // Enough instances: no warning.
+    let fine = short.replace("\"\n", "\"\ninstances = 12\n");
+    let l = load_checked(&fine, Path::new("fine.toml")).expect("legal input");
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    // An area's own last mile beyond the 2 s default timeout.
+    let slow = format!(
+        "{fine}[[areas]]\nname = \"far\"\nlat_deg = 0.0\nlon_deg = 0.0\njurisdiction = \"US\"\n\
+         share = 1.0\naccess_latency = \"3s\"\n"
+    );
+    let l = load_checked(&slow, Path::new("slow.toml")).expect("legal input");
+    let paths: Vec<String> = l
+        .warnings
+        .iter()
+        .map(|w| w.error.path.to_string())
+        .collect();
+    assert_eq!(paths, ["areas[0].access_latency"], "{:?}", l.warnings);
+}

@@ -4,7 +4,7 @@ use super::failures::{DependencySpec, Effect, Incident};
 use super::ids::{AreaId, RegionId};
 use super::world::{canonical_jurisdiction, World};
 use super::*;
-use crate::engine::SimTime;
+use crate::engine::{SimDuration, SimTime};
 use crate::scenario::{FailureSpec, FieldPath, HomeRule};
 
 pub(crate) mod hints;
@@ -462,6 +462,67 @@ fn warnings(s: &Scenario) -> Vec<FieldError> {
                 s.warmup
             ),
         ));
+    }
+    // More requests at the peak than every instance together can serve: each layout is
+    // overloaded (queues fill, requests time out), which a run shows as an outage.
+    let capacity: f64 = s
+        .regions
+        .iter()
+        .map(|r| {
+            let n = r
+                .autoscaling
+                .as_ref()
+                .map_or(r.instances, |a| a.max.max(r.instances));
+            let mean = r.service_time.mean().as_secs_f64();
+            if mean > 0.0 {
+                f64::from(n) / mean
+            } else {
+                f64::INFINITY
+            }
+        })
+        .sum();
+    if s.workload.peak_rps > capacity && capacity.is_finite() {
+        out.push(FieldError::new(
+            FieldPath::root().key("workload").key("peak_rps"),
+            format!(
+                "{} requests/s at the peak is more than all {} instances can serve ({:.0} \
+                 requests/s at their mean service times): every layout is overloaded and \
+                 most requests will fail; add `instances` or lower `peak_rps`",
+                s.workload.peak_rps,
+                s.regions
+                    .iter()
+                    .map(|r| u64::from(r.instances))
+                    .sum::<u64>(),
+                capacity
+            ),
+        ));
+    }
+    // A last mile as long as the client's patience: no request can be answered in time.
+    let too_slow = |path: FieldPath, d: SimDuration, out: &mut Vec<FieldError>| {
+        if d >= s.client.timeout {
+            out.push(FieldError::new(
+                path,
+                format!(
+                    "an access latency of {d} is not shorter than the client timeout ({}): \
+                     those users' requests all time out; shorten it or raise `client.timeout`",
+                    s.client.timeout
+                ),
+            ));
+        }
+    };
+    too_slow(
+        FieldPath::root().key("network").key("access_latency"),
+        s.network.access_latency,
+        &mut out,
+    );
+    for (i, a) in s.areas.iter().enumerate() {
+        if let Some(d) = a.access_latency {
+            let path = FieldPath::root()
+                .key("areas")
+                .index(i)
+                .key("access_latency");
+            too_slow(path, d, &mut out);
+        }
     }
     // A window too short to hold a request: every figure would be empty (availability
     // 100 % of nothing).
