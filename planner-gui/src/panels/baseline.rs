@@ -105,8 +105,15 @@ fn plus_minus(m: Metric, x: String, lo: Option<f64>, hi: Option<f64>) -> String 
     s
 }
 
-/// A mean with the half-width of its 95 % interval: `12.3 ± 0.4 ms`.
+/// A mean with the half-width of its 95 % interval: `12.3 ± 0.4 ms`. An RTO of 0 in
+/// every replication is "none": no region outage took users down (a zone outage or a
+/// follow-the-sun handover may have: that is downtime, not an RTO), as the summary says.
 pub fn value_cell(m: Metric, r: &MetricInterval) -> String {
+    let zero = |v: Option<f64>| v.is_none_or(|v| v == 0.0);
+    let (lo, hi) = (r.ci95_low.map(|f| f.value), r.ci95_high.map(|f| f.value));
+    if m == Metric::Rto && r.mean.value == 0.0 && zero(lo) && zero(hi) {
+        return "none".to_string();
+    }
     plus_minus(
         m,
         shown(m).number(r.mean.value),
@@ -290,4 +297,38 @@ fn difference(ui: &mut Ui, m: Metric, d: Option<&MetricDifference>) {
         Some(false) => text.color(ERROR_COLOR).strong(),
         None => text,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::metrics::replicated::Fixed;
+    use sim_core::scenario::LayoutKind;
+
+    fn interval(mean: f64, ci: Option<(f64, f64)>) -> MetricInterval {
+        let f = |value| Fixed { value, decimals: 1 };
+        MetricInterval {
+            layout: LayoutKind::ActiveActive,
+            metric: "rto_s",
+            unit: "s",
+            replications: if ci.is_some() { 5 } else { 1 },
+            mean: f(mean),
+            ci95_low: ci.map(|c| f(c.0)),
+            ci95_high: ci.map(|c| f(c.1)),
+        }
+    }
+
+    /// Found by a person driving the app: "observed RTO 0.0 s" next to 286 s of downtime
+    /// (a zone outage: users down, but no region outage to have an RTO).
+    #[test]
+    fn an_rto_of_zero_in_every_replication_is_none() {
+        assert_eq!(value_cell(Metric::Rto, &interval(0.0, None)), "none");
+        let all_zero = interval(0.0, Some((0.0, 0.0)));
+        assert_eq!(value_cell(Metric::Rto, &all_zero), "none");
+        let some = interval(12.0, Some((10.0, 14.0)));
+        assert_eq!(value_cell(Metric::Rto, &some), "12.0 ± 2.0 s");
+        // Other metrics keep their zero.
+        let down = interval(0.0, None);
+        assert_eq!(value_cell(Metric::Downtime, &down), "0.0 s");
+    }
 }

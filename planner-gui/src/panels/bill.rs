@@ -93,7 +93,9 @@ pub fn show(ui: &mut Ui, runs: &[RunResult]) {
         .show(ui, |ui| {
             ui.weak(
                 "Each region's share of each layout's monthly cost: compute is the region's \
-                 instances, egress the responses it served, replication the transfer of the \
+                 instances; egress the responses to a month of the users' requests (all of \
+                 them, failed ones too: the bill is the planned traffic, not this run's \
+                 failures), split by where the run served each area; replication the transfer of the \
                  writes committed there (a failover's moved writes stay with their planned \
                  region). The lines add up to the summary's cost per month.",
             );
