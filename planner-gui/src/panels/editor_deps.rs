@@ -62,13 +62,13 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
                         remove = Some(i);
                     }
                     if d.name != old {
-                        renamed = Some((old, d.name.clone()));
+                        renamed = Some((i, old, d.name.clone()));
                     }
                     p.under(ui, &format!("dependencies[{i}]"));
                 });
             }
-            if let Some((old, new)) = renamed {
-                rename_in_failures(&mut s.failures, &old, &new);
+            if let Some((i, old, _)) = renamed {
+                follow_rename(s, i, &old);
             }
             if let Some(i) = remove {
                 s.dependencies.remove(i);
@@ -84,6 +84,23 @@ pub fn show(ui: &mut Ui, s: &mut Scenario, p: &mut Problems<'_>) {
             }
             p.under(ui, "dependencies");
         });
+}
+
+/// Dependency `i` was renamed from `old`: the failures naming it follow — only while both
+/// names are this dependency's alone. Renamed away from a name another dependency shares
+/// (or onto one), its failures would silently move to the other; they stay, and
+/// validation names the duplicate.
+pub fn follow_rename(s: &mut Scenario, i: usize, old: &str) {
+    let new = s.dependencies[i].name.clone();
+    let others = |n: &str| {
+        s.dependencies
+            .iter()
+            .enumerate()
+            .any(|(j, d)| j != i && d.name == n)
+    };
+    if !others(old) && !others(&new) {
+        rename_in_failures(&mut s.failures, old, &new);
+    }
 }
 
 /// Failures naming dependency `old` name `new` instead.
@@ -281,8 +298,8 @@ mod tests {
         let f = new_failure(NewFailure::DependencyOutage, &s, &[]);
         s.failures.push(f);
         assert_eq!(validate(&s, cat.as_ref()), vec![]);
-        rename_in_failures(&mut s.failures, "dependency-1", "dns");
         s.dependencies[0].name = "dns".into();
+        follow_rename(&mut s, 0, "dependency-1");
         assert_eq!(validate(&s, cat.as_ref()), vec![]);
         assert!(matches!(
             &s.failures[0],
@@ -294,5 +311,27 @@ mod tests {
     fn providers_are_the_deployed_ones_once_each() {
         let ids = ["aws:a", "gcp:b", "AWS:c"].map(String::from);
         assert_eq!(providers(&ids), vec!["aws", "gcp"]);
+    }
+
+    /// Found by a person driving the app: two dependencies both named `dns` (an error),
+    /// the second renamed `cdn` — the outage of the first moved to `cdn` without a word.
+    #[test]
+    fn a_rename_away_from_a_shared_name_leaves_the_failures() {
+        let (mut s, _) = load_text(DEFAULT_SCENARIO, Path::new("default.toml")).unwrap();
+        s.failures.clear();
+        s.dependencies.push(new_dependency(&s));
+        s.dependencies[0].name = "dns".into();
+        follow_rename(&mut s, 0, "dependency-1");
+        s.failures
+            .push(new_failure(NewFailure::DependencyOutage, &s, &[]));
+        s.dependencies.push(new_dependency(&s));
+        s.dependencies[1].name = "dns".into();
+        follow_rename(&mut s, 1, "dependency-2");
+        s.dependencies[1].name = "cdn".into();
+        follow_rename(&mut s, 1, "dns");
+        assert!(matches!(
+            &s.failures[0],
+            FailureSpec::DependencyOutage { dependency, .. } if dependency == "dns"
+        ));
     }
 }
