@@ -252,6 +252,33 @@ fn the_plans_front_holds_only_feasible_non_dominated_designs() {
     }
 }
 
+/// Found by a red team: regions without a price counted as $0 in the planner without a
+/// word (22 instances cost the same as 21). The plan says so in its first note, naming
+/// them; priced candidates get no such note.
+#[test]
+fn unpriced_candidate_regions_are_named_in_the_plans_notes() {
+    let (s, cat) = tiny("p99 = \"200ms\"");
+    let r = plan(&s, &cat, &PlanOptions::quick(), &never(), &|_| {}).unwrap();
+    assert!(
+        r.notes.iter().all(|n| !n.contains("no instance price")),
+        "{:?}",
+        r.notes
+    );
+    let text = TINY.replace("aws:eu-west-1", "aws:eu-south-2");
+    let (s, cat) = load_text(
+        &format!("{text}\n[slo]\np99 = \"400ms\"\n"),
+        Path::new("t.toml"),
+    )
+    .expect("valid");
+    let r = plan(&s, &cat, &PlanOptions::quick(), &never(), &|_| {}).unwrap();
+    let first = r.notes.first().map(String::as_str).unwrap_or_default();
+    assert!(
+        first.starts_with("aws:eu-south-2 has no instance price") && first.contains("$0"),
+        "{:?}",
+        r.notes
+    );
+}
+
 #[test]
 fn bad_objectives_are_errors_with_their_place() {
     let bad = |slo: &str| {

@@ -148,6 +148,27 @@ pub fn plan(
     let base = prepare_base(scenario, catalog)?;
     let obj = Objectives::new(&scenario.slo, &base.world);
     let mut notes = Vec::new();
+    // A region without a price bills its instances at $0: designs on it rank cheaper
+    // than they are, so say so first (a run says the same under its cost).
+    let unpriced: Vec<&str> = base
+        .world
+        .regions
+        .iter()
+        .filter(|r| r.usd_per_hour.is_none())
+        .map(|r| r.id.as_str())
+        .collect();
+    if !unpriced.is_empty() {
+        notes.push(format!(
+            "{} ha{} no instance price in the catalog: {} instances are counted as $0, so \
+             designs using {} look cheaper than they are; give a price under \
+             [prices.instance_usd_per_hour] or leave {} out",
+            unpriced.join(", "),
+            if unpriced.len() == 1 { "s" } else { "ve" },
+            if unpriced.len() == 1 { "its" } else { "their" },
+            if unpriced.len() == 1 { "it" } else { "them" },
+            if unpriced.len() == 1 { "it" } else { "them" },
+        ));
+    }
     let shapes = shapes_to_try(scenario, &base, opts, &mut notes)?;
     let (models, mut all) = analyse(scenario, catalog, &shapes, &obj, opts, &mut notes);
     if cancel.load(Ordering::Relaxed) {
