@@ -279,6 +279,38 @@ fn unpriced_candidate_regions_are_named_in_the_plans_notes() {
     );
 }
 
+/// Found by a red team: `--instances 100000000` ran for more than ten minutes (an Erlang
+/// computation per server), and a load needing a million instances per region hung the
+/// same way. A count above what a region may run is refused; such a load is missed by
+/// every design, at once.
+#[test]
+fn counts_beyond_a_region_are_refused_and_a_huge_load_ends() {
+    let (s, cat) = tiny("p99 = \"200ms\"");
+    let opts = PlanOptions {
+        instances: Some(vec![4, 100_000_000]),
+        ..PlanOptions::quick()
+    };
+    match plan(&s, &cat, &opts, &never(), &|_| {}) {
+        Err(PlanError::Option(m)) => {
+            assert!(m.contains("100000000") && m.contains("100000"), "{m}")
+        }
+        other => panic!("not refused: {:?}", other.map(|r| r.designs.len())),
+    }
+    let mut s = s;
+    s.workload.peak_rps = 100_000.0;
+    for r in &mut s.regions {
+        r.service_time = sim_core::scenario::Dist::Exponential {
+            mean: SimDuration::from_secs(10),
+        };
+    }
+    let r = plan(&s, &cat, &PlanOptions::quick(), &never(), &|_| {}).expect("a plan");
+    assert_eq!(r.feasible().count(), 0);
+    assert!(r
+        .designs
+        .iter()
+        .all(|d| d.design.instances.iter().all(|&c| c <= 100_000)));
+}
+
 #[test]
 fn bad_objectives_are_errors_with_their_place() {
     let bad = |slo: &str| {

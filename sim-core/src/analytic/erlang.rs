@@ -39,6 +39,12 @@ pub fn erlang_b(c: u32, a: f64) -> f64 {
     let mut b = 1.0;
     for k in 1..=c {
         b = a * b / (k as f64 + a * b);
+        // Once it underflows it stays 0 (0 · a / k): the rest of the loop changes
+        // nothing, and a count far above the load (10⁸ servers for 100 Erlangs) would
+        // spin for seconds per call.
+        if b == 0.0 {
+            return 0.0;
+        }
     }
     b
 }
@@ -173,6 +179,28 @@ mod tests {
         // c = 2, a = 1: B = 1/5, C = (1/5) / (1 − ½·⅘) = 1/3.
         assert!((erlang_b(2, 1.0) - 0.2).abs() < 1e-12);
         assert!((erlang_c(2, 1.0) - 1.0 / 3.0).abs() < 1e-12);
+    }
+
+    /// The early return at underflow is exact: the same value as the full recursion, and
+    /// a count far above the load (a red team's 10⁸ servers) is 0 at once.
+    #[test]
+    fn erlang_b_stops_at_underflow_with_the_same_value() {
+        let full = |c: u32, a: f64| (1..=c).fold(1.0, |b, k| a * b / (k as f64 + a * b));
+        for (c, a) in [
+            (1, 0.5),
+            (10, 3.0),
+            (200, 150.0),
+            (2000, 100.0),
+            (5000, 4900.0),
+        ] {
+            assert_eq!(
+                erlang_b(c, a).to_bits(),
+                full(c, a).to_bits(),
+                "c {c}, a {a}"
+            );
+        }
+        assert_eq!(erlang_b(100_000_000, 100.0), 0.0);
+        assert_eq!(erlang_c(100_000_000, 100.0), 0.0);
     }
 
     fn rel(a: f64, b: f64) -> f64 {

@@ -18,5 +18,10 @@ pub mod types;
 pub mod validate;
 
 pub use dist::Dist;
+
+/// The most instances one region may run (a count, an autoscaling maximum, a planner
+/// candidate): far above any real regional fleet of one service, and low enough that the
+/// exact Erlang computations of the planner stay fast.
+pub const MAX_INSTANCES: u32 = 100_000;
 pub use error::{FieldError, FieldPath, ScenarioError};
 pub use types::*;

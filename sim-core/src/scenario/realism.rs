@@ -228,10 +228,14 @@ pub fn problems(s: &Scenario, deployed: &BTreeSet<String>, world: &dyn Lookup) -
                     format!("must be at least min ({}), got {}", a.min, a.max),
                 );
             }
-            if a.max > 100_000 {
+            if a.max > super::MAX_INSTANCES {
                 err(
                     ap.key("max"),
-                    format!("must be at most 100000 instances, got {}", a.max),
+                    format!(
+                        "must be at most {} instances, got {}",
+                        super::MAX_INSTANCES,
+                        a.max
+                    ),
                 );
             }
             if a.evaluation < SimDuration::from_secs(1) {

@@ -281,6 +281,15 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         }
         if r.instances == 0 {
             c.err(p.key("instances"), "must be at least 1");
+        } else if r.instances > super::MAX_INSTANCES {
+            c.err(
+                p.key("instances"),
+                format!(
+                    "must be at most {} per region, got {}: split the fleet over more regions",
+                    super::MAX_INSTANCES,
+                    r.instances
+                ),
+            );
         }
         c.dist(p.key("service_time"), &r.service_time, true);
     }

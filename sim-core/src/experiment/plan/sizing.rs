@@ -18,7 +18,7 @@ use super::flows::{loads, tail_at};
 use super::prune::ShapeModel;
 use super::spec::{Objectives, PlanOptions, QUANTILE};
 use crate::analytic::sizing::{smallest_servers, LatencyTarget, SizingError};
-use crate::scenario::LayoutKind;
+use crate::scenario::{LayoutKind, MAX_INSTANCES};
 
 impl ShapeModel {
     /// Instances per region from Erlang C with N+1 headroom (see the module docs).
@@ -60,6 +60,11 @@ impl ShapeModel {
             let fleet = sizes.iter().copied().max().unwrap_or(1);
             sizes.iter_mut().for_each(|c| *c = fleet);
         }
+        // Past what a region may run the design is out of reach anyway (its vectors are
+        // dropped); the cap keeps the Erlang computations of a huge load bounded.
+        sizes
+            .iter_mut()
+            .for_each(|c| *c = (*c).min(MAX_INSTANCES + 1));
         sizes
     }
 
@@ -99,9 +104,12 @@ impl ShapeModel {
         };
         let mut e = self.excess(&c, obj);
         // What no number of instances removes (the network alone misses a bound).
+        if c.iter().any(|&x| x > MAX_INSTANCES) {
+            return c;
+        }
         let floor = self.excess(&c.iter().map(|x| x + 1000).collect::<Vec<_>>(), obj);
         for _ in 0..10_000 {
-            if e <= floor + 1e-6 {
+            if e <= floor + 1e-6 || c.iter().any(|&x| x > MAX_INSTANCES) {
                 break;
             }
             let moves: Vec<Vec<usize>> = if ap {
@@ -174,6 +182,8 @@ impl ShapeModel {
                     .collect()
             }
         };
+        // A region may run at most MAX_INSTANCES (validation refuses more).
+        out.retain(|v| v.iter().all(|&c| c <= MAX_INSTANCES));
         out.sort();
         out.dedup();
         out

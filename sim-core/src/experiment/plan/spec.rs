@@ -263,6 +263,12 @@ impl PlanOptions {
             if g.is_empty() || g.contains(&0) {
                 p.push("instances: give one or more counts, each at least 1".into());
             }
+            let max = crate::scenario::MAX_INSTANCES;
+            if let Some(n) = g.iter().find(|&&n| n > max) {
+                p.push(format!(
+                    "instances: {n} is more than a region may run ({max}): give counts up to {max}"
+                ));
+            }
             // A count given twice would try every design with it twice.
             if let Some(n) = first_repeat(g) {
                 p.push(format!(
