@@ -463,24 +463,36 @@ fn every_shape_of_the_default_scenario_is_a_valid_design() {
     // of another layout without us-east-1 but starting with us-west-2 made the standby the
     // "primary in effect" (the design's first region) and was refused as invalid: 46
     // active-active designs of the default were never considered.
-    let (s, cat) = load_text(
-        sim_core::experiment::DEFAULT_SCENARIO,
-        Path::new("default.toml"),
-    )
-    .unwrap();
-    let pool: Vec<usize> = (0..s.regions.len()).collect();
-    let opts = PlanOptions::default();
-    let shapes = sim_core::experiment::plan::candidates::shapes(&pool, &opts);
-    assert!(shapes.len() > 100, "{} shapes", shapes.len());
-    for shape in shapes {
-        let design = Design {
-            instances: vec![1; shape.regions.len()],
-            shape,
-        };
-        let sim = design_scenario(&s, &design, &opts);
-        if let Err(errs) = sim_core::spec::validate(&sim, &cat) {
-            let regions = design.regions_text(&s);
-            panic!("{:?} on {regions}: {errs:?}", design.shape.layout);
+    // The follow-the-sun examples too: a schedule naming regions or shards a design does
+    // not have (or a design without the standby a move needs) refused every single-region
+    // active-active and every sharded design without a standby (found by a person).
+    let examples = ["follow-the-sun", "follow-the-sun-shards"].map(|n| {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../datasets/examples/{n}.toml"));
+        std::fs::read_to_string(&path).unwrap()
+    });
+    for (name, text) in [
+        ("default", sim_core::experiment::DEFAULT_SCENARIO),
+        ("follow-the-sun", examples[0].as_str()),
+        ("follow-the-sun-shards", examples[1].as_str()),
+    ] {
+        let (s, cat) = load_text(text, Path::new(name)).unwrap();
+        let pool: Vec<usize> = (0..s.regions.len()).collect();
+        let opts = PlanOptions::default();
+        let shapes = sim_core::experiment::plan::candidates::shapes(&pool, &opts);
+        if name == "default" {
+            assert!(shapes.len() > 100, "{} shapes", shapes.len());
+        }
+        for shape in shapes {
+            let design = Design {
+                instances: vec![1; shape.regions.len()],
+                shape,
+            };
+            let sim = design_scenario(&s, &design, &opts);
+            if let Err(errs) = sim_core::spec::validate(&sim, &cat) {
+                let regions = design.regions_text(&s);
+                panic!("{name}: {:?} on {regions}: {errs:?}", design.shape);
+            }
         }
     }
 }

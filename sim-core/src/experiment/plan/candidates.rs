@@ -9,7 +9,9 @@
 //! a region is the lowest-RTT candidate, ties broken by the share-weighted mean RTT.
 
 use super::spec::PlanOptions;
-use crate::scenario::{FailureSpec, LayoutKind, RoutingPolicy, Scenario, StandbyMode};
+use crate::scenario::{
+    FailureSpec, FollowTheSun, Handover, LayoutKind, RoutingPolicy, Scenario, StandbyMode,
+};
 use crate::spec::World;
 
 /// A layout on a set of regions, before instance counts are chosen.
@@ -179,9 +181,15 @@ pub fn shapes(pool: &[usize], opts: &PlanOptions) -> Vec<Shape> {
     out
 }
 
+/// Whether `id` is one of `ids`, in any case (handovers name regions as typed).
+fn has_ci(ids: &[String], id: &str) -> bool {
+    ids.iter().any(|x| x.eq_ignore_ascii_case(id))
+}
+
 /// The scenario that simulates `design`: the base scenario restricted to the design's
 /// regions with its instance counts and layout options. Options that name regions outside
-/// the design are dropped (routing weights and priorities, sharded homes, failures); an
+/// the design are dropped (routing weights and priorities, sharded homes, failures,
+/// follow-the-sun handovers; follow-the-sun of another layout altogether); an
 /// active-active quorum larger than the design is capped at its size. With `opts.at_peak`
 /// the diurnal curve is off (every area at its peak rate); unless `opts.keep_failures`,
 /// scheduled and random failures are removed (the planner adds its own outages).
@@ -237,6 +245,33 @@ pub fn design_scenario(base: &Scenario, design: &Design, opts: &PlanOptions) -> 
             s.sharded.standby = shape.sharded_standby;
             s.sharded.homes.retain(|_, id| has(id));
         }
+    }
+    // Follow-the-sun moves a primary between two regions of one layout: a design of
+    // another layout runs without it, and a design keeps only the handovers between its
+    // own regions (a schedule naming others, or a sharded design without standbys, was
+    // refused as invalid — every single-region active-active design with it).
+    let keep = |f: &mut Option<FollowTheSun>, ok: &dyn Fn(&Handover) -> bool| {
+        if let Some(x) = f {
+            x.schedule.retain(|h| ok(h));
+            if x.schedule.is_empty() && !x.daytime {
+                *f = None;
+            }
+        }
+    };
+    let pair: Vec<&String> = ids.iter().take(2).collect();
+    match shape.layout {
+        LayoutKind::ActivePassive if ids.len() >= 2 => {
+            keep(&mut s.active_passive.follow_the_sun, &|h| {
+                pair.iter().any(|id| id.eq_ignore_ascii_case(&h.primary))
+            })
+        }
+        _ => s.active_passive.follow_the_sun = None,
+    }
+    match shape.layout {
+        LayoutKind::Sharded if shape.sharded_standby => keep(&mut s.sharded.follow_the_sun, &|h| {
+            has_ci(&ids, &h.primary) && h.shard.as_deref().is_none_or(|x| has_ci(&ids, x))
+        }),
+        _ => s.sharded.follow_the_sun = None,
     }
     s.routing.weights.retain(|id, _| has(id));
     s.routing.priority.retain(|id| has(id));
