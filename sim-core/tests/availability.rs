@@ -436,3 +436,45 @@ fn reads_below_the_quorum_agree_with_the_years_simulation() {
         );
     }
 }
+
+/// Found by a red team: a warm standby that carries the load from the moment it is
+/// promoted read 4.0 min/yr of downtime against 0.7 for a hot one — the annual model
+/// counted its whole ten-minute scale-up as downtime, while the request-level run showed
+/// the same RTO as hot. Only the part of the scale-up until the growing fleet carries the
+/// day's mean load counts: none for that warm standby, a load's share of it for a cold one.
+#[test]
+fn a_warm_standby_that_carries_the_load_fails_over_as_fast_as_a_hot_one() {
+    use sim_core::experiment::availability::params_for;
+    use sim_core::scenario::LayoutKind;
+    let scale = |mode: &str, rps: f64| {
+        let text = format!(
+            "layout = \"active-passive\"\n[workload]\npeak_rps = {rps}\ndiurnal = false\n\
+             [[regions]]\nid = \"aws:us-east-1\"\ninstances = 8\n\
+             [[regions]]\nid = \"aws:us-west-2\"\ninstances = 8\n\
+             [active_passive]\nstandby_mode = \"{mode}\"\n\
+             failover = {{ promotion = \"30s\", scale_up = \"10m\" }}\n"
+        );
+        let (s, cat) =
+            sim_core::experiment::load_text(&text, std::path::Path::new("ap.toml")).unwrap();
+        let p = sim_core::spec::validate(&s, &cat).unwrap();
+        params_for(&p, LayoutKind::ActivePassive)
+            .1
+            .failover
+            .scale_up_s
+    };
+    // 50 req/s × 20 ms = 1 Erlang: the warm standby's 4 of 16 instances carry it.
+    assert_eq!(scale("hot", 50.0), 0.0);
+    assert_eq!(scale("warm", 50.0), 0.0);
+    // A cold one starts from nothing: 1/16 of the 600 s.
+    assert!(
+        (scale("cold", 50.0) - 600.0 / 16.0).abs() < 1e-6,
+        "{}",
+        scale("cold", 50.0)
+    );
+    // 500 req/s = 10 Erlangs: warm (4) needs (10 − 4)/(16 − 4) of the scale-up.
+    assert!(
+        (scale("warm", 500.0) - 300.0).abs() < 1e-6,
+        "{}",
+        scale("warm", 500.0)
+    );
+}

@@ -6,8 +6,8 @@
 //! `random_failures`, else the catalog's provider statistics), the failover time
 //! (mean detection `(threshold − ½) × interval` + the probe timeout — a probe of a dead
 //! region fails only when it times out, as in the request-level model — + promotion + DNS
-//! TTL, + scale-up for a
-//! warm or cold standby), the daily-mean write rate, the mean replication lag and the
+//! TTL, + for a warm or cold standby the part of its scale-up until its capacity, growing
+//! linearly from what it ran, carries the day's mean load), the daily-mean write rate, the mean replication lag and the
 //! one-way delay to the replica (lost writes are those of the last lag + one-way, as in
 //! the request-level model).
 //!
@@ -71,9 +71,27 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
     let (model, regions, promotion, scale_up, lag, delay, behind) = match layout {
         LayoutKind::ActivePassive => {
             let ap = &s.active_passive;
-            let scale = match ap.standby_mode {
-                StandbyMode::Hot => 0.0,
-                _ => ap.failover.scale_up.as_secs_f64(),
+            let scale = match (ap.standby_mode, p.active_passive.standby) {
+                (StandbyMode::Hot, _) | (_, None) => 0.0,
+                (_, Some(sb)) => {
+                    // Users are down during the scale-up only until the promoted standby
+                    // carries the load: its capacity grows linearly from what it ran to
+                    // the full fleet over `scale_up` (as the request-level model steps
+                    // it); the load is the day's mean, in Erlangs at its service time.
+                    // (A warm standby that carries the load at once adds nothing; the
+                    // whole scale-up counted as downtime made a warm standby read like a
+                    // cold one.)
+                    let sb = sb.index();
+                    let (from, full) = (plan.base_servers[sb] as f64, plan.instances[sb] as f64);
+                    let erlangs = monthly_requests(w, s) / SECONDS_PER_MONTH
+                        * w.regions[sb].service.mean().as_secs_f64();
+                    let short = if full > from {
+                        ((erlangs - from) / (full - from)).clamp(0.0, 1.0)
+                    } else {
+                        0.0
+                    };
+                    ap.failover.scale_up.as_secs_f64() * short
+                }
             };
             let n = if plan.replicas.iter().any(|r| !r.is_empty()) {
                 2

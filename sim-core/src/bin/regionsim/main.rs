@@ -104,7 +104,8 @@ fail), 1 otherwise.\n\nExample:\n  regionsim validate a.toml b.toml"
     #[command(
         after_help = "Regions fail at random (MTBF) and are repaired (MTTR): per-provider statistics from\n\
 the catalog unless the scenario's [random_failures] sets them. Failover takes detection +\n\
-promotion + DNS TTL (+ scale-up for warm/cold standbys).\n\nExamples:\n  regionsim availability\n  regionsim availability my.toml --years 50000 --out out/"
+promotion + DNS TTL (+ for a warm/cold standby, the part of its scale-up until it carries\n\
+the day's mean load).\n\nExamples:\n  regionsim availability\n  regionsim availability my.toml --years 50000 --out out/"
     )]
     Availability {
         /// Scenario file; the embedded default when omitted.
