@@ -21,6 +21,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// stops advancing.
 pub const MAX_PEAK_RPS: f64 = 1e8;
 
+/// Shortest mean time to repair of random region outages: each repair is drawn with a
+/// floor of 1 s, which lengthens a mean of 10 s by 0.5 % and a shorter one more.
+pub const MIN_MTTR: crate::engine::SimDuration = crate::engine::SimDuration::from_secs(10);
+
 /// The most retries a client may make of one request (`client.retries`), as the GUI's
 /// field offers: real clients make a handful (AWS SDKs 2–3).
 pub const MAX_RETRIES: u32 = 20;
@@ -426,11 +430,27 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
             c.err(path, "must be longer than 0s, e.g. \"8000h\"");
         }
     };
+    // A repair lasts at least a second in the model (an outage needs a length): a mean
+    // this short would be raised without a word, so it is refused.
+    let short_repair = |c: &mut Checker, path: FieldPath, d: Option<crate::engine::SimDuration>| {
+        if d.is_some_and(|d| !d.is_zero() && d < MIN_MTTR) {
+            c.err(
+                path,
+                format!(
+                    "must be at least {MIN_MTTR}: each repair lasts at least 1s in the model, \
+                     which would lengthen a mean this short; region repairs take minutes or \
+                     more, e.g. \"3h\""
+                ),
+            );
+        }
+    };
     zero(&mut c, rf.key("mtbf"), s.random_failures.mtbf);
     zero(&mut c, rf.key("mttr"), s.random_failures.mttr);
+    short_repair(&mut c, rf.key("mttr"), s.random_failures.mttr);
     for (id, r) in &s.random_failures.regions {
         zero(&mut c, rf.key("regions").key(id).key("mtbf"), r.mtbf);
         zero(&mut c, rf.key("regions").key(id).key("mttr"), r.mttr);
+        short_repair(&mut c, rf.key("regions").key(id).key("mttr"), r.mttr);
     }
     same_region_twice(
         &mut c,
