@@ -104,7 +104,8 @@ fn steady_misses(s: &Steady, residency: u64, obj: &Objectives, misses: &mut Vec<
     }
     if let Some(b) = obj.budget_usd {
         if s.cost.high > b {
-            misses.push(format!("cost ${:.0} > ${b:.0}", s.cost.high));
+            let (c, b) = super::spec::usd_pair(s.cost.high, b);
+            misses.push(format!("cost {c} > {b}"));
         }
     }
     if obj.residency && residency > 0 {

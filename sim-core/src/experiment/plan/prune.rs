@@ -204,7 +204,8 @@ impl ShapeModel {
         if verdict.is_ok() {
             if let Some(b) = obj.budget_usd {
                 if cost_usd > b * 1.05 {
-                    verdict = Err(format!("estimated cost ${cost_usd:.0} > budget ${b:.0}"));
+                    let (c, b) = super::spec::usd_pair(cost_usd, b);
+                    verdict = Err(format!("estimated cost {c} > budget {b}"));
                 }
             }
         }

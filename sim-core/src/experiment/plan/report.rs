@@ -70,7 +70,8 @@ fn meets(v: &Verification, obj: &Objectives) -> String {
         parts.push("no residency violation".into());
     }
     if let Some(b) = obj.budget_usd {
-        parts.push(format!("cost ${:.0} ≤ ${b:.0}", v.cost_usd.high));
+        let (c, b) = super::spec::usd_pair(v.cost_usd.high, b);
+        parts.push(format!("cost {c} ≤ {b}"));
     }
     if obj.n_plus_one {
         let worst = v.outages.iter().map(|o| o.p99_ms).fold(0.0, f64::max);

@@ -107,6 +107,17 @@ pub fn found_percent(x: f64) -> String {
     format!("{} %", crate::report::rows::percent(100.0 * x, 3))
 }
 
+/// A cost and the budget it is compared with, in whole dollars unless that makes them look
+/// equal when they are not ("cost $18444 > $18444"): then in cents.
+pub fn usd_pair(cost: f64, budget: f64) -> (String, String) {
+    let whole = |x: f64| format!("${x:.0}");
+    if whole(cost) == whole(budget) && cost != budget {
+        (format!("${cost:.2}"), format!("${budget:.2}"))
+    } else {
+        (whole(cost), whole(budget))
+    }
+}
+
 /// The most steady replications a design may get (`replications`, `max_replications`).
 pub const MAX_PLAN_REPLICATIONS: u32 = 100;
 
@@ -359,7 +370,24 @@ fn clean(x: f64) -> f64 {
 
 #[cfg(test)]
 mod describe_tests {
-    use super::clean;
+    use super::{clean, usd_pair};
+
+    /// Found by a red team: "misses: cost $18444 > $18444".
+    #[test]
+    fn a_cost_just_over_its_budget_is_told_in_cents() {
+        assert_eq!(
+            usd_pair(18444.31, 18444.0),
+            ("$18444.31".to_string(), "$18444.00".to_string())
+        );
+        assert_eq!(
+            usd_pair(18500.0, 18000.0),
+            ("$18500".into(), "$18000".into())
+        );
+        assert_eq!(
+            usd_pair(18000.0, 18000.0),
+            ("$18000".into(), "$18000".into())
+        );
+    }
 
     #[test]
     fn bounds_read_as_typed() {
