@@ -194,8 +194,15 @@ impl PlannerApp {
                     1 => String::new(),
                     r => format!(" × {r} replications"),
                 };
+                // The view stays where the user is: Compare opened when the run started,
+                // and one who went to the map or the planner meanwhile is not pulled back.
+                let where_ = if self.state.tab == Tab::Compare {
+                    ""
+                } else {
+                    " — results on the Compare tab"
+                };
                 self.state.message = Some(Message::info(format!(
-                    "compared {} layouts{times} in {:.1} s (wall time)",
+                    "compared {} layouts{times} in {:.1} s (wall time){where_}",
                     runs.len(),
                     wall
                 )));
@@ -204,7 +211,6 @@ impl PlannerApp {
                     scenario: scenario.unwrap_or_else(|| self.state.scenario.clone()),
                     samples,
                 });
-                self.state.tab = Tab::Compare;
             }
             JobEnd::Failed(e) => {
                 self.state.message = Some(Message::error(format!("the comparison failed: {e}")))

@@ -95,6 +95,25 @@ fn compare_runs_the_three_layouts_and_shows_them() {
     common::assert_every_glyph_drawable(&h);
 }
 
+/// Found by a person driving the app: a finished comparison pulled the view back to
+/// Compare from the map or the planner the user had gone to meanwhile. It stays; the
+/// status line says where the results are.
+#[test]
+fn a_finished_comparison_leaves_the_view_where_the_user_went() {
+    let mut h = harness(quick_state(), Box::new(NoDialogs));
+    common::start_compare(&mut h);
+    assert_eq!(h.state().state.tab, Tab::Compare, "Compare opens when a run starts");
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .handle(planner_gui::Command::ShowTab(Tab::Map), &ctx);
+    wait_for_job(&mut h);
+    let st = &h.state().state;
+    assert!(st.results.is_some());
+    assert_eq!(st.tab, Tab::Map);
+    let m = st.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    assert!(m.contains("results on the Compare tab"), "{m}");
+}
+
 #[test]
 fn ctrl_r_starts_a_comparison_and_cancel_stops_it() {
     // A comparison long enough (the default's rate over two simulated hours, tens of
