@@ -102,7 +102,11 @@ fn compare_runs_the_three_layouts_and_shows_them() {
 fn a_finished_comparison_leaves_the_view_where_the_user_went() {
     let mut h = harness(quick_state(), Box::new(NoDialogs));
     common::start_compare(&mut h);
-    assert_eq!(h.state().state.tab, Tab::Compare, "Compare opens when a run starts");
+    assert_eq!(
+        h.state().state.tab,
+        Tab::Compare,
+        "Compare opens when a run starts"
+    );
     let ctx = h.ctx.clone();
     h.state_mut()
         .handle(planner_gui::Command::ShowTab(Tab::Map), &ctx);
@@ -110,7 +114,11 @@ fn a_finished_comparison_leaves_the_view_where_the_user_went() {
     let st = &h.state().state;
     assert!(st.results.is_some());
     assert_eq!(st.tab, Tab::Map);
-    let m = st.message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
+    let m = st
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
     assert!(m.contains("results on the Compare tab"), "{m}");
 }
 

@@ -206,6 +206,27 @@ fn a_plan_shows_designs_and_a_non_dominated_front_and_a_click_loads_a_design() {
     assert_eq!(h.state().state.scenario.regions, candidates.regions);
 }
 
+/// Found by a person driving the app: a plan where every design was pruned drew an empty
+/// scatter with egui_plot's default −1 to 1 axes (negative costs and latencies). Its axes
+/// start at 0 and reach past the objectives.
+#[test]
+fn an_empty_scatter_has_no_negative_axes() {
+    let mut h = harness(tiny_state(), Box::new(NoDialogs));
+    open_planner(&mut h);
+    click_checkbox(&mut h, "p99 latency, all users");
+    // 1 ms: below any network round trip, every design is pruned.
+    set_value(&mut h, "p99 latency, all users", 1.0);
+    click_button(&mut h, PLAN_BUTTON);
+    wait(&mut h, "the plan", |st| st.planner.job.is_none());
+    let st = &h.state().state;
+    let res = st.planner.result.as_ref().expect("a plan");
+    assert_eq!(res.report.feasible().count(), 0);
+    let t = st.planner.plot_transform.expect("the scatter was drawn");
+    let b = t.bounds();
+    assert!(b.min()[0] >= 0.0 && b.min()[1] >= 0.0, "{b:?}");
+    assert!(b.max()[1] >= 1.0, "{b:?}");
+}
+
 #[test]
 fn cancel_stops_a_running_plan() {
     let mut h = harness(tiny_state(), Box::new(NoDialogs));

@@ -104,8 +104,25 @@ impl<'a> Problems<'a> {
         self.grid_row_matching(ui, skip, |p| is_under(p, path));
     }
 
+    /// [`grid_row`](Self::grid_row) in a table of narrow columns: the message wraps at
+    /// `width`, so it does not widen its column and push the columns after it out of the
+    /// panel (a message under a region's instances hid its service time and queue).
+    pub fn grid_row_narrow(&mut self, ui: &mut Ui, skip: usize, path: &str, width: f32) {
+        self.grid_row_within(ui, skip, |p| is_under(p, path), width);
+    }
+
     /// [`grid_row`](Self::grid_row) for the problems whose path passes `pick`.
     pub fn grid_row_matching(&mut self, ui: &mut Ui, skip: usize, pick: impl Fn(&str) -> bool) {
+        self.grid_row_within(ui, skip, pick, MESSAGE_WIDTH);
+    }
+
+    fn grid_row_within(
+        &mut self,
+        ui: &mut Ui,
+        skip: usize,
+        pick: impl Fn(&str) -> bool,
+        width: f32,
+    ) {
         self.sync_typed(ui);
         let hits = self.take(pick);
         if hits.is_empty() {
@@ -117,7 +134,7 @@ impl<'a> Problems<'a> {
         }
         ui.scope(|ui| {
             // A message widens its column only so far, then wraps.
-            ui.set_max_width(MESSAGE_WIDTH);
+            ui.set_max_width(width);
             for &i in &hits {
                 self.label(ui, i, false);
             }
@@ -381,7 +398,7 @@ fn regions(
                         // This region's problems under it, each in the column of its field.
                         let path = format!("regions[{i}]");
                         for (col, c) in REGION_COLUMNS.iter().enumerate().skip(1) {
-                            p.grid_row(ui, col, &format!("{path}.{c}"));
+                            p.grid_row_narrow(ui, col, &format!("{path}.{c}"), 110.0);
                         }
                         // Zones and autoscaling problems show at their fields below.
                         let (zones, auto) =

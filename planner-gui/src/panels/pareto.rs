@@ -100,7 +100,22 @@ pub fn show(ui: &mut Ui, res: &PlanResult, loaded: Option<usize>, height: f32) -
     let obj = &res.report.objectives;
     // The marker of the design in the editor: the text colour, seen in either theme.
     let loaded_color = ui.visuals().strong_text_color();
-    let resp = Plot::new("pareto-scatter")
+    // Nothing to plot (every design pruned or invalid): axes from 0 to the objectives, not
+    // egui_plot's default −1 to 1 (negative costs and latencies), and a word in the middle.
+    let empty = points.is_empty();
+    let (x_max, y_max) = (
+        obj.budget_usd.unwrap_or(1000.0),
+        obj.p99_ms.unwrap_or(100.0),
+    );
+    let mut plot = Plot::new("pareto-scatter");
+    if empty {
+        plot = plot
+            .include_x(0.0)
+            .include_x(x_max * 1.2)
+            .include_y(y_max * 1.2)
+            .set_margin_fraction(egui::Vec2::ZERO);
+    }
+    let resp = plot
         .height(height)
         .legend(Legend::default().position(Corner::RightBottom))
         .x_axis_label("cost, USD per month")
@@ -110,6 +125,13 @@ pub fn show(ui: &mut Ui, res: &PlanResult, loaded: Option<usize>, height: f32) -
         .label_formatter(|_| None)
         .include_y(0.0)
         .show(ui, |pu| {
+            if empty {
+                pu.text(egui_plot::Text::new(
+                    "no design",
+                    egui_plot::PlotPoint::new(x_max * 0.6, y_max * 0.6),
+                    "no design to plot: every one was pruned or invalid (reasons in the table)",
+                ));
+            }
             if let Some(b) = obj.p99_ms {
                 pu.hline(
                     HLine::new("p99 objective", b)
