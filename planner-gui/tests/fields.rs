@@ -502,7 +502,7 @@ fn text_a_number_field_cannot_hold_stays_with_a_message() {
     type_into_nth(&mut h, ZONES, 0, "0");
     assert_eq!(h.state().state.scenario.regions[0].zones, Some(0));
     assert_eq!(shown_nth(&h, ZONES, 0), "0");
-    h.get_by_label_contains("must be a number of availability zones in 1..=16, got 0");
+    h.get_by_label_contains("must be a number of availability zones from 1 to 16, got 0");
     assert!(!compare_enabled(&h));
     type_into_nth(&mut h, ZONES, 0, "x");
     assert_eq!(shown_nth(&h, ZONES, 0), "x");

@@ -67,7 +67,7 @@ fn the_database_zone_is_switched_on_and_a_zone_the_regions_lack_is_named_under_i
     let d = h.state().state.scenario.active_passive.data_zone.clone();
     assert_eq!(d.map(|d| d.zone), Some(4), "not clamped");
     assert_eq!(error_paths(&h), vec!["active_passive.data_zone.zone"]);
-    let e = rect_of(&h, "has 3 zones: give a zone in 1..=3");
+    let e = rect_of(&h, "has 3 zones: give a zone from 1 to 3");
     let zone = h.get_by_role_and_label(Role::SpinButton, ZONE).rect();
     let replica = h
         .get_by_role_and_label(Role::RadioButton, REPLICA_OTHER)

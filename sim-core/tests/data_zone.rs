@@ -173,7 +173,7 @@ fn data_zone_fields_are_checked_with_their_place() {
     let e = err("data_zone = { zone = 4 }");
     assert!(
         e.contains(
-            "active_passive.data_zone.zone: `aws:us-east-1` has 3 zones: give a zone in 1..=3"
+            "active_passive.data_zone.zone: `aws:us-east-1` has 3 zones: give a zone from 1 to 3"
         ),
         "{e}"
     );

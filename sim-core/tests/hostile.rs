@@ -14,7 +14,7 @@
 //!
 //! ```text
 //! ARGS | KIND | AT | FIELD | FIX
-//! validate @zones-17.toml | error | 9:9 | regions[0].zones | in 1..=16
+//! validate @zones-17.toml | error | 9:9 | regions[0].zones | from 1 to 16
 //! ```
 //!
 //! `ARGS` are split at spaces; `@x` is the file `tests/data/hostile/x` and `@out` a fresh

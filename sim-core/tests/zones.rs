@@ -248,7 +248,7 @@ fn zone_fields_are_checked_with_their_place() {
     };
     check(
         "[[failures]]\nkind = \"zone-outage\"\nregion = \"aws:us-east-1\"\nzone = 4\nstart = \"1m\"\nduration = \"1m\"\n",
-        "failures[0].zone: `aws:us-east-1` has 3 zones: give a zone in 1..=3",
+        "failures[0].zone: `aws:us-east-1` has 3 zones: give a zone from 1 to 3",
     );
     check(
         "[[failures]]\nkind = \"zone-outage\"\nregion = \"aws:eu-west-1\"\nzone = 1\nstart = \"1m\"\nduration = \"1m\"\n",

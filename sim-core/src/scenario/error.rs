@@ -143,6 +143,8 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     candidates
         .into_iter()
+        // An empty name is never the fix ("did you mean ``?").
+        .filter(|c| !c.trim().is_empty())
         .map(|c| (strsim::jaro_winkler(word, c), c))
         .filter(|(score, _)| *score > 0.8)
         .max_by(|a, b| a.0.total_cmp(&b.0))
@@ -164,6 +166,15 @@ pub fn no_such_area<'a>(area: &str, names: impl IntoIterator<Item = &'a String>)
 
 #[cfg(test)]
 mod tests {
+
+    /// Found by a person: an empty dependency name was offered as the fix ("did you mean
+    /// ``?").
+    #[test]
+    fn an_empty_name_is_never_suggested() {
+        assert_eq!(did_you_mean("dns", ["", "  "]), None);
+        assert_eq!(did_you_mean("dnss", ["", "dns"]), Some("dns"));
+    }
+
     use super::*;
 
     #[test]

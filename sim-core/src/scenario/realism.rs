@@ -201,7 +201,7 @@ pub fn problems(s: &Scenario, deployed: &BTreeSet<String>, world: &dyn Lookup) -
                 err(
                     p.key("zones"),
                     format!(
-                        "must be a number of availability zones in 1..={}, got {z}",
+                        "must be a number of availability zones from 1 to {}, got {z}",
                         defaults::MAX_ZONES
                     ),
                 );
@@ -449,7 +449,7 @@ pub fn problems(s: &Scenario, deployed: &BTreeSet<String>, world: &dyn Lookup) -
                 err(
                     dp.key("zone"),
                     format!(
-                        "`{id}` has {z} zones: give a zone in 1..={z} (or set the region's \
+                        "`{id}` has {z} zones: give a zone from 1 to {z} (or set the region's \
                          `zones`)"
                     ),
                 );
@@ -486,7 +486,7 @@ pub fn problems(s: &Scenario, deployed: &BTreeSet<String>, world: &dyn Lookup) -
                 Some(z) if *zone == 0 || *zone > z => err(
                     p.key("zone"),
                     format!(
-                        "`{region}` has {z} zones: give a zone in 1..={z} (or set the \
+                        "`{region}` has {z} zones: give a zone from 1 to {z} (or set the \
                          region's `zones`)"
                     ),
                 ),

@@ -282,7 +282,7 @@ impl Resolver<'_> {
                 if *zone == 0 || *zone > zones {
                     self.errors.push(FieldError::new(
                         p.key("zone"),
-                        format!("the region has {zones} zones: give a zone in 1..={zones}"),
+                        format!("the region has {zones} zones: give a zone from 1 to {zones}"),
                     ));
                     return Vec::new();
                 }

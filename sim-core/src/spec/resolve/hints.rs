@@ -91,7 +91,7 @@ pub(super) fn realism(s: &Scenario, w: &World, catalog: &Catalog) -> Vec<FieldEr
                 format!(
                     "zone {zone} of `{}` holds none of its {} instances (they spread over zones \
                      1..={}) in active-active and sharded, so this outage changes nothing \
-                     there; name a zone in 1..={} or raise the region's `instances`",
+                     there; name a zone from 1 to {} or raise the region's `instances`",
                     rt.id, rt.instances, rt.instances, rt.instances
                 ),
             );
