@@ -329,7 +329,9 @@ pub struct RegionSeries {
 }
 
 /// Per-minute series of one run, one per region (minutes from simulated time zero; on long
-/// runs a point stands for a wider bucket starting at that minute). Buckets after the end
+/// runs a point stands for a wider bucket). Each point is drawn at the middle of its
+/// bucket, as the report's charts above it draw theirs: a spike in minute 5 sits at 5.5 in
+/// both (it sat at 5 here and at 5.5 there). Buckets after the end
 /// of the run's window are left out: they hold only the drain (requests answered or timed
 /// out after it), a few outcomes that would draw a cliff which never happened.
 pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
@@ -343,11 +345,12 @@ pub fn minute_series(r: &RunResult) -> Vec<RegionSeries> {
             ..Default::default()
         })
         .collect();
+    let half = r.rec.series.width_mins() as f64 / 2.0;
     for (m, region, cell) in r.rec.series.cells() {
-        let minute = m as f64;
-        if minute >= end {
+        if m as f64 >= end {
             break;
         }
+        let minute = m as f64 + half;
         let Some(s) = out.get_mut(region) else {
             continue;
         };
@@ -572,6 +575,8 @@ mod tests {
         for s in minute_series(&r) {
             for p in s.failed.iter().chain(&s.p99).chain(&s.instances) {
                 assert!(p[0] < end, "{}: {p:?} at or after {end}", s.region);
+                // At the middle of its minute, as the report's charts draw theirs.
+                assert_eq!(p[0].fract(), 0.5, "{}: {p:?}", s.region);
             }
             assert!(!s.instances.is_empty());
         }
