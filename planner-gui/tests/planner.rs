@@ -227,6 +227,24 @@ fn an_empty_scatter_has_no_negative_axes() {
     assert!(b.max()[1] >= 1.0, "{b:?}");
 }
 
+/// Found by a person driving the app: after a plan, an edit (a shorter duration) was
+/// silently undone by loading a design, which is built on the plan's scenario. The tab
+/// says so while the scenario differs from the plan's and no design is loaded.
+#[test]
+fn an_edit_after_the_plan_is_warned_about_before_a_design_replaces_it() {
+    let mut h = harness(tiny_state(), Box::new(NoDialogs));
+    plan_with_p99(&mut h);
+    let warning = "⚠ the scenario changed since this plan";
+    assert!(h.query_by_label_contains(warning).is_none());
+    let mut s = h.state().state.scenario.clone();
+    s.duration = SimDuration::from_secs(150);
+    let ctx = h.ctx.clone();
+    h.state_mut()
+        .handle(planner_gui::Command::SetScenario(Box::new(s)), &ctx);
+    h.run_ok();
+    h.get_by_label_contains(warning);
+}
+
 #[test]
 fn cancel_stops_a_running_plan() {
     let mut h = harness(tiny_state(), Box::new(NoDialogs));

@@ -454,6 +454,16 @@ fn results(
             cmds.push(PlanCommand::ExportDialog.into());
         }
     });
+    // Edited since the plan (and no design of it loaded): a design is built on the plan's
+    // scenario, so loading one replaces those edits — say so before the click does it.
+    if *view.scenario != res.base && view.loaded.is_none() {
+        ui.colored_label(
+            super::WARNING_COLOR,
+            "⚠ the scenario changed since this plan: loading a design starts from the \
+             scenario the plan was made on, so your edits go (Ctrl+Z brings them back) — \
+             or ▶ Plan again",
+        );
+    }
     if !r.notes.is_empty() {
         egui::CollapsingHeader::new(format!("notes ({})", r.notes.len()))
             .id_salt("plan-notes")
