@@ -6,7 +6,8 @@
 //! - [`workload`] generates arrivals that follow local time of day;
 //! - [`station`] is the validated multi-server queue of one region;
 //! - [`requests`] is the event-driven request model tying them together; `replies` keeps
-//!   its successful responses in order outside the pending-event set;
+//!   its successful responses in order outside the pending-event set, `deadlines` its
+//!   client timeouts behind one sweep event;
 //! - [`keys`] tracks replication per key (stale reads, conflicts);
 //! - [`failures`] expands scheduled and random incidents; [`control`] is the balancer's
 //!   health view, DNS answers and failover groups; [`reactions`] and [`replication`]
@@ -29,6 +30,7 @@ pub mod autoscale;
 pub mod control;
 pub mod cost;
 pub mod data_zone;
+mod deadlines;
 pub mod dependencies;
 pub mod failures;
 pub mod follow_sun;

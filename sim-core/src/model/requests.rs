@@ -137,12 +137,8 @@ pub struct RequestModel<'w> {
     pub rec: Recorder,
     pub writes: WriteStats,
     pub outages: Vec<OutageRecord>,
-    /// Client deadlines in the order they were set. Every attempt has the same timeout,
-    /// so this FIFO is sorted by deadline: one pending sweep event replaces a timer per
-    /// request in the event set (which would hold `rate × timeout` entries). Entries of
-    /// attempts that already ended are skipped (lazy cancellation).
-    deadlines: VecDeque<(SimTime, ReqRef)>,
-    sweep_armed: bool,
+    /// Client deadlines, swept by one pending event ([`super::deadlines`]).
+    pub(super) deadlines: super::deadlines::Deadlines,
     /// Successful responses on their way back, in `(time, sequence)` order.
     pub(super) replies: super::replies::Replies,
     /// Events of the model handled without the pending-event set: thinned-out candidate
@@ -150,10 +146,6 @@ pub struct RequestModel<'w> {
     /// counted in `events` as if they had been scheduled, so the count stays the model's
     /// (one per candidate arrival, one per distinct client deadline, one per response).
     pub(super) elided: u64,
-    /// The latest distinct deadline pushed on `deadlines`, and how many sweeps ran.
-    last_deadline: SimTime,
-    sweeps: u64,
-    deadline_values: u64,
     check_stale: bool,
     pub(super) incidents: Vec<Incident>,
     pub(super) cond: Conditions,
@@ -258,13 +250,9 @@ impl<'w> RequestModel<'w> {
                 ..WriteStats::default()
             },
             outages: Vec::new(),
-            deadlines: VecDeque::new(),
-            sweep_armed: false,
+            deadlines: super::deadlines::Deadlines::new(),
             replies: super::replies::Replies::new(),
             elided: 0,
-            last_deadline: SimTime::MAX,
-            sweeps: 0,
-            deadline_values: 0,
             station_readings: super::station::WindowReadings::new(warm, warm + s.duration),
             check_stale: plan.behaviour.shares_keys,
             cond: Conditions::new(n, world.areas.len(), incidents.len())
@@ -463,14 +451,7 @@ impl<'w> RequestModel<'w> {
         q.service = self.world.regions[region]
             .service
             .sample(&mut self.areas[area].service);
-        let deadline = now + self.timeout;
-        if deadline != self.last_deadline {
-            self.last_deadline = deadline;
-            self.deadline_values += 1;
-        }
-        self.deadlines.push_back((deadline, r));
-        if !self.sweep_armed {
-            self.sweep_armed = true;
+        if self.deadlines.push(now + self.timeout, r) {
             sched.schedule_in(self.timeout, Ev::TimeoutSweep);
         }
         if !self.cond.user_blocked(area, region) {
@@ -585,32 +566,11 @@ impl<'w> RequestModel<'w> {
         }
     }
 
-    /// Expires the attempts whose deadline has passed, then waits for the earliest
-    /// deadline of an attempt still going. Entries of attempts that ended are dropped
-    /// on the way (they can only end, never come back), so the sweep wakes about once
-    /// per timeout instead of once per request.
-    fn on_sweep(&mut self, sched: &mut Scheduler<Ev>) {
-        let now = sched.now();
-        self.sweeps += 1;
-        while let Some(&(deadline, r)) = self.deadlines.front() {
-            let live = self.get(r).is_some();
-            if deadline > now && live {
-                sched.schedule_at(deadline, Ev::TimeoutSweep);
-                return;
-            }
-            self.deadlines.pop_front();
-            if live {
-                self.retry_or_fail(sched, r, Failure::Timeout);
-            }
-        }
-        self.sweep_armed = false;
-    }
-
     /// Events handled so far, counting those handled without the pending-event set as
     /// the event-per-candidate, sweep-per-deadline model would have scheduled them
     /// (`runs.csv` `events`; see `elided`). Exact once the run has ended.
     pub fn events(&self, scheduled: u64) -> u64 {
-        scheduled + self.elided + self.deadline_values.saturating_sub(self.sweeps)
+        scheduled + self.elided + self.deadlines.elided()
     }
 }
 
