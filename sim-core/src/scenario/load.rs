@@ -138,7 +138,7 @@ pub fn parse(text: &str) -> Parsed {
                         }
                         hint.message
                     }
-                    None => explain(message),
+                    None => explain(message, &here),
                 };
                 let path = removed.original(&here);
                 let echo = missing_field(&path, message)
@@ -245,7 +245,7 @@ pub(super) fn convert_path(p: &serde_path_to_error::Path) -> FieldPath {
 }
 
 /// Makes serde's messages read as advice: unknown names get a suggestion.
-fn explain(msg: &str) -> String {
+fn explain(msg: &str, at: &FieldPath) -> String {
     let msg = msg.trim();
     for kind in ["field", "variant"] {
         let prefix = format!("unknown {kind} `");
@@ -266,14 +266,14 @@ fn explain(msg: &str) -> String {
         }
     }
     let msg = msg.replace("invalid type: ", "wrong type: ");
-    match fix_for(&msg) {
+    match fix_for(&msg, at) {
         Some(fix) => format!("{msg}: {fix}"),
         None => msg,
     }
 }
 
 /// What to write instead, for serde's messages that name only a Rust type.
-fn fix_for(msg: &str) -> Option<String> {
+fn fix_for(msg: &str, at: &FieldPath) -> Option<String> {
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
         if name == "dist" {
@@ -294,6 +294,20 @@ fn fix_for(msg: &str) -> Option<String> {
         return Some("write one of the allowed names in quotes, e.g. \"…\"".into());
     }
     let expected = msg.rsplit_once(", expected ")?.1;
+    // A count with a range of its own says that range, not its type's ("instances = -3":
+    // "from 0 to 4294967295" named 0, which is refused, and a maximum no region runs).
+    let own = match at.0.last() {
+        Some(super::error::Seg::Key(k)) => match k.as_str() {
+            "instances" => Some((1, u64::from(super::MAX_INSTANCES))),
+            "zones" => Some((1, u64::from(super::types::defaults::MAX_ZONES))),
+            "retries" => Some((0, u64::from(super::validate::MAX_RETRIES))),
+            _ => None,
+        },
+        _ => None,
+    };
+    if let (Some((lo, hi)), "u16" | "u32" | "u64") = (own, expected) {
+        return Some(format!("write a whole number from {lo} to {hi}"));
+    }
     let whole = |max: u64| format!("write a whole number from 0 to {max}");
     Some(match expected {
         "u16" => whole(u64::from(u16::MAX)),
