@@ -199,7 +199,7 @@ impl PlannerApp {
                 let where_ = if self.state.tab == Tab::Compare {
                     ""
                 } else {
-                    " — results on the Compare tab"
+                    " — results in Compare view"
                 };
                 self.state.message = Some(Message::info(format!(
                     "compared {} layouts{times} in {:.1} s (wall time){where_}",

@@ -104,14 +104,9 @@ fn the_selected_area_is_edited_and_a_rename_keeps_its_objective() {
         h.state().state.scenario.areas[1].access_latency,
         Some(SimDuration::from_millis(25))
     );
-    // A rename typed into the name field: the objective follows, nothing is invalid.
-    h.get_by_role_and_label(Role::TextInput, "area name")
-        .focus();
-    h.run_ok();
-    h.input_mut()
-        .events
-        .push(egui::Event::Text("-metro".into()));
-    h.run_ok();
+    // A rename typed into the name field: once it is done (Enter), the objective follows
+    // and nothing is invalid.
+    type_name(&mut h, "-metro");
     let s = &h.state().state.scenario;
     let renamed = format!("{name}-metro");
     assert_eq!(s.areas[1].name, renamed);
@@ -121,4 +116,54 @@ fn the_selected_area_is_edited_and_a_rename_keeps_its_objective() {
         s.slo.p99_by_area
     );
     assert!(h.state().state.is_valid(), "{:?}", h.state().state.errors);
+
+    // Found by a person: typed over with another area's name, key by key, the objective
+    // was left on a prefix ("franc") for good. Now it waits for the name to be done: onto
+    // another area's name it stays (the duplicate is an error), and typing the old name
+    // back makes all valid again.
+    let other = h.state().state.scenario.areas[0].name.clone();
+    let select_all = |h: &mut egui_kittest::Harness<'_, planner_gui::PlannerApp>| {
+        h.get_by_role_and_label(Role::TextInput, "area name")
+            .focus();
+        h.run_ok();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.run_ok();
+    };
+    select_all(&mut h);
+    for c in other.chars() {
+        h.input_mut().events.push(egui::Event::Text(c.to_string()));
+        h.run_ok();
+    }
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+    let s = &h.state().state.scenario;
+    assert_eq!(s.areas[1].name, other);
+    assert!(
+        s.slo.p99_by_area.contains_key(&renamed),
+        "{:?}",
+        s.slo.p99_by_area
+    );
+    assert!(!h.state().state.is_valid(), "a duplicate name is an error");
+    select_all(&mut h);
+    for c in renamed.chars() {
+        h.input_mut().events.push(egui::Event::Text(c.to_string()));
+        h.run_ok();
+    }
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+    assert_eq!(h.state().state.scenario.areas[1].name, renamed);
+    assert!(h.state().state.is_valid(), "{:?}", h.state().state.errors);
+}
+
+/// Types `text` at the end of the focused area name field and presses Enter.
+fn type_name(h: &mut egui_kittest::Harness<'_, planner_gui::PlannerApp>, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, "area name")
+        .focus();
+    h.run_ok();
+    h.key_press(egui::Key::End);
+    h.run_ok();
+    h.input_mut().events.push(egui::Event::Text(text.into()));
+    h.run_ok();
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
 }

@@ -552,18 +552,18 @@ fn a_negative_time_is_refused_not_stored_as_zero() {
         before,
         "kept its last value"
     );
-    h.get_by_label_contains("must be 0 or more, got -5");
+    h.get_by_label_contains("must not be below 0, got -5");
     assert!(!compare_enabled(&h));
     // Escape in the field gives the stored value back.
     h.get_by_role_and_label(Role::SpinButton, "warm-up").focus();
     h.run_ok();
     h.key_press(egui::Key::Escape);
     h.run_ok();
-    assert!(h.query_by_label_contains("must be 0 or more").is_none());
+    assert!(h.query_by_label_contains("must not be below 0").is_none());
     assert!(compare_enabled(&h));
     // The same in a failure's start (seconds) and a region's service time (ms).
     common::type_into(&mut h, "starts at", "-10");
-    h.get_by_label_contains("must be 0 or more, got -10");
+    h.get_by_label_contains("must not be below 0, got -10");
     assert!(!compare_enabled(&h));
 }
 

@@ -119,7 +119,7 @@ fn a_finished_comparison_leaves_the_view_where_the_user_went() {
         .as_ref()
         .map(|m| m.text.clone())
         .unwrap_or_default();
-    assert!(m.contains("results on the Compare tab"), "{m}");
+    assert!(m.contains("results in Compare view"), "{m}");
 }
 
 #[test]

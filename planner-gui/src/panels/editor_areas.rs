@@ -52,6 +52,19 @@ pub fn addable<'c>(s: &Scenario, catalog: &'c Catalog) -> Vec<&'c UserArea> {
         .collect()
 }
 
+/// The scenario area within 500 km of catalog area `c`, if any (the nearest).
+pub fn near_area<'s>(s: &'s Scenario, c: &UserArea) -> Option<&'s str> {
+    s.areas
+        .iter()
+        .map(|a| {
+            let km = sim_core::catalog::great_circle_km(a.lat_deg, a.lon_deg, c.lat, c.lon);
+            (km, a.name.as_str())
+        })
+        .filter(|(km, _)| *km < 500.0)
+        .min_by(|x, y| x.0.total_cmp(&y.0))
+        .map(|(_, n)| n)
+}
+
 /// Renames area `i` to `new`, and everywhere the scenario names it. References follow
 /// only while both names are the area's alone: renamed onto another area's name (or
 /// away from a name two areas share) they stay, and validation names the duplicate or
@@ -99,8 +112,37 @@ pub fn normalised_percent(areas: &[Area]) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// The name field of area `i`.
+fn name_id(i: usize) -> egui::Id {
+    egui::Id::unique(("user-area-name", i))
+}
+
+/// Where the name an area had when its name field took the focus is kept.
+fn pending_id() -> egui::Id {
+    egui::Id::unique("user-area-rename")
+}
+
+/// Once the name field has lost the focus (Enter, a click elsewhere, another area
+/// selected), renames the references from the name it had then to the one typed. Each
+/// keystroke renaming them went through every prefix of the new name, and a prefix that
+/// was another area's name ("franc…" of "france") left them behind for good.
+fn commit_rename(ui: &mut Ui, s: &mut Scenario) {
+    let Some((i, start)) = ui.data(|d| d.get_temp::<(usize, String)>(pending_id())) else {
+        return;
+    };
+    if ui.ctx().memory(|m| m.has_focus(name_id(i))) {
+        return;
+    }
+    ui.data_mut(|d| d.remove::<(usize, String)>(pending_id()));
+    if i < s.areas.len() {
+        let typed = std::mem::replace(&mut s.areas[i].name, start);
+        rename(s, i, &typed);
+    }
+}
+
 /// Draws the section; edits `s` in place.
 pub fn show(ui: &mut Ui, s: &mut Scenario, catalog: &Catalog, p: &mut Problems<'_>) {
+    commit_rename(ui, s);
     let n = if s.areas.is_empty() {
         catalog.default_areas().len()
     } else {
@@ -179,7 +221,7 @@ fn list(ui: &mut Ui, s: &mut Scenario, selected: &mut usize, p: &mut Problems<'_
                         ui.end_row();
                         // The problems of an area not shown below, under its row.
                         if i != *selected {
-                            p.grid_row(ui, 1, &format!("areas[{i}]"));
+                            p.grid_row_narrow(ui, 1, &format!("areas[{i}]"), 150.0);
                         }
                     }
                 });
@@ -205,8 +247,13 @@ fn add(ui: &mut Ui, s: &mut Scenario, catalog: &Catalog, selected: &mut usize) {
             .selected_text("a country of the catalog…")
             .show_ui(ui, |ui| {
                 for c in &choices {
+                    // A country whose users an area already stands for (the default's "uk"
+                    // for "United Kingdom"): said, so that the same users are not added twice.
+                    let near = near_area(s, c)
+                        .map(|n| format!(" · near {n}"))
+                        .unwrap_or_default();
                     if ui
-                        .selectable_label(false, format!("{} ({})", c.name, c.jurisdiction))
+                        .selectable_label(false, format!("{} ({}){near}", c.name, c.jurisdiction))
                         .clicked()
                     {
                         picked = Some(from_catalog(c));
@@ -233,9 +280,13 @@ fn details(ui: &mut Ui, s: &mut Scenario, i: usize, p: &mut Problems<'_>) {
     let mut name = s.areas[i].name.clone();
     ui.label(RichText::new(format!("{} — details", s.areas[i].name)).strong());
     Grid::new("user-area-grid").num_columns(2).show(ui, |ui| {
-        field::row(ui, p, &path("name"), |ui| {
-            ui.text_edit_singleline(&mut name)
+        let r = field::row(ui, p, &path("name"), |ui| {
+            ui.add(egui::TextEdit::singleline(&mut name).id(name_id(i)))
         });
+        if r.gained_focus() {
+            let start = (i, s.areas[i].name.clone());
+            ui.data_mut(|d| d.insert_temp(pending_id(), start));
+        }
         let a = &mut s.areas[i];
         field::row(ui, p, &path("jurisdiction"), |ui| {
             ui.add(egui::TextEdit::singleline(&mut a.jurisdiction).desired_width(60.0))
@@ -265,7 +316,8 @@ fn details(ui: &mut Ui, s: &mut Scenario, i: usize, p: &mut Problems<'_>) {
         ));
     }
     p.under(ui, &format!("areas[{i}]"));
-    rename(s, i, &name);
+    // As typed; the references follow when the name is done (see `commit_rename`).
+    s.areas[i].name = name;
 }
 
 /// The area's own last mile, or (unticked) the network's.
@@ -355,6 +407,23 @@ mod tests {
             assert_eq!(a.utc_offset_hours, b.utc_offset_hours);
             assert_eq!(a.jurisdiction, b.jurisdiction);
         }
+    }
+
+    #[test]
+    fn a_country_an_area_already_stands_for_is_named_near_it() {
+        let (s, cat) = default();
+        let uk = cat
+            .default_areas()
+            .iter()
+            .find(|c| c.country_iso2 == "GB")
+            .expect("the catalog has the UK");
+        assert_eq!(near_area(&s, uk), Some("uk"));
+        let far = cat
+            .default_areas()
+            .iter()
+            .find(|c| c.country_iso2 == "AR")
+            .expect("the catalog has Argentina");
+        assert_eq!(near_area(&s, far), None, "no default area near Argentina");
     }
 
     #[test]

@@ -113,7 +113,7 @@ impl Rule {
             return Err(if whole {
                 format!("must be a whole number ≥ {min}, got {shown}")
             } else {
-                format!("must be {min} or more, got {shown}")
+                format!("must not be below {min}, got {shown}")
             });
         }
         if x > max {
@@ -137,7 +137,7 @@ pub fn drag<T: egui::emath::Numeric>(
 }
 
 /// [`drag`] of a quantity that cannot be negative (a duration): a negative number is
-/// refused and kept like any text the field cannot hold ("must be 0 or more, got -5"),
+/// refused and kept like any text the field cannot hold ("must not be below 0, got -5"),
 /// where a duration would have stored it as 0 without a word.
 pub fn non_negative(
     ui: &mut Ui,

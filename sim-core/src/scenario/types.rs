@@ -176,11 +176,11 @@ pub struct Area {
     #[serde(default)]
     pub utc_offset_hours: f64,
     /// Last-mile latency added to every round trip of these users; default `network.access_latency`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_latency: Option<SimDuration>,
     /// Region id → measured round trip from these users, replacing the distance model
     /// (the access latency is still added).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rtt_overrides: BTreeMap<String, SimDuration>,
 }
 
