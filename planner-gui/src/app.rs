@@ -377,7 +377,10 @@ impl PlannerApp {
     pub fn handle(&mut self, cmd: Command, ctx: &Context) {
         let st = &mut self.state;
         match cmd {
-            Command::SetScenario(s) => st.set_scenario(*s),
+            Command::SetScenario(s) => {
+                let widget = ctx.dragged_id().or_else(|| ctx.memory(|m| m.focused()));
+                st.edit_scenario(*s, widget)
+            }
             Command::ToggleRegion(id) => {
                 let mut s = st.scenario.clone();
                 let note = edit::toggle_region(&mut s, &st.catalog, &id);

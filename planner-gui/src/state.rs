@@ -219,11 +219,17 @@ impl AppState {
     /// cancels a comparison of the old scenario. The old one can be had back with
     /// [`AppState::undo`].
     pub fn set_scenario(&mut self, scenario: Scenario) {
+        self.edit_scenario(scenario, None);
+    }
+
+    /// [`set_scenario`](Self::set_scenario) by an edit in `widget` (the focused or dragged
+    /// one): edits of one widget in quick succession are one undo step.
+    pub fn edit_scenario(&mut self, scenario: Scenario, widget: Option<egui::Id>) {
         if scenario == self.scenario {
             return;
         }
         let old = std::mem::replace(&mut self.scenario, scenario);
-        self.history.record(old);
+        self.history.record(old, widget);
         self.scenario_changed();
     }
 
@@ -316,14 +322,18 @@ impl AppState {
 
 /// Undo and redo stacks of the scenario.
 ///
-/// Edits that follow each other within [`History::coalesce`] (a drag, a number typed key
-/// by key) are one step: undo goes back to before the first of them.
+/// Edits of one widget that follow each other within [`History::coalesce`] (a drag, a
+/// number typed key by key) are one step: undo goes back to before the first of them.
+/// Edits of different widgets (seven areas removed with seven clicks) are steps of their
+/// own however quick, and so is any edit not made in a focused or dragged widget.
 #[derive(Debug)]
 pub struct History {
     pub undo: Vec<Scenario>,
     pub redo: Vec<Scenario>,
-    /// When the last step was recorded (`None`: the next edit starts a new step).
+    /// When the last step was recorded and the widget it was made in (`None`: the next
+    /// edit starts a new step).
     pub last: Option<std::time::Instant>,
+    pub last_widget: Option<egui::Id>,
     pub coalesce: std::time::Duration,
 }
 
@@ -336,6 +346,7 @@ impl Default for History {
             undo: Vec::new(),
             redo: Vec::new(),
             last: None,
+            last_widget: None,
             coalesce: std::time::Duration::from_millis(750),
         }
     }
@@ -343,11 +354,13 @@ impl Default for History {
 
 impl History {
     /// Remembers `before`, the scenario an edit replaced (unless it continues the last step).
-    fn record(&mut self, before: Scenario) {
+    fn record(&mut self, before: Scenario, widget: Option<egui::Id>) {
         let now = std::time::Instant::now();
-        let continues = self
-            .last
-            .is_some_and(|t| now.duration_since(t) < self.coalesce);
+        let continues = widget.is_some()
+            && widget == self.last_widget
+            && self
+                .last
+                .is_some_and(|t| now.duration_since(t) < self.coalesce);
         if !continues {
             self.undo.push(before);
             if self.undo.len() > MAX_UNDO {
@@ -355,6 +368,7 @@ impl History {
             }
         }
         self.last = Some(now);
+        self.last_widget = widget;
         self.redo.clear();
     }
 }

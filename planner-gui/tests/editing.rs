@@ -263,3 +263,21 @@ fn network_sizes_keys_and_residency_are_edited_in_the_app() {
     assert_eq!(st.scenario.residency.jurisdictions, vec!["US".to_string()]);
     assert!(st.errors.is_empty(), "{:?}", st.errors);
 }
+
+/// Found by a person: seven areas removed with seven quick clicks came back with one
+/// Ctrl+Z — edits within the coalescing time were one step whatever they were. Only edits
+/// of one widget (typing, a drag) are merged now; two quick removals are two steps.
+#[test]
+fn quick_clicks_on_different_buttons_are_separate_undo_steps() {
+    let mut h = harness(AppState::from_default(), Box::new(NoDialogs));
+    let n = h.state().state.scenario.regions.len();
+    common::click(&mut h, egui::accesskit::Role::Button, "✖", 0);
+    common::click(&mut h, egui::accesskit::Role::Button, "✖", 0);
+    assert_eq!(h.state().state.scenario.regions.len(), n - 2);
+    assert_eq!(h.state().state.history.undo.len(), 2, "two steps");
+    h.key_press(egui::Key::Escape);
+    h.run_ok();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_ok();
+    assert_eq!(h.state().state.scenario.regions.len(), n - 1);
+}
