@@ -122,20 +122,7 @@ fn the_selected_area_is_edited_and_a_rename_keeps_its_objective() {
     // another area's name it stays (the duplicate is an error), and typing the old name
     // back makes all valid again.
     let other = h.state().state.scenario.areas[0].name.clone();
-    let select_all = |h: &mut egui_kittest::Harness<'_, planner_gui::PlannerApp>| {
-        h.get_by_role_and_label(Role::TextInput, "area name")
-            .focus();
-        h.run_ok();
-        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-        h.run_ok();
-    };
-    select_all(&mut h);
-    for c in other.chars() {
-        h.input_mut().events.push(egui::Event::Text(c.to_string()));
-        h.run_ok();
-    }
-    h.key_press(egui::Key::Enter);
-    h.run_ok();
+    retype_name(&mut h, &other);
     let s = &h.state().state.scenario;
     assert_eq!(s.areas[1].name, other);
     assert!(
@@ -144,13 +131,7 @@ fn the_selected_area_is_edited_and_a_rename_keeps_its_objective() {
         s.slo.p99_by_area
     );
     assert!(!h.state().state.is_valid(), "a duplicate name is an error");
-    select_all(&mut h);
-    for c in renamed.chars() {
-        h.input_mut().events.push(egui::Event::Text(c.to_string()));
-        h.run_ok();
-    }
-    h.key_press(egui::Key::Enter);
-    h.run_ok();
+    retype_name(&mut h, &renamed);
     assert_eq!(h.state().state.scenario.areas[1].name, renamed);
     assert!(h.state().state.is_valid(), "{:?}", h.state().state.errors);
 }
@@ -164,6 +145,21 @@ fn type_name(h: &mut egui_kittest::Harness<'_, planner_gui::PlannerApp>, text: &
     h.run_ok();
     h.input_mut().events.push(egui::Event::Text(text.into()));
     h.run_ok();
+    h.key_press(egui::Key::Enter);
+    h.run_ok();
+}
+
+/// Types `text` over the whole area name, key by key as a person does, and presses Enter.
+fn retype_name(h: &mut egui_kittest::Harness<'_, planner_gui::PlannerApp>, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, "area name")
+        .focus();
+    h.run_ok();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.run_ok();
+    for c in text.chars() {
+        h.input_mut().events.push(egui::Event::Text(c.to_string()));
+        h.run_ok();
+    }
     h.key_press(egui::Key::Enter);
     h.run_ok();
 }

@@ -345,12 +345,16 @@ fn the_default_scenario_resolves_without_warnings() {
 #[test]
 fn an_overloaded_fleet_and_a_last_mile_beyond_the_timeout_are_warned_about() {
     let short = "[[regions]]\nid = \"aws:us-east-1\"\n[[regions]]\nid = \"gcp:europe-west1\"\n";
-    let l = load_checked(short, Path::new("short.toml")).expect("legal input");
-    let paths: Vec<String> = l
-        .warnings
-        .iter()
-        .map(|w| w.error.path.to_string())
-        .collect();
+    let warned = |text: &str| {
+        let l = load_checked(text, Path::new("w.toml")).expect("legal input");
+        let paths: Vec<String> = l
+            .warnings
+            .iter()
+            .map(|w| w.error.path.to_string())
+            .collect();
+        (paths, l)
+    };
+    let (paths, l) = warned(short);
     assert_eq!(paths, ["workload.peak_rps"], "{:?}", l.warnings);
     let m = &l.warnings[0].error.message;
     assert!(
@@ -359,18 +363,13 @@ fn an_overloaded_fleet_and_a_last_mile_beyond_the_timeout_are_warned_about() {
     );
     // Enough instances: no warning.
     let fine = short.replace("\"\n", "\"\ninstances = 12\n");
-    let l = load_checked(&fine, Path::new("fine.toml")).expect("legal input");
-    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    let (paths, _) = warned(&fine);
+    assert!(paths.is_empty(), "{paths:?}");
     // An area's own last mile beyond the 2 s default timeout.
     let slow = format!(
         "{fine}[[areas]]\nname = \"far\"\nlat_deg = 0.0\nlon_deg = 0.0\njurisdiction = \"US\"\n\
          share = 1.0\naccess_latency = \"3s\"\n"
     );
-    let l = load_checked(&slow, Path::new("slow.toml")).expect("legal input");
-    let paths: Vec<String> = l
-        .warnings
-        .iter()
-        .map(|w| w.error.path.to_string())
-        .collect();
+    let (paths, l) = warned(&slow);
     assert_eq!(paths, ["areas[0].access_latency"], "{:?}", l.warnings);
 }

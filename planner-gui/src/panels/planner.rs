@@ -170,7 +170,7 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
         }
         // Edited in percent; 100 % is accepted here so that validation can say why not.
         let mut pct = field::percent_of_fraction(slo.availability.unwrap_or(0.999));
-        let r = enabled_drag(ui, on, "slo.availability", &mut pct, |d| {
+        let r = enabled_drag(ui, on, "slo.availability", &mut pct, false, |d| {
             d.speed(0.001).max_decimals(4).suffix(" %")
         })
         .labelled_by(c.id);
@@ -186,8 +186,10 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
             "slo.rpo",
         );
         let mut secs = slo.rpo.map_or(1.0, SimDuration::as_secs_f64);
-        let r = enabled_duration(ui, on, "slo.rpo", &mut secs, |d| d.speed(0.05).suffix(" s"))
-            .labelled_by(c.id);
+        let r = enabled_drag(ui, on, "slo.rpo", &mut secs, true, |d| {
+            d.speed(0.05).suffix(" s")
+        })
+        .labelled_by(c.id);
         let r = field::describe(r, "slo.rpo");
         if on != slo.rpo.is_some() || (r.changed() && on) {
             slo.rpo = on.then(|| SimDuration::from_secs_f64(secs));
@@ -200,7 +202,7 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
             "slo.budget_usd_per_month",
         );
         let mut v = slo.budget_usd_per_month.unwrap_or(20_000.0);
-        let r = enabled_drag(ui, on, "slo.budget_usd_per_month", &mut v, |d| {
+        let r = enabled_drag(ui, on, "slo.budget_usd_per_month", &mut v, false, |d| {
             d.speed(100.0).prefix("$").suffix(" / month")
         })
         .labelled_by(c.id);
@@ -255,30 +257,21 @@ fn objectives(ui: &mut Ui, s: &mut Scenario, area_names: &[String], p: &mut Prob
 }
 
 /// An objective's number, greyed out while `enabled` is off, keeping what is typed
-/// ([`super::typed`]) under `path`.
+/// ([`super::typed`]) under `path`; a duration (`non_negative`) refuses a negative one
+/// rather than storing 0.
 fn enabled_drag(
     ui: &mut Ui,
     enabled: bool,
     path: &str,
     v: &mut f64,
+    non_negative: bool,
     style: impl FnOnce(DragValue<'_>) -> DragValue<'_>,
 ) -> egui::Response {
     ui.add_enabled_ui(enabled, |ui| {
-        super::typed::at(ui, path, |ui| super::typed::drag(ui, v, style))
-    })
-    .inner
-}
-
-/// [`enabled_drag`] of a duration: a negative one is refused, not stored as 0.
-fn enabled_duration(
-    ui: &mut Ui,
-    enabled: bool,
-    path: &str,
-    v: &mut f64,
-    style: impl FnOnce(DragValue<'_>) -> DragValue<'_>,
-) -> egui::Response {
-    ui.add_enabled_ui(enabled, |ui| {
-        super::typed::at(ui, path, |ui| super::typed::non_negative(ui, v, style))
+        super::typed::at(ui, path, |ui| match non_negative {
+            true => super::typed::non_negative(ui, v, style),
+            false => super::typed::drag(ui, v, style),
+        })
     })
     .inner
 }
@@ -298,7 +291,7 @@ fn opt_ms(
     let c = field::describe(ui.add(Checkbox::new(&mut on, label)), path);
     let mut ms = v.map_or(default_ms, SimDuration::as_millis_f64);
     let r =
-        enabled_duration(ui, on, path, &mut ms, |d| d.speed(1.0).suffix(" ms")).labelled_by(c.id);
+        enabled_drag(ui, on, path, &mut ms, true, |d| d.speed(1.0).suffix(" ms")).labelled_by(c.id);
     field::drag_within(&r, &mut ms, 0.0, max_ms);
     let r = field::describe(r, path);
     if on != v.is_some() || (r.changed() && on) {
