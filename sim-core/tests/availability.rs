@@ -30,6 +30,7 @@ fn params(regions: u32) -> AvailabilityParams {
         replication_delay_s: 0.0,
         region_rates: Vec::new(),
         common_causes: Vec::new(),
+        shard_shares: Vec::new(),
         delay_phases: DEFAULT_DELAY_PHASES,
     }
 }
@@ -477,4 +478,41 @@ fn a_warm_standby_that_carries_the_load_fails_over_as_fast_as_a_hot_one() {
         "{}",
         scale("warm", 500.0)
     );
+}
+
+/// Found by a red team: each shard weighed 1/n whatever traffic it carried, so a shard
+/// without a standby serving 95 % of the users read like one serving 5 % (24.8 min/yr of
+/// downtime either way). Shards weigh what their areas send.
+#[test]
+fn shards_weigh_the_traffic_of_their_areas() {
+    use sim_core::experiment::availability::analytic_estimates;
+    use sim_core::scenario::LayoutKind;
+    let downtime = |us: f64| {
+        let text = format!(
+            "layout = \"sharded\"\n\
+             [[areas]]\nname = \"us\"\nlat_deg = 40.7\nlon_deg = -74.0\njurisdiction = \"US\"\nshare = {us}\n\
+             [[areas]]\nname = \"india\"\nlat_deg = 19.1\nlon_deg = 72.9\njurisdiction = \"IN\"\nshare = {}\n\
+             [[regions]]\nid = \"aws:us-east-1\"\ninstances = 20\n[[regions]]\nid = \"aws:us-east-2\"\ninstances = 20\n\
+             [[regions]]\nid = \"aws:ap-south-1\"\ninstances = 20\n\
+             [sharded]\nstandby = true\n[random_failures]\nenabled = true\n",
+            1.0 - us
+        );
+        let (s, cat) =
+            sim_core::experiment::load_text(&text, std::path::Path::new("s.toml")).unwrap();
+        let p = sim_core::spec::validate(&s, &cat).unwrap();
+        let (_, r) = analytic_estimates(&p)
+            .into_iter()
+            .find(|(l, _)| *l == LayoutKind::Sharded)
+            .unwrap();
+        r.unwrap().downtime_min_per_year
+    };
+    let (us95, eq, in95) = (downtime(0.95), downtime(0.5), downtime(0.05));
+    // The Indian shard has no standby: the more of the users it serves, the more downtime.
+    assert!(us95 < eq && eq < in95, "{us95} {eq} {in95}");
+    // Near linear in the share: 5 % and 95 % bracket the equal split symmetrically.
+    assert!(
+        ((us95 + in95) / 2.0 - eq).abs() < 0.01 * eq,
+        "{us95} {eq} {in95}"
+    );
+    assert!(in95 > 10.0 * us95, "{us95} vs {in95}");
 }

@@ -68,6 +68,7 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
     };
     // Each arm also names the deployed regions behind the model's regions, in its order
     // (for per-region failure rates).
+    let mut shard_shares = Vec::new();
     let (model, regions, promotion, scale_up, lag, delay, behind) = match layout {
         LayoutKind::ActivePassive => {
             let ap = &s.active_passive;
@@ -157,6 +158,20 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
                 .partition(|&h| !plan.replicas[h].is_empty());
             let standbys = homes.len() as u32;
             homes.extend(alone);
+            // Each shard weighs what its areas send (a shard alone in its jurisdiction
+            // that serves most users weighs most; equal weights hid it).
+            let share_of = |h: usize| -> f64 {
+                w.areas
+                    .iter()
+                    .zip(&plan.write_region)
+                    .filter(|(_, r)| **r == Some(h))
+                    .map(|(a, _)| a.share)
+                    .sum()
+            };
+            let total: f64 = homes.iter().map(|&h| share_of(h)).sum();
+            if total > 0.0 && homes.len() > 1 {
+                shard_shares = homes.iter().map(|&h| share_of(h) / total).collect();
+            }
             (
                 Layout::Sharded { standbys },
                 (homes.len() as u32).max(1),
@@ -196,6 +211,7 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
     let params = AvailabilityParams {
         region_rates,
         common_causes,
+        shard_shares,
         regions,
         mtbf_h,
         mttr_h,

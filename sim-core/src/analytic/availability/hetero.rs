@@ -48,20 +48,21 @@ pub(super) fn figures(layout: Layout, p: &AvailabilityParams) -> Result<Figures,
         Layout::Sharded { standbys } => {
             let mut total = Figures::default();
             for i in 0..n {
+                let share = p.shard_share(i);
                 if i < standbys as usize {
                     let f = chain_figures(&pair(
                         r[i],
                         r[(i + 1) % r.len()],
                         failover_h,
                         phases,
-                        window / n as f64,
+                        window * share,
                     ))?;
-                    total.availability += f.availability / n as f64;
+                    total.availability += f.availability * share;
                     total.failovers_per_h += f.failovers_per_h;
                     total.lost_writes_per_h += f.lost_writes_per_h;
                 } else {
                     let (l, m) = r[i];
-                    total.availability += m / (l + m) / n as f64;
+                    total.availability += m / (l + m) * share;
                 }
             }
             Ok(total)

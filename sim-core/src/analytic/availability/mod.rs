@@ -186,6 +186,11 @@ pub struct AvailabilityParams {
     /// once, whatever the regions do (see [`CommonCause`]).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub common_causes: Vec<CommonCause>,
+    /// Sharded layouts: each shard's share of the users and the writes, in shard order
+    /// (summing to 1); empty = every shard `1/n`. Shards carry what their areas send, so
+    /// a shard without a standby that serves most users weighs most.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shard_shares: Vec<f64>,
 }
 
 /// A common cause of failure: a shared dependency, up and down on its own (exponential,
@@ -242,6 +247,14 @@ impl AvailabilityParams {
         }
     }
 
+    /// Shard `i`'s share of the users and writes (`1/n` without [`Self::shard_shares`]).
+    pub fn shard_share(&self, i: usize) -> f64 {
+        self.shard_shares
+            .get(i)
+            .copied()
+            .unwrap_or(1.0 / f64::from(self.regions.max(1)))
+    }
+
     /// `(MTBF, MTTR)` in hours of model region `r`.
     pub fn rates_of(&self, r: usize) -> (f64, f64) {
         self.region_rates
@@ -275,6 +288,21 @@ impl AvailabilityParams {
         if let Layout::Sharded { standbys } = layout {
             if standbys > n {
                 return bad("standbys", "more shards with a standby than shards");
+            }
+        }
+        if !self.shard_shares.is_empty() {
+            let sum: f64 = self.shard_shares.iter().sum();
+            if self.shard_shares.len() != n as usize
+                || self
+                    .shard_shares
+                    .iter()
+                    .any(|s| !(s.is_finite() && *s >= 0.0))
+                || (sum - 1.0).abs() > 1e-9
+            {
+                return bad(
+                    "shard_shares",
+                    "one share per shard, each at least 0, summing to 1",
+                );
             }
         }
         if layout == Layout::ActivePassive && n < 2 {
@@ -360,8 +388,8 @@ pub fn solve(
     params.validate(layout)?;
     // The homogeneous chains lump identical shards: shards with and without a standby
     // together go shard by shard.
-    let mixed =
-        matches!(layout, Layout::Sharded { standbys } if standbys > 0 && standbys < params.regions);
+    let mixed = matches!(layout, Layout::Sharded { standbys } if standbys > 0 && standbys < params.regions)
+        || (matches!(layout, Layout::Sharded { .. }) && !params.shard_shares.is_empty());
     let f = if params.region_rates.is_empty() && !mixed {
         chains::chain_figures(&chains::build(layout, params))?
     } else {

@@ -16,6 +16,7 @@ fn params(regions: u32) -> AvailabilityParams {
         replication_delay_s: 0.0,
         region_rates: Vec::new(),
         common_causes: Vec::new(),
+        shard_shares: Vec::new(),
         delay_phases: DEFAULT_DELAY_PHASES,
     }
 }

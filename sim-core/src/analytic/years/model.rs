@@ -65,7 +65,7 @@ impl Plan {
                         } else {
                             vec![i]
                         };
-                        shard(c, 1.0 / n as f64)
+                        shard(c, p.shard_share(i as usize))
                     })
                     .collect(),
             ),
