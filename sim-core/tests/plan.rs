@@ -296,6 +296,15 @@ fn counts_beyond_a_region_are_refused_and_a_huge_load_ends() {
         }
         other => panic!("not refused: {:?}", other.map(|r| r.designs.len())),
     }
+    // A long list of large counts ran for minutes: at most 24 counts.
+    let opts = PlanOptions {
+        instances: Some((1..=25).collect()),
+        ..PlanOptions::quick()
+    };
+    match plan(&s, &cat, &opts, &never(), &|_| {}) {
+        Err(PlanError::Option(m)) => assert!(m.contains("at most 24 counts, got 25"), "{m}"),
+        other => panic!("not refused: {:?}", other.map(|r| r.designs.len())),
+    }
     let mut s = s;
     s.workload.peak_rps = 100_000.0;
     for r in &mut s.regions {

@@ -298,26 +298,33 @@ pub fn check(s: &Scenario, world: &dyn Lookup) -> Vec<FieldError> {
         c.dist(p.key("service_time"), &r.service_time, true);
     }
     // Active-passive consolidates the fleet in the primary unless told otherwise: the sum
-    // must be a count (a wrapped sum would run a tiny primary without a word).
-    if s.active_passive.instances.is_none() {
-        let mut sum: u32 = 0;
-        for (i, r) in s.regions.iter().enumerate() {
-            match sum.checked_add(r.instances) {
-                Some(x) => sum = x,
-                None => {
+    // is one region's count, so it keeps to a region's limit (a wrapped or huge sum would
+    // run a primary no region could, without a word).
+    let max = super::MAX_INSTANCES;
+    match s.active_passive.instances {
+        // (A region over the limit already has its own error.)
+        None if s.regions.iter().all(|r| r.instances <= max) => {
+            let mut sum: u64 = 0;
+            for (i, r) in s.regions.iter().enumerate() {
+                sum += u64::from(r.instances);
+                if sum > u64::from(max) {
                     c.err(
                         rp.index(i).key("instances"),
                         format!(
-                            "the regions' instances add up to more than {} (active-passive runs \
-                             their sum in the primary unless `active_passive.instances` is \
-                             set): lower this count or set `active_passive.instances`",
-                            u32::MAX
+                            "the regions' instances add up to more than one region may run \
+                             ({max}), and active-passive runs their sum in its primary unless \
+                             `active_passive.instances` is set: set it, or lower the counts"
                         ),
                     );
                     break;
                 }
             }
         }
+        Some(n) if n > max => c.err(
+            root.key("active_passive").key("instances"),
+            format!("must be at most {max} (one region's limit), got {n}"),
+        ),
+        _ => {}
     }
     let in_deployment = |c: &mut Checker, path: FieldPath, id: &str| {
         let canonical = world

@@ -166,7 +166,9 @@ pub fn run(args: PlanArgs) -> Result<ExitCode> {
         .autoscale
         .then(sim_core::experiment::plan::PlanAutoscaling::default);
     if let Some(p) = opts.problems().first() {
-        bail!("--{p}");
+        // The option as typed on the command line: `max_verified: …` is `--max-verified`.
+        let (name, rest) = p.split_once(':').unwrap_or((p.as_str(), ""));
+        bail!("--{}:{rest}", name.replace('_', "-"));
     }
     within_budget(prepared, &opts, args.max_requests)?;
     errln!(

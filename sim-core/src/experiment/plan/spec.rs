@@ -118,6 +118,9 @@ pub fn usd_pair(cost: f64, budget: f64) -> (String, String) {
     }
 }
 
+/// The most counts `instances` (`plan --instances`) may list.
+pub const MAX_INSTANCE_COUNTS: usize = 24;
+
 /// The most steady replications a design may get (`replications`, `max_replications`).
 pub const MAX_PLAN_REPLICATIONS: u32 = 100;
 
@@ -273,6 +276,14 @@ impl PlanOptions {
         if let Some(g) = &self.instances {
             if g.is_empty() || g.contains(&0) {
                 p.push("instances: give one or more counts, each at least 1".into());
+            }
+            // Each count is an Erlang computation per region per design: a long list of
+            // large counts ran for minutes before printing anything.
+            if g.len() > MAX_INSTANCE_COUNTS {
+                p.push(format!(
+                    "instances: at most {MAX_INSTANCE_COUNTS} counts, got {}: give fewer",
+                    g.len()
+                ));
             }
             let max = crate::scenario::MAX_INSTANCES;
             if let Some(n) = g.iter().find(|&&n| n > max) {
