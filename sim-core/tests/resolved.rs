@@ -373,3 +373,47 @@ fn an_overloaded_fleet_and_a_last_mile_beyond_the_timeout_are_warned_about() {
     let (paths, l) = warned(&slow);
     assert_eq!(paths, ["areas[0].access_latency"], "{:?}", l.warnings);
 }
+
+/// The red team's false positives: two areas twelve hours apart never peak together (their
+/// sum is 650 req/s at most, 14 instances serve 700), and a network last mile of 3 s that
+/// every area replaces with its own 5 ms reaches no one. Neither warns; a last mile of
+/// 1499 ms against a 1500 ms timeout, which no request survives, does.
+#[test]
+fn load_warnings_have_no_false_positives_and_catch_the_near_miss() {
+    let area = |name: &str, lon: f64, off: f64, own: &str| {
+        format!(
+            "[[areas]]\nname = \"{name}\"\nlat_deg = 20.0\nlon_deg = {lon}\njurisdiction = \"US\"\n\
+             share = 0.5\nutc_offset_hours = {off}\n{own}"
+        )
+    };
+    let regions = "[[regions]]\nid = \"aws:us-east-1\"\ninstances = 7\n\
+                   [[regions]]\nid = \"aws:ap-south-1\"\ninstances = 7\n";
+    let warned = |text: &str| -> Vec<String> {
+        let l = load_checked(text, Path::new("w.toml")).expect("legal input");
+        l.warnings
+            .iter()
+            .map(|w| w.error.path.to_string())
+            .collect()
+    };
+    let apart = format!(
+        "[workload]\npeak_rps = 1000.0\n{}{}{regions}",
+        area("a", -74.0, -5.0, ""),
+        area("b", 72.9, 7.0, "")
+    );
+    assert!(warned(&apart).is_empty(), "{:?}", warned(&apart));
+    let together = apart.replace("utc_offset_hours = 7", "utc_offset_hours = -5");
+    assert_eq!(warned(&together), ["workload.peak_rps"]);
+    let own = format!(
+        "[network]\naccess_latency = \"3s\"\n[workload]\npeak_rps = 100.0\n{}{}{regions}",
+        area("a", -74.0, -5.0, "access_latency = \"5ms\"\n"),
+        area("b", 72.9, 7.0, "access_latency = \"5ms\"\n")
+    );
+    assert!(warned(&own).is_empty(), "{:?}", warned(&own));
+    let near = format!(
+        "[network]\naccess_latency = \"1499ms\"\n[client]\ntimeout = \"1500ms\"\n\
+         [workload]\npeak_rps = 100.0\n{}{}{regions}",
+        area("a", -74.0, -5.0, ""),
+        area("b", 72.9, 7.0, "")
+    );
+    assert_eq!(warned(&near), ["network.access_latency"]);
+}

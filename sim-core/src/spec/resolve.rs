@@ -118,6 +118,7 @@ pub(super) fn resolve(s: &Scenario, catalog: &Catalog) -> Result<Resolved, Vec<F
     let homes: Vec<RegionId> = homes;
     let shard_sun = sun::sharded(&mut r, s, &world, &homes);
     let mut warnings = warnings(s);
+    warnings.extend(load_warnings(s, &world));
     warnings.extend(hints::realism(s, &world, catalog));
     // A price for a region the deployment does not use bills nothing: surely a typo or a
     // region removed since.
@@ -463,67 +464,6 @@ fn warnings(s: &Scenario) -> Vec<FieldError> {
             ),
         ));
     }
-    // More requests at the peak than every instance together can serve: each layout is
-    // overloaded (queues fill, requests time out), which a run shows as an outage.
-    let capacity: f64 = s
-        .regions
-        .iter()
-        .map(|r| {
-            let n = r
-                .autoscaling
-                .as_ref()
-                .map_or(r.instances, |a| a.max.max(r.instances));
-            let mean = r.service_time.mean().as_secs_f64();
-            if mean > 0.0 {
-                f64::from(n) / mean
-            } else {
-                f64::INFINITY
-            }
-        })
-        .sum();
-    if s.workload.peak_rps > capacity && capacity.is_finite() {
-        out.push(FieldError::new(
-            FieldPath::root().key("workload").key("peak_rps"),
-            format!(
-                "{} requests/s at the peak is more than all {} instances can serve ({:.0} \
-                 requests/s at their mean service times): every layout is overloaded and \
-                 most requests will fail; add `instances` or lower `peak_rps`",
-                s.workload.peak_rps,
-                s.regions
-                    .iter()
-                    .map(|r| u64::from(r.instances))
-                    .sum::<u64>(),
-                capacity
-            ),
-        ));
-    }
-    // A last mile as long as the client's patience: no request can be answered in time.
-    let too_slow = |path: FieldPath, d: SimDuration, out: &mut Vec<FieldError>| {
-        if d >= s.client.timeout {
-            out.push(FieldError::new(
-                path,
-                format!(
-                    "an access latency of {d} is not shorter than the client timeout ({}): \
-                     those users' requests all time out; shorten it or raise `client.timeout`",
-                    s.client.timeout
-                ),
-            ));
-        }
-    };
-    too_slow(
-        FieldPath::root().key("network").key("access_latency"),
-        s.network.access_latency,
-        &mut out,
-    );
-    for (i, a) in s.areas.iter().enumerate() {
-        if let Some(d) = a.access_latency {
-            let path = FieldPath::root()
-                .key("areas")
-                .index(i)
-                .key("access_latency");
-            too_slow(path, d, &mut out);
-        }
-    }
     // A window too short to hold a request: every figure would be empty (availability
     // 100 % of nothing).
     let expected = s.workload.peak_rps * s.duration.as_secs_f64();
@@ -534,6 +474,119 @@ fn warnings(s: &Scenario) -> Vec<FieldError> {
                 "{} at {} requests/s at the peak holds fewer than one request ({expected:.2e}): \
                  the results would be empty; make `duration` longer",
                 s.duration, s.workload.peak_rps
+            ),
+        ));
+    }
+    out
+}
+
+/// Legal loads no run can serve: more requests than every instance together serves, or
+/// users whose round trip alone outlasts the client's timeout. Each is certain, not a
+/// guess: the load is the day's busiest moment of the areas' curves together (areas in
+/// other time zones peak at other hours), and the round trip the area's fastest to any
+/// region.
+fn load_warnings(s: &Scenario, world: &World) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    // With a diurnal curve areas in other time zones peak at other hours: the busiest
+    // moment is the day's maximum of their sum (every 5 minutes; the model's own curve).
+    let total: f64 = world.areas.iter().map(|a| a.share).sum::<f64>().max(1e-300);
+    let curves: Vec<(f64, crate::model::workload::Diurnal)> = world
+        .areas
+        .iter()
+        .map(|a| {
+            let d = crate::model::workload::Diurnal::new(
+                &s.workload,
+                s.start_utc_hour,
+                a.utc_offset_hours,
+            );
+            (a.share / total, d)
+        })
+        .collect();
+    let busiest = (0..288u64)
+        .map(|k| {
+            let at = SimTime::ZERO + SimDuration::from_secs(k * 300);
+            curves.iter().map(|(w, d)| w * d.factor(at)).sum::<f64>()
+        })
+        .fold(0.0, f64::max)
+        * s.workload.peak_rps;
+    let capacity: f64 = world
+        .regions
+        .iter()
+        .map(|r| {
+            let n = r
+                .autoscaling
+                .as_ref()
+                .map_or(r.instances, |a| a.max.max(r.instances));
+            let mean = r.service.mean().as_secs_f64();
+            if mean > 0.0 {
+                f64::from(n) / mean
+            } else {
+                f64::INFINITY
+            }
+        })
+        .sum();
+    if busiest > capacity && capacity.is_finite() {
+        let most: u64 = world
+            .regions
+            .iter()
+            .map(|r| {
+                u64::from(
+                    r.autoscaling
+                        .as_ref()
+                        .map_or(r.instances, |a| a.max.max(r.instances)),
+                )
+            })
+            .sum();
+        out.push(FieldError::new(
+            FieldPath::root().key("workload").key("peak_rps"),
+            format!(
+                "at the day's busiest hour {busiest:.0} requests/s arrive, more than all \
+                 {most} instances can serve ({capacity:.0} requests/s at their mean service \
+                 times): every layout is overloaded then, its queues grow until requests time \
+                 out; add `instances` or lower `peak_rps`"
+            ),
+        ));
+    }
+    // An area whose fastest round trip (its last mile included) already reaches the
+    // client timeout: every one of its requests times out. Areas on the network's last
+    // mile are named in one warning, areas with their own each in theirs.
+    let mut via_network = Vec::new();
+    for (a, area) in world.areas.iter().enumerate() {
+        let Some(rtt) = (0..world.n_regions()).map(|r| world.user_rtt(a, r)).min() else {
+            continue;
+        };
+        if rtt < s.client.timeout {
+            continue;
+        }
+        if s.areas.get(a).and_then(|x| x.access_latency).is_some() {
+            out.push(FieldError::new(
+                FieldPath::root()
+                    .key("areas")
+                    .index(a)
+                    .key("access_latency"),
+                format!(
+                    "`{}` is {rtt} from its nearest region (last mile included), not less \
+                     than the client timeout ({}): all its requests time out; shorten it or \
+                     raise `client.timeout`",
+                    area.name, s.client.timeout
+                ),
+            ));
+        } else {
+            via_network.push(area.name.as_str());
+        }
+    }
+    if !via_network.is_empty() {
+        let named = match via_network.len() {
+            n if n > 3 => format!("{} and {} more", via_network[..3].join(", "), n - 3),
+            _ => via_network.join(", "),
+        };
+        out.push(FieldError::new(
+            FieldPath::root().key("network").key("access_latency"),
+            format!(
+                "with this last mile the users of {named} are no nearer than the client \
+                 timeout ({}) to any region: all their requests time out; shorten it or raise \
+                 `client.timeout`",
+                s.client.timeout
             ),
         ));
     }
