@@ -492,7 +492,19 @@ fn every_shape_of_the_default_scenario_is_a_valid_design() {
         if name == "default" {
             assert!(shapes.len() > 100, "{} shapes", shapes.len());
         }
-        for shape in shapes {
+        // `--window` and `--keep-failures` build the design scenario too.
+        let window = PlanOptions {
+            at_peak: false,
+            keep_failures: true,
+            ..PlanOptions::default()
+        };
+        for (shape, opts) in shapes
+            .iter()
+            .cloned()
+            .map(|x| (x, &opts))
+            .chain(shapes.iter().cloned().map(|x| (x, &window)))
+        {
+            let opts = opts.clone();
             let design = Design {
                 instances: vec![1; shape.regions.len()],
                 shape,
@@ -504,4 +516,29 @@ fn every_shape_of_the_default_scenario_is_a_valid_design() {
             }
         }
     }
+}
+
+/// Found by a red team: planning the follow-the-sun shards example noted "sharded on
+/// aws:us-west-2: invalid design" — about the standby variant on one region, which has no
+/// standby to hand over to, named like the ranked design without one. The one-region
+/// variant runs without the schedule (and is the same design as the bare one), and a
+/// note names a variant as the table does.
+#[test]
+fn a_follow_the_sun_plan_has_no_invalid_design() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../datasets/examples/follow-the-sun-shards.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (s, cat) = load_text(&format!("{text}\n[slo]\np99 = \"200ms\"\n"), &path).unwrap();
+    let opts = PlanOptions {
+        layouts: vec![LayoutKind::Sharded],
+        at_peak: false,
+        ..PlanOptions::quick()
+    };
+    let r = plan(&s, &cat, &opts, &never(), &|_| {}).unwrap();
+    assert!(
+        r.notes.iter().all(|n| !n.contains("invalid design")),
+        "{:?}",
+        r.notes
+    );
+    assert!(r.feasible().count() > 0);
 }

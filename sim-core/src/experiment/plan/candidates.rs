@@ -268,9 +268,12 @@ pub fn design_scenario(base: &Scenario, design: &Design, opts: &PlanOptions) -> 
         _ => s.active_passive.follow_the_sun = None,
     }
     match shape.layout {
-        LayoutKind::Sharded if shape.sharded_standby => keep(&mut s.sharded.follow_the_sun, &|h| {
-            has_ci(&ids, &h.primary) && h.shard.as_deref().is_none_or(|x| has_ci(&ids, x))
-        }),
+        // One region gives no shard a standby: no handover can apply.
+        LayoutKind::Sharded if shape.sharded_standby && ids.len() > 1 => {
+            keep(&mut s.sharded.follow_the_sun, &|h| {
+                has_ci(&ids, &h.primary) && h.shard.as_deref().is_none_or(|x| has_ci(&ids, x))
+            })
+        }
         _ => s.sharded.follow_the_sun = None,
     }
     s.routing.weights.retain(|id, _| has(id));

@@ -302,9 +302,15 @@ fn analyse(
             }
             Ok(None) => models.push(None),
             Err(why) => {
+                // Named as the designs table names it ("sharded+standby", not "sharded":
+                // a note about the standby variant read as one about a ranked design).
+                let design = Design {
+                    shape: shapes[i].clone(),
+                    instances: vec![1; shapes[i].regions.len()],
+                };
                 notes.push(format!(
                     "{} on {}: {why}",
-                    shapes[i].layout,
+                    design.layout_text(scenario),
                     region_list(scenario, &shapes[i])
                 ));
                 models.push(None);
