@@ -516,3 +516,34 @@ fn shards_weigh_the_traffic_of_their_areas() {
     );
     assert!(in95 > 10.0 * us95, "{us95} vs {in95}");
 }
+
+/// Found by a red team: a one-instance standby "protected" a twelve-instance shard at
+/// 99.9999 % while a run showed it melting (availability 5 %, RTO 1740 s). A standby
+/// counts only if it can serve its shard's requests on top of its own.
+#[test]
+fn a_standby_too_small_for_its_shard_protects_nothing() {
+    use sim_core::experiment::availability::analytic_estimates;
+    use sim_core::scenario::LayoutKind;
+    let sharded = |standby_instances: u32, standby: bool| {
+        let text = format!(
+            "layout = \"sharded\"\n[workload]\npeak_rps = 500.0\ndiurnal = false\n\
+             [[areas]]\nname = \"in\"\nlat_deg = 19.1\nlon_deg = 72.9\njurisdiction = \"IN\"\nshare = 1.0\n\
+             [[regions]]\nid = \"aws:ap-south-1\"\ninstances = 12\n\
+             [[regions]]\nid = \"aws:ap-south-2\"\ninstances = {standby_instances}\n\
+             [sharded]\nstandby = {standby}\n[random_failures]\nenabled = true\n"
+        );
+        let (s, cat) =
+            sim_core::experiment::load_text(&text, std::path::Path::new("s.toml")).unwrap();
+        let p = sim_core::spec::validate(&s, &cat).unwrap();
+        let (_, r) = analytic_estimates(&p)
+            .into_iter()
+            .find(|(l, _)| *l == LayoutKind::Sharded)
+            .unwrap();
+        r.unwrap()
+    };
+    // 500 req/s × 20 ms = 10 Erlangs: one instance cannot take it, twelve can.
+    let (tiny, bare, able) = (sharded(1, true), sharded(1, false), sharded(12, true));
+    assert_eq!(tiny.availability, bare.availability, "{tiny:?} vs {bare:?}");
+    assert_eq!(tiny.failovers_per_year, 0.0);
+    assert!(able.availability > bare.availability && able.failovers_per_year > 0.0);
+}
