@@ -221,8 +221,6 @@ fn instant_estimates_are_the_analytic_column_of_the_full_report() {
 /// option (it used to be counted as protected: 0.7 instead of 49 min/yr of downtime).
 #[test]
 fn a_shard_without_a_second_region_in_its_jurisdiction_has_no_standby() {
-    use sim_core::experiment::availability::analytic_estimates;
-    use sim_core::scenario::LayoutKind;
     let text = |standby: bool, third: bool| {
         let mut t = String::from(
             "layout = \"sharded\"\n\
@@ -236,17 +234,7 @@ fn a_shard_without_a_second_region_in_its_jurisdiction_has_no_standby() {
         t += &format!("[sharded]\nstandby = {standby}\n");
         t
     };
-    let sharded = |standby: bool, third: bool| {
-        let (s, cat) =
-            sim_core::experiment::load_text(&text(standby, third), std::path::Path::new("s.toml"))
-                .unwrap();
-        let p = sim_core::spec::validate(&s, &cat).unwrap();
-        let (_, r) = analytic_estimates(&p)
-            .into_iter()
-            .find(|(l, _)| *l == LayoutKind::Sharded)
-            .unwrap();
-        r.unwrap()
-    };
+    let sharded = |standby: bool, third: bool| sharded_estimate(&text(standby, third));
     // Neither shard can have a standby: the option changes nothing.
     let (with, without) = (sharded(true, false), sharded(false, false));
     assert_eq!(with.availability, without.availability);
@@ -446,7 +434,6 @@ fn reads_below_the_quorum_agree_with_the_years_simulation() {
 #[test]
 fn a_warm_standby_that_carries_the_load_fails_over_as_fast_as_a_hot_one() {
     use sim_core::experiment::availability::params_for;
-    use sim_core::scenario::LayoutKind;
     let scale = |mode: &str, rps: f64| {
         let text = format!(
             "layout = \"active-passive\"\n[workload]\npeak_rps = {rps}\ndiurnal = false\n\
@@ -458,7 +445,7 @@ fn a_warm_standby_that_carries_the_load_fails_over_as_fast_as_a_hot_one() {
         let (s, cat) =
             sim_core::experiment::load_text(&text, std::path::Path::new("ap.toml")).unwrap();
         let p = sim_core::spec::validate(&s, &cat).unwrap();
-        params_for(&p, LayoutKind::ActivePassive)
+        params_for(&p, sim_core::scenario::LayoutKind::ActivePassive)
             .1
             .failover
             .scale_up_s
@@ -485,8 +472,6 @@ fn a_warm_standby_that_carries_the_load_fails_over_as_fast_as_a_hot_one() {
 /// downtime either way). Shards weigh what their areas send.
 #[test]
 fn shards_weigh_the_traffic_of_their_areas() {
-    use sim_core::experiment::availability::analytic_estimates;
-    use sim_core::scenario::LayoutKind;
     let downtime = |us: f64| {
         let text = format!(
             "layout = \"sharded\"\n\
@@ -497,14 +482,7 @@ fn shards_weigh_the_traffic_of_their_areas() {
              [sharded]\nstandby = true\n[random_failures]\nenabled = true\n",
             1.0 - us
         );
-        let (s, cat) =
-            sim_core::experiment::load_text(&text, std::path::Path::new("s.toml")).unwrap();
-        let p = sim_core::spec::validate(&s, &cat).unwrap();
-        let (_, r) = analytic_estimates(&p)
-            .into_iter()
-            .find(|(l, _)| *l == LayoutKind::Sharded)
-            .unwrap();
-        r.unwrap().downtime_min_per_year
+        sharded_estimate(&text).downtime_min_per_year
     };
     let (us95, eq, in95) = (downtime(0.95), downtime(0.5), downtime(0.05));
     // The Indian shard has no standby: the more of the users it serves, the more downtime.
@@ -522,8 +500,6 @@ fn shards_weigh_the_traffic_of_their_areas() {
 /// counts only if it can serve its shard's requests on top of its own.
 #[test]
 fn a_standby_too_small_for_its_shard_protects_nothing() {
-    use sim_core::experiment::availability::analytic_estimates;
-    use sim_core::scenario::LayoutKind;
     let sharded = |standby_instances: u32, standby: bool| {
         let text = format!(
             "layout = \"sharded\"\n[workload]\npeak_rps = 500.0\ndiurnal = false\n\
@@ -532,18 +508,23 @@ fn a_standby_too_small_for_its_shard_protects_nothing() {
              [[regions]]\nid = \"aws:ap-south-2\"\ninstances = {standby_instances}\n\
              [sharded]\nstandby = {standby}\n[random_failures]\nenabled = true\n"
         );
-        let (s, cat) =
-            sim_core::experiment::load_text(&text, std::path::Path::new("s.toml")).unwrap();
-        let p = sim_core::spec::validate(&s, &cat).unwrap();
-        let (_, r) = analytic_estimates(&p)
-            .into_iter()
-            .find(|(l, _)| *l == LayoutKind::Sharded)
-            .unwrap();
-        r.unwrap()
+        sharded_estimate(&text)
     };
     // 500 req/s × 20 ms = 10 Erlangs: one instance cannot take it, twelve can.
     let (tiny, bare, able) = (sharded(1, true), sharded(1, false), sharded(12, true));
     assert_eq!(tiny.availability, bare.availability, "{tiny:?} vs {bare:?}");
     assert_eq!(tiny.failovers_per_year, 0.0);
     assert!(able.availability > bare.availability && able.failovers_per_year > 0.0);
+}
+
+/// The Markov-model answer for the sharded layout of the scenario `text`.
+fn sharded_estimate(text: &str) -> sim_core::analytic::availability::AvailabilityReport {
+    use sim_core::experiment::availability::analytic_estimates;
+    let (s, cat) = sim_core::experiment::load_text(text, std::path::Path::new("s.toml")).unwrap();
+    let p = sim_core::spec::validate(&s, &cat).unwrap();
+    let (_, r) = analytic_estimates(&p)
+        .into_iter()
+        .find(|(l, _)| *l == sim_core::scenario::LayoutKind::Sharded)
+        .unwrap();
+    r.unwrap()
 }
