@@ -167,10 +167,7 @@ pub fn params_for(p: &Resolved, layout: LayoutKind) -> (Layout, AvailabilityPara
                     return false;
                 };
                 let r = &w.regions[sb];
-                let servers = r
-                    .autoscaling
-                    .as_ref()
-                    .map_or(r.instances, |a| a.max.max(r.instances));
+                let servers = r.most_instances();
                 let erlangs = mean_rps * (share_of(h) + share_of(sb)) / area_total
                     * r.service.mean().as_secs_f64();
                 erlangs < f64::from(servers)

@@ -513,10 +513,7 @@ fn load_warnings(s: &Scenario, world: &World) -> Vec<FieldError> {
         .regions
         .iter()
         .map(|r| {
-            let n = r
-                .autoscaling
-                .as_ref()
-                .map_or(r.instances, |a| a.max.max(r.instances));
+            let n = r.most_instances();
             let mean = r.service.mean().as_secs_f64();
             if mean > 0.0 {
                 f64::from(n) / mean
@@ -529,13 +526,7 @@ fn load_warnings(s: &Scenario, world: &World) -> Vec<FieldError> {
         let most: u64 = world
             .regions
             .iter()
-            .map(|r| {
-                u64::from(
-                    r.autoscaling
-                        .as_ref()
-                        .map_or(r.instances, |a| a.max.max(r.instances)),
-                )
-            })
+            .map(|r| u64::from(r.most_instances()))
             .sum();
         out.push(FieldError::new(
             FieldPath::root().key("workload").key("peak_rps"),

@@ -40,6 +40,15 @@ pub struct RegionRt {
     pub autoscaling: Option<crate::scenario::Autoscaling>,
 }
 
+impl RegionRt {
+    /// The most instances it can run: its count, or its autoscaling maximum if higher.
+    pub fn most_instances(&self) -> u32 {
+        self.autoscaling
+            .as_ref()
+            .map_or(self.instances, |a| a.max.max(self.instances))
+    }
+}
+
 /// Fallbacks when neither the scenario nor the catalog has failure statistics.
 pub const FALLBACK_MTBF: SimDuration = SimDuration::from_hours(26_000);
 pub const FALLBACK_MTTR: SimDuration = SimDuration::from_hours(3);
