@@ -243,6 +243,25 @@ fn sharded_with_standby_is_an_active_passive_pair_per_shard() {
         solve(Layout::Sharded { standbys: 4 }, &p).is_err(),
         "more standbys than shards"
     );
+    // Shards weighted by their traffic: half, three tenths and a fifth, the last without a
+    // standby — by hand, 0.8 of the pair's availability and 0.2 of one region's.
+    let weighted = AvailabilityParams {
+        shard_shares: vec![0.5, 0.3, 0.2],
+        ..p.clone()
+    };
+    let w = solve(Layout::Sharded { standbys: 2 }, &weighted).unwrap();
+    let want = 0.8 * sh.availability + 0.2 * bare.availability;
+    assert!((w.availability - want).abs() < 1e-12, "{w:?} vs {want}");
+    // Lost writes scale with the protected shards' share of the writes.
+    assert!((w.lost_writes_per_year - 0.8 * sh.lost_writes_per_year).abs() < 1e-6);
+    let bad = AvailabilityParams {
+        shard_shares: vec![0.5, 0.5],
+        ..p.clone()
+    };
+    assert!(
+        solve(Layout::Sharded { standbys: 2 }, &bad).is_err(),
+        "one share per shard"
+    );
 }
 
 #[test]
